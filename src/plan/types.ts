@@ -1,0 +1,65 @@
+/**
+ * The plan model: what the engine computes and every view (log, job summary, PR comment, outputs,
+ * approved-plan check) renders. Plain data: serializable and hashable.
+ */
+
+export type Action = 'create' | 'update' | 'delete' | 'replace' | 'noop'
+
+/** One field that differs between desired and actual state. Values are display-ready (already redacted). */
+export interface FieldChange {
+  /** Dotted path, e.g. `assumeRolePolicy` or `spec.disruption.consolidateAfter`. */
+  path: string
+  before?: unknown
+  after?: unknown
+  /** The value is secret: views show `(sensitive)` instead of it. */
+  sensitive?: boolean
+  /** Human lines explaining a structured difference (e.g. the statements of a policy that changed). */
+  detail?: string[]
+  /** The field alone forces a replacement. */
+  forcesReplacement?: boolean
+}
+
+export interface Change {
+  /** Stable resource id, e.g. `iam-role.node`. */
+  id: string
+  /** Human kind, e.g. `iam role`, `namespace`, `helm release`. */
+  kind: string
+  /** Name of the thing in its system, e.g. `karpenter-role`. */
+  name: string
+  action: Action
+  fields: FieldChange[]
+  dependsOn: string[]
+  /** A short reason for the action, shown in the plan (e.g. `adopting existing role`). */
+  note?: string
+}
+
+export interface PlanSummary {
+  add: number
+  change: number
+  destroy: number
+}
+
+export type Mode = 'plan' | 'apply' | 'destroy'
+
+export interface Plan {
+  formatVersion: 1
+  mode: Mode
+  cluster: string
+  region: string
+  /** Changes in dependency order (reverse order for destroy). No-ops included. */
+  changes: Change[]
+  summary: PlanSummary
+  /** Values the outputs expose (role ARNs, names). */
+  outputs: Record<string, string>
+  /** Non-fatal findings worth showing beside the plan. */
+  warnings: string[]
+}
+
+/** Result of applying one change. */
+export interface ChangeResult {
+  id: string
+  action: Action
+  status: 'done' | 'failed' | 'skipped'
+  durationMs: number
+  error?: string
+}
