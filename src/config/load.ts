@@ -40,7 +40,7 @@ export function parseConfig(text: string, file: string, options: LoadOptions = {
       doc.errors.map((e) => ({
         field: 'yaml',
         message: e.message.split('\n')[0],
-        line: e.linePos?.[0]?.line,
+        line: lineCounter.linePos(e.pos[0]).line,
         fix: 'correct the YAML syntax',
       })),
     )

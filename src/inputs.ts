@@ -1,0 +1,51 @@
+import * as core from '@actions/core'
+import type { Mode } from './plan/types.js'
+
+export interface Inputs {
+  mode: Mode
+  config: string
+  roleToAssume: string
+  awsRegion: string
+  audience: string
+  githubToken: string
+  comment: 'auto' | 'always' | 'never'
+  prNumber?: number
+  kubeconfig: string
+  breakLock: boolean
+}
+
+export class InputError extends Error {}
+
+function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {
+  if ((allowed as readonly string[]).includes(value)) return value as T
+  throw new InputError(`input \`${name}\` is "${value}"; it must be one of ${allowed.join(', ')}`)
+}
+
+/** Reads and checks the action's inputs (INPUT_* variables). */
+export function readInputs(): Inputs {
+  const get = (name: string, fallback = '') => core.getInput(name).trim() || fallback
+  const pr = get('pr-number')
+  if (pr && !/^[1-9][0-9]*$/.test(pr))
+    throw new InputError(`input \`pr-number\` is "${pr}"; it must be a pull request number`)
+  const token = get('github-token')
+  if (token) core.setSecret(token)
+  const role = get('role-to-assume')
+  if (role && !/^arn:aws[a-z-]*:iam::[0-9]{12}:role\/.+$/.test(role)) {
+    throw new InputError(
+      `input \`role-to-assume\` is "${role}"; it must be an IAM role ARN (arn:aws:iam::<account>:role/<name>)`,
+    )
+  }
+  const breakLock = get('break-lock', 'false')
+  return {
+    mode: oneOf('mode', get('mode', 'plan'), ['plan', 'apply', 'destroy'] as const),
+    config: get('config', '.github/karpenter.yaml'),
+    roleToAssume: role,
+    awsRegion: get('aws-region'),
+    audience: get('audience', 'sts.amazonaws.com'),
+    githubToken: token,
+    comment: oneOf('comment', get('comment', 'auto'), ['auto', 'always', 'never'] as const),
+    prNumber: pr ? Number(pr) : undefined,
+    kubeconfig: get('kubeconfig'),
+    breakLock: oneOf('break-lock', breakLock, ['true', 'false'] as const) === 'true',
+  }
+}

@@ -1,0 +1,43 @@
+import type { Action, Change, FieldChange, Plan } from '../plan/types.js'
+
+export const SYMBOL: Record<Action, string> = { create: '+', update: '~', delete: '-', replace: '-/+', noop: ' ' }
+
+export function summaryLine(plan: Plan): string {
+  const { add, change, destroy } = plan.summary
+  if (add + change + destroy === 0) return 'No changes. The cluster matches the configuration.'
+  return `Plan: ${add} to add, ${change} to change, ${destroy} to destroy.`
+}
+
+/** A value as one short line for the plan. */
+export function showValue(v: unknown, f?: FieldChange): string {
+  if (f?.sensitive) return '(sensitive)'
+  if (v === undefined) return '(none)'
+  if (typeof v === 'string') return JSON.stringify(v)
+  return JSON.stringify(v)
+}
+
+export function fieldLine(f: FieldChange): string {
+  const mark = f.before === undefined ? '+' : f.after === undefined ? '-' : '~'
+  const replace = f.forcesReplacement ? ' # forces replacement' : ''
+  if (mark === '+') return `${mark} ${f.path} = ${showValue(f.after, f)}${replace}`
+  if (mark === '-') return `${mark} ${f.path} = ${showValue(f.before, f)}${replace}`
+  return `${mark} ${f.path}: ${showValue(f.before, f)} -> ${showValue(f.after, f)}${replace}`
+}
+
+export function changeLine(c: Change): string {
+  return `${SYMBOL[c.action].padStart(3)} ${c.kind} ${c.name}${c.note ? `  (${c.note})` : ''}`
+}
+
+/** The plan as Terraform prints it: one line per changing resource, field diffs beneath, the summary last. */
+export function renderText(plan: Plan): string {
+  const lines: string[] = []
+  for (const c of plan.changes) {
+    if (c.action === 'noop') continue
+    lines.push(changeLine(c))
+    for (const f of c.fields) lines.push(`        ${fieldLine(f)}`)
+  }
+  if (lines.length) lines.push('')
+  for (const w of plan.warnings) lines.push(`Warning: ${w}`)
+  lines.push(summaryLine(plan))
+  return lines.join('\n')
+}

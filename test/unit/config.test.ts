@@ -1,0 +1,130 @@
+import { describe, expect, it } from '@jest/globals'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { loadConfig, parseConfig, DEFAULT_AMI_ALIAS } from '../../src/config/load.js'
+import { ConfigError } from '../../src/config/errors.js'
+import { configSchema } from '../../src/config/schema.js'
+import { repoRoot } from '../support/sandbox.js'
+
+const minimal = `cluster:
+  name: opsfleet-dev-cluster
+  region: eu-west-1
+nodePools:
+  - name: default
+    subnetSelector: {karpenter.sh/discovery: opsfleet-dev-cluster}
+    securityGroupSelector: {karpenter.sh/discovery: opsfleet-dev-cluster}
+`
+
+function problemsOf(text: string) {
+  try {
+    parseConfig(text, 'k.yaml')
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError)
+    return (e as ConfigError).problems
+  }
+  throw new Error('expected a ConfigError')
+}
+
+describe('config', () => {
+  it('loads the example with the seed values', async () => {
+    const c = await loadConfig(join(repoRoot, 'examples/opsfleet-dev.yaml'))
+    expect(c.cluster).toEqual({
+      name: 'opsfleet-dev-cluster',
+      region: 'eu-west-1',
+      vpcId: 'vpc-06f7a571cfcef0a0c',
+      partition: 'aws',
+    })
+    expect(c.iam).toMatchObject({
+      nodeRole: 'karpenter-role',
+      controllerPolicy: 'karpenter-policy',
+      instanceProfile: 'opsfleet_dev_karpenter_profile',
+    })
+    expect(c.nodePools[0].instanceTypes).toEqual(['m6g.large', 'm5.large', 'c6g.large', 'c5.large'])
+    expect(c.nodePools[0].consolidateAfter).toBe('30s')
+    expect(c.state).toEqual({ bucket: 'espace-project-store', key: 'karpenter/opsfleet-dev-cluster.json' })
+  })
+
+  it('completes a minimal config with defaults', () => {
+    const c = parseConfig(minimal, 'k.yaml')
+    expect(c.karpenter).toMatchObject({
+      version: '1.14.1',
+      namespace: 'karpenter',
+      release: 'karpenter',
+      timeout: '10m',
+      auth: 'irsa',
+    })
+    expect(c.iam.nodeRole).toBe('KarpenterNodeRole-opsfleet-dev-cluster')
+    expect(c.interruption).toEqual({ enabled: true, queue: 'opsfleet-dev-cluster' })
+    expect(c.nodePools[0]).toMatchObject({
+      architectures: ['amd64'],
+      capacityTypes: ['on-demand'],
+      expireAfter: 'Never',
+      amiAlias: DEFAULT_AMI_ALIAS,
+    })
+    expect(c.state).toBeUndefined()
+  })
+
+  it('lets the aws-region input override cluster.region', () => {
+    expect(parseConfig(minimal, 'k.yaml', { region: 'eu-central-1' }).cluster.region).toBe('eu-central-1')
+  })
+
+  it('names the field, its line and the fix for schema errors', () => {
+    const problems = problemsOf(
+      minimal.replace('  region: eu-west-1', '  region: eu-west-1\n  regoin: x') + '    capacityTypes: [spot, cheap]\n',
+    )
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ field: 'cluster.regoin', line: 4, message: 'is not a known setting' }),
+        expect.objectContaining({ field: 'nodePools[0].capacityTypes[1]', line: 9 }),
+      ]),
+    )
+    expect(problems.every((p) => p.fix)).toBe(true)
+  })
+
+  it('reports a missing required key and YAML syntax errors with lines', () => {
+    expect(problemsOf('cluster:\n  region: eu-west-1\nnodePools: []\n')).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ field: 'cluster.name', message: 'is required but missing' }),
+        expect.objectContaining({ field: 'nodePools', message: 'must have at least 1 item' }),
+      ]),
+    )
+    expect(problemsOf('cluster: [\n')[0]).toMatchObject({ field: 'yaml', line: expect.any(Number) })
+  })
+
+  it('checks what the schema cannot: region, selectors, @latest, zones, duplicate pools', () => {
+    const text = `cluster: {name: c1}
+nodePools:
+  - name: a
+    amiAlias: al2023@latest
+    zones: [us-east-1a]
+  - name: a
+    subnetSelector: {x: y}
+    subnetIds: [subnet-0abc]
+    securityGroupIds: [sg-0abc]
+`
+    const fields = problemsOf(text).map((p) => p.field)
+    expect(fields).toEqual(
+      expect.arrayContaining([
+        'cluster.region',
+        'nodePools[0].subnetSelector',
+        'nodePools[0].securityGroupSelector',
+        'nodePools[0].amiAlias',
+        'nodePools[1].name',
+        'nodePools[1].subnetIds',
+      ]),
+    )
+    const latest = problemsOf(text).find((p) => p.field === 'nodePools[0].amiAlias')!
+    expect(latest.line).toBe(4)
+  })
+
+  it('says a missing file is missing and how to fix it', async () => {
+    await expect(loadConfig('/nonexistent/karpenter.yaml')).rejects.toThrow(
+      /does not exist.*Fix: commit the configuration file/s,
+    )
+  })
+
+  it('publishes the same schema it validates with', () => {
+    const published = JSON.parse(readFileSync(join(repoRoot, 'schema/karpenter-config.schema.json'), 'utf8'))
+    expect(published).toEqual(configSchema)
+  })
+})

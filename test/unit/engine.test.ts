@@ -1,0 +1,133 @@
+import { describe, expect, it } from '@jest/globals'
+import { applyPlan, dependencyOrder, plan } from '../../src/plan/engine.js'
+import { decide, field, type Decision, type Resource } from '../../src/plan/resource.js'
+import { planFingerprint } from '../../src/plan/fingerprint.js'
+import { renderText } from '../../src/report/text.js'
+
+/** An in-memory resource: its "world" is a Map, so the engine's ordering and failure handling can be observed. */
+class Thing implements Resource<string> {
+  kind = 'thing'
+  wanted = true
+  constructor(
+    readonly id: string,
+    readonly dependsOn: string[],
+    private world: Map<string, string>,
+    private want: string,
+    private log: string[],
+    private failOn?: string,
+  ) {}
+  get name() {
+    return this.id
+  }
+  async read() {
+    return this.world.get(this.id)
+  }
+  diff(actual: string | undefined): Decision {
+    return decide(actual, actual === this.want ? [] : [field('value', actual, this.want)])
+  }
+  async apply() {
+    await new Promise((r) => setTimeout(r, 5))
+    if (this.failOn === 'apply') throw new Error(`${this.id} broke`)
+    this.log.push(`apply ${this.id}`)
+    this.world.set(this.id, this.want)
+  }
+  async destroy() {
+    this.log.push(`destroy ${this.id}`)
+    this.world.delete(this.id)
+  }
+}
+
+function world(entries: [string, string][] = []) {
+  return new Map(entries)
+}
+
+describe('engine', () => {
+  it('orders by dependency and refuses cycles and unknown dependencies', () => {
+    const w = world()
+    const log: string[] = []
+    const a = new Thing('a', ['b'], w, '1', log)
+    const b = new Thing('b', ['c'], w, '1', log)
+    const c = new Thing('c', [], w, '1', log)
+    expect(dependencyOrder([a, b, c]).map((r) => r.id)).toEqual(['c', 'b', 'a'])
+    expect(() => dependencyOrder([new Thing('x', ['y'], w, '', log), new Thing('y', ['x'], w, '', log)])).toThrow(
+      /cycle: x -> y -> x/,
+    )
+    expect(() => dependencyOrder([new Thing('x', ['nope'], w, '', log)])).toThrow(/depends on nope/)
+  })
+
+  it('plans creates, updates and no-ops, and applies in dependency order', async () => {
+    const w = world([
+      ['role', 'old'],
+      ['ns', 'ok'],
+    ])
+    const log: string[] = []
+    const resources = [
+      new Thing('profile', ['role'], w, 'p', log),
+      new Thing('role', [], w, 'new', log),
+      new Thing('ns', [], w, 'ok', log),
+    ]
+    const { plan: p, planned } = await plan({ mode: 'apply', cluster: 'c', region: 'r', resources, outputs: {} })
+    expect(p.changes.map((c) => [c.id, c.action])).toEqual([
+      ['role', 'update'],
+      ['profile', 'create'],
+      ['ns', 'noop'],
+    ])
+    expect(p.summary).toEqual({ add: 1, change: 1, destroy: 0 })
+    expect(renderText(p)).toContain('Plan: 1 to add, 1 to change, 0 to destroy.')
+    expect(renderText(p)).toContain('  ~ thing role\n        ~ value: "old" -> "new"')
+    const results = await applyPlan(planned)
+    expect(results.every((r) => r.status === 'done')).toBe(true)
+    expect(log).toEqual(['apply role', 'apply profile'])
+    const again = await plan({ mode: 'apply', cluster: 'c', region: 'r', resources, outputs: {} })
+    expect(again.plan.summary).toEqual({ add: 0, change: 0, destroy: 0 })
+    expect(renderText(again.plan)).toBe('No changes. The cluster matches the configuration.')
+  })
+
+  it('stops after a failed wave and reports the rest as not started', async () => {
+    const w = world()
+    const log: string[] = []
+    const resources = [
+      new Thing('a', [], w, '1', log, 'apply'),
+      new Thing('b', ['a'], w, '1', log),
+      new Thing('c', [], w, '1', log),
+    ]
+    const { planned } = await plan({ mode: 'apply', cluster: 'c', region: 'r', resources, outputs: {} })
+    const results = await applyPlan(planned)
+    expect(results.find((r) => r.id === 'a')).toMatchObject({ status: 'failed', error: 'a broke' })
+    expect(results.find((r) => r.id === 'c')).toMatchObject({ status: 'done' })
+    expect(results.find((r) => r.id === 'b')).toMatchObject({ status: 'skipped' })
+    expect(w.has('b')).toBe(false)
+  })
+
+  it('destroys in reverse dependency order and keeps what must be kept', async () => {
+    const w = world([
+      ['a', '1'],
+      ['b', '1'],
+      ['c', '1'],
+    ])
+    const log: string[] = []
+    const kept = Object.assign(new Thing('c', [], w, '1', log), { keepOnDestroy: true })
+    const resources = [new Thing('b', ['a'], w, '1', log), new Thing('a', [], w, '1', log), kept]
+    const { plan: p, planned } = await plan({ mode: 'destroy', cluster: 'c', region: 'r', resources, outputs: {} })
+    expect(p.summary).toEqual({ add: 0, change: 0, destroy: 2 })
+    await applyPlan(planned)
+    expect(log).toEqual(['destroy b', 'destroy a'])
+    expect(w.has('c')).toBe(true)
+  })
+
+  it('fingerprints what a plan would change, not how it is shown', async () => {
+    const log: string[] = []
+    const mk = (value: string) => [
+      new Thing('a', [], world([['a', 'x']]), value, log),
+      new Thing('n', [], world([['n', 'k']]), 'k', log),
+    ]
+    const p1 = (await plan({ mode: 'plan', cluster: 'c', region: 'r', resources: mk('y'), outputs: {} })).plan
+    const p2 = (
+      await plan({ mode: 'apply', cluster: 'c', region: 'r', resources: mk('y'), outputs: {}, warnings: ['w'] })
+    ).plan
+    const p3 = (await plan({ mode: 'plan', cluster: 'c', region: 'r', resources: mk('z'), outputs: {} })).plan
+    expect(planFingerprint(p1)).toBe(planFingerprint(p2))
+    expect(planFingerprint(p1)).not.toBe(planFingerprint(p3))
+    expect(planFingerprint(p1)).toMatch(/^[0-9a-f]{16}$/)
+  })
+})
