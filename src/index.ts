@@ -1,11 +1,8 @@
 /**
- * The entry point GitHub runs (dist/index.js). It prints its first line before loading anything heavy,
- * then loads the action itself.
+ * The entry point GitHub runs (dist/index.js). It prints its first line before loading anything (the
+ * toolkit and the AWS SDK take a while to load), then loads the action itself.
  */
-import * as core from '@actions/core'
-
-core.info(
-  `karpenter-action: mode ${core.getInput('mode') || 'plan'}, config ${core.getInput('config') || '.github/karpenter.yaml'}`,
-)
+const input = (name: string) => (process.env[`INPUT_${name.toUpperCase()}`] ?? '').trim()
+process.stdout.write(`karpenter-action: mode ${input('mode') || 'plan'}, config ${input('config') || '.github/karpenter.yaml'}\n`)
 const { run } = await import('./main.js')
 await run()

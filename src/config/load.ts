@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises'
-import { Ajv, type ErrorObject } from 'ajv'
+import type { ErrorObject } from 'ajv'
 import { LineCounter, parseDocument, isMap, isSeq, type Node as YamlNode } from 'yaml'
-import { configSchema } from './schema.js'
+import { validate } from './validate-config.js'
 import { ConfigError, type ConfigProblem } from './errors.js'
 import type { Config, NodePoolConfig } from './types.js'
 
@@ -72,18 +72,16 @@ export function parseConfig(text: string, file: string, options: LoadOptions = {
   return config
 }
 
-let validator: ReturnType<Ajv['compile']> | undefined
 function schemaProblems(raw: unknown, lineOf: (path: (string | number)[]) => number | undefined): ConfigProblem[] {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     return [
       { field: 'config', message: 'the file must hold a YAML mapping', fix: 'start from examples/opsfleet-dev.yaml' },
     ]
   }
-  validator ??= new Ajv({ allErrors: true, strict: false, useDefaults: false }).compile(configSchema)
-  if (validator(raw)) return []
+  if (validate(raw)) return []
   const seen = new Set<string>()
   const out: ConfigProblem[] = []
-  for (const err of validator.errors ?? []) {
+  for (const err of validate.errors ?? []) {
     const problem = describeSchemaError(err)
     const key = `${problem.field}|${problem.message}`
     if (seen.has(key)) continue

@@ -128,3 +128,14 @@ nodePools:
     expect(published).toEqual(configSchema)
   })
 })
+
+describe('generated validator', () => {
+  it('is up to date with src/config/schema.ts (run `npm run schema` when this fails)', async () => {
+    const { loadSchema, validatorSource } = (await import(join(repoRoot, 'scripts/write-schema.mjs'))) as {
+      loadSchema: () => unknown
+      validatorSource: (s: unknown) => string
+    }
+    expect(loadSchema()).toEqual(configSchema)
+    expect(readFileSync(join(repoRoot, 'src/config/validate-config.js'), 'utf8')).toBe(validatorSource(configSchema))
+  })
+})

@@ -1,0 +1,156 @@
+#!/usr/bin/env node
+// Benchmarks of the bundled action (dist/index.js) against the sandbox. Prints figures; asserts nothing.
+//   npm run bench            all sections
+//   npm run bench startup    one section (startup, aws, kube)
+// Needs `npm run sandbox:up` (moto_server and the local control plane) and a built dist/.
+import { spawn } from 'node:child_process'
+import { createServer } from 'node:http'
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+const sandboxDir = process.env.KA_SANDBOX_DIR ?? join(root, '.sandbox')
+
+export function sandboxEnv() {
+  const file = join(sandboxDir, 'env')
+  if (!existsSync(file)) throw new Error(`${file} is missing: run \`npm run sandbox:up\` first`)
+  const env = {}
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    const m = /^export ([A-Z_][A-Z0-9_]*)=(.*)$/.exec(line.trim())
+    if (m) env[m[1]] = m[2].replace(/^["']|["']$/g, '').replace(/\$PATH|\$\{PATH\}/g, process.env.PATH ?? '')
+  }
+  return env
+}
+
+/** Runs dist/index.js like GitHub does; resolves with timings of marked log lines, exit code and output. */
+export function runAction(inputs, { env = {}, marks = {}, timeoutMs = 15 * 60_000 } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'ka-bench-'))
+  writeFileSync(join(dir, 'output'), '')
+  writeFileSync(join(dir, 'summary'), '')
+  const inputEnv = Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v]))
+  return new Promise((resolve) => {
+    const t0 = process.hrtime.bigint()
+    const child = spawn(process.execPath, [join(root, 'dist/index.js')], {
+      cwd: root,
+      env: {
+        ...process.env,
+        ...env,
+        ...inputEnv,
+        GITHUB_OUTPUT: join(dir, 'output'),
+        GITHUB_STEP_SUMMARY: join(dir, 'summary'),
+        RUNNER_TEMP: dir,
+      },
+    })
+    const seen = {}
+    let firstLineMs
+    let stdout = ''
+    const rss = {}
+    child.stdout.on('data', (d) => {
+      const ms = Number(process.hrtime.bigint() - t0) / 1e6
+      firstLineMs ??= ms
+      stdout += d
+      for (const [name, re] of Object.entries(marks)) {
+        if (seen[name] === undefined && re.test(stdout)) {
+          seen[name] = ms
+          try {
+            rss[name] = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))[1]) / 1024
+          } catch {
+            /* exited already */
+          }
+        }
+      }
+    })
+    let stderr = ''
+    child.stderr.on('data', (d) => (stderr += d))
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
+    child.on('exit', (code) => {
+      clearTimeout(timer)
+      resolve({
+        code,
+        firstLineMs,
+        marks: seen,
+        rss,
+        totalMs: Number(process.hrtime.bigint() - t0) / 1e6,
+        stdout,
+        stderr,
+        dir,
+      })
+    })
+  })
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
+const fmt = (ms) => (ms === undefined ? 'n/a' : `${(ms / 1000).toFixed(3)} s`)
+
+/** A stand-in for GitHub's OIDC token endpoint on 127.0.0.1: answers {value: <JWT>}. */
+function oidcServer() {
+  const b64 = (o) => Buffer.from(JSON.stringify(o)).toString('base64url')
+  const token = `${b64({ alg: 'RS256', typ: 'JWT' })}.${b64({
+    iss: 'https://token.actions.githubusercontent.com',
+    aud: 'sts.amazonaws.com',
+    sub: 'repo:opsfleet/infra:pull_request',
+    exp: Math.floor(Date.now() / 1000) + 600,
+  })}.c2lnbmF0dXJl`
+  const server = createServer((req, res) => {
+    res.setHeader('content-type', 'application/json')
+    res.end(JSON.stringify({ value: token }))
+  })
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)))
+}
+
+async function startup(runs = 5) {
+  const env = sandboxEnv()
+  const server = await oidcServer()
+  const url = `http://127.0.0.1:${server.address().port}/token?x=1`
+  const first = []
+  const creds = []
+  const rss = []
+  for (let i = 0; i < runs; i++) {
+    const r = await runAction(
+      {
+        mode: 'plan',
+        config: join(sandboxDir, 'karpenter.yaml'),
+        'role-to-assume': 'arn:aws:iam::123456789012:role/github-deploy',
+        comment: 'never',
+      },
+      {
+        env: {
+          ...env,
+          AWS_ACCESS_KEY_ID: '',
+          AWS_SECRET_ACCESS_KEY: '',
+          ACTIONS_ID_TOKEN_REQUEST_URL: url,
+          ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'bench',
+          GITHUB_REPOSITORY: 'opsfleet/infra',
+          GITHUB_RUN_ID: String(1000 + i),
+        },
+        marks: { credentials: /AWS: credentials in hand/ },
+        timeoutMs: 120_000,
+      },
+    )
+    if (r.marks.credentials === undefined) {
+      console.log(r.stdout, r.stderr)
+      throw new Error('the action never reported credentials in hand')
+    }
+    first.push(r.firstLineMs)
+    creds.push(r.marks.credentials)
+    rss.push(r.rss.credentials)
+  }
+  server.close()
+  console.log(`startup (${runs} runs of node dist/index.js, OIDC token from a local stand-in, STS of moto_server):`)
+  console.log(
+    `  first log line        median ${fmt(median(first))}  (min ${fmt(Math.min(...first))}, max ${fmt(Math.max(...first))})  target 0.200 s`,
+  )
+  console.log(
+    `  credentials in hand   median ${fmt(median(creds))}  (min ${fmt(Math.min(...creds))}, max ${fmt(Math.max(...creds))})  target 0.350 s`,
+  )
+  console.log(`  RSS at credentials    median ${median(rss).toFixed(0)} MiB`)
+}
+
+const sections = { startup }
+const wanted = process.argv.slice(2)
+for (const [name, fn] of Object.entries(sections)) {
+  if (wanted.length && !wanted.includes(name)) continue
+  await fn()
+}
