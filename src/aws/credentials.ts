@@ -1,7 +1,8 @@
 import * as core from '@actions/core'
 import { readFileSync } from 'node:fs'
 import type { AwsCredentialIdentity } from '@aws-sdk/types'
-import { awsErrorName, clients, type AwsSession } from './clients.js'
+import type { STSClient } from '@aws-sdk/client-sts'
+import { awsCallLog, awsErrorName, clientConfig, clients, type AwsSession } from './clients.js'
 
 export class CredentialsError extends Error {}
 
@@ -67,13 +68,18 @@ function isForkPullRequest(env: NodeJS.ProcessEnv): boolean {
   try {
     const event = JSON.parse(readFileSync(env.GITHUB_EVENT_PATH, 'utf8')) as {
       pull_request?: {
-        head?: { repo?: { fork?: boolean; full_name?: string } }
+        head?: { repo?: { full_name?: string } | null }
         base?: { repo?: { full_name?: string } }
       }
     }
-    const head = event.pull_request?.head?.repo
-    const base = event.pull_request?.base?.repo
-    return !!head && (head.fork === true || (!!base?.full_name && head.full_name !== base.full_name))
+    const pr = event.pull_request
+    if (!pr) return false
+    // A fork's pull request comes from another repository (or from one since deleted: head.repo is null).
+    // head.repo.fork alone is not it: inside a repository that is itself a fork, every branch says fork.
+    const head = pr.head?.repo
+    const base = pr.base?.repo
+    if (!head) return true
+    return !!base?.full_name && head.full_name !== base.full_name
   } catch {
     return false
   }
@@ -110,7 +116,7 @@ export async function assumeRoleWithOidc(opts: CredentialOptions): Promise<AwsSe
   if (!opts.getIdToken) checkOidcPreconditions()
   const attempts = opts.attempts ?? 5
   const base: AwsSession = { region: opts.region, partition: partitionOf(opts.region) }
-  const sts = await clients.sts(base)
+  const sts = await oneShotStsClient(base)
   const { AssumeRoleWithWebIdentityCommand } = await import('@aws-sdk/client-sts')
   const name = sessionName()
   let lastError: unknown
@@ -150,8 +156,9 @@ export async function assumeRoleWithOidc(opts: CredentialOptions): Promise<AwsSe
     } catch (e) {
       if (e instanceof CredentialsError) throw e
       lastError = e
-      const name = awsErrorName(e) ?? (e as { code?: string }).code ?? ''
-      if (name === 'AccessDenied' || name === 'AccessDeniedException') {
+      // SDK v3 names modeled errors `<Code>Exception` (InvalidIdentityTokenException); the wire code is what counts.
+      const code = (awsErrorName(e) ?? (e as { code?: string }).code ?? '').replace(/(?<=.)Exception$/, '')
+      if (code === 'AccessDenied') {
         const sub = tokenClaims(token).sub ?? '(unknown)'
         throw new CredentialsError(
           `AWS refused to let this workflow assume ${opts.roleToAssume}: the role's trust policy does not accept ` +
@@ -159,15 +166,42 @@ export async function assumeRoleWithOidc(opts: CredentialOptions): Promise<AwsSe
             'Allow that subject (e.g. `repo:OWNER/REPO:pull_request` or `repo:OWNER/REPO:ref:refs/heads/main`) in the trust policy.',
         )
       }
-      if (!RETRYABLE.has(name) || attempt === attempts - 1) break
+      if (!RETRYABLE.has(code) || attempt === attempts - 1) break
       const delay = backoffDelay(attempt, opts.baseDelayMs ?? 500)
-      core.info(`AssumeRoleWithWebIdentity: ${name}; retrying in ${delay} ms (attempt ${attempt + 2} of ${attempts})`)
+      core.info(`AssumeRoleWithWebIdentity: ${code}; retrying in ${delay} ms (attempt ${attempt + 2} of ${attempts})`)
       await sleep(delay)
     }
   }
+  const last = awsErrorName(lastError)?.replace(/Exception$/, '')
+  const hint =
+    last === 'InvalidIdentityToken'
+      ? ` Check that the account has an IAM OIDC provider for https://token.actions.githubusercontent.com whose audiences include "${opts.audience}" (the \`audience\` input).`
+      : ''
   throw new CredentialsError(
-    `Could not assume ${opts.roleToAssume}: ${(lastError as Error)?.message ?? String(lastError)}`,
+    `Could not assume ${opts.roleToAssume}: ${((lastError as Error)?.message ?? String(lastError)).replace(/\.$/, '')}.${hint}`,
   )
+}
+
+/**
+ * An STS client that does not retry by itself: the loop above retries, each time with a fresh token (the
+ * SDK's own retries would resend the same one). Its calls are logged like every other client's.
+ */
+async function oneShotStsClient(session: AwsSession): Promise<STSClient> {
+  const { STSClient } = await import('@aws-sdk/client-sts')
+  const client = new STSClient({ ...clientConfig(session), maxAttempts: 1 })
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      // Opening a session changes nothing the action manages: not counted as mutating.
+      awsCallLog.push({
+        service: 'sts',
+        command: context.commandName?.replace(/Command$/, '') ?? 'Unknown',
+        mutating: false,
+      })
+      return next(args)
+    },
+    { step: 'initialize', name: 'karpenterActionCallLog' },
+  )
+  return client
 }
 
 /** The environment's credentials (already configured by an earlier step, or the sandbox's). */

@@ -502,9 +502,13 @@ const INTERRUPTION_EVENTS = [
   },
 ] as const
 
-/** The EventBridge rules that feed the interruption queue, in the template's order. */
-export function interruptionRules(clusterName: string): InterruptionRule[] {
-  const prefix = interruptionRulePrefix(clusterName)
+/**
+ * The EventBridge rules that feed the interruption queue, in the template's order. Their names start
+ * from `nameBase`: the cluster name by default; the action passes the queue's name, so that the rules of
+ * two queues (two installations, or two test runs in one account) never collide.
+ */
+export function interruptionRules(clusterName: string, nameBase = clusterName): InterruptionRule[] {
+  const prefix = interruptionRulePrefix(nameBase)
   return INTERRUPTION_EVENTS.map((event) => ({
     name: `${prefix}-${event.kind}`,
     description: `Karpenter interruption handling for cluster ${clusterName}: ${event.detailType}`,

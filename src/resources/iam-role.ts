@@ -3,7 +3,7 @@ import { clients, isNotFound, type AwsSession } from '../aws/clients.js'
 import { canonicalPolicyJson, diffPolicies, normalizePolicy, type PolicyDocument } from '../aws/policy-document.js'
 import { decide, field, type Decision, type Resource } from '../plan/resource.js'
 import type { FieldChange } from '../plan/types.js'
-import { isManaged, missingTags, tagList, tagMap } from './tags.js'
+import { adoptionNote, missingTags, tagList, tagMap, tagsField } from './tags.js'
 
 export interface IamRoleSpec {
   id: string
@@ -111,14 +111,10 @@ export class IamRole implements Resource<IamRoleActual> {
     if ((actual.permissionsBoundary ?? '') !== (s.permissionsBoundary ?? '') && s.permissionsBoundary) {
       fields.push(field('permissionsBoundary', actual.permissionsBoundary, s.permissionsBoundary))
     }
-    const tags = missingTags(s.tags, actual.tags)
-    if (Object.keys(tags).length) {
-      const before: Record<string, string> = {}
-      for (const k of Object.keys(tags)) if (k in actual.tags) before[k] = actual.tags[k]
-      fields.push(field('tags', Object.keys(before).length ? before : undefined, tags))
-    }
+    const tags = tagsField(s.tags, actual.tags)
+    if (tags) fields.push(field(tags.path, tags.before, tags.after))
     // An adopted role keeps its path: IAM cannot change it, and recreating the role would break its users.
-    return decide(actual, fields, isManaged(actual.tags) ? undefined : 'adopting the existing role')
+    return decide(actual, fields, adoptionNote('role', actual.tags))
   }
 
   private attachmentChanges(actual: Pick<IamRoleActual, 'attached'>) {

@@ -29,3 +29,23 @@ export function missingTags(desired: Record<string, string>, actual: Record<stri
 export function isManaged(tags: Record<string, string>): boolean {
   return tags[MANAGED_TAG] === MANAGED_TAG_VALUE
 }
+
+/**
+ * The `tags` field of a plan: the desired tags that are missing or different, with their current values
+ * (undefined when none of them is set yet). Undefined when nothing changes.
+ */
+export function tagsField(
+  desired: Record<string, string>,
+  actual: Record<string, string>,
+): { path: string; before?: Record<string, string>; after: Record<string, string> } | undefined {
+  const after = missingTags(desired, actual)
+  if (Object.keys(after).length === 0) return undefined
+  const before: Record<string, string> = {}
+  for (const k of Object.keys(after)) if (k in actual) before[k] = actual[k]
+  return { path: 'tags', before: Object.keys(before).length ? before : undefined, after }
+}
+
+/** The note shown for a resource that exists but was not made by this action. */
+export function adoptionNote(kind: string, tags: Record<string, string>): string | undefined {
+  return isManaged(tags) ? undefined : `adopting the existing ${kind}`
+}

@@ -1,0 +1,169 @@
+import { isMap, isSeq, parseDocument, type Document } from 'yaml'
+import type { Kube, KubeObject } from '../kube/kubectl.js'
+import { decide, field, type Decision, type Resource } from '../plan/resource.js'
+import type { FieldChange } from '../plan/types.js'
+
+export const AWS_AUTH_NAMESPACE = 'kube-system'
+export const AWS_AUTH_NAME = 'aws-auth'
+
+/** What EKS's authenticator expects for a node role in mapRoles. */
+export const NODE_USERNAME = 'system:node:{{EC2PrivateDNSName}}'
+export const NODE_GROUPS = ['system:bootstrappers', 'system:nodes']
+
+export interface RoleMapping {
+  rolearn: string
+  username: string
+  groups: string[]
+}
+
+export interface AwsAuthMappingSpec {
+  id: string
+  roleName: string
+  /** The role ARN without its path (the only form the authenticator matches). */
+  roleArn: string
+  /** Other spellings of the same role that count as ours (e.g. the ARN with its path): replaced on update. */
+  aliases?: string[]
+  dependsOn: string[]
+}
+
+/** Our entry as found in mapRoles. */
+export type AwsAuthActual = RoleMapping
+
+/** mapRoles text as a YAML document; an absent or blank key is an empty list. */
+function mapRolesDocument(text: string | undefined): Document {
+  const doc = parseDocument(text?.trim() ? text : '[]')
+  if (doc.errors.length) {
+    throw new Error(
+      `the aws-auth ConfigMap's mapRoles is not valid YAML (${doc.errors[0].message.split('\n')[0]}); fix it by hand first`,
+    )
+  }
+  if (!isSeq(doc.contents))
+    throw new Error("the aws-auth ConfigMap's mapRoles is not a YAML list; fix it by hand first")
+  return doc
+}
+
+/** The entries of mapRoles, as plain data. */
+export function parseMapRoles(text: string | undefined): RoleMapping[] {
+  const list = mapRolesDocument(text).toJS() as unknown[]
+  return list.map((item) => {
+    const m = (item ?? {}) as Partial<RoleMapping>
+    return {
+      rolearn: String(m.rolearn ?? ''),
+      username: String(m.username ?? ''),
+      groups: (m.groups ?? []).map(String),
+    }
+  })
+}
+
+/**
+ * mapRoles with `entry` in place of any entry for the same role (`arns`), or appended; `entry` undefined
+ * removes them. Every other entry keeps its text, order and comments.
+ */
+export function mergeMapRoles(text: string | undefined, arns: string[], entry: RoleMapping | undefined): string {
+  const doc = mapRolesDocument(text)
+  const seq = doc.contents as unknown as { items: unknown[] }
+  const ours = (item: unknown) => isMap(item) && arns.includes(String(item.get('rolearn')))
+  const at = seq.items.findIndex(ours)
+  seq.items = seq.items.filter((item, i) => i === at || !ours(item))
+  const node = entry ? doc.createNode(entry) : undefined
+  if (at >= 0) {
+    if (node) seq.items[at] = node
+    else seq.items.splice(at, 1)
+  } else if (node) seq.items.push(node)
+  return doc.toString({ flowCollectionPadding: false })
+}
+
+function sameMapping(a: RoleMapping, b: RoleMapping): boolean {
+  return a.username === b.username && [...a.groups].sort().join('\n') === [...b.groups].sort().join('\n')
+}
+
+/**
+ * The node role's entry in the aws-auth ConfigMap (for clusters that authenticate through it). Only this
+ * entry is written: the ConfigMap's other entries and keys are left as they are. Writes carry the
+ * resourceVersion they were computed from, so a concurrent edit is re-read and merged again, never lost.
+ */
+export class AwsAuthMapping implements Resource<AwsAuthActual> {
+  readonly kind = 'aws-auth mapping'
+  readonly wanted = true
+  constructor(
+    private readonly kube: Kube,
+    readonly spec: AwsAuthMappingSpec,
+  ) {}
+
+  get id() {
+    return this.spec.id
+  }
+  get name() {
+    return this.spec.roleName
+  }
+  get dependsOn() {
+    return this.spec.dependsOn
+  }
+
+  private get arns(): string[] {
+    return [this.spec.roleArn, ...(this.spec.aliases ?? [])]
+  }
+
+  private desired(): RoleMapping {
+    return { rolearn: this.spec.roleArn, username: NODE_USERNAME, groups: [...NODE_GROUPS] }
+  }
+
+  async read(): Promise<AwsAuthActual | undefined> {
+    const cm = await this.kube.get('configmap', AWS_AUTH_NAME, AWS_AUTH_NAMESPACE)
+    const mapRoles = (cm?.data as Record<string, string> | undefined)?.mapRoles
+    return parseMapRoles(mapRoles).find((m) => this.arns.includes(m.rolearn))
+  }
+
+  diff(actual: AwsAuthActual | undefined): Decision {
+    const want = this.desired()
+    if (!actual) {
+      return decide(undefined, [
+        field('rolearn', undefined, want.rolearn),
+        field('username', undefined, want.username),
+        field('groups', undefined, want.groups),
+      ])
+    }
+    const fields: FieldChange[] = []
+    if (actual.rolearn !== want.rolearn) fields.push(field('rolearn', actual.rolearn, want.rolearn))
+    if (actual.username !== want.username) fields.push(field('username', actual.username, want.username))
+    if (!sameMapping({ ...actual, username: want.username }, want))
+      fields.push(field('groups', actual.groups, want.groups))
+    return decide(actual, fields)
+  }
+
+  apply(): Promise<void> {
+    return this.write(this.desired())
+  }
+
+  destroy(): Promise<void> {
+    return this.write(undefined)
+  }
+
+  /** Re-reads the ConfigMap and writes our entry (or its absence) into it, retrying on a concurrent change. */
+  private async write(entry: RoleMapping | undefined, attempts = 4): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      const cm = await this.kube.get('configmap', AWS_AUTH_NAME, AWS_AUTH_NAMESPACE)
+      if (!cm && !entry) return
+      const current = (cm?.data as Record<string, string> | undefined)?.mapRoles
+      const next = mergeMapRoles(current, this.arns, entry)
+      if (cm && current === next) return
+      const object: KubeObject = {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: {
+          name: AWS_AUTH_NAME,
+          namespace: AWS_AUTH_NAMESPACE,
+          ...(cm?.metadata.resourceVersion ? { resourceVersion: String(cm.metadata.resourceVersion) } : {}),
+        },
+        data: { mapRoles: next },
+      }
+      try {
+        await this.kube.apply([object])
+        return
+      } catch (e) {
+        const conflict = /has been modified|the object has been modified|Conflict|AlreadyExists/i.test(String(e))
+        if (!conflict || attempt >= attempts) throw e
+      }
+    }
+  }
+}
