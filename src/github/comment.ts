@@ -369,6 +369,8 @@ export interface ApprovedPlan {
   commentUrl: string
   commentId: number
   updatedAt: string
+  /** The whole comment, for what else it records (the reviewed plan's digest). */
+  body: string
 }
 
 /** The plan fingerprint and head sha recorded in the sticky comment, or null when there is no complete one. */
@@ -383,7 +385,14 @@ export async function readApprovedPlan(
     core.debug(`plan comment ${comment.url} records no plan-id or sha`)
     return null
   }
-  return { planId, sha, commentUrl: comment.url, commentId: comment.id, updatedAt: comment.updatedAt }
+  return {
+    planId,
+    sha,
+    commentUrl: comment.url,
+    commentId: comment.id,
+    updatedAt: comment.updatedAt,
+    body: comment.body,
+  }
 }
 
 export interface PullRequestHead {

@@ -1,0 +1,119 @@
+/**
+ * The run as GitHub describes it: which event, which repository, which pull request and commit, where the run's
+ * page is. Read from the runner's environment (GITHUB_*) and the event payload file, so it can be built in a test.
+ */
+import { readFileSync } from 'node:fs'
+
+export interface EventContext {
+  /** `pull_request`, `workflow_dispatch`, `schedule`, ...; empty outside GitHub. */
+  eventName: string
+  owner?: string
+  repo?: string
+  /** The pull request this run is about: from the event, or the `pr-number` input. */
+  prNumber?: number
+  /** Where the number came from. */
+  prSource?: 'event' | 'input'
+  /**
+   * The commit the plan is for. On pull_request events, the pull request's head (GITHUB_SHA is the temporary merge
+   * commit there, which changes whenever the base branch moves); elsewhere GITHUB_SHA.
+   */
+  headSha?: string
+  /** The pull request comes from a fork: GITHUB_TOKEN is read-only for it. */
+  fromFork: boolean
+  actor?: string
+  runUrl?: string
+  /** `https://github.com/<owner>/<repo>` */
+  repoUrl?: string
+  /** GITHUB_API_URL, for GitHub Enterprise Server too. */
+  apiUrl: string
+}
+
+const PULL_REQUEST_EVENTS = new Set(['pull_request', 'pull_request_target'])
+
+interface PullRequestPayload {
+  pull_request?: {
+    number?: number
+    head?: { sha?: string; repo?: { full_name?: string } | null }
+    base?: { repo?: { full_name?: string } }
+  }
+}
+
+export function isPullRequestEvent(eventName: string): boolean {
+  return PULL_REQUEST_EVENTS.has(eventName)
+}
+
+/** Reads the event context; `prNumberInput` (the `pr-number` input) wins over the event's pull request. */
+export function readEventContext(env: NodeJS.ProcessEnv = process.env, prNumberInput?: number): EventContext {
+  const eventName = env.GITHUB_EVENT_NAME ?? ''
+  const [owner, repo] = (env.GITHUB_REPOSITORY ?? '').split('/')
+  const payload = readPayload(env.GITHUB_EVENT_PATH)
+  const pr = isPullRequestEvent(eventName) ? payload.pull_request : undefined
+  const eventPr = typeof pr?.number === 'number' ? pr.number : undefined
+  const server = (env.GITHUB_SERVER_URL ?? 'https://github.com').replace(/\/+$/, '')
+  const repoUrl = owner && repo ? `${server}/${owner}/${repo}` : undefined
+  const headRepo = pr?.head?.repo?.full_name
+  const baseRepo = pr?.base?.repo?.full_name ?? env.GITHUB_REPOSITORY
+  return {
+    eventName,
+    owner: owner || undefined,
+    repo: repo || undefined,
+    prNumber: prNumberInput ?? eventPr,
+    prSource: prNumberInput !== undefined ? 'input' : eventPr !== undefined ? 'event' : undefined,
+    headSha: pr?.head?.sha || env.GITHUB_SHA || undefined,
+    fromFork: !!pr && !!headRepo && !!baseRepo && headRepo.toLowerCase() !== baseRepo.toLowerCase(),
+    actor: env.GITHUB_TRIGGERING_ACTOR || env.GITHUB_ACTOR || undefined,
+    runUrl: repoUrl && env.GITHUB_RUN_ID ? `${repoUrl}/actions/runs/${env.GITHUB_RUN_ID}` : undefined,
+    repoUrl,
+    apiUrl: (env.GITHUB_API_URL ?? 'https://api.github.com').replace(/\/+$/, ''),
+  }
+}
+
+function readPayload(path: string | undefined): PullRequestPayload {
+  if (!path) return {}
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as PullRequestPayload
+  } catch {
+    return {}
+  }
+}
+
+export type CommentSetting = 'auto' | 'always' | 'never'
+
+export interface CommentDecision {
+  /** Post (or update) the sticky comment. */
+  post: boolean
+  /** A failure to post fails the run; otherwise it is a warning. */
+  required: boolean
+  /** Why, for the log. */
+  why: string
+}
+
+/**
+ * When to comment.
+ * - `never`: no comment.
+ * - `auto`: on pull_request events, and on runs given `pr-number` (a reviewed apply reports its result where the
+ *   plan was reviewed). A comment that cannot be posted fails the run, except on a pull request from a fork, whose
+ *   token GitHub makes read-only: there it is a warning and the job summary holds the plan.
+ * - `always`: like `auto` but a comment is required: no pull request to comment on, or a comment that cannot be
+ *   posted, fails the run.
+ */
+export function decideComment(setting: CommentSetting, event: EventContext): CommentDecision {
+  if (setting === 'never') return { post: false, required: false, why: 'input `comment` is never' }
+  const pr = event.prNumber
+  if (pr === undefined) {
+    return {
+      post: false,
+      required: setting === 'always',
+      why:
+        setting === 'always'
+          ? `input \`comment\` is always, but this ${event.eventName || 'local'} run has no pull request: set \`pr-number\``
+          : `no pull request in this ${event.eventName || 'local'} run`,
+    }
+  }
+  const from = event.prSource === 'input' ? 'input `pr-number`' : `the ${event.eventName} event`
+  return {
+    post: true,
+    required: setting === 'always' || !event.fromFork,
+    why: `pull request #${pr} from ${from}`,
+  }
+}
