@@ -85,6 +85,12 @@ function decodePolicyText(text: string): string {
   }
 }
 
+/** A policy as written (decoded when IAM URL-encoded it), for plans: readable, while comparisons use the canonical form. */
+export function displayPolicy(input: PolicyInput): PolicyDocument {
+  const doc = parsePolicy(input)
+  return { ...doc, Statement: statementsOf(doc) }
+}
+
 export function statementsOf(doc: PolicyDocument): Statement[] {
   return Array.isArray(doc.Statement) ? doc.Statement : [doc.Statement]
 }

@@ -1,6 +1,6 @@
 import type { IAMClient } from '@aws-sdk/client-iam'
 import { awsErrorName, clients, type AwsSession } from '../aws/clients.js'
-import { canonicalPolicyJson, diffPolicies, normalizePolicy, type PolicyDocument } from '../aws/policy-document.js'
+import { canonicalPolicyJson, displayPolicy, diffPolicies, type PolicyDocument } from '../aws/policy-document.js'
 import { decide, field, type Decision, type Resource } from '../plan/resource.js'
 import type { FieldChange } from '../plan/types.js'
 import { collect, ignoreNotFound } from './iam-role.js'
@@ -85,11 +85,11 @@ export class IamPolicy implements Resource<IamPolicyActual> {
 
   diff(actual: IamPolicyActual | undefined): Decision {
     const doc = this.spec.document!
-    if (!actual) return decide(undefined, [field('document', undefined, normalizePolicy(doc))])
+    if (!actual) return decide(undefined, [field('document', undefined, displayPolicy(doc))])
     const fields: FieldChange[] = []
     if (this.documentChanged(actual)) {
       fields.push(
-        field('document', normalizePolicy(actual.document), normalizePolicy(doc), {
+        field('document', displayPolicy(actual.document), displayPolicy(doc), {
           detail: diffPolicies(actual.document, doc),
         }),
       )

@@ -1,6 +1,6 @@
 import type { IAMClient } from '@aws-sdk/client-iam'
 import { clients, isNotFound, type AwsSession } from '../aws/clients.js'
-import { canonicalPolicyJson, diffPolicies, normalizePolicy, type PolicyDocument } from '../aws/policy-document.js'
+import { canonicalPolicyJson, displayPolicy, diffPolicies, type PolicyDocument } from '../aws/policy-document.js'
 import { decide, field, type Decision, type Resource } from '../plan/resource.js'
 import type { FieldChange } from '../plan/types.js'
 import { adoptionNote, missingTags, tagList, tagMap, tagsField } from './tags.js'
@@ -89,7 +89,7 @@ export class IamRole implements Resource<IamRoleActual> {
     const s = this.spec
     if (!actual) {
       const fields: FieldChange[] = [
-        field('assumeRolePolicy', undefined, normalizePolicy(s.trustPolicy)),
+        field('assumeRolePolicy', undefined, displayPolicy(s.trustPolicy)),
         field('managedPolicies', undefined, [...s.managedPolicyArns].sort()),
       ]
       if (s.permissionsBoundary) fields.push(field('permissionsBoundary', undefined, s.permissionsBoundary))
@@ -98,7 +98,7 @@ export class IamRole implements Resource<IamRoleActual> {
     const fields: FieldChange[] = []
     if (canonicalPolicyJson(actual.trustPolicy) !== canonicalPolicyJson(s.trustPolicy)) {
       fields.push(
-        field('assumeRolePolicy', normalizePolicy(actual.trustPolicy), normalizePolicy(s.trustPolicy), {
+        field('assumeRolePolicy', displayPolicy(actual.trustPolicy), displayPolicy(s.trustPolicy), {
           detail: diffPolicies(actual.trustPolicy, s.trustPolicy),
         }),
       )

@@ -1,6 +1,6 @@
 import type { SQSClient } from '@aws-sdk/client-sqs'
 import { awsErrorName, clients, isNotFound, type AwsSession } from '../aws/clients.js'
-import { canonicalPolicyJson, diffPolicies, normalizePolicy, type PolicyDocument } from '../aws/policy-document.js'
+import { canonicalPolicyJson, displayPolicy, diffPolicies, type PolicyDocument } from '../aws/policy-document.js'
 import { decide, field, type Decision, type Resource } from '../plan/resource.js'
 import type { FieldChange } from '../plan/types.js'
 import { adoptionNote, isManaged, missingTags, tagsField } from './tags.js'
@@ -90,7 +90,7 @@ export class SqsQueue implements Resource<SqsQueueActual> {
     if ('Policy' in changed) {
       const before = actual?.attributes.Policy
       fields.push(
-        field('Policy', before ? normalizePolicy(before) : undefined, normalizePolicy(this.spec.policy), {
+        field('Policy', before ? displayPolicy(before) : undefined, displayPolicy(this.spec.policy), {
           detail: before ? diffPolicies(before, this.spec.policy) : undefined,
         }),
       )
