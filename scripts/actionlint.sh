@@ -8,5 +8,5 @@ bin="$KA_BIN/actionlint-$ACTIONLINT_VERSION"
 files=(.github/workflows/*.yml examples/workflows/*.yml)
 existing=()
 for f in "${files[@]}"; do [ -f "$f" ] && existing+=("$f"); done
-"$bin" -color=never "${existing[@]}"
+"$bin" -no-color "${existing[@]}"
 echo "actionlint: ${#existing[@]} workflow file(s) clean"
