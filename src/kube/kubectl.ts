@@ -1,3 +1,4 @@
+import { KubeApi } from './api.js'
 import { runTool, type RunOptions, type RunResult } from './exec.js'
 
 /** Field manager of every server-side apply this action makes. */
@@ -19,9 +20,35 @@ export interface KubeObject {
   [k: string]: unknown
 }
 
-/** How to reach the cluster. */
+/** Short resource names accepted by get(), as kubectl spells them. */
+const ALIASES: Record<string, { apiVersion: string; kind: string }> = {
+  namespace: { apiVersion: 'v1', kind: 'Namespace' },
+  ns: { apiVersion: 'v1', kind: 'Namespace' },
+  secret: { apiVersion: 'v1', kind: 'Secret' },
+  configmap: { apiVersion: 'v1', kind: 'ConfigMap' },
+  cm: { apiVersion: 'v1', kind: 'ConfigMap' },
+  deployment: { apiVersion: 'apps/v1', kind: 'Deployment' },
+  deploy: { apiVersion: 'apps/v1', kind: 'Deployment' },
+  crd: { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition' },
+  customresourcedefinition: { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition' },
+  'nodepools.karpenter.sh': { apiVersion: 'karpenter.sh/v1', kind: 'NodePool' },
+  nodepool: { apiVersion: 'karpenter.sh/v1', kind: 'NodePool' },
+  'nodeclaims.karpenter.sh': { apiVersion: 'karpenter.sh/v1', kind: 'NodeClaim' },
+  nodeclaim: { apiVersion: 'karpenter.sh/v1', kind: 'NodeClaim' },
+  'ec2nodeclasses.karpenter.k8s.aws': { apiVersion: 'karpenter.k8s.aws/v1', kind: 'EC2NodeClass' },
+  ec2nodeclass: { apiVersion: 'karpenter.k8s.aws/v1', kind: 'EC2NodeClass' },
+}
+
+/**
+ * How to reach the cluster: `api` (REST through one `kubectl proxy`, for reads, server-side apply and
+ * dry runs) and the helm/kubectl runners for what needs the tools themselves. close() when done.
+ */
 export class Kube {
-  constructor(readonly kubeconfig: string) {}
+  readonly api: KubeApi
+
+  constructor(readonly kubeconfig: string) {
+    this.api = new KubeApi(kubeconfig)
+  }
 
   kubectl(args: string[], opts: RunOptions = {}): Promise<RunResult> {
     return runTool('kubectl', ['--kubeconfig', this.kubeconfig, ...args], opts)
@@ -31,79 +58,34 @@ export class Kube {
     return runTool('helm', ['--kubeconfig', this.kubeconfig, ...args], opts)
   }
 
-  /** Server-side apply of the given objects under the action's field manager. */
+  /** Server-side apply of the given objects under the action's field manager (concurrently, one request each). */
   async apply(objects: KubeObject[], opts: { dryRun?: boolean; forceConflicts?: boolean } = {}): Promise<KubeObject[]> {
-    if (objects.length === 0) return []
-    const args = ['apply', '--server-side', `--field-manager=${FIELD_MANAGER}`, '-o', 'json', '-f', '-']
-    if (opts.forceConflicts !== false) args.push('--force-conflicts')
-    if (opts.dryRun) args.push('--dry-run=server')
-    const out = await this.kubectl(args, { input: objects.map((o) => JSON.stringify(o)).join('\n') })
-    return listItems(out.stdout)
+    if (opts.forceConflicts === false) {
+      // The API client always forces (the action owns what it applies); keep kubectl for the other behaviour.
+      if (objects.length === 0) return []
+      const args = ['apply', '--server-side', `--field-manager=${FIELD_MANAGER}`, '-o', 'json', '-f', '-']
+      if (opts.dryRun) args.push('--dry-run=server')
+      const out = await this.kubectl(args, { input: objects.map((o) => JSON.stringify(o)).join('\n') })
+      return listItems(out.stdout)
+    }
+    return Promise.all(objects.map((o) => this.api.apply(o, FIELD_MANAGER, { dryRun: opts.dryRun })))
   }
 
   /**
-   * Reads named objects in as few processes as possible: every get() asked for in the same tick is
-   * answered by one `kubectl get` per namespace. Missing objects come back undefined.
+   * Reads one named object (undefined when missing or when its kind is not served). Requests made at the
+   * same time run concurrently over the one proxy: no process per read.
    */
   get(resource: string, name: string, namespace?: string): Promise<KubeObject | undefined> {
-    return new Promise((resolve, reject) => {
-      this.pending.push({ resource, name, namespace, resolve, reject })
-      if (this.pending.length === 1) setImmediate(() => void this.flush())
-    })
+    const r = resource.toLowerCase()
+    const ref = ALIASES[r] ?? ALIASES[r.replace(/s$/, '')] ?? ALIASES[r.replace(/es$/, '')]
+    if (!ref) return Promise.reject(new Error(`Kube.get: unknown resource "${resource}"; add it to ALIASES`))
+    return this.api.get({ ...ref, name, namespace })
   }
 
-  private pending: {
-    resource: string
-    name: string
-    namespace?: string
-    resolve: (o: KubeObject | undefined) => void
-    reject: (e: unknown) => void
-  }[] = []
-
-  private async flush(): Promise<void> {
-    const batch = this.pending
-    this.pending = []
-    const groups = new Map<string, typeof batch>()
-    for (const p of batch) {
-      const key = p.namespace ?? ''
-      groups.set(key, [...(groups.get(key) ?? []), p])
-    }
-    await Promise.all(
-      [...groups].map(async ([ns, items]) => {
-        const refs = [...new Set(items.map((p) => `${p.resource}/${p.name}`))]
-        try {
-          const out = await this.kubectl([
-            'get',
-            ...refs,
-            '--ignore-not-found',
-            '-o',
-            'json',
-            ...(ns ? ['-n', ns] : []),
-          ])
-          const found = listItems(out.stdout)
-          for (const p of items) {
-            p.resolve(found.find((o) => o.metadata.name === p.name && kindMatches(o, p.resource)))
-          }
-        } catch (e) {
-          for (const p of items) p.reject(e)
-        }
-      }),
-    )
+  /** Stops the proxy behind `api`. */
+  close(): Promise<void> {
+    return this.api.close()
   }
-}
-
-/** `namespace` matches kind Namespace; `nodepools.karpenter.sh` matches NodePool; `crd` ... */
-function kindMatches(o: KubeObject, resource: string): boolean {
-  const r = resource.toLowerCase().split('.')[0]
-  const kind = o.kind.toLowerCase()
-  const aliases: Record<string, string> = {
-    ns: 'namespace',
-    crd: 'customresourcedefinition',
-    cm: 'configmap',
-    deploy: 'deployment',
-  }
-  const want = aliases[r] ?? r
-  return kind === want || `${kind}s` === want || `${kind}es` === want
 }
 
 /** The objects of kubectl's JSON output: a List, a single object, or nothing. */

@@ -1,6 +1,10 @@
 import type { Kube, KubeObject } from '../kube/kubectl.js'
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../kube/kubectl.js'
+import { durationMs } from '../kube/objects.js'
 import { decide, field, type Decision, type Resource } from '../plan/resource.js'
+import { waitUntil } from './kube-object.js'
+
+const NAMESPACE = { apiVersion: 'v1', kind: 'Namespace' } as const
 
 /** The namespace Karpenter runs in, labelled as managed by this action. */
 export class Namespace implements Resource<KubeObject> {
@@ -9,20 +13,21 @@ export class Namespace implements Resource<KubeObject> {
   readonly dependsOn: string[] = []
   readonly wanted = true
 
+  /**
+   * `keepOnDestroy`: a destroy leaves the namespace (it holds the record of a Helm release that stays, the
+   * CRD chart's when karpenter.destroyCrds is false).
+   */
   constructor(
     private readonly kube: Kube,
     readonly name: string,
     private readonly timeout: string,
+    readonly keepOnDestroy = false,
   ) {
     this.id = `namespace.${name}`
   }
 
   private desired(): KubeObject {
-    return {
-      apiVersion: 'v1',
-      kind: 'Namespace',
-      metadata: { name: this.name, labels: { [MANAGED_BY_LABEL]: MANAGED_BY_VALUE } },
-    }
+    return { ...NAMESPACE, metadata: { name: this.name, labels: { [MANAGED_BY_LABEL]: MANAGED_BY_VALUE } } }
   }
 
   read(): Promise<KubeObject | undefined> {
@@ -44,14 +49,14 @@ export class Namespace implements Resource<KubeObject> {
     await this.kube.apply([this.desired()])
   }
 
+  /** Deletes the namespace and waits (bounded by karpenter.timeout) until its contents are gone. */
   async destroy(): Promise<void> {
-    await this.kube.kubectl([
-      'delete',
-      'namespace',
-      this.name,
-      '--ignore-not-found',
-      '--wait=true',
-      `--timeout=${this.timeout}`,
-    ])
+    const deadline = Date.now() + durationMs(this.timeout)
+    await this.kube.api.delete({ ...NAMESPACE, name: this.name })
+    await waitUntil(
+      deadline,
+      async () => !(await this.kube.api.get({ ...NAMESPACE, name: this.name })),
+      () => `namespace ${this.name} is still terminating after karpenter.timeout (${this.timeout})`,
+    )
   }
 }

@@ -1,0 +1,208 @@
+#!/usr/bin/env node
+// Benchmark of the Kubernetes side (CRDs, Helm release, NodePools/EC2NodeClasses) against the sandbox:
+// for each step of an installation's life, the plan's wall time, the helm/kubectl processes it spawned and
+// the API requests it made, then the apply's wall time. Prints figures; asserts nothing.
+//
+//   node scripts/bench-kube.mjs            (needs `npm run sandbox:up`)
+//
+// It compiles src/ and test/support/ with tsc into build/bench-kube/ (git-ignored) and drives them the way
+// the action does: kubeResourcesFor() → plan() → applyPlan() → verifyKarpenter(), each step with a fresh
+// Kube (so its own `kubectl proxy`, as one run of the action has). Names are unique per run.
+import { execFileSync } from 'node:child_process'
+import { cpSync, existsSync, readdirSync } from 'node:fs'
+import { join, relative, resolve } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+
+const root = resolve(fileURLToPath(new URL('..', import.meta.url)))
+const out = join(root, 'build', 'bench-kube')
+const sandboxDir = process.env.KA_SANDBOX_DIR ?? join(root, '.sandbox')
+if (!existsSync(join(sandboxDir, 'env'))) {
+  console.error(`${sandboxDir}/env is missing: start the sandbox with \`npm run sandbox:up\` first`)
+  process.exit(2)
+}
+
+console.log('compiling src/ and test/support/ with tsc ...')
+try {
+  execFileSync(
+    process.execPath,
+    [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json', '--outDir', out],
+    {
+      cwd: root,
+      stdio: 'pipe',
+    },
+  )
+} catch {
+  // Type errors elsewhere in the project still leave the JavaScript written; a missing file is fatal below.
+}
+// JavaScript that is part of src/ as it is (generated code) is not emitted by tsc: copy it beside the rest.
+const copyJs = (dir) => {
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name)
+    if (e.isDirectory()) copyJs(p)
+    else if (e.name.endsWith('.js')) cpSync(p, join(out, relative(root, p)))
+  }
+}
+copyJs(join(root, 'src'))
+// The compiled code lives two folders away from where the sources find the sandbox and the templates.
+process.env.KA_SANDBOX_DIR = sandboxDir
+process.env.KARPENTER_ACTION_MANIFESTS = join(root, 'manifests') + '/'
+const load = (p) => import(pathToFileURL(join(out, p)).href)
+const [
+  { sandboxContext },
+  { kubeResourcesFor, verifyKarpenter },
+  engine,
+  { processLog },
+  { apiCallLog, KubeApi },
+  helm,
+  fx,
+] = await Promise.all([
+  load('test/support/context.js'),
+  load('src/resources/kube.js'),
+  load('src/plan/engine.js'),
+  load('src/kube/exec.js'),
+  load('src/kube/api.js'),
+  load('src/kube/helm.js'),
+  load('test/support/kube-fixtures.js'),
+])
+// Quiet the engine's per-resource log lines (@actions/core writes to stdout).
+const write = process.stdout.write.bind(process.stdout)
+const quiet = async (fn) => {
+  process.stdout.write = () => true
+  try {
+    return await fn()
+  } finally {
+    process.stdout.write = write
+  }
+}
+
+const fixtures = join(root, '..', 'shared', 'fixtures', 'charts')
+const id = `${Date.now().toString(36)}`
+const ns = `ka-kube-bench-${id}`
+const release = `karpenter-bench-${id}`
+const pool = (name) => ({
+  name,
+  instanceTypes: ['m5.large', 'c5.large'],
+  architectures: ['amd64'],
+  zones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'],
+  subnetSelector: { 'karpenter.sh/discovery': 'opsfleet-dev-cluster' },
+  securityGroupSelector: { 'karpenter.sh/discovery': 'opsfleet-dev-cluster' },
+  consolidateAfter: '30s',
+})
+const config = (version, karpenter = {}) => ({
+  karpenter: {
+    version,
+    chart: join(fixtures, version, 'karpenter'),
+    crdChart: join(fixtures, version, 'karpenter-crd'),
+    namespace: ns,
+    release,
+    timeout: '3m',
+    values: {},
+    ...karpenter,
+  },
+  nodePools: [pool(`kb-${id}-a`), pool(`kb-${id}-b`)],
+})
+
+const steps = [
+  ['first install (1.13.1)', 'apply', config('1.13.1')],
+  ['second run, nothing to do', 'apply', config('1.13.1')],
+  ['a changed value', 'apply', config('1.13.1', { values: { replicas: 1 } })],
+  ['upgrade 1.13.1 → 1.14.1', 'apply', config('1.14.1', { values: { replicas: 1 } })],
+  ['destroy (with CRDs)', 'destroy', config('1.14.1', { values: { replicas: 1 }, destroyCrds: true })],
+]
+
+const api = new KubeApi(process.env.KUBECONFIG ?? join(sandboxDir, 'kubeconfig'))
+const ms = (t0) => Number(process.hrtime.bigint() - t0) / 1e6
+const fmt = (v) => `${(v / 1000).toFixed(2)} s`
+const rows = []
+try {
+  const ctx0 = await sandboxContext(config('1.13.1'))
+  await fx.removeLeftovers(api, ctx0.kube)
+  await ctx0.kube.close()
+  for (const [name, mode, overrides] of steps) {
+    const ctx = await sandboxContext(overrides)
+    try {
+      const p0 = processLog.length
+      const a0 = apiCallLog.length
+      let t0 = process.hrtime.bigint()
+      const resources = await kubeResourcesFor(ctx, mode)
+      const result = await engine.plan({
+        mode,
+        cluster: ctx.config.cluster.name,
+        region: ctx.config.cluster.region,
+        resources,
+        outputs: {},
+      })
+      const planMs = ms(t0)
+      const procs = processLog
+        .slice(p0)
+        .map(
+          (p) =>
+            `${p.tool.split('/').pop()} ${p.args.find((a) => ['proxy', 'template', 'upgrade', 'uninstall'].includes(a)) ?? p.args[0]}`,
+        )
+      const planCalls = apiCallLog.length - a0
+      const throttled = apiCallLog.slice(a0).reduce((n, c) => n + (c.throttled ?? 0), 0)
+      const changes = result.plan.changes.filter((c) => c.action !== 'noop').length
+      const p1 = processLog.length
+      const a1 = apiCallLog.length
+      t0 = process.hrtime.bigint()
+      const results = await quiet(() => engine.applyPlan(result.planned))
+      if (mode === 'apply') await quiet(() => verifyKarpenter(ctx, resources))
+      const applyMs = ms(t0)
+      const failed = results.filter((r) => r.status !== 'done')
+      if (failed.length)
+        throw new Error(`${name}: ${failed.map((f) => `${f.id} ${f.status} ${f.error ?? ''}`).join('; ')}`)
+      const mutating = apiCallLog.slice(a1).filter((c) => c.mutating).length
+      const helmMutations = processLog
+        .slice(p1)
+        .filter((p) => p.args.some((a) => ['upgrade', 'uninstall'].includes(a))).length
+      const rel = await helm.readRelease(api, ns, release)
+      rows.push({
+        name,
+        planMs,
+        procs,
+        planCalls: throttled ? `${planCalls} (${throttled}x 429)` : String(planCalls),
+        changes,
+        applyMs,
+        mutating,
+        helmMutations,
+        revision: rel?.revision ?? '-',
+      })
+    } finally {
+      await ctx.kube.close()
+    }
+  }
+} finally {
+  await api.close()
+}
+
+console.log('\nKubernetes side, sandbox (kube-apiserver v1.34 + kwok, helm v3.22, real charts), one run per step:\n')
+const header = [
+  'step',
+  'plan',
+  'processes in plan',
+  'API reqs',
+  'changes',
+  'apply+verify',
+  'mutating reqs',
+  'helm up/uninst',
+  'revision',
+]
+const table = rows.map((r) => [
+  r.name,
+  fmt(r.planMs),
+  `${r.procs.length}: ${r.procs.join(', ')}`,
+  r.planCalls,
+  String(r.changes),
+  fmt(r.applyMs),
+  String(r.mutating),
+  String(r.helmMutations),
+  String(r.revision),
+])
+const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row[i].length)))
+const line = (cells) => cells.map((c, i) => c.padEnd(widths[i])).join('  ')
+console.log(line(header))
+console.log(line(widths.map((w) => '-'.repeat(w))))
+for (const row of table) console.log(line(row))
+console.log(
+  '\nprocesses in plan: every helm/kubectl process the plan spawned (target: at most 3); the proxy serves all reads and dry runs.',
+)

@@ -1,0 +1,407 @@
+import { spawn } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { Agent, request } from 'node:http'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { processLog, ToolError } from './exec.js'
+import type { KubeObject } from './kubectl.js'
+
+/**
+ * The Kubernetes API as plain HTTP, through ONE `kubectl proxy` per run listening on a private unix socket.
+ *
+ * Why: a plan reads a dozen objects, lists helm release records and dry-runs every NodePool; one kubectl
+ * process per step would cost a process (~100-300 ms, and a round of discovery) each. The proxy costs one
+ * process for all of them, lets reads run truly concurrently, and keeps kubectl in charge of authentication
+ * (client certificates, tokens, the `aws eks get-token` exec plugin and its refresh). The socket lives in a
+ * 0700 folder, so no other user of the machine can talk through it.
+ */
+
+/** Every request sent through the proxy: what the benchmark and the "no-op apply" tests count. */
+export const apiCallLog: { method: string; path: string; status: number; mutating: boolean; throttled: number }[] = []
+
+/** The API server's own answer to a failed request (its `Status` object). */
+export class KubeApiError extends Error {
+  constructor(
+    readonly method: string,
+    readonly path: string,
+    readonly status: number,
+    readonly reason: string,
+    /** The API server's message, unchanged. */
+    readonly apiMessage: string,
+  ) {
+    super(`${method} ${path}: ${status} ${reason}: ${apiMessage}`)
+    this.name = 'KubeApiError'
+  }
+}
+
+export interface ObjectRef {
+  apiVersion: string
+  kind: string
+  name?: string
+  namespace?: string
+}
+
+export interface ApiResource {
+  /** The plural used in paths, e.g. `nodepools`. */
+  plural: string
+  namespaced: boolean
+}
+
+/** Kinds this action touches, so their paths need no discovery round trip. */
+const KNOWN: Record<string, ApiResource> = {
+  'v1/Namespace': { plural: 'namespaces', namespaced: false },
+  'v1/Secret': { plural: 'secrets', namespaced: true },
+  'v1/ConfigMap': { plural: 'configmaps', namespaced: true },
+  'v1/Pod': { plural: 'pods', namespaced: true },
+  'v1/Event': { plural: 'events', namespaced: true },
+  'apps/v1/Deployment': { plural: 'deployments', namespaced: true },
+  'apiextensions.k8s.io/v1/CustomResourceDefinition': { plural: 'customresourcedefinitions', namespaced: false },
+}
+
+export interface RequestOptions {
+  query?: Record<string, string | undefined>
+  body?: unknown
+  contentType?: string
+  accept?: string
+  /** Milliseconds before the request is abandoned. */
+  timeoutMs?: number
+}
+
+const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
+
+export class KubeApi {
+  private proxy?: Promise<Proxy>
+  private agent?: Agent
+  private readonly discovery = new Map<string, Promise<Map<string, ApiResource>>>()
+  private closed = false
+
+  constructor(
+    readonly kubeconfig: string,
+    private readonly kubectlBin = 'kubectl',
+  ) {}
+
+  /** Starts the proxy on first use; concurrent callers share the one start. */
+  private start(): Promise<Proxy> {
+    if (this.closed) return Promise.reject(new Error('the Kubernetes API client is closed'))
+    this.proxy ??= startProxy(this.kubectlBin, this.kubeconfig).then((p) => {
+      this.agent = new Agent({ keepAlive: true, maxSockets: 16 })
+      return p
+    })
+    return this.proxy
+  }
+
+  /** Stops the proxy. Further requests fail. */
+  async close(): Promise<void> {
+    this.closed = true
+    await this.stopProxy()
+  }
+
+  private async stopProxy(): Promise<void> {
+    const p = this.proxy
+    this.proxy = undefined
+    this.agent?.destroy()
+    this.agent = undefined
+    await (await p?.catch(() => undefined))?.stop()
+  }
+
+  /**
+   * Restarts the proxy: kubectl reads the kubeconfig once, so after the token in it was renewed (EKS tokens
+   * last 15 minutes; src/aws/eks-auth.ts rewrites the file) a fresh proxy is what picks the new one up.
+   */
+  private async restart(failed: Promise<unknown>): Promise<void> {
+    // Requests failing together restart it once: only the one that finds its proxy still current does.
+    if (this.proxy === failed) await this.stopProxy()
+  }
+
+  /** One HTTP request; JSON in and out. Throws KubeApiError for any non-2xx answer. */
+  async request<T = unknown>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
+    let answer = await this.deliver(method, path, opts)
+    // 429: the API server did not take the request (throttled, or the storage of a just-created CRD is
+    // still initializing) and says when to come back; client-go retries it the same way.
+    let throttled = 0
+    for (; answer.status === 429 && throttled < 10; throttled++) {
+      const after = Number(answer.retryAfter ?? '1')
+      await new Promise((r) => setTimeout(r, Math.min(Number.isFinite(after) ? after : 1, 5) * 1000))
+      answer = await this.deliver(method, path, opts)
+    }
+    const { status, text } = answer
+    const dryRun = opts.query?.dryRun !== undefined
+    apiCallLog.push({ method, path, status, mutating: MUTATING.has(method) && !dryRun, throttled })
+    let json: unknown
+    try {
+      json = text ? JSON.parse(text) : undefined
+    } catch {
+      json = undefined
+    }
+    if (status < 200 || status >= 300) {
+      const s = (json ?? {}) as { message?: string; reason?: string }
+      let message = s.message ?? (text.trim() || '(no body)')
+      if (status === 401) {
+        message += `. The cluster refused the credentials of ${this.kubeconfig} (on EKS, the role the action runs as needs an access entry or an aws-auth mapping)`
+      }
+      throw new KubeApiError(method, path, status, s.reason ?? 'Error', message)
+    }
+    return json as T
+  }
+
+  /** Sends through the proxy, recovering once from a proxy that died, was restarted, or holds an expired token. */
+  private async deliver(method: string, path: string, opts: RequestOptions) {
+    let answer = await this.send(method, path, opts).catch(async (e: NodeJS.ErrnoException & { proxy?: unknown }) => {
+      const unreachable = e.code === 'ENOENT' || e.code === 'ECONNREFUSED'
+      const cut = e.code === 'ECONNRESET' || /socket hang up/.test(e.message)
+      // Another request restarted the proxy under this one (every call made here is idempotent): send it again.
+      if (e.proxy !== this.proxy && (cut || unreachable)) return this.send(method, path, opts)
+      if (!unreachable) throw e
+      // The proxy died before the request reached the API server: start another.
+      await this.stopProxy()
+      return this.send(method, path, opts)
+    })
+    if (answer.status === 401) {
+      await this.restart(answer.proxy)
+      answer = await this.send(method, path, opts)
+    }
+    return answer
+  }
+
+  private async send(
+    method: string,
+    path: string,
+    opts: RequestOptions,
+  ): Promise<{ status: number; text: string; retryAfter?: string; proxy: Promise<unknown> }> {
+    const proxy = this.start()
+    const { socket } = await proxy
+    const query = Object.entries(opts.query ?? {}).filter(([, v]) => v !== undefined) as [string, string][]
+    const fullPath = query.length ? `${path}?${new URLSearchParams(query).toString()}` : path
+    const body = opts.body === undefined ? undefined : Buffer.from(JSON.stringify(opts.body))
+    const answer = await new Promise<{ status: number; text: string; retryAfter?: string }>((resolve, reject) => {
+      const req = request(
+        {
+          socketPath: socket,
+          agent: this.agent,
+          method,
+          path: fullPath,
+          headers: {
+            accept: opts.accept ?? 'application/json',
+            ...(body ? { 'content-type': opts.contentType ?? 'application/json', 'content-length': body.length } : {}),
+          },
+          timeout: opts.timeoutMs ?? 60_000,
+        },
+        (res) => {
+          const chunks: Buffer[] = []
+          res.on('data', (c: Buffer) => chunks.push(c))
+          res.on('end', () =>
+            resolve({
+              status: res.statusCode ?? 0,
+              text: Buffer.concat(chunks).toString('utf8'),
+              retryAfter: res.headers['retry-after'],
+            }),
+          )
+          res.on('error', reject)
+        },
+      )
+      req.on('timeout', () =>
+        req.destroy(new Error(`${method} ${path}: no answer within ${opts.timeoutMs ?? 60_000} ms`)),
+      )
+      req.on('error', (e) => reject(Object.assign(e, { proxy })))
+      req.end(body)
+    })
+    return { ...answer, proxy }
+  }
+
+  /** GET that answers undefined for 404. */
+  async getPath<T = KubeObject>(path: string, opts: RequestOptions = {}): Promise<T | undefined> {
+    try {
+      return await this.request<T>('GET', path, opts)
+    } catch (e) {
+      if (e instanceof KubeApiError && e.status === 404) return undefined
+      throw e
+    }
+  }
+
+  /** The resources one group version serves, by kind; empty when the group version is not served. */
+  private resources(apiVersion: string): Promise<Map<string, ApiResource>> {
+    let p = this.discovery.get(apiVersion)
+    if (!p) {
+      const path = apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`
+      p = this.getPath<{ resources: { name: string; kind: string; namespaced: boolean }[] }>(path).then((list) => {
+        const out = new Map<string, ApiResource>()
+        for (const r of list?.resources ?? []) {
+          if (!r.name.includes('/')) out.set(r.kind, { plural: r.name, namespaced: r.namespaced })
+        }
+        return out
+      })
+      p.catch(() => this.discovery.delete(apiVersion))
+      this.discovery.set(apiVersion, p)
+    }
+    return p
+  }
+
+  /** Forgets what discovery learnt (after CRDs were installed or removed). */
+  forgetDiscovery(): void {
+    this.discovery.clear()
+  }
+
+  /** How a kind is served, or undefined when the API server does not serve it (e.g. its CRD is missing). */
+  async resource(apiVersion: string, kind: string): Promise<ApiResource | undefined> {
+    const known = KNOWN[`${apiVersion}/${kind}`]
+    if (known) return known
+    return (await this.resources(apiVersion)).get(kind)
+  }
+
+  /** The path of an object (or of its collection when the name is left out). */
+  async path(ref: ObjectRef): Promise<string> {
+    let r = await this.resource(ref.apiVersion, ref.kind)
+    if (!r) {
+      // Discovery is cached; a CRD installed since (by this apply) makes the kind served now.
+      this.discovery.delete(ref.apiVersion)
+      r = await this.resource(ref.apiVersion, ref.kind)
+    }
+    if (!r) throw new NotServedError(ref)
+    return pathOf(ref, r)
+  }
+
+  async get(ref: ObjectRef & { name: string }): Promise<KubeObject | undefined> {
+    const r = await this.resource(ref.apiVersion, ref.kind)
+    if (!r) return undefined
+    return this.getPath(pathOf(ref, r))
+  }
+
+  /** Lists a kind; empty when the kind is not served. */
+  async list(ref: ObjectRef, labelSelector?: string): Promise<KubeObject[]> {
+    const r = await this.resource(ref.apiVersion, ref.kind)
+    if (!r) return []
+    const list = await this.getPath<{ items: KubeObject[] }>(pathOf(ref, r), { query: { labelSelector } })
+    return (list?.items ?? []).map((o) => ({ ...o, apiVersion: ref.apiVersion, kind: ref.kind }))
+  }
+
+  /**
+   * Server-side apply under `fieldManager`, taking over fields other managers set (as `kubectl apply
+   * --server-side --force-conflicts`). `dryRun`: the API server runs defaulting, validation (OpenAPI and
+   * CEL rules) and admission, and answers the object as it would be, without storing it.
+   */
+  async apply(obj: KubeObject, fieldManager: string, opts: { dryRun?: boolean } = {}): Promise<KubeObject> {
+    const { apiVersion, kind, metadata } = obj
+    const path = await this.path({ apiVersion, kind, name: metadata.name, namespace: metadata.namespace })
+    return this.request<KubeObject>('PATCH', path, {
+      query: { fieldManager, force: 'true', fieldValidation: 'Strict', dryRun: opts.dryRun ? 'All' : undefined },
+      body: obj,
+      contentType: 'application/apply-patch+yaml',
+    })
+  }
+
+  /** Merge patch (metadata edits such as adoption labels). */
+  async mergePatch(ref: ObjectRef & { name: string }, patch: unknown, fieldManager: string): Promise<KubeObject> {
+    return this.request<KubeObject>('PATCH', await this.path(ref), {
+      query: { fieldManager },
+      body: patch,
+      contentType: 'application/merge-patch+json',
+    })
+  }
+
+  /** Deletes an object; true when it existed. */
+  async delete(ref: ObjectRef & { name: string }, propagationPolicy = 'Background'): Promise<boolean> {
+    const r = await this.resource(ref.apiVersion, ref.kind)
+    if (!r) return false
+    try {
+      await this.request('DELETE', pathOf(ref, r), {
+        body: { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy },
+      })
+      return true
+    } catch (e) {
+      if (e instanceof KubeApiError && e.status === 404) return false
+      throw e
+    }
+  }
+
+  /** The API server's version, e.g. `v1.34.4`. */
+  async serverVersion(): Promise<string> {
+    const v = await this.request<{ gitVersion: string }>('GET', '/version')
+    return v.gitVersion
+  }
+}
+
+interface Proxy {
+  socket: string
+  stop(): Promise<void>
+}
+
+/**
+ * Runs `kubectl proxy` on a unix socket in a fresh 0700 folder, behind a small sh watchdog: the watchdog
+ * holds a pipe from this process and stops kubectl when it closes, so a proxy never outlives the action,
+ * even when the action is killed (a handler on process exit could not run then). Where there is no sh
+ * (Windows), kubectl runs directly and is stopped on exit.
+ */
+function startProxy(kubectl: string, kubeconfig: string): Promise<Proxy> {
+  const dir = mkdtempSync(join(tmpdir(), 'ka-kube-'))
+  const socket = join(dir, 'api.sock')
+  const args = ['--kubeconfig', kubeconfig, 'proxy', `--unix-socket=${socket}`, '--keepalive=30s']
+  processLog.push({ tool: kubectl, args })
+  const watchdog = process.platform !== 'win32'
+  // $0 is kubectl. It runs in the background with its own stdin; a reader of our pipe (fd 3) kills it at EOF.
+  // Its folder goes when it does (the socket with it).
+  const script =
+    'exec 3<&0; "$0" "$@" </dev/null & pid=$!; (read -r _ <&3; kill "$pid" 2>/dev/null) & wait "$pid"; s=$?; rm -rf "$KA_PROXY_DIR"; exit $s'
+  const child = watchdog
+    ? spawn('sh', ['-c', script, kubectl, ...args], {
+        stdio: ['pipe', 'pipe', 'pipe'],
+        env: { ...process.env, KA_PROXY_DIR: dir },
+      })
+    : spawn(kubectl, args, { stdio: ['ignore', 'pipe', 'pipe'] })
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)))
+  const kill = () => child.kill()
+  if (!watchdog) process.once('exit', kill)
+  const stop = async () => {
+    process.removeListener('exit', kill)
+    if (child.exitCode === null && child.signalCode === null) {
+      if (watchdog) child.stdin!.end()
+      else child.kill()
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5000)
+      await exited
+      clearTimeout(timer)
+    }
+    rmSync(dir, { recursive: true, force: true })
+  }
+  return new Promise<Proxy>((resolve, reject) => {
+    let stdout = ''
+    let stderr = ''
+    const fail = (code: number, why: string) => {
+      clearTimeout(timer)
+      void stop()
+      reject(new ToolError(kubectl, args, code, why))
+    }
+    const timer = setTimeout(() => fail(-1, `kubectl proxy did not start within 20s. ${stderr}`), 20_000)
+    child.stdout!.on('data', (d: Buffer) => {
+      stdout += d.toString()
+      if (stdout.includes('Starting to serve on')) {
+        clearTimeout(timer)
+        resolve({ socket, stop })
+      }
+    })
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()))
+    child.on('error', (e) => fail(-1, `${e.message} (is kubectl installed and on PATH?)`))
+    void exited.then((code) => fail(code ?? -1, stderr || 'kubectl proxy exited'))
+  })
+}
+
+/** The kind is not served by the API server (its CRD is not installed). */
+export class NotServedError extends Error {
+  constructor(readonly ref: ObjectRef) {
+    super(`the API server does not serve ${ref.kind} (${ref.apiVersion}): is its CRD installed?`)
+    this.name = 'NotServedError'
+  }
+}
+
+function pathOf(ref: ObjectRef, r: ApiResource): string {
+  const base = ref.apiVersion.includes('/') ? `/apis/${ref.apiVersion}` : `/api/${ref.apiVersion}`
+  // A named object without a namespace is in `default` (as kubectl has it); a list without one spans all.
+  const namespace = ref.namespace ?? (ref.name ? 'default' : undefined)
+  const ns = r.namespaced && namespace ? `/namespaces/${encodeURIComponent(namespace)}` : ''
+  const name = ref.name ? `/${encodeURIComponent(ref.name)}` : ''
+  return `${base}${ns}/${r.plural}${name}`
+}
+
+/** Counts of what the API log holds from `from` on (for benchmarks and tests). */
+export function apiCallsSince(from: number): { total: number; mutating: number } {
+  const calls = apiCallLog.slice(from)
+  return { total: calls.length, mutating: calls.filter((c) => c.mutating).length }
+}

@@ -1,0 +1,237 @@
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs'
+import { isAbsolute, join, relative, resolve } from 'node:path'
+import { gunzipSync } from 'node:zlib'
+import { parse as parseYaml } from 'yaml'
+import type { KubeApi } from './api.js'
+import type { Kube, KubeObject } from './kubectl.js'
+import { deepEqual, isHelmHook, parseObjects } from './objects.js'
+
+/** What Helm stores about one revision of a release (the parts this action reads). */
+export interface HelmRelease {
+  name: string
+  namespace: string
+  revision: number
+  /** deployed, failed, superseded, pending-install, pending-upgrade, pending-rollback, uninstalling ... */
+  status: string
+  chart: { name: string; version: string; appVersion?: string }
+  /** The values given by the user (`-f`/`--set`), not merged with the chart's defaults. */
+  values: Record<string, unknown>
+  /** The rendered objects (hooks excluded), as Helm applied them. */
+  manifest: string
+  /** The chart's own files as stored with the release: templates by path, and its values.yaml. */
+  chartTemplates: Record<string, string>
+  chartValues: Record<string, unknown>
+}
+
+interface StoredRelease {
+  name: string
+  namespace: string
+  version: number
+  info?: { status?: string }
+  chart?: {
+    metadata?: { name?: string; version?: string; appVersion?: string }
+    templates?: { name: string; data: string }[]
+    values?: Record<string, unknown>
+  }
+  config?: Record<string, unknown>
+  manifest?: string
+}
+
+/**
+ * Decodes a release Secret (`sh.helm.release.v1.<name>.v<N>`): its `data.release` is base64 (the Secret's
+ * own encoding) of base64 of gzip of JSON (Helm's). Reading the Secret through the API replaces a
+ * `helm get` process per release.
+ */
+export function decodeReleaseSecret(secret: KubeObject): HelmRelease {
+  const data = (secret.data as Record<string, string> | undefined)?.release
+  if (!data) throw new Error(`Secret ${secret.metadata.name} holds no Helm release`)
+  const helmEncoded = Buffer.from(data, 'base64').toString('utf8')
+  let bytes = Buffer.from(helmEncoded, 'base64')
+  if (bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = gunzipSync(bytes)
+  const r = JSON.parse(bytes.toString('utf8')) as StoredRelease
+  const templates: Record<string, string> = {}
+  for (const t of r.chart?.templates ?? []) templates[t.name] = Buffer.from(t.data, 'base64').toString('utf8')
+  return {
+    name: r.name,
+    namespace: r.namespace,
+    revision: r.version,
+    status: r.info?.status ?? 'unknown',
+    chart: {
+      name: r.chart?.metadata?.name ?? '',
+      version: r.chart?.metadata?.version ?? '',
+      appVersion: r.chart?.metadata?.appVersion,
+    },
+    values: r.config ?? {},
+    manifest: r.manifest ?? '',
+    chartTemplates: templates,
+    chartValues: r.chart?.values ?? {},
+  }
+}
+
+/** The latest revision of a release, or undefined when Helm has no record of it. Two requests, no process. */
+export async function readRelease(api: KubeApi, namespace: string, name: string): Promise<HelmRelease | undefined> {
+  const list = await api.getPath<{ items: { metadata: { name: string; labels?: Record<string, string> } }[] }>(
+    `/api/v1/namespaces/${encodeURIComponent(namespace)}/secrets`,
+    {
+      query: { labelSelector: `owner=helm,name=${name}` },
+      // Only names and labels: the revisions' payloads are large, and only the latest is needed.
+      accept: 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1',
+    },
+  )
+  const latest = (list?.items ?? [])
+    .map((s) => ({ name: s.metadata.name, revision: Number(s.metadata.labels?.version ?? NaN) }))
+    .filter((s) => Number.isFinite(s.revision))
+    .sort((a, b) => b.revision - a.revision)[0]
+  if (!latest) return undefined
+  const secret = await api.getPath(`/api/v1/namespaces/${encodeURIComponent(namespace)}/secrets/${latest.name}`)
+  return secret ? decodeReleaseSecret(secret) : undefined
+}
+
+/** Where a chart comes from: an OCI reference (helm pulls it) or a folder on disk. */
+export interface ChartSource {
+  /** What helm is given. */
+  ref: string
+  local: boolean
+  /** The version asked for (`--version`, remote charts only: helm ignores it for folders). */
+  version?: string
+  /** The config key it came from, for messages. */
+  key: string
+}
+
+export function chartSource(ref: string, version: string, key: string, cwd = process.cwd()): ChartSource {
+  if (/^oci:\/\//.test(ref)) return { ref, local: false, version, key }
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(ref)) {
+    throw new Error(
+      `${key}: "${ref}" is neither an oci:// reference nor a folder. Fix: use oci://... or a chart folder.`,
+    )
+  }
+  return { ref: isAbsolute(ref) ? ref : resolve(cwd, ref), local: true, key }
+}
+
+export interface ChartMetadata {
+  name: string
+  version: string
+  appVersion?: string
+}
+
+/** The chart a source will give, known without helm: Chart.yaml of a folder, the name and version asked for otherwise. */
+export function chartMetadata(src: ChartSource): ChartMetadata {
+  if (!src.local) return { name: src.ref.replace(/\/+$/, '').split('/').pop() ?? src.ref, version: src.version ?? '' }
+  const file = join(src.ref, 'Chart.yaml')
+  if (!existsSync(file)) {
+    throw new Error(
+      `${src.key}: ${src.ref} is not a chart folder (no Chart.yaml). Fix: point ${src.key} at the folder holding Chart.yaml, or at an oci:// reference.`,
+    )
+  }
+  const meta = parseYaml(readFileSync(file, 'utf8')) as { name?: string; version?: string; appVersion?: string }
+  return { name: String(meta.name ?? ''), version: String(meta.version ?? ''), appVersion: meta.appVersion }
+}
+
+/**
+ * True when a chart folder holds exactly the templates and values.yaml stored with the release: then the
+ * rendered manifest cannot differ (given equal values) and no `helm template` is needed. Folders with
+ * sub-charts are never assumed equal.
+ */
+export function localChartMatches(src: ChartSource, release: HelmRelease): boolean {
+  if (!src.local) return false
+  if (existsSync(join(src.ref, 'charts')) && readdirSync(join(src.ref, 'charts')).length > 0) return false
+  const templatesDir = join(src.ref, 'templates')
+  const files: Record<string, string> = {}
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir)) {
+      const full = join(dir, entry)
+      if (statSync(full).isDirectory()) walk(full)
+      else files[relative(src.ref, full).split('\\').join('/')] = readFileSync(full, 'utf8')
+    }
+  }
+  if (existsSync(templatesDir)) walk(templatesDir)
+  if (!deepEqual(files, release.chartTemplates)) return false
+  const valuesFile = join(src.ref, 'values.yaml')
+  const values = existsSync(valuesFile) ? ((parseYaml(readFileSync(valuesFile, 'utf8')) ?? {}) as object) : {}
+  return deepEqual(values, release.chartValues)
+}
+
+export interface RenderOptions {
+  release: string
+  namespace: string
+  values: Record<string, unknown>
+  /** The cluster's version, for `.Capabilities.KubeVersion` (helm template otherwise assumes its own). */
+  kubeVersion?: string
+}
+
+/** `helm template`: the objects an install or upgrade would apply (hooks and tests left out, as in a release manifest). */
+export async function renderChart(kube: Kube, src: ChartSource, opts: RenderOptions): Promise<KubeObject[]> {
+  const args = ['template', opts.release, src.ref, '--namespace', opts.namespace, '--values', '-', '--skip-tests']
+  if (!src.local && src.version) args.push('--version', src.version)
+  if (opts.kubeVersion) args.push('--kube-version', opts.kubeVersion)
+  const out = await kube.helm(args, { input: JSON.stringify(opts.values) }).catch((e: unknown) => {
+    throw new Error(`${src.key}: helm could not render ${src.ref}: ${helmMessage(e)}`)
+  })
+  return parseObjects(out.stdout, `helm template ${src.ref}`).filter((o) => !isHelmHook(o))
+}
+
+export interface UpgradeOptions extends RenderOptions {
+  timeout: string
+  skipCrds: boolean
+}
+
+/** `helm upgrade --install --atomic --wait`: a failure rolls the release back to what was there. */
+export async function upgradeRelease(kube: Kube, src: ChartSource, opts: UpgradeOptions): Promise<void> {
+  const args = ['upgrade', '--install', opts.release, src.ref, '--namespace', opts.namespace, '--values', '-']
+  args.push('--atomic', '--wait', '--timeout', opts.timeout, '--history-max', '10')
+  if (opts.skipCrds) args.push('--skip-crds')
+  if (!src.local && src.version) args.push('--version', src.version)
+  await kube.helm(args, { input: JSON.stringify(opts.values) }).catch((e: unknown) => {
+    const msg = helmMessage(e)
+    const rolledBack = /rolled back|uninstalled due to atomic/i.test(msg)
+    const timedOut = /context deadline exceeded|timed out/i.test(msg)
+    const hints: string[] = []
+    if (rolledBack) hints.push('helm rolled the release back, so what ran before still runs')
+    if (timedOut) {
+      hints.push(
+        `it did not become ready within karpenter.timeout (${opts.timeout}): see \`kubectl -n ${opts.namespace} get pods,events\` for why, fix the cause (often a value in karpenter.values) or raise karpenter.timeout`,
+      )
+    }
+    throw new Error(
+      `helm upgrade of ${opts.namespace}/${opts.release} failed: ${msg}${hints.length ? `. ${hints.join('; ')}` : ''}`,
+    )
+  })
+}
+
+/** `helm uninstall --wait`; a release that is already gone is fine. */
+export async function uninstallRelease(kube: Kube, namespace: string, release: string, timeout: string): Promise<void> {
+  const out = await kube.helm(['uninstall', release, '--namespace', namespace, '--wait', '--timeout', timeout], {
+    allowFailure: true,
+  })
+  if (out.exitCode !== 0 && !/not found/i.test(out.stderr)) {
+    throw new Error(`helm uninstall of ${namespace}/${release} failed: ${out.stderr.trim()}`)
+  }
+}
+
+/** The objects of a release's manifest (hooks excluded). */
+export function releaseObjects(release: HelmRelease): KubeObject[] {
+  return parseObjects(release.manifest, `release ${release.namespace}/${release.name}`).filter((o) => !isHelmHook(o))
+}
+
+/** helm's stderr without the `Error: ` prefix. */
+function helmMessage(e: unknown): string {
+  const text = (e as { stderr?: string }).stderr?.trim() || (e instanceof Error ? e.message : String(e))
+  return text.replace(/^Error:\s*/m, '').trim()
+}
+
+/** Deep merge for Helm values: objects merge key by key, anything else (lists included) is replaced. */
+export function mergeValues(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base }
+  for (const [k, v] of Object.entries(over)) {
+    const b = out[k]
+    out[k] =
+      isMap(v) && isMap(b)
+        ? mergeValues(b as Record<string, unknown>, v as Record<string, unknown>)
+        : structuredClone(v)
+  }
+  return out
+}
+
+function isMap(v: unknown): boolean {
+  return typeof v === 'object' && v !== null && !Array.isArray(v)
+}

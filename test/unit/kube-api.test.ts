@@ -1,0 +1,135 @@
+import { afterEach, describe, expect, it } from '@jest/globals'
+import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { apiCallLog, KubeApi, KubeApiError } from '../../src/kube/api.js'
+import { processLog } from '../../src/kube/exec.js'
+
+/**
+ * A stand-in for `kubectl proxy`: serves HTTP on the --unix-socket it is given, announces itself as kubectl
+ * does, and answers a few scripted paths. Each start is counted in a file, so tests can see restarts.
+ */
+function fakeKubectl(): { bin: string; dir: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'ka-fake-kubectl-'))
+  const bin = join(dir, 'kubectl')
+  writeFileSync(
+    bin,
+    `#!${process.execPath}
+const http = require('node:http')
+const fs = require('node:fs')
+const socket = process.argv.find((a) => a.startsWith('--unix-socket=')).slice('--unix-socket='.length)
+const starts = ${JSON.stringify(join(dir, 'starts'))}
+const n = (fs.existsSync(starts) ? Number(fs.readFileSync(starts, 'utf8')) : 0) + 1
+fs.writeFileSync(starts, String(n))
+let throttled = 0
+const json = (res, status, body, headers = {}) => {
+  res.writeHead(status, { 'content-type': 'application/json', ...headers })
+  res.end(JSON.stringify(body))
+}
+http
+  .createServer((req, res) => {
+    let body = ''
+    req.on('data', (c) => (body += c))
+    req.on('end', () => {
+      const url = new URL(req.url, 'http://x')
+      if (url.pathname === '/api/v1/namespaces/here') return json(res, 200, { kind: 'Namespace', metadata: { name: 'here' } })
+      if (url.pathname === '/throttled' && throttled++ < 2) return json(res, 429, { kind: 'Status', reason: 'TooManyRequests', message: 'storage is (re)initializing' }, { 'retry-after': '0' })
+      if (url.pathname === '/throttled') return json(res, 200, { ok: true })
+      if (url.pathname === '/auth' && n === 1) return json(res, 401, { kind: 'Status', reason: 'Unauthorized', message: 'Unauthorized' })
+      if (url.pathname === '/auth') return json(res, 200, { start: n })
+      if (url.pathname === '/invalid') return json(res, 422, { kind: 'Status', reason: 'Invalid', message: 'NodePool.karpenter.sh "x" is invalid: spec: Required value' })
+      if (url.pathname.startsWith('/echo')) return json(res, 200, { method: req.method, query: Object.fromEntries(url.searchParams), type: req.headers['content-type'], body: body && JSON.parse(body) })
+      json(res, 404, { kind: 'Status', reason: 'NotFound', message: 'not found' })
+    })
+  })
+  .listen(socket, () => process.stdout.write('Starting to serve on ' + socket + '\\n'))
+process.on('SIGTERM', () => process.exit(0))
+`,
+  )
+  chmodSync(bin, 0o755)
+  return { bin, dir }
+}
+
+let api: KubeApi | undefined
+afterEach(async () => {
+  await api?.close()
+})
+
+describe('the Kubernetes API through one kubectl proxy', () => {
+  it('starts one proxy for concurrent requests and answers JSON', async () => {
+    const { bin } = fakeKubectl()
+    api = new KubeApi('/some/kubeconfig', bin)
+    const p0 = processLog.length
+    const [a, b, missing] = await Promise.all([
+      api.getPath('/api/v1/namespaces/here'),
+      api.get({ apiVersion: 'v1', kind: 'Namespace', name: 'here' }),
+      api.get({ apiVersion: 'v1', kind: 'Namespace', name: 'nowhere' }),
+    ])
+    expect(a).toEqual({ kind: 'Namespace', metadata: { name: 'here' } })
+    expect(b).toEqual(a)
+    expect(missing).toBeUndefined()
+    expect(processLog.slice(p0)).toEqual([
+      {
+        tool: bin,
+        args: [
+          '--kubeconfig',
+          '/some/kubeconfig',
+          'proxy',
+          expect.stringMatching(/^--unix-socket=/),
+          '--keepalive=30s',
+        ],
+      },
+    ])
+  })
+
+  it("hands back the API server's own message, and counts only real writes as mutating", async () => {
+    const { bin } = fakeKubectl()
+    api = new KubeApi('/k', bin)
+    const error = await api.request('PATCH', '/invalid').catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(KubeApiError)
+    expect((error as KubeApiError).apiMessage).toBe('NodePool.karpenter.sh "x" is invalid: spec: Required value')
+    expect((error as KubeApiError).status).toBe(422)
+    const a0 = apiCallLog.length
+    await api.request('PATCH', '/echo', { query: { dryRun: 'All' }, body: { a: 1 } })
+    const echoed = await api.request('PATCH', '/echo', {
+      query: { fieldManager: 'm', dryRun: undefined },
+      body: { a: 1 },
+      contentType: 'application/apply-patch+yaml',
+    })
+    expect(echoed).toEqual({
+      method: 'PATCH',
+      query: { fieldManager: 'm' },
+      type: 'application/apply-patch+yaml',
+      body: { a: 1 },
+    })
+    expect(apiCallLog.slice(a0).map((c) => c.mutating)).toEqual([false, true])
+  })
+
+  it('retries what the API server did not take (429) after the time it asks for', async () => {
+    const { bin } = fakeKubectl()
+    api = new KubeApi('/k', bin)
+    expect(await api.request('GET', '/throttled')).toEqual({ ok: true })
+    expect(apiCallLog.at(-1)).toMatchObject({ path: '/throttled', status: 200, throttled: 2 })
+  })
+
+  it('starts a fresh proxy once when credentials expired (401), so a renewed kubeconfig token is used', async () => {
+    const { bin, dir } = fakeKubectl()
+    api = new KubeApi('/k', bin)
+    const p0 = processLog.length
+    const answers = await Promise.all([api.request('GET', '/auth'), api.request('GET', '/auth')])
+    expect(answers).toEqual([{ start: 2 }, { start: 2 }])
+    expect(processLog.length - p0).toBe(2)
+    expect(readFileSync(join(dir, 'starts'), 'utf8')).toBe('2')
+  })
+
+  it('stops the proxy on close and removes its socket', async () => {
+    const { bin } = fakeKubectl()
+    api = new KubeApi('/k', bin)
+    await api.getPath('/api/v1/namespaces/here')
+    const socket = String(processLog.at(-1)!.args[3]).slice('--unix-socket='.length)
+    expect(existsSync(socket)).toBe(true)
+    await api.close()
+    expect(existsSync(socket)).toBe(false)
+    await expect(api.getPath('/api/v1/namespaces/here')).rejects.toThrow('the Kubernetes API client is closed')
+  })
+})

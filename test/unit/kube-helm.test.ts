@@ -1,0 +1,185 @@
+import { describe, expect, it } from '@jest/globals'
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { KubeApi } from '../../src/kube/api.js'
+import {
+  chartMetadata,
+  chartSource,
+  decodeReleaseSecret,
+  localChartMatches,
+  mergeValues,
+  readRelease,
+  type HelmRelease,
+} from '../../src/kube/helm.js'
+import { karpenterValues } from '../../src/resources/kube.js'
+import { charts, exampleConfig, releaseSecret, unitContext } from '../support/kube-fixtures.js'
+
+const b64 = (s: string) => Buffer.from(s).toString('base64')
+
+/** A release record as Helm 3 writes it (the fields this action reads, and some it does not). */
+function stored(version: number, status = 'deployed', config: object = { replicas: 1 }) {
+  return {
+    name: 'karpenter',
+    namespace: 'karpenter',
+    version,
+    info: { status, first_deployed: '2026-11-25T18:00:00Z', description: 'Upgrade complete' },
+    chart: {
+      metadata: { name: 'karpenter', version: '1.13.0', appVersion: '1.13.0', apiVersion: 'v2' },
+      templates: [{ name: 'templates/deployment.yaml', data: b64('kind: Deployment\n') }],
+      values: { replicas: 2 },
+      files: [{ name: 'README.md', data: b64('# readme') }],
+    },
+    config,
+    manifest:
+      '---\n# Source: karpenter/templates/sa.yaml\napiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: karpenter\n',
+    hooks: [],
+  }
+}
+
+describe('Helm releases', () => {
+  it("decodes a release Secret (base64 of Helm's base64 of gzip of JSON)", () => {
+    const r = decodeReleaseSecret(releaseSecret(stored(3)))
+    expect(r).toEqual({
+      name: 'karpenter',
+      namespace: 'karpenter',
+      revision: 3,
+      status: 'deployed',
+      chart: { name: 'karpenter', version: '1.13.0', appVersion: '1.13.0' },
+      values: { replicas: 1 },
+      manifest: stored(3).manifest,
+      chartTemplates: { 'templates/deployment.yaml': 'kind: Deployment\n' },
+      chartValues: { replicas: 2 },
+    })
+    expect(() => decodeReleaseSecret({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'x' } })).toThrow(
+      'Secret x holds no Helm release',
+    )
+  })
+
+  it('reads the latest revision: listing names and labels only, then fetching that one Secret', async () => {
+    const secrets = [1, 3, 2].map((v) => releaseSecret(stored(v, v === 3 ? 'deployed' : 'superseded')))
+    const calls: { path: string; query?: object; accept?: string }[] = []
+    const api = {
+      getPath: async (path: string, opts: { query?: object; accept?: string } = {}) => {
+        calls.push({ path, query: opts.query, accept: opts.accept })
+        if (path.endsWith('/secrets')) return { items: secrets.map((s) => ({ metadata: s.metadata })) }
+        return secrets.find((s) => path.endsWith(`/${s.metadata.name}`))
+      },
+    } as unknown as KubeApi
+    const r = await readRelease(api, 'karpenter', 'karpenter')
+    expect(r?.revision).toBe(3)
+    expect(calls).toEqual([
+      {
+        path: '/api/v1/namespaces/karpenter/secrets',
+        query: { labelSelector: 'owner=helm,name=karpenter' },
+        accept: 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1',
+      },
+      {
+        path: '/api/v1/namespaces/karpenter/secrets/sh.helm.release.v1.karpenter.v3',
+        query: undefined,
+        accept: undefined,
+      },
+    ])
+    const none = { getPath: async () => ({ items: [] }) } as unknown as KubeApi
+    expect(await readRelease(none, 'karpenter', 'karpenter')).toBeUndefined()
+  })
+
+  it('tells OCI references from chart folders, and names the config key when neither', () => {
+    expect(chartSource('oci://public.ecr.aws/karpenter/karpenter', '1.14.1', 'karpenter.chart')).toEqual({
+      ref: 'oci://public.ecr.aws/karpenter/karpenter',
+      local: false,
+      version: '1.14.1',
+      key: 'karpenter.chart',
+    })
+    expect(chartSource('charts/karpenter', '1.14.1', 'karpenter.chart', '/repo')).toEqual({
+      ref: '/repo/charts/karpenter',
+      local: true,
+      key: 'karpenter.chart',
+    })
+    expect(() => chartSource('https://charts.example/karpenter', '1', 'karpenter.chart')).toThrow(
+      /^karpenter\.chart: "https:\/\/charts\.example\/karpenter" is neither an oci:\/\/ reference nor a folder/,
+    )
+  })
+
+  it('knows the chart version without helm: Chart.yaml of a folder, the asked version of an OCI chart', () => {
+    expect(chartMetadata(chartSource(charts('1.14.1').main, '1.14.1', 'karpenter.chart'))).toEqual({
+      name: 'karpenter',
+      version: '1.13.0',
+      appVersion: '1.13.0',
+    })
+    expect(chartMetadata(chartSource('oci://public.ecr.aws/karpenter/karpenter-crd', '1.14.1', 'k'))).toEqual({
+      name: 'karpenter-crd',
+      version: '1.14.1',
+    })
+    expect(() => chartMetadata(chartSource('/nonexistent', '1', 'karpenter.crdChart'))).toThrow(
+      /^karpenter\.crdChart: \/nonexistent is not a chart folder \(no Chart\.yaml\)/,
+    )
+  })
+
+  it('sees whether a chart folder still holds what the release was installed from', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ka-chart-'))
+    mkdirSync(join(dir, 'templates'))
+    writeFileSync(join(dir, 'Chart.yaml'), 'apiVersion: v2\nname: karpenter\nversion: 1.13.0\n')
+    writeFileSync(join(dir, 'values.yaml'), 'replicas: 2\n')
+    writeFileSync(join(dir, 'templates', 'deployment.yaml'), 'kind: Deployment\n')
+    const src = chartSource(dir, '1.13.0', 'karpenter.chart')
+    const release = decodeReleaseSecret(releaseSecret(stored(1))) as HelmRelease
+    expect(localChartMatches(src, release)).toBe(true)
+    writeFileSync(join(dir, 'templates', 'deployment.yaml'), 'kind: Deployment # edited\n')
+    expect(localChartMatches(src, release)).toBe(false)
+    writeFileSync(join(dir, 'templates', 'deployment.yaml'), 'kind: Deployment\n')
+    writeFileSync(join(dir, 'values.yaml'), 'replicas: 3\n')
+    expect(localChartMatches(src, release)).toBe(false)
+  })
+
+  it('merges values as Helm does: maps key by key, lists and scalars replaced', () => {
+    expect(mergeValues({ a: { b: 1, c: [1, 2] }, d: 'x' }, { a: { c: [3], e: true }, d: null, f: { g: 1 } })).toEqual({
+      a: { b: 1, c: [3], e: true },
+      d: null,
+      f: { g: 1 },
+    })
+  })
+})
+
+describe('Karpenter values', () => {
+  it('come from the config and the AWS facts, with karpenter.values merged last', () => {
+    const ctx = unitContext()
+    expect(karpenterValues(ctx)).toEqual({
+      settings: {
+        clusterName: 'opsfleet-dev-cluster',
+        clusterEndpoint: 'https://0123456789ABCDEF.gr7.eu-west-1.eks.amazonaws.com',
+        interruptionQueue: 'opsfleet-dev-cluster-karpenter',
+      },
+      serviceAccount: {
+        annotations: { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::123456789012:role/karpenter-controller' },
+      },
+    })
+  })
+
+  it('leave out the IRSA annotation for pod identity and the queue when interruption is off; add resources', () => {
+    const config = exampleConfig((t) =>
+      t
+        .replace('auth: irsa', 'auth: pod-identity')
+        .replace('interruption:\n  enabled: true', 'interruption:\n  enabled: false')
+        .replace(
+          'values: {}',
+          'resources: {requests: {cpu: 500m, memory: 512Mi}}\n  values: {settings: {featureGates: {spotToSpotConsolidation: true}}, replicas: 1}',
+        ),
+    )
+    const values = karpenterValues(unitContext(config))
+    expect(values).toEqual({
+      settings: {
+        clusterName: 'opsfleet-dev-cluster',
+        clusterEndpoint: 'https://0123456789ABCDEF.gr7.eu-west-1.eks.amazonaws.com',
+        featureGates: { spotToSpotConsolidation: true },
+      },
+      controller: { resources: { requests: { cpu: '500m', memory: '512Mi' } } },
+      replicas: 1,
+    })
+  })
+
+  it('let karpenter.values override what the action sets', () => {
+    const config = exampleConfig((t) => t.replace('values: {}', 'values: {settings: {clusterName: other}}'))
+    expect((karpenterValues(unitContext(config)).settings as Record<string, unknown>).clusterName).toBe('other')
+  })
+})
