@@ -116,20 +116,24 @@ export async function assumeRoleWithOidc(opts: CredentialOptions): Promise<AwsSe
   if (!opts.getIdToken) checkOidcPreconditions()
   const attempts = opts.attempts ?? 5
   const base: AwsSession = { region: opts.region, partition: partitionOf(opts.region) }
+  const fetchToken = () =>
+    getIdToken(opts.audience).catch((e: unknown) => {
+      throw new CredentialsError(
+        `Could not get a GitHub OIDC token for audience "${opts.audience}": ${(e as Error).message}. ` +
+          'Did you grant the workflow `permissions: id-token: write`?',
+      )
+    })
+  // The first token is fetched while the STS client loads; marked handled now, its error surfaces when awaited.
+  let firstToken: Promise<string> | undefined = fetchToken()
+  firstToken.catch(() => undefined)
   const sts = await oneShotStsClient(base)
   const { AssumeRoleWithWebIdentityCommand } = await import('@aws-sdk/client-sts')
   const name = sessionName()
   let lastError: unknown
   for (let attempt = 0; attempt < attempts; attempt++) {
-    let token: string
-    try {
-      token = await getIdToken(opts.audience)
-    } catch (e) {
-      throw new CredentialsError(
-        `Could not get a GitHub OIDC token for audience "${opts.audience}": ${(e as Error).message}. ` +
-          'Did you grant the workflow `permissions: id-token: write`?',
-      )
-    }
+    // Every attempt after the first fetches a fresh token.
+    const token = await (firstToken ?? fetchToken())
+    firstToken = undefined
     try {
       const out = await sts.send(
         new AssumeRoleWithWebIdentityCommand({
