@@ -2,7 +2,9 @@ import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 
 export default tseslint.config(
-  { ignores: ['src/config/validate-config.js', 'dist/**', 'build/**', 'node_modules/**', 'coverage/**', '.sandbox/**'] },
+  {
+    ignores: ['src/config/validate-config.js', 'dist/**', 'build/**', 'node_modules/**', 'coverage/**', '.sandbox/**'],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

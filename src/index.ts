@@ -3,6 +3,8 @@
  * toolkit and the AWS SDK take a while to load), then loads the action itself.
  */
 const input = (name: string) => (process.env[`INPUT_${name.toUpperCase()}`] ?? '').trim()
-process.stdout.write(`karpenter-action: mode ${input('mode') || 'plan'}, config ${input('config') || '.github/karpenter.yaml'}\n`)
+process.stdout.write(
+  `karpenter-action: mode ${input('mode') || 'plan'}, config ${input('config') || '.github/karpenter.yaml'}\n`,
+)
 const { run } = await import('./main.js')
 await run()
