@@ -1,4 +1,4 @@
-import * as core from '@actions/core'
+import { getInput, setSecret } from './runner.js'
 import type { Mode } from './plan/types.js'
 
 export interface Inputs {
@@ -23,12 +23,12 @@ function oneOf<T extends string>(name: string, value: string, allowed: readonly 
 
 /** Reads and checks the action's inputs (INPUT_* variables). */
 export function readInputs(): Inputs {
-  const get = (name: string, fallback = '') => core.getInput(name).trim() || fallback
+  const get = (name: string, fallback = '') => getInput(name) || fallback
   const pr = get('pr-number')
   if (pr && !/^[1-9][0-9]*$/.test(pr))
     throw new InputError(`input \`pr-number\` is "${pr}"; it must be a pull request number`)
   const token = get('github-token')
-  if (token) core.setSecret(token)
+  if (token) setSecret(token)
   const role = get('role-to-assume')
   if (role && !/^arn:aws[a-z-]*:iam::[0-9]{12}:role\/.+$/.test(role)) {
     throw new InputError(

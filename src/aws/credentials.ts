@@ -1,8 +1,8 @@
-import * as core from '@actions/core'
 import { readFileSync } from 'node:fs'
 import type { AwsCredentialIdentity } from '@aws-sdk/types'
-import type { STSClient } from '@aws-sdk/client-sts'
-import { awsCallLog, awsErrorName, clientConfig, clients, type AwsSession } from './clients.js'
+import { getIdToken as runnerIdToken, info, setSecret } from '../runner.js'
+import { awsCallLog, awsErrorName, clients, type AwsSession } from './clients.js'
+import { assumeRoleWithWebIdentity } from './sts-web-identity.js'
 
 export class CredentialsError extends Error {}
 
@@ -14,7 +14,7 @@ export interface CredentialOptions {
   attempts?: number
   /** Base delay of the jittered backoff, ms. */
   baseDelayMs?: number
-  /** Supplies the OIDC token; defaults to core.getIDToken. */
+  /** Supplies the OIDC token; defaults to the runner's token service. */
   getIdToken?: (audience: string) => Promise<string>
   sessionDuration?: number
 }
@@ -112,7 +112,7 @@ export async function assumeRoleWithOidc(opts: CredentialOptions): Promise<AwsSe
   if (!opts.region) {
     throw new CredentialsError('No AWS region: set `cluster.region` in the config or the `aws-region` input.')
   }
-  const getIdToken = opts.getIdToken ?? ((aud: string) => core.getIDToken(aud))
+  const getIdToken = opts.getIdToken ?? ((aud: string) => runnerIdToken(aud))
   if (!opts.getIdToken) checkOidcPreconditions()
   const attempts = opts.attempts ?? 5
   const base: AwsSession = { region: opts.region, partition: partitionOf(opts.region) }
@@ -123,11 +123,9 @@ export async function assumeRoleWithOidc(opts: CredentialOptions): Promise<AwsSe
           'Did you grant the workflow `permissions: id-token: write`?',
       )
     })
-  // The first token is fetched while the STS client loads; marked handled now, its error surfaces when awaited.
+  // Marked handled now; its error surfaces where it is awaited.
   let firstToken: Promise<string> | undefined = fetchToken()
   firstToken.catch(() => undefined)
-  const sts = await oneShotStsClient(base)
-  const { AssumeRoleWithWebIdentityCommand } = await import('@aws-sdk/client-sts')
   const name = sessionName()
   let lastError: unknown
   for (let attempt = 0; attempt < attempts; attempt++) {
@@ -135,27 +133,20 @@ export async function assumeRoleWithOidc(opts: CredentialOptions): Promise<AwsSe
     const token = await (firstToken ?? fetchToken())
     firstToken = undefined
     try {
-      const out = await sts.send(
-        new AssumeRoleWithWebIdentityCommand({
-          RoleArn: opts.roleToAssume,
-          RoleSessionName: name,
-          WebIdentityToken: token,
-          DurationSeconds: opts.sessionDuration ?? 3600,
-        }),
-      )
-      const c = out.Credentials
-      if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken) {
-        throw new CredentialsError('STS answered AssumeRoleWithWebIdentity without credentials.')
-      }
-      core.setSecret(c.AccessKeyId)
-      core.setSecret(c.SecretAccessKey)
-      core.setSecret(c.SessionToken)
-      const credentials: AwsCredentialIdentity = {
-        accessKeyId: c.AccessKeyId,
-        secretAccessKey: c.SecretAccessKey,
-        sessionToken: c.SessionToken,
-        expiration: c.Expiration,
-      }
+      // One attempt per token: a retry fetches a fresh one. Opening a session changes nothing the action manages.
+      awsCallLog.push({ service: 'sts', command: 'AssumeRoleWithWebIdentity', mutating: false })
+      const c = await assumeRoleWithWebIdentity({
+        region: base.region,
+        partition: base.partition,
+        roleArn: opts.roleToAssume,
+        sessionName: name,
+        token,
+        durationSeconds: opts.sessionDuration ?? 3600,
+      })
+      setSecret(c.accessKeyId)
+      setSecret(c.secretAccessKey)
+      setSecret(c.sessionToken)
+      const credentials: AwsCredentialIdentity = c
       return { ...base, credentials }
     } catch (e) {
       if (e instanceof CredentialsError) throw e
@@ -172,7 +163,7 @@ export async function assumeRoleWithOidc(opts: CredentialOptions): Promise<AwsSe
       }
       if (!RETRYABLE.has(code) || attempt === attempts - 1) break
       const delay = backoffDelay(attempt, opts.baseDelayMs ?? 500)
-      core.info(`AssumeRoleWithWebIdentity: ${code}; retrying in ${delay} ms (attempt ${attempt + 2} of ${attempts})`)
+      info(`AssumeRoleWithWebIdentity: ${code}; retrying in ${delay} ms (attempt ${attempt + 2} of ${attempts})`)
       await sleep(delay)
     }
   }
@@ -186,33 +177,11 @@ export async function assumeRoleWithOidc(opts: CredentialOptions): Promise<AwsSe
   )
 }
 
-/**
- * An STS client that does not retry by itself: the loop above retries, each time with a fresh token (the
- * SDK's own retries would resend the same one). Its calls are logged like every other client's.
- */
-async function oneShotStsClient(session: AwsSession): Promise<STSClient> {
-  const { STSClient } = await import('@aws-sdk/client-sts')
-  const client = new STSClient({ ...clientConfig(session), maxAttempts: 1 })
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      // Opening a session changes nothing the action manages: not counted as mutating.
-      awsCallLog.push({
-        service: 'sts',
-        command: context.commandName?.replace(/Command$/, '') ?? 'Unknown',
-        mutating: false,
-      })
-      return next(args)
-    },
-    { step: 'initialize', name: 'karpenterActionCallLog' },
-  )
-  return client
-}
-
 /** The environment's credentials (already configured by an earlier step, or the sandbox's). */
 export function environmentSession(region: string): AwsSession {
   if (!region)
     throw new CredentialsError('No AWS region: set `cluster.region` in the config or the `aws-region` input.')
-  for (const v of ['AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN']) if (process.env[v]) core.setSecret(process.env[v]!)
+  for (const v of ['AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN']) if (process.env[v]) setSecret(process.env[v]!)
   return { region, partition: partitionOf(region) }
 }
 
