@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Benchmarks of the bundled action (dist/index.js) against the sandbox. Prints figures; asserts nothing.
-//   npm run bench            all sections
-//   npm run bench startup    one section (startup, aws, kube)
+//   npm run bench                 startup and action
+//   npm run bench -- kube aws     the detailed benches of the Kubernetes and AWS sides (scripts/bench-*.mjs)
 // Needs `npm run sandbox:up` (moto_server and the local control plane) and a built dist/.
 import { spawn } from 'node:child_process'
 import { createServer } from 'node:http'
@@ -125,7 +125,7 @@ async function startup(runs = 5) {
           GITHUB_REPOSITORY: 'opsfleet/infra',
           GITHUB_RUN_ID: String(1000 + i),
         },
-        marks: { credentials: /AWS: credentials in hand/ },
+        marks: { config: /config .*: cluster/, assuming: /AWS: assuming/, credentials: /AWS: credentials in hand/ },
         timeoutMs: 120_000,
       },
     )
@@ -133,6 +133,7 @@ async function startup(runs = 5) {
       console.log(r.stdout, r.stderr)
       throw new Error('the action never reported credentials in hand')
     }
+    if (process.env.BENCH_VERBOSE) console.log(r.firstLineMs, r.marks)
     first.push(r.firstLineMs)
     creds.push(r.marks.credentials)
     rss.push(r.rss.credentials)
@@ -148,9 +149,84 @@ async function startup(runs = 5) {
   console.log(`  RSS at credentials    median ${median(rss).toFixed(0)} MiB`)
 }
 
-const sections = { startup }
-const wanted = process.argv.slice(2)
-for (const [name, fn] of Object.entries(sections)) {
-  if (wanted.length && !wanted.includes(name)) continue
-  await fn()
+/** The whole action on the sandbox's example config with unique names: plan, apply, then a plan and an apply with nothing to do. */
+async function action() {
+  const env = sandboxEnv()
+  const { parse, stringify } = await import('yaml')
+  const id = `bench${Date.now().toString(36)}`
+  const data = parse(readFileSync(join(sandboxDir, 'karpenter.yaml'), 'utf8'))
+  Object.assign(data.karpenter, { namespace: id, release: id })
+  Object.assign(data.iam, {
+    nodeRole: `${id}-node`,
+    controllerRole: `${id}-controller`,
+    controllerPolicy: `${id}-policy`,
+    instanceProfile: `${id}-profile`,
+  })
+  data.interruption.queue = `${id}-queue`
+  data.nodePools = data.nodePools.map((p) => ({ ...p, name: id }))
+  data.state = { bucket: 'espace-project-store', key: `bench/${id}.json` }
+  const dir = mkdtempSync(join(tmpdir(), 'ka-bench-action-'))
+  const config = join(dir, 'karpenter.yaml')
+  writeFileSync(config, stringify(data))
+  const step = async (mode) => {
+    const log = join(dir, `${mode}-${Date.now()}.json`)
+    const r = await runAction({ mode, config, comment: 'never' }, { env: { ...env, KARPENTER_ACTION_CALL_LOG: log } })
+    if (r.code !== 0) {
+      console.log(r.stdout.slice(-3000), r.stderr.slice(-2000))
+      throw new Error(`${mode} failed`)
+    }
+    const calls = JSON.parse(readFileSync(log, 'utf8'))
+    const processes = calls.processes.map((p) =>
+      `${p.tool} ${p.args.find((a) => !a.startsWith('-') && !a.includes('/')) ?? ''}`.trim(),
+    )
+    return {
+      wall: r.totalMs,
+      aws: calls.aws.length,
+      awsMutating: calls.aws.filter((c) => c.mutating).length,
+      api: calls.kube.length,
+      apiMutating: calls.kube.filter((c) => c.mutating).length,
+      processes,
+      helmUpgrades: processes.filter((p) => /^helm (upgrade|install|uninstall)/.test(p)).length,
+    }
+  }
+  const rows = []
+  try {
+    rows.push(['plan (nothing exists)', await step('plan')])
+    rows.push(['apply (create all)', await step('apply')])
+    rows.push(['plan (no changes)', await step('plan')])
+    rows.push(['apply (no changes)', await step('apply')])
+  } finally {
+    rows.push(['destroy', await step('destroy')])
+  }
+  console.log('action (node dist/index.js on the sandbox, example config with unique names):')
+  console.log(
+    '  step                     wall      AWS calls (mutating)   API requests (mutating)   helm/kubectl processes',
+  )
+  for (const [name, r] of rows) {
+    console.log(
+      `  ${name.padEnd(24)} ${fmt(r.wall).padStart(8)}   ${String(r.aws).padStart(4)} (${r.awsMutating})              ${String(r.api).padStart(4)} (${r.apiMutating})                 ${r.processes.length}: ${r.processes.join(', ')}`,
+    )
+  }
+}
+
+/** The detailed benches of each side (they compile src/ with tsc first). */
+function script(file) {
+  return () =>
+    new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [join(root, 'scripts', file)], {
+        cwd: root,
+        stdio: 'inherit',
+        env: { ...process.env, ...sandboxEnv() },
+      })
+      child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${file} exited ${code}`))))
+    })
+}
+
+const sections = { startup, action, aws: script('bench-aws.mjs'), kube: script('bench-kube.mjs') }
+const defaults = ['startup', 'action']
+const wanted = process.argv.slice(2).length ? process.argv.slice(2) : defaults
+for (const name of wanted) {
+  if (!sections[name]) throw new Error(`unknown section ${name}: ${Object.keys(sections).join(', ')}`)
+  await sections[name]()
+  console.log()
 }
