@@ -1,0 +1,2809 @@
+export const id = 705;
+export const ids = [705];
+export const modules = {
+
+/***/ 201:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   YL: () => (/* binding */ awsCallLog),
+/* harmony export */   ZH: () => (/* binding */ awsErrorName),
+/* harmony export */   b2: () => (/* binding */ clients),
+/* harmony export */   c4: () => (/* binding */ isNotFound)
+/* harmony export */ });
+/* unused harmony exports isMutating, clientConfig */
+/** Every AWS call made in this process, by client and command: what `npm run bench` counts. */
+const awsCallLog = [];
+const READ_ONLY = /^(Get|List|Describe|Head|Lookup)/;
+function isMutating(command) {
+    return !READ_ONLY.test(command.replace(/Command$/, ''));
+}
+/** Shared settings: region, retries with jittered backoff, the endpoint from AWS_ENDPOINT_URL (read by the SDK). */
+function clientConfig(session, region = session.region) {
+    return {
+        region,
+        maxAttempts: 6,
+        ...(session.credentials ? { credentials: session.credentials } : {}),
+    };
+}
+function instrument(service, client) {
+    ;
+    client.middlewareStack.add((next, ctx) => async (args) => {
+        const command = (ctx.commandName ?? 'Unknown').replace(/Command$/, '');
+        awsCallLog.push({ service, command, mutating: isMutating(command) });
+        return next(args);
+    }, { step: 'initialize', name: 'karpenterActionCallLog' });
+    return client;
+}
+const cache = new Map();
+/** One client per service and session, each SDK package loaded only when first used (start-up stays fast). */
+function lazy(service, session, make) {
+    const key = `${service}|${session.region}|${session.credentials?.accessKeyId ?? 'default'}`;
+    let p = cache.get(key);
+    if (!p) {
+        p = make().then((c) => instrument(service, c));
+        cache.set(key, p);
+    }
+    return p;
+}
+const clients = {
+    sts: (s) => lazy('sts', s, async () => new (await Promise.all(/* import() */[__webpack_require__.e(118), __webpack_require__.e(861), __webpack_require__.e(695)]).then(__webpack_require__.t.bind(__webpack_require__, 1695, 19))).STSClient(clientConfig(s))),
+    iam: (s) => lazy('iam', s, async () => new (await Promise.all(/* import() */[__webpack_require__.e(118), __webpack_require__.e(861), __webpack_require__.e(764)]).then(__webpack_require__.t.bind(__webpack_require__, 6764, 19))).IAMClient(clientConfig(s))),
+    ec2: (s) => lazy('ec2', s, async () => new (await Promise.all(/* import() */[__webpack_require__.e(118), __webpack_require__.e(861), __webpack_require__.e(193)]).then(__webpack_require__.t.bind(__webpack_require__, 5193, 19))).EC2Client(clientConfig(s))),
+    eks: (s) => lazy('eks', s, async () => new (await Promise.all(/* import() */[__webpack_require__.e(118), __webpack_require__.e(861), __webpack_require__.e(524)]).then(__webpack_require__.t.bind(__webpack_require__, 4524, 19))).EKSClient(clientConfig(s))),
+    sqs: (s) => lazy('sqs', s, async () => new (await Promise.all(/* import() */[__webpack_require__.e(118), __webpack_require__.e(861), __webpack_require__.e(868)]).then(__webpack_require__.t.bind(__webpack_require__, 8868, 19))).SQSClient(clientConfig(s))),
+    events: (s) => lazy('events', s, async () => new (await Promise.all(/* import() */[__webpack_require__.e(118), __webpack_require__.e(861), __webpack_require__.e(612)]).then(__webpack_require__.t.bind(__webpack_require__, 6612, 19))).EventBridgeClient(clientConfig(s))),
+    s3: (s, region) => lazy(`s3-${region ?? s.region}`, s, async () => {
+        const { S3Client } = await Promise.all(/* import() */[__webpack_require__.e(118), __webpack_require__.e(861), __webpack_require__.e(711)]).then(__webpack_require__.t.bind(__webpack_require__, 3711, 19));
+        // Path-style addressing keeps bucket names out of host names (needed for a local endpoint).
+        return new S3Client({ ...clientConfig(s, region), forcePathStyle: !!process.env.AWS_ENDPOINT_URL });
+    }),
+};
+/** The error name of an AWS SDK error (e.g. NoSuchEntity), or undefined. */
+function awsErrorName(e) {
+    return e?.name;
+}
+function isNotFound(e) {
+    const name = awsErrorName(e) ?? '';
+    return (/NoSuchEntity|NotFound|NonExistent|ResourceNotFound|NoSuchKey/.test(name) ||
+        e?.$metadata?.httpStatusCode === 404);
+}
+
+
+/***/ }),
+
+/***/ 1429:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  lE: () => (/* binding */ CredentialsError),
+  Y0: () => (/* binding */ assumeRoleWithOidc),
+  Xr: () => (/* binding */ callerAccount),
+  Ot: () => (/* binding */ environmentSession)
+});
+
+// UNUSED EXPORTS: backoffDelay, checkOidcPreconditions, partitionOf, sessionName, tokenClaims
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __webpack_require__(3024);
+// EXTERNAL MODULE: ./src/runner.ts
+var runner = __webpack_require__(4813);
+// EXTERNAL MODULE: ./src/aws/clients.ts
+var clients = __webpack_require__(201);
+;// CONCATENATED MODULE: ./src/aws/sts-web-identity.ts
+/**
+ * STS AssumeRoleWithWebIdentity over plain HTTPS. The call is unsigned (the OIDC token is the proof), so it
+ * needs no SDK: sparing the STS client's load keeps start-up short. Honors AWS_ENDPOINT_URL_STS and
+ * AWS_ENDPOINT_URL like the SDK. Errors carry the STS error code as `name`, as SDK errors do.
+ */
+
+class StsError extends Error {
+    name;
+    $metadata;
+    constructor(name, message, $metadata) {
+        super(message);
+        this.name = name;
+        this.$metadata = $metadata;
+    }
+}
+function stsEndpoint(region, partition, env = process.env) {
+    const custom = env.AWS_ENDPOINT_URL_STS || env.AWS_ENDPOINT_URL;
+    if (custom)
+        return custom;
+    return `https://sts.${region}.amazonaws.com${partition === 'aws-cn' ? '.cn' : ''}/`;
+}
+const entities = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+function xmlText(xml, tag) {
+    const m = new RegExp(`<${tag}>([^<]*)</${tag}>`).exec(xml);
+    return m?.[1].replace(/&(amp|lt|gt|quot|apos);/g, (_, e) => entities[e]);
+}
+async function assumeRoleWithWebIdentity(req) {
+    const body = new URLSearchParams({
+        Action: 'AssumeRoleWithWebIdentity',
+        Version: '2011-06-15',
+        RoleArn: req.roleArn,
+        RoleSessionName: req.sessionName,
+        WebIdentityToken: req.token,
+        DurationSeconds: String(req.durationSeconds),
+    }).toString();
+    let answer;
+    try {
+        answer = await (0,runner/* httpCall */.b3)(stsEndpoint(req.region, req.partition), {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/x-www-form-urlencoded; charset=utf-8', Accept: 'text/xml' },
+            body,
+        });
+    }
+    catch (e) {
+        throw new StsError('NetworkError', e.message, { httpStatusCode: 0 });
+    }
+    if (answer.status !== 200) {
+        const code = xmlText(answer.body, 'Code') ?? (answer.status === 429 ? 'Throttling' : `HTTP${answer.status}`);
+        const message = xmlText(answer.body, 'Message') ?? `STS answered ${answer.status}`;
+        throw new StsError(code, message, { httpStatusCode: answer.status });
+    }
+    const accessKeyId = xmlText(answer.body, 'AccessKeyId');
+    const secretAccessKey = xmlText(answer.body, 'SecretAccessKey');
+    const sessionToken = xmlText(answer.body, 'SessionToken');
+    if (!accessKeyId || !secretAccessKey || !sessionToken) {
+        throw new StsError('InvalidResponse', 'STS answered AssumeRoleWithWebIdentity without credentials', {
+            httpStatusCode: answer.status,
+        });
+    }
+    const expiration = xmlText(answer.body, 'Expiration');
+    return { accessKeyId, secretAccessKey, sessionToken, ...(expiration ? { expiration: new Date(expiration) } : {}) };
+}
+
+;// CONCATENATED MODULE: ./src/aws/credentials.ts
+
+
+
+
+class CredentialsError extends Error {
+}
+/** The partition of a region: aws, aws-cn, aws-us-gov. */
+function partitionOf(region) {
+    if (region.startsWith('cn-'))
+        return 'aws-cn';
+    if (region.startsWith('us-gov-'))
+        return 'aws-us-gov';
+    return 'aws';
+}
+/** A role session name from the repository and run: 2–64 characters of [\w+=,.@-]. */
+function sessionName(repository = process.env.GITHUB_REPOSITORY, runId = process.env.GITHUB_RUN_ID) {
+    const repo = (repository ?? 'local').replace(/[^\w+=,.@-]/g, '-');
+    const run = (runId ?? String(process.pid)).replace(/[^\w+=,.@-]/g, '');
+    const suffix = `@${run}`;
+    const name = `ka-${repo}`.slice(0, 64 - suffix.length) + suffix;
+    return name.length >= 2 ? name : 'karpenter-action';
+}
+/** The claims of a JWT, without verifying it (for error messages only). */
+function tokenClaims(token) {
+    try {
+        const payload = token.split('.')[1] ?? '';
+        return JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+    }
+    catch {
+        return {};
+    }
+}
+/** Refuses early, with one clear message per cause, what would fail obscurely later. */
+function checkOidcPreconditions(env = process.env) {
+    if (isForkPullRequest(env)) {
+        throw new CredentialsError('This run is for a pull request from a fork: GitHub gives such runs no OIDC token, so `role-to-assume` cannot work. ' +
+            'Run the plan for forks from `pull_request_target` with care, or leave forks to a maintainer.');
+    }
+    if (!env.ACTIONS_ID_TOKEN_REQUEST_URL || !env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) {
+        throw new CredentialsError('No GitHub OIDC token is available (ACTIONS_ID_TOKEN_REQUEST_URL is not set). ' +
+            'Did you grant the workflow `permissions: id-token: write`?');
+    }
+}
+function isForkPullRequest(env) {
+    if (!env.GITHUB_EVENT_NAME?.startsWith('pull_request') || env.GITHUB_EVENT_NAME === 'pull_request_target')
+        return false;
+    if (!env.GITHUB_EVENT_PATH)
+        return false;
+    try {
+        const event = JSON.parse((0,external_node_fs_.readFileSync)(env.GITHUB_EVENT_PATH, 'utf8'));
+        const pr = event.pull_request;
+        if (!pr)
+            return false;
+        // A fork's pull request comes from another repository (or from one since deleted: head.repo is null).
+        // head.repo.fork alone is not it: inside a repository that is itself a fork, every branch says fork.
+        const head = pr.head?.repo;
+        const base = pr.base?.repo;
+        if (!head)
+            return true;
+        return !!base?.full_name && head.full_name !== base.full_name;
+    }
+    catch {
+        return false;
+    }
+}
+const RETRYABLE = new Set([
+    'Throttling',
+    'ThrottlingException',
+    'RequestLimitExceeded',
+    'IDPCommunicationError',
+    'InvalidIdentityToken', // GitHub's JWKS sometimes isn't visible to STS yet; a fresh token usually passes
+    'ServiceUnavailable',
+    'InternalError',
+    'TimeoutError',
+    'ECONNRESET',
+]);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+/** Full-jitter exponential backoff: a random delay in [0, base·2^attempt). */
+function backoffDelay(attempt, baseMs, random = Math.random) {
+    return Math.floor(random() * baseMs * 2 ** attempt);
+}
+/**
+ * Assumes `roleToAssume` with a GitHub OIDC token. Each attempt fetches a fresh token; throttling and
+ * transient failures are retried with jittered backoff. The credentials are masked the moment they exist.
+ */
+async function assumeRoleWithOidc(opts) {
+    if (!opts.region) {
+        throw new CredentialsError('No AWS region: set `cluster.region` in the config or the `aws-region` input.');
+    }
+    const getIdToken = opts.getIdToken ?? ((aud) => (0,runner/* getIdToken */.p9)(aud));
+    if (!opts.getIdToken)
+        checkOidcPreconditions();
+    const attempts = opts.attempts ?? 5;
+    const base = { region: opts.region, partition: partitionOf(opts.region) };
+    const fetchToken = () => getIdToken(opts.audience).catch((e) => {
+        throw new CredentialsError(`Could not get a GitHub OIDC token for audience "${opts.audience}": ${e.message}. ` +
+            'Did you grant the workflow `permissions: id-token: write`?');
+    });
+    // Marked handled now; its error surfaces where it is awaited.
+    let firstToken = fetchToken();
+    firstToken.catch(() => undefined);
+    const name = sessionName();
+    let lastError;
+    for (let attempt = 0; attempt < attempts; attempt++) {
+        // Every attempt after the first fetches a fresh token.
+        const token = await (firstToken ?? fetchToken());
+        firstToken = undefined;
+        try {
+            // One attempt per token: a retry fetches a fresh one. Opening a session changes nothing the action manages.
+            clients/* awsCallLog */.YL.push({ service: 'sts', command: 'AssumeRoleWithWebIdentity', mutating: false });
+            const c = await assumeRoleWithWebIdentity({
+                region: base.region,
+                partition: base.partition,
+                roleArn: opts.roleToAssume,
+                sessionName: name,
+                token,
+                durationSeconds: opts.sessionDuration ?? 3600,
+            });
+            (0,runner/* setSecret */.Pq)(c.accessKeyId);
+            (0,runner/* setSecret */.Pq)(c.secretAccessKey);
+            (0,runner/* setSecret */.Pq)(c.sessionToken);
+            const credentials = c;
+            return { ...base, credentials };
+        }
+        catch (e) {
+            if (e instanceof CredentialsError)
+                throw e;
+            lastError = e;
+            // SDK v3 names modeled errors `<Code>Exception` (InvalidIdentityTokenException); the wire code is what counts.
+            const code = ((0,clients/* awsErrorName */.ZH)(e) ?? e.code ?? '').replace(/(?<=.)Exception$/, '');
+            if (code === 'AccessDenied') {
+                const sub = tokenClaims(token).sub ?? '(unknown)';
+                throw new CredentialsError(`AWS refused to let this workflow assume ${opts.roleToAssume}: the role's trust policy does not accept ` +
+                    `the GitHub token with sub "${String(sub)}" and aud "${opts.audience}". ` +
+                    'Allow that subject (e.g. `repo:OWNER/REPO:pull_request` or `repo:OWNER/REPO:ref:refs/heads/main`) in the trust policy.');
+            }
+            if (!RETRYABLE.has(code) || attempt === attempts - 1)
+                break;
+            const delay = backoffDelay(attempt, opts.baseDelayMs ?? 500);
+            (0,runner/* info */.pq)(`AssumeRoleWithWebIdentity: ${code}; retrying in ${delay} ms (attempt ${attempt + 2} of ${attempts})`);
+            await sleep(delay);
+        }
+    }
+    const last = (0,clients/* awsErrorName */.ZH)(lastError)?.replace(/Exception$/, '');
+    const hint = last === 'InvalidIdentityToken'
+        ? ` Check that the account has an IAM OIDC provider for https://token.actions.githubusercontent.com whose audiences include "${opts.audience}" (the \`audience\` input).`
+        : '';
+    throw new CredentialsError(`Could not assume ${opts.roleToAssume}: ${(lastError?.message ?? String(lastError)).replace(/\.$/, '')}.${hint}`);
+}
+/** The environment's credentials (already configured by an earlier step, or the sandbox's). */
+function environmentSession(region) {
+    if (!region)
+        throw new CredentialsError('No AWS region: set `cluster.region` in the config or the `aws-region` input.');
+    for (const v of ['AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN'])
+        if (process.env[v])
+            (0,runner/* setSecret */.Pq)(process.env[v]);
+    return { region, partition: partitionOf(region) };
+}
+/** The account of the session's identity. */
+async function callerAccount(session) {
+    const sts = await clients/* clients */.b2.sts(session);
+    const { GetCallerIdentityCommand } = await Promise.all(/* import() */[__webpack_require__.e(118), __webpack_require__.e(861), __webpack_require__.e(695)]).then(__webpack_require__.t.bind(__webpack_require__, 1695, 19));
+    const out = await sts.send(new GetCallerIdentityCommand({}));
+    if (!out.Account)
+        throw new Error('STS GetCallerIdentity returned no account');
+    return { accountId: out.Account, arn: out.Arn ?? '' };
+}
+
+
+/***/ }),
+
+/***/ 7827:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   C: () => (/* binding */ formatProblems),
+/* harmony export */   x: () => (/* binding */ ConfigError)
+/* harmony export */ });
+class ConfigError extends Error {
+    file;
+    problems;
+    constructor(file, problems) {
+        super(formatProblems(file, problems));
+        this.file = file;
+        this.problems = problems;
+        this.name = 'ConfigError';
+    }
+}
+function formatProblems(file, problems) {
+    const head = `${file}: ${problems.length} problem${problems.length === 1 ? '' : 's'} in the configuration`;
+    const lines = problems.map((p) => {
+        const where = p.line ? `${file}:${p.line}` : file;
+        return `  ${where}: ${p.field}: ${p.message}${p.fix ? `. Fix: ${p.fix}` : ''}`;
+    });
+    return [head, ...lines].join('\n');
+}
+
+
+/***/ }),
+
+/***/ 8422:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   K: () => (/* binding */ readInputs),
+/* harmony export */   d: () => (/* binding */ InputError)
+/* harmony export */ });
+/* harmony import */ var _runner_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4813);
+
+class InputError extends Error {
+}
+function oneOf(name, value, allowed) {
+    if (allowed.includes(value))
+        return value;
+    throw new InputError(`input \`${name}\` is "${value}"; it must be one of ${allowed.join(', ')}`);
+}
+/** Reads and checks the action's inputs (INPUT_* variables). */
+function readInputs() {
+    const get = (name, fallback = '') => (0,_runner_js__WEBPACK_IMPORTED_MODULE_0__/* .getInput */ .V4)(name) || fallback;
+    const pr = get('pr-number');
+    if (pr && !/^[1-9][0-9]*$/.test(pr))
+        throw new InputError(`input \`pr-number\` is "${pr}"; it must be a pull request number`);
+    const token = get('github-token');
+    if (token)
+        (0,_runner_js__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq)(token);
+    const role = get('role-to-assume');
+    if (role && !/^arn:aws[a-z-]*:iam::[0-9]{12}:role\/.+$/.test(role)) {
+        throw new InputError(`input \`role-to-assume\` is "${role}"; it must be an IAM role ARN (arn:aws:iam::<account>:role/<name>)`);
+    }
+    const breakLock = get('break-lock', 'false');
+    return {
+        mode: oneOf('mode', get('mode', 'plan'), ['plan', 'apply', 'destroy']),
+        config: get('config', '.github/karpenter.yaml'),
+        roleToAssume: role,
+        awsRegion: get('aws-region'),
+        audience: get('audience', 'sts.amazonaws.com'),
+        githubToken: token,
+        comment: oneOf('comment', get('comment', 'auto'), ['auto', 'always', 'never']),
+        prNumber: pr ? Number(pr) : undefined,
+        kubeconfig: get('kubeconfig'),
+        breakLock: oneOf('break-lock', breakLock, ['true', 'false']) === 'true',
+    };
+}
+
+
+/***/ }),
+
+/***/ 1705:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  run: () => (/* binding */ run)
+});
+
+// EXTERNAL MODULE: ./src/aws/credentials.ts + 1 modules
+var credentials = __webpack_require__(1429);
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __webpack_require__(1455);
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __webpack_require__(8815);
+;// CONCATENATED MODULE: ./src/config/validate-config.js
+// Generated by scripts/write-schema.mjs from src/config/schema.ts. Do not edit.
+// @ts-nocheck
+/* eslint-disable */
+
+const validate = validate10;
+/* harmony default export */ const validate_config = ((/* unused pure expression or super */ null && (validate10)));
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://github.com/opsfleet/karpenter-action/schema/karpenter-config.schema.json","title":"karpenter-action configuration","description":"Karpenter on an existing EKS cluster: the IAM it needs, the interruption queue, the Helm release and the node pools.","type":"object","additionalProperties":false,"required":["cluster","nodePools"],"properties":{"cluster":{"type":"object","additionalProperties":false,"required":["name"],"description":"The existing EKS cluster.","properties":{"name":{"type":"string","pattern":"^[0-9A-Za-z][A-Za-z0-9\\-_]{0,99}$","description":"EKS cluster name."},"region":{"type":"string","pattern":"^[a-z]{2}(-[a-z]+)+-[0-9]+$","description":"AWS region of the cluster, e.g. eu-west-1. The `aws-region` input overrides it."},"vpcId":{"type":"string","pattern":"^vpc-[0-9a-f]+$","description":"The cluster's VPC. Subnets and security groups must belong to it. Default: the VPC of the cluster."},"partition":{"type":"string","enum":["aws","aws-cn","aws-us-gov"],"default":"aws","description":"AWS partition."}}},"karpenter":{"type":"object","additionalProperties":false,"description":"The Karpenter installation.","properties":{"version":{"type":"string","pattern":"^[0-9]+\\.[0-9]+\\.[0-9]+$","default":"1.14.1","description":"Karpenter chart version (also selects the controller IAM permissions)."},"chart":{"type":"string","minLength":1,"default":"oci://public.ecr.aws/karpenter/karpenter","description":"The Karpenter chart: an OCI reference or a local chart directory."},"crdChart":{"type":"string","minLength":1,"default":"oci://public.ecr.aws/karpenter/karpenter-crd","description":"The Karpenter CRD chart: an OCI reference or a local chart directory."},"namespace":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"default":"karpenter","description":"Namespace of the Karpenter controller."},"release":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":53,"default":"karpenter","description":"Helm release name."},"timeout":{"type":"string","pattern":"^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$","default":"10m","description":"Helm timeout, e.g. 10m (Go duration)."},"auth":{"type":"string","enum":["irsa","pod-identity"],"default":"irsa","description":"How the controller gets its IAM role: irsa (service-account annotation) or pod-identity."},"installCrds":{"type":"boolean","default":true,"description":"Install and upgrade the CRD chart before the main chart."},"destroyCrds":{"type":"boolean","default":false,"description":"mode destroy: also uninstall the CRD chart (deletes every NodePool, EC2NodeClass and NodeClaim)."},"resources":{"type":"object","additionalProperties":false,"description":"Controller container resources.","properties":{"requests":{"$ref":"#/definitions/resourceList"},"limits":{"$ref":"#/definitions/resourceList"}}},"values":{"type":"object","default":{},"description":"Extra Helm values, merged last (they win over the values the action builds)."},"extraManifests":{"type":"string","description":"A folder of your own Kubernetes YAML, applied with server-side apply once Karpenter is ready."}}},"iam":{"type":"object","additionalProperties":false,"description":"IAM names. Existing roles, policies and instance profiles of these names are adopted, never recreated.","properties":{"nodeRole":{"$ref":"#/definitions/iamName","default":"KarpenterNodeRole-<cluster>","description":"Role of the nodes Karpenter launches (trusted by ec2.amazonaws.com)."},"controllerRole":{"$ref":"#/definitions/iamName","default":"KarpenterControllerRole-<cluster>","description":"Role of the Karpenter controller."},"controllerPolicy":{"type":"string","pattern":"^[\\w+=,.@-]+$","maxLength":120,"default":"KarpenterControllerPolicy-<cluster>","description":"Name of the controller's managed policy (split into -2, -3... past IAM's 6,144-character limit)."},"instanceProfile":{"type":"string","pattern":"^[\\w+=,.@-]+$","maxLength":128,"default":"KarpenterNodeInstanceProfile-<cluster>","description":"Instance profile holding the node role (a name, not an ARN)."},"nodeAccess":{"type":"string","enum":["auto","access-entry","aws-auth"],"default":"auto","description":"How nodes join: an EKS access entry, the aws-auth ConfigMap, or auto (access entry when the cluster allows it)."},"permissionsBoundary":{"type":"string","pattern":"^arn:aws[a-z-]*:iam::[0-9]{12}:policy/.+$","description":"ARN of a permissions boundary for the roles the action creates."},"path":{"type":"string","pattern":"^/([\\x21-\\x7E]*/)?$","default":"/","description":"IAM path of the roles, policies and instance profile."}}},"interruption":{"type":"object","additionalProperties":false,"description":"Spot interruption and scheduled-event handling through an SQS queue and EventBridge rules.","properties":{"enabled":{"type":"boolean","default":true,"description":"Create the queue and rules."},"queue":{"type":"string","pattern":"^[A-Za-z0-9_-]{1,80}$","default":"<cluster>","description":"SQS queue name (a name, not a URL or ARN)."}}},"nodePools":{"type":"array","minItems":1,"description":"One NodePool and one EC2NodeClass each.","items":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"NodePool name (also the EC2NodeClass name)."},"instanceTypes":{"type":"array","items":{"type":"string","pattern":"^[a-z0-9-]+\\.[a-z0-9-]+$"},"uniqueItems":true,"description":"Allowed EC2 instance types; omit to allow any."},"architectures":{"type":"array","items":{"type":"string","enum":["amd64","arm64"]},"uniqueItems":true,"minItems":1,"default":["amd64"],"description":"CPU architectures."},"zones":{"type":"array","items":{"type":"string","pattern":"^[a-z]{2}(-[a-z]+)+-[0-9]+[a-z]$"},"uniqueItems":true,"description":"Availability zones; omit to allow every zone with a matching subnet."},"capacityTypes":{"type":"array","items":{"type":"string","enum":["on-demand","spot","reserved"]},"uniqueItems":true,"minItems":1,"default":["on-demand"],"description":"Capacity types."},"subnetSelector":{"$ref":"#/definitions/tagSelector","description":"Tags selecting the nodes' subnets."},"subnetIds":{"type":"array","items":{"type":"string","pattern":"^subnet-[0-9a-f]+$"},"minItems":1,"uniqueItems":true,"description":"Subnet ids (instead of subnetSelector)."},"securityGroupSelector":{"$ref":"#/definitions/tagSelector","description":"Tags selecting the nodes' security groups."},"securityGroupIds":{"type":"array","items":{"type":"string","pattern":"^sg-[0-9a-f]+$"},"minItems":1,"uniqueItems":true,"description":"Security group ids (instead of securityGroupSelector)."},"consolidateAfter":{"type":"string","description":"How long a node must be empty before it is removed, e.g. 30s (or Never).","default":"30s"},"consolidationPolicy":{"type":"string","enum":["WhenEmpty","WhenEmptyOrUnderutilized"],"default":"WhenEmpty","description":"Disruption policy."},"expireAfter":{"type":"string","default":"Never","description":"Maximum node lifetime, e.g. 720h, or Never."},"amiAlias":{"type":"string","pattern":"^[a-z0-9]+@v?[0-9A-Za-z.]+$","description":"EC2NodeClass AMI alias, family@version (a pinned version; @latest is refused)."},"limits":{"type":"object","additionalProperties":{"type":["string","number"]},"description":"NodePool resource limits, e.g. {cpu: 1000, memory: 1000Gi}."},"labels":{"type":"object","additionalProperties":{"type":"string"},"description":"Labels on the nodes."},"taints":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["key","effect"],"properties":{"key":{"type":"string"},"value":{"type":"string"},"effect":{"type":"string","enum":["NoSchedule","PreferNoSchedule","NoExecute"]}}},"description":"Taints on the nodes."},"weight":{"type":"integer","minimum":1,"maximum":100,"description":"NodePool weight."},"tags":{"type":"object","additionalProperties":{"type":"string"},"description":"Extra EC2 tags on the instances."}}}},"state":{"type":"object","additionalProperties":false,"required":["bucket","key"],"description":"Where the lock and the record of applies live (S3). Without it the action works unlocked and warns.","properties":{"bucket":{"type":"string","pattern":"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$","description":"S3 bucket."},"key":{"type":"string","minLength":1,"description":"Object key of the state record; the lock is <key>.lock."},"region":{"type":"string","description":"Bucket region (default: the cluster's)."}}},"tags":{"type":"object","additionalProperties":{"type":"string"},"description":"Extra tags on every AWS resource the action creates."}},"definitions":{"iamName":{"type":"string","pattern":"^[\\w+=,.@-]+$","maxLength":64},"tagSelector":{"type":"object","minProperties":1,"additionalProperties":{"type":"string"}},"resourceList":{"type":"object","additionalProperties":false,"properties":{"cpu":{"type":["string","number"]},"memory":{"type":"string"}}}}};
+const schema12 = {"type":"object","additionalProperties":false,"properties":{"cpu":{"type":["string","number"]},"memory":{"type":"string"}}};
+const schema14 = {"type":"string","pattern":"^[\\w+=,.@-]+$","maxLength":64};
+const schema16 = {"type":"object","minProperties":1,"additionalProperties":{"type":"string"}};
+const pattern0 = new RegExp("^[0-9A-Za-z][A-Za-z0-9\\-_]{0,99}$", "u");
+const pattern1 = new RegExp("^[a-z]{2}(-[a-z]+)+-[0-9]+$", "u");
+const pattern2 = new RegExp("^vpc-[0-9a-f]+$", "u");
+const pattern3 = new RegExp("^[0-9]+\\.[0-9]+\\.[0-9]+$", "u");
+const pattern4 = new RegExp("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", "u");
+const pattern6 = new RegExp("^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$", "u");
+const pattern7 = new RegExp("^[\\w+=,.@-]+$", "u");
+const pattern11 = new RegExp("^arn:aws[a-z-]*:iam::[0-9]{12}:policy/.+$", "u");
+const pattern12 = new RegExp("^/([\\x21-\\x7E]*/)?$", "u");
+const pattern13 = new RegExp("^[A-Za-z0-9_-]{1,80}$", "u");
+const pattern15 = new RegExp("^[a-z0-9-]+\\.[a-z0-9-]+$", "u");
+const pattern16 = new RegExp("^[a-z]{2}(-[a-z]+)+-[0-9]+[a-z]$", "u");
+const pattern17 = new RegExp("^subnet-[0-9a-f]+$", "u");
+const pattern18 = new RegExp("^sg-[0-9a-f]+$", "u");
+const pattern19 = new RegExp("^[a-z0-9]+@v?[0-9A-Za-z.]+$", "u");
+const pattern20 = new RegExp("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", "u");
+const func2 = Object.prototype.hasOwnProperty;
+const func3 = ((s) => [...s].length);
+
+function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="https://github.com/opsfleet/karpenter-action/schema/karpenter-config.schema.json" */;
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.cluster === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "cluster"},message:"must have required property '"+"cluster"+"'",schema:schema11.required,parentSchema:schema11,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.nodePools === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "nodePools"},message:"must have required property '"+"nodePools"+"'",schema:schema11.required,parentSchema:schema11,data};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(((((((key0 === "cluster") || (key0 === "karpenter")) || (key0 === "iam")) || (key0 === "interruption")) || (key0 === "nodePools")) || (key0 === "state")) || (key0 === "tags"))){
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema11,data};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.cluster !== undefined){
+let data0 = data.cluster;
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+if(data0.name === undefined){
+const err3 = {instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.cluster.required,parentSchema:schema11.properties.cluster,data:data0};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+for(const key1 in data0){
+if(!((((key1 === "name") || (key1 === "region")) || (key1 === "vpcId")) || (key1 === "partition"))){
+const err4 = {instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.cluster,data:data0};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data0.name !== undefined){
+let data1 = data0.name;
+if(typeof data1 === "string"){
+if(!pattern0.test(data1)){
+const err5 = {instancePath:instancePath+"/cluster/name",schemaPath:"#/properties/cluster/properties/name/pattern",keyword:"pattern",params:{pattern: "^[0-9A-Za-z][A-Za-z0-9\\-_]{0,99}$"},message:"must match pattern \""+"^[0-9A-Za-z][A-Za-z0-9\\-_]{0,99}$"+"\"",schema:"^[0-9A-Za-z][A-Za-z0-9\\-_]{0,99}$",parentSchema:schema11.properties.cluster.properties.name,data:data1};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+else {
+const err6 = {instancePath:instancePath+"/cluster/name",schemaPath:"#/properties/cluster/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.cluster.properties.name.type,parentSchema:schema11.properties.cluster.properties.name,data:data1};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data0.region !== undefined){
+let data2 = data0.region;
+if(typeof data2 === "string"){
+if(!pattern1.test(data2)){
+const err7 = {instancePath:instancePath+"/cluster/region",schemaPath:"#/properties/cluster/properties/region/pattern",keyword:"pattern",params:{pattern: "^[a-z]{2}(-[a-z]+)+-[0-9]+$"},message:"must match pattern \""+"^[a-z]{2}(-[a-z]+)+-[0-9]+$"+"\"",schema:"^[a-z]{2}(-[a-z]+)+-[0-9]+$",parentSchema:schema11.properties.cluster.properties.region,data:data2};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+else {
+const err8 = {instancePath:instancePath+"/cluster/region",schemaPath:"#/properties/cluster/properties/region/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.cluster.properties.region.type,parentSchema:schema11.properties.cluster.properties.region,data:data2};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+if(data0.vpcId !== undefined){
+let data3 = data0.vpcId;
+if(typeof data3 === "string"){
+if(!pattern2.test(data3)){
+const err9 = {instancePath:instancePath+"/cluster/vpcId",schemaPath:"#/properties/cluster/properties/vpcId/pattern",keyword:"pattern",params:{pattern: "^vpc-[0-9a-f]+$"},message:"must match pattern \""+"^vpc-[0-9a-f]+$"+"\"",schema:"^vpc-[0-9a-f]+$",parentSchema:schema11.properties.cluster.properties.vpcId,data:data3};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+else {
+const err10 = {instancePath:instancePath+"/cluster/vpcId",schemaPath:"#/properties/cluster/properties/vpcId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.cluster.properties.vpcId.type,parentSchema:schema11.properties.cluster.properties.vpcId,data:data3};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+if(data0.partition !== undefined){
+let data4 = data0.partition;
+if(typeof data4 !== "string"){
+const err11 = {instancePath:instancePath+"/cluster/partition",schemaPath:"#/properties/cluster/properties/partition/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.cluster.properties.partition.type,parentSchema:schema11.properties.cluster.properties.partition,data:data4};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+if(!(((data4 === "aws") || (data4 === "aws-cn")) || (data4 === "aws-us-gov"))){
+const err12 = {instancePath:instancePath+"/cluster/partition",schemaPath:"#/properties/cluster/properties/partition/enum",keyword:"enum",params:{allowedValues: schema11.properties.cluster.properties.partition.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.cluster.properties.partition.enum,parentSchema:schema11.properties.cluster.properties.partition,data:data4};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+}
+else {
+const err13 = {instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.cluster.type,parentSchema:schema11.properties.cluster,data:data0};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+if(data.karpenter !== undefined){
+let data5 = data.karpenter;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+for(const key2 in data5){
+if(!(func2.call(schema11.properties.karpenter.properties, key2))){
+const err14 = {instancePath:instancePath+"/karpenter",schemaPath:"#/properties/karpenter/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.karpenter,data:data5};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+if(data5.version !== undefined){
+let data6 = data5.version;
+if(typeof data6 === "string"){
+if(!pattern3.test(data6)){
+const err15 = {instancePath:instancePath+"/karpenter/version",schemaPath:"#/properties/karpenter/properties/version/pattern",keyword:"pattern",params:{pattern: "^[0-9]+\\.[0-9]+\\.[0-9]+$"},message:"must match pattern \""+"^[0-9]+\\.[0-9]+\\.[0-9]+$"+"\"",schema:"^[0-9]+\\.[0-9]+\\.[0-9]+$",parentSchema:schema11.properties.karpenter.properties.version,data:data6};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+else {
+const err16 = {instancePath:instancePath+"/karpenter/version",schemaPath:"#/properties/karpenter/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.karpenter.properties.version.type,parentSchema:schema11.properties.karpenter.properties.version,data:data6};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+if(data5.chart !== undefined){
+let data7 = data5.chart;
+if(typeof data7 === "string"){
+if(func3(data7) < 1){
+const err17 = {instancePath:instancePath+"/karpenter/chart",schemaPath:"#/properties/karpenter/properties/chart/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.karpenter.properties.chart,data:data7};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+else {
+const err18 = {instancePath:instancePath+"/karpenter/chart",schemaPath:"#/properties/karpenter/properties/chart/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.karpenter.properties.chart.type,parentSchema:schema11.properties.karpenter.properties.chart,data:data7};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+if(data5.crdChart !== undefined){
+let data8 = data5.crdChart;
+if(typeof data8 === "string"){
+if(func3(data8) < 1){
+const err19 = {instancePath:instancePath+"/karpenter/crdChart",schemaPath:"#/properties/karpenter/properties/crdChart/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.karpenter.properties.crdChart,data:data8};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+else {
+const err20 = {instancePath:instancePath+"/karpenter/crdChart",schemaPath:"#/properties/karpenter/properties/crdChart/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.karpenter.properties.crdChart.type,parentSchema:schema11.properties.karpenter.properties.crdChart,data:data8};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+if(data5.namespace !== undefined){
+let data9 = data5.namespace;
+if(typeof data9 === "string"){
+if(func3(data9) > 63){
+const err21 = {instancePath:instancePath+"/karpenter/namespace",schemaPath:"#/properties/karpenter/properties/namespace/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.karpenter.properties.namespace,data:data9};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+if(!pattern4.test(data9)){
+const err22 = {instancePath:instancePath+"/karpenter/namespace",schemaPath:"#/properties/karpenter/properties/namespace/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.karpenter.properties.namespace,data:data9};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+else {
+const err23 = {instancePath:instancePath+"/karpenter/namespace",schemaPath:"#/properties/karpenter/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.karpenter.properties.namespace.type,parentSchema:schema11.properties.karpenter.properties.namespace,data:data9};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+}
+if(data5.release !== undefined){
+let data10 = data5.release;
+if(typeof data10 === "string"){
+if(func3(data10) > 53){
+const err24 = {instancePath:instancePath+"/karpenter/release",schemaPath:"#/properties/karpenter/properties/release/maxLength",keyword:"maxLength",params:{limit: 53},message:"must NOT have more than 53 characters",schema:53,parentSchema:schema11.properties.karpenter.properties.release,data:data10};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+if(!pattern4.test(data10)){
+const err25 = {instancePath:instancePath+"/karpenter/release",schemaPath:"#/properties/karpenter/properties/release/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.karpenter.properties.release,data:data10};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+}
+else {
+const err26 = {instancePath:instancePath+"/karpenter/release",schemaPath:"#/properties/karpenter/properties/release/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.karpenter.properties.release.type,parentSchema:schema11.properties.karpenter.properties.release,data:data10};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+}
+if(data5.timeout !== undefined){
+let data11 = data5.timeout;
+if(typeof data11 === "string"){
+if(!pattern6.test(data11)){
+const err27 = {instancePath:instancePath+"/karpenter/timeout",schemaPath:"#/properties/karpenter/properties/timeout/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$"},message:"must match pattern \""+"^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$"+"\"",schema:"^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$",parentSchema:schema11.properties.karpenter.properties.timeout,data:data11};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+}
+else {
+const err28 = {instancePath:instancePath+"/karpenter/timeout",schemaPath:"#/properties/karpenter/properties/timeout/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.karpenter.properties.timeout.type,parentSchema:schema11.properties.karpenter.properties.timeout,data:data11};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+}
+if(data5.auth !== undefined){
+let data12 = data5.auth;
+if(typeof data12 !== "string"){
+const err29 = {instancePath:instancePath+"/karpenter/auth",schemaPath:"#/properties/karpenter/properties/auth/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.karpenter.properties.auth.type,parentSchema:schema11.properties.karpenter.properties.auth,data:data12};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+if(!((data12 === "irsa") || (data12 === "pod-identity"))){
+const err30 = {instancePath:instancePath+"/karpenter/auth",schemaPath:"#/properties/karpenter/properties/auth/enum",keyword:"enum",params:{allowedValues: schema11.properties.karpenter.properties.auth.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.karpenter.properties.auth.enum,parentSchema:schema11.properties.karpenter.properties.auth,data:data12};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+}
+if(data5.installCrds !== undefined){
+let data13 = data5.installCrds;
+if(typeof data13 !== "boolean"){
+const err31 = {instancePath:instancePath+"/karpenter/installCrds",schemaPath:"#/properties/karpenter/properties/installCrds/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.karpenter.properties.installCrds.type,parentSchema:schema11.properties.karpenter.properties.installCrds,data:data13};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+}
+if(data5.destroyCrds !== undefined){
+let data14 = data5.destroyCrds;
+if(typeof data14 !== "boolean"){
+const err32 = {instancePath:instancePath+"/karpenter/destroyCrds",schemaPath:"#/properties/karpenter/properties/destroyCrds/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.karpenter.properties.destroyCrds.type,parentSchema:schema11.properties.karpenter.properties.destroyCrds,data:data14};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+}
+if(data5.resources !== undefined){
+let data15 = data5.resources;
+if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
+for(const key3 in data15){
+if(!((key3 === "requests") || (key3 === "limits"))){
+const err33 = {instancePath:instancePath+"/karpenter/resources",schemaPath:"#/properties/karpenter/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.karpenter.properties.resources,data:data15};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+}
+}
+if(data15.requests !== undefined){
+let data16 = data15.requests;
+if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
+for(const key4 in data16){
+if(!((key4 === "cpu") || (key4 === "memory"))){
+const err34 = {instancePath:instancePath+"/karpenter/resources/requests",schemaPath:"#/definitions/resourceList/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema12,data:data16};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
+}
+errors++;
+}
+}
+if(data16.cpu !== undefined){
+let data17 = data16.cpu;
+if((typeof data17 !== "string") && (!(typeof data17 == "number"))){
+const err35 = {instancePath:instancePath+"/karpenter/resources/requests/cpu",schemaPath:"#/definitions/resourceList/properties/cpu/type",keyword:"type",params:{type: schema12.properties.cpu.type},message:"must be string,number",schema:schema12.properties.cpu.type,parentSchema:schema12.properties.cpu,data:data17};
+if(vErrors === null){
+vErrors = [err35];
+}
+else {
+vErrors.push(err35);
+}
+errors++;
+}
+}
+if(data16.memory !== undefined){
+let data18 = data16.memory;
+if(typeof data18 !== "string"){
+const err36 = {instancePath:instancePath+"/karpenter/resources/requests/memory",schemaPath:"#/definitions/resourceList/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.memory.type,parentSchema:schema12.properties.memory,data:data18};
+if(vErrors === null){
+vErrors = [err36];
+}
+else {
+vErrors.push(err36);
+}
+errors++;
+}
+}
+}
+else {
+const err37 = {instancePath:instancePath+"/karpenter/resources/requests",schemaPath:"#/definitions/resourceList/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.type,parentSchema:schema12,data:data16};
+if(vErrors === null){
+vErrors = [err37];
+}
+else {
+vErrors.push(err37);
+}
+errors++;
+}
+}
+if(data15.limits !== undefined){
+let data19 = data15.limits;
+if(data19 && typeof data19 == "object" && !Array.isArray(data19)){
+for(const key5 in data19){
+if(!((key5 === "cpu") || (key5 === "memory"))){
+const err38 = {instancePath:instancePath+"/karpenter/resources/limits",schemaPath:"#/definitions/resourceList/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema12,data:data19};
+if(vErrors === null){
+vErrors = [err38];
+}
+else {
+vErrors.push(err38);
+}
+errors++;
+}
+}
+if(data19.cpu !== undefined){
+let data20 = data19.cpu;
+if((typeof data20 !== "string") && (!(typeof data20 == "number"))){
+const err39 = {instancePath:instancePath+"/karpenter/resources/limits/cpu",schemaPath:"#/definitions/resourceList/properties/cpu/type",keyword:"type",params:{type: schema12.properties.cpu.type},message:"must be string,number",schema:schema12.properties.cpu.type,parentSchema:schema12.properties.cpu,data:data20};
+if(vErrors === null){
+vErrors = [err39];
+}
+else {
+vErrors.push(err39);
+}
+errors++;
+}
+}
+if(data19.memory !== undefined){
+let data21 = data19.memory;
+if(typeof data21 !== "string"){
+const err40 = {instancePath:instancePath+"/karpenter/resources/limits/memory",schemaPath:"#/definitions/resourceList/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.memory.type,parentSchema:schema12.properties.memory,data:data21};
+if(vErrors === null){
+vErrors = [err40];
+}
+else {
+vErrors.push(err40);
+}
+errors++;
+}
+}
+}
+else {
+const err41 = {instancePath:instancePath+"/karpenter/resources/limits",schemaPath:"#/definitions/resourceList/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.type,parentSchema:schema12,data:data19};
+if(vErrors === null){
+vErrors = [err41];
+}
+else {
+vErrors.push(err41);
+}
+errors++;
+}
+}
+}
+else {
+const err42 = {instancePath:instancePath+"/karpenter/resources",schemaPath:"#/properties/karpenter/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.karpenter.properties.resources.type,parentSchema:schema11.properties.karpenter.properties.resources,data:data15};
+if(vErrors === null){
+vErrors = [err42];
+}
+else {
+vErrors.push(err42);
+}
+errors++;
+}
+}
+if(data5.values !== undefined){
+let data22 = data5.values;
+if(!(data22 && typeof data22 == "object" && !Array.isArray(data22))){
+const err43 = {instancePath:instancePath+"/karpenter/values",schemaPath:"#/properties/karpenter/properties/values/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.karpenter.properties.values.type,parentSchema:schema11.properties.karpenter.properties.values,data:data22};
+if(vErrors === null){
+vErrors = [err43];
+}
+else {
+vErrors.push(err43);
+}
+errors++;
+}
+}
+if(data5.extraManifests !== undefined){
+let data23 = data5.extraManifests;
+if(typeof data23 !== "string"){
+const err44 = {instancePath:instancePath+"/karpenter/extraManifests",schemaPath:"#/properties/karpenter/properties/extraManifests/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.karpenter.properties.extraManifests.type,parentSchema:schema11.properties.karpenter.properties.extraManifests,data:data23};
+if(vErrors === null){
+vErrors = [err44];
+}
+else {
+vErrors.push(err44);
+}
+errors++;
+}
+}
+}
+else {
+const err45 = {instancePath:instancePath+"/karpenter",schemaPath:"#/properties/karpenter/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.karpenter.type,parentSchema:schema11.properties.karpenter,data:data5};
+if(vErrors === null){
+vErrors = [err45];
+}
+else {
+vErrors.push(err45);
+}
+errors++;
+}
+}
+if(data.iam !== undefined){
+let data24 = data.iam;
+if(data24 && typeof data24 == "object" && !Array.isArray(data24)){
+for(const key6 in data24){
+if(!(((((((key6 === "nodeRole") || (key6 === "controllerRole")) || (key6 === "controllerPolicy")) || (key6 === "instanceProfile")) || (key6 === "nodeAccess")) || (key6 === "permissionsBoundary")) || (key6 === "path"))){
+const err46 = {instancePath:instancePath+"/iam",schemaPath:"#/properties/iam/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.iam,data:data24};
+if(vErrors === null){
+vErrors = [err46];
+}
+else {
+vErrors.push(err46);
+}
+errors++;
+}
+}
+if(data24.nodeRole !== undefined){
+let data25 = data24.nodeRole;
+if(typeof data25 === "string"){
+if(func3(data25) > 64){
+const err47 = {instancePath:instancePath+"/iam/nodeRole",schemaPath:"#/definitions/iamName/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema14,data:data25};
+if(vErrors === null){
+vErrors = [err47];
+}
+else {
+vErrors.push(err47);
+}
+errors++;
+}
+if(!pattern7.test(data25)){
+const err48 = {instancePath:instancePath+"/iam/nodeRole",schemaPath:"#/definitions/iamName/pattern",keyword:"pattern",params:{pattern: "^[\\w+=,.@-]+$"},message:"must match pattern \""+"^[\\w+=,.@-]+$"+"\"",schema:"^[\\w+=,.@-]+$",parentSchema:schema14,data:data25};
+if(vErrors === null){
+vErrors = [err48];
+}
+else {
+vErrors.push(err48);
+}
+errors++;
+}
+}
+else {
+const err49 = {instancePath:instancePath+"/iam/nodeRole",schemaPath:"#/definitions/iamName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema14.type,parentSchema:schema14,data:data25};
+if(vErrors === null){
+vErrors = [err49];
+}
+else {
+vErrors.push(err49);
+}
+errors++;
+}
+}
+if(data24.controllerRole !== undefined){
+let data26 = data24.controllerRole;
+if(typeof data26 === "string"){
+if(func3(data26) > 64){
+const err50 = {instancePath:instancePath+"/iam/controllerRole",schemaPath:"#/definitions/iamName/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters",schema:64,parentSchema:schema14,data:data26};
+if(vErrors === null){
+vErrors = [err50];
+}
+else {
+vErrors.push(err50);
+}
+errors++;
+}
+if(!pattern7.test(data26)){
+const err51 = {instancePath:instancePath+"/iam/controllerRole",schemaPath:"#/definitions/iamName/pattern",keyword:"pattern",params:{pattern: "^[\\w+=,.@-]+$"},message:"must match pattern \""+"^[\\w+=,.@-]+$"+"\"",schema:"^[\\w+=,.@-]+$",parentSchema:schema14,data:data26};
+if(vErrors === null){
+vErrors = [err51];
+}
+else {
+vErrors.push(err51);
+}
+errors++;
+}
+}
+else {
+const err52 = {instancePath:instancePath+"/iam/controllerRole",schemaPath:"#/definitions/iamName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema14.type,parentSchema:schema14,data:data26};
+if(vErrors === null){
+vErrors = [err52];
+}
+else {
+vErrors.push(err52);
+}
+errors++;
+}
+}
+if(data24.controllerPolicy !== undefined){
+let data27 = data24.controllerPolicy;
+if(typeof data27 === "string"){
+if(func3(data27) > 120){
+const err53 = {instancePath:instancePath+"/iam/controllerPolicy",schemaPath:"#/properties/iam/properties/controllerPolicy/maxLength",keyword:"maxLength",params:{limit: 120},message:"must NOT have more than 120 characters",schema:120,parentSchema:schema11.properties.iam.properties.controllerPolicy,data:data27};
+if(vErrors === null){
+vErrors = [err53];
+}
+else {
+vErrors.push(err53);
+}
+errors++;
+}
+if(!pattern7.test(data27)){
+const err54 = {instancePath:instancePath+"/iam/controllerPolicy",schemaPath:"#/properties/iam/properties/controllerPolicy/pattern",keyword:"pattern",params:{pattern: "^[\\w+=,.@-]+$"},message:"must match pattern \""+"^[\\w+=,.@-]+$"+"\"",schema:"^[\\w+=,.@-]+$",parentSchema:schema11.properties.iam.properties.controllerPolicy,data:data27};
+if(vErrors === null){
+vErrors = [err54];
+}
+else {
+vErrors.push(err54);
+}
+errors++;
+}
+}
+else {
+const err55 = {instancePath:instancePath+"/iam/controllerPolicy",schemaPath:"#/properties/iam/properties/controllerPolicy/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.iam.properties.controllerPolicy.type,parentSchema:schema11.properties.iam.properties.controllerPolicy,data:data27};
+if(vErrors === null){
+vErrors = [err55];
+}
+else {
+vErrors.push(err55);
+}
+errors++;
+}
+}
+if(data24.instanceProfile !== undefined){
+let data28 = data24.instanceProfile;
+if(typeof data28 === "string"){
+if(func3(data28) > 128){
+const err56 = {instancePath:instancePath+"/iam/instanceProfile",schemaPath:"#/properties/iam/properties/instanceProfile/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters",schema:128,parentSchema:schema11.properties.iam.properties.instanceProfile,data:data28};
+if(vErrors === null){
+vErrors = [err56];
+}
+else {
+vErrors.push(err56);
+}
+errors++;
+}
+if(!pattern7.test(data28)){
+const err57 = {instancePath:instancePath+"/iam/instanceProfile",schemaPath:"#/properties/iam/properties/instanceProfile/pattern",keyword:"pattern",params:{pattern: "^[\\w+=,.@-]+$"},message:"must match pattern \""+"^[\\w+=,.@-]+$"+"\"",schema:"^[\\w+=,.@-]+$",parentSchema:schema11.properties.iam.properties.instanceProfile,data:data28};
+if(vErrors === null){
+vErrors = [err57];
+}
+else {
+vErrors.push(err57);
+}
+errors++;
+}
+}
+else {
+const err58 = {instancePath:instancePath+"/iam/instanceProfile",schemaPath:"#/properties/iam/properties/instanceProfile/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.iam.properties.instanceProfile.type,parentSchema:schema11.properties.iam.properties.instanceProfile,data:data28};
+if(vErrors === null){
+vErrors = [err58];
+}
+else {
+vErrors.push(err58);
+}
+errors++;
+}
+}
+if(data24.nodeAccess !== undefined){
+let data29 = data24.nodeAccess;
+if(typeof data29 !== "string"){
+const err59 = {instancePath:instancePath+"/iam/nodeAccess",schemaPath:"#/properties/iam/properties/nodeAccess/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.iam.properties.nodeAccess.type,parentSchema:schema11.properties.iam.properties.nodeAccess,data:data29};
+if(vErrors === null){
+vErrors = [err59];
+}
+else {
+vErrors.push(err59);
+}
+errors++;
+}
+if(!(((data29 === "auto") || (data29 === "access-entry")) || (data29 === "aws-auth"))){
+const err60 = {instancePath:instancePath+"/iam/nodeAccess",schemaPath:"#/properties/iam/properties/nodeAccess/enum",keyword:"enum",params:{allowedValues: schema11.properties.iam.properties.nodeAccess.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.iam.properties.nodeAccess.enum,parentSchema:schema11.properties.iam.properties.nodeAccess,data:data29};
+if(vErrors === null){
+vErrors = [err60];
+}
+else {
+vErrors.push(err60);
+}
+errors++;
+}
+}
+if(data24.permissionsBoundary !== undefined){
+let data30 = data24.permissionsBoundary;
+if(typeof data30 === "string"){
+if(!pattern11.test(data30)){
+const err61 = {instancePath:instancePath+"/iam/permissionsBoundary",schemaPath:"#/properties/iam/properties/permissionsBoundary/pattern",keyword:"pattern",params:{pattern: "^arn:aws[a-z-]*:iam::[0-9]{12}:policy/.+$"},message:"must match pattern \""+"^arn:aws[a-z-]*:iam::[0-9]{12}:policy/.+$"+"\"",schema:"^arn:aws[a-z-]*:iam::[0-9]{12}:policy/.+$",parentSchema:schema11.properties.iam.properties.permissionsBoundary,data:data30};
+if(vErrors === null){
+vErrors = [err61];
+}
+else {
+vErrors.push(err61);
+}
+errors++;
+}
+}
+else {
+const err62 = {instancePath:instancePath+"/iam/permissionsBoundary",schemaPath:"#/properties/iam/properties/permissionsBoundary/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.iam.properties.permissionsBoundary.type,parentSchema:schema11.properties.iam.properties.permissionsBoundary,data:data30};
+if(vErrors === null){
+vErrors = [err62];
+}
+else {
+vErrors.push(err62);
+}
+errors++;
+}
+}
+if(data24.path !== undefined){
+let data31 = data24.path;
+if(typeof data31 === "string"){
+if(!pattern12.test(data31)){
+const err63 = {instancePath:instancePath+"/iam/path",schemaPath:"#/properties/iam/properties/path/pattern",keyword:"pattern",params:{pattern: "^/([\\x21-\\x7E]*/)?$"},message:"must match pattern \""+"^/([\\x21-\\x7E]*/)?$"+"\"",schema:"^/([\\x21-\\x7E]*/)?$",parentSchema:schema11.properties.iam.properties.path,data:data31};
+if(vErrors === null){
+vErrors = [err63];
+}
+else {
+vErrors.push(err63);
+}
+errors++;
+}
+}
+else {
+const err64 = {instancePath:instancePath+"/iam/path",schemaPath:"#/properties/iam/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.iam.properties.path.type,parentSchema:schema11.properties.iam.properties.path,data:data31};
+if(vErrors === null){
+vErrors = [err64];
+}
+else {
+vErrors.push(err64);
+}
+errors++;
+}
+}
+}
+else {
+const err65 = {instancePath:instancePath+"/iam",schemaPath:"#/properties/iam/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.iam.type,parentSchema:schema11.properties.iam,data:data24};
+if(vErrors === null){
+vErrors = [err65];
+}
+else {
+vErrors.push(err65);
+}
+errors++;
+}
+}
+if(data.interruption !== undefined){
+let data32 = data.interruption;
+if(data32 && typeof data32 == "object" && !Array.isArray(data32)){
+for(const key7 in data32){
+if(!((key7 === "enabled") || (key7 === "queue"))){
+const err66 = {instancePath:instancePath+"/interruption",schemaPath:"#/properties/interruption/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.interruption,data:data32};
+if(vErrors === null){
+vErrors = [err66];
+}
+else {
+vErrors.push(err66);
+}
+errors++;
+}
+}
+if(data32.enabled !== undefined){
+let data33 = data32.enabled;
+if(typeof data33 !== "boolean"){
+const err67 = {instancePath:instancePath+"/interruption/enabled",schemaPath:"#/properties/interruption/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.interruption.properties.enabled.type,parentSchema:schema11.properties.interruption.properties.enabled,data:data33};
+if(vErrors === null){
+vErrors = [err67];
+}
+else {
+vErrors.push(err67);
+}
+errors++;
+}
+}
+if(data32.queue !== undefined){
+let data34 = data32.queue;
+if(typeof data34 === "string"){
+if(!pattern13.test(data34)){
+const err68 = {instancePath:instancePath+"/interruption/queue",schemaPath:"#/properties/interruption/properties/queue/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]{1,80}$"},message:"must match pattern \""+"^[A-Za-z0-9_-]{1,80}$"+"\"",schema:"^[A-Za-z0-9_-]{1,80}$",parentSchema:schema11.properties.interruption.properties.queue,data:data34};
+if(vErrors === null){
+vErrors = [err68];
+}
+else {
+vErrors.push(err68);
+}
+errors++;
+}
+}
+else {
+const err69 = {instancePath:instancePath+"/interruption/queue",schemaPath:"#/properties/interruption/properties/queue/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.interruption.properties.queue.type,parentSchema:schema11.properties.interruption.properties.queue,data:data34};
+if(vErrors === null){
+vErrors = [err69];
+}
+else {
+vErrors.push(err69);
+}
+errors++;
+}
+}
+}
+else {
+const err70 = {instancePath:instancePath+"/interruption",schemaPath:"#/properties/interruption/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.interruption.type,parentSchema:schema11.properties.interruption,data:data32};
+if(vErrors === null){
+vErrors = [err70];
+}
+else {
+vErrors.push(err70);
+}
+errors++;
+}
+}
+if(data.nodePools !== undefined){
+let data35 = data.nodePools;
+if(Array.isArray(data35)){
+if(data35.length < 1){
+const err71 = {instancePath:instancePath+"/nodePools",schemaPath:"#/properties/nodePools/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.nodePools,data:data35};
+if(vErrors === null){
+vErrors = [err71];
+}
+else {
+vErrors.push(err71);
+}
+errors++;
+}
+const len0 = data35.length;
+for(let i0=0; i0<len0; i0++){
+let data36 = data35[i0];
+if(data36 && typeof data36 == "object" && !Array.isArray(data36)){
+if(data36.name === undefined){
+const err72 = {instancePath:instancePath+"/nodePools/" + i0,schemaPath:"#/properties/nodePools/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.nodePools.items.required,parentSchema:schema11.properties.nodePools.items,data:data36};
+if(vErrors === null){
+vErrors = [err72];
+}
+else {
+vErrors.push(err72);
+}
+errors++;
+}
+for(const key8 in data36){
+if(!(func2.call(schema11.properties.nodePools.items.properties, key8))){
+const err73 = {instancePath:instancePath+"/nodePools/" + i0,schemaPath:"#/properties/nodePools/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.nodePools.items,data:data36};
+if(vErrors === null){
+vErrors = [err73];
+}
+else {
+vErrors.push(err73);
+}
+errors++;
+}
+}
+if(data36.name !== undefined){
+let data37 = data36.name;
+if(typeof data37 === "string"){
+if(func3(data37) > 63){
+const err74 = {instancePath:instancePath+"/nodePools/" + i0+"/name",schemaPath:"#/properties/nodePools/items/properties/name/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.nodePools.items.properties.name,data:data37};
+if(vErrors === null){
+vErrors = [err74];
+}
+else {
+vErrors.push(err74);
+}
+errors++;
+}
+if(!pattern4.test(data37)){
+const err75 = {instancePath:instancePath+"/nodePools/" + i0+"/name",schemaPath:"#/properties/nodePools/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.nodePools.items.properties.name,data:data37};
+if(vErrors === null){
+vErrors = [err75];
+}
+else {
+vErrors.push(err75);
+}
+errors++;
+}
+}
+else {
+const err76 = {instancePath:instancePath+"/nodePools/" + i0+"/name",schemaPath:"#/properties/nodePools/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodePools.items.properties.name.type,parentSchema:schema11.properties.nodePools.items.properties.name,data:data37};
+if(vErrors === null){
+vErrors = [err76];
+}
+else {
+vErrors.push(err76);
+}
+errors++;
+}
+}
+if(data36.instanceTypes !== undefined){
+let data38 = data36.instanceTypes;
+if(Array.isArray(data38)){
+const len1 = data38.length;
+for(let i1=0; i1<len1; i1++){
+let data39 = data38[i1];
+if(typeof data39 === "string"){
+if(!pattern15.test(data39)){
+const err77 = {instancePath:instancePath+"/nodePools/" + i0+"/instanceTypes/" + i1,schemaPath:"#/properties/nodePools/items/properties/instanceTypes/items/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9-]+\\.[a-z0-9-]+$"},message:"must match pattern \""+"^[a-z0-9-]+\\.[a-z0-9-]+$"+"\"",schema:"^[a-z0-9-]+\\.[a-z0-9-]+$",parentSchema:schema11.properties.nodePools.items.properties.instanceTypes.items,data:data39};
+if(vErrors === null){
+vErrors = [err77];
+}
+else {
+vErrors.push(err77);
+}
+errors++;
+}
+}
+else {
+const err78 = {instancePath:instancePath+"/nodePools/" + i0+"/instanceTypes/" + i1,schemaPath:"#/properties/nodePools/items/properties/instanceTypes/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodePools.items.properties.instanceTypes.items.type,parentSchema:schema11.properties.nodePools.items.properties.instanceTypes.items,data:data39};
+if(vErrors === null){
+vErrors = [err78];
+}
+else {
+vErrors.push(err78);
+}
+errors++;
+}
+}
+let i2 = data38.length;
+let j0;
+if(i2 > 1){
+const indices0 = {};
+for(;i2--;){
+let item0 = data38[i2];
+if(typeof item0 !== "string"){
+continue;
+}
+if(typeof indices0[item0] == "number"){
+j0 = indices0[item0];
+const err79 = {instancePath:instancePath+"/nodePools/" + i0+"/instanceTypes",schemaPath:"#/properties/nodePools/items/properties/instanceTypes/uniqueItems",keyword:"uniqueItems",params:{i: i2, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i2+" are identical)",schema:true,parentSchema:schema11.properties.nodePools.items.properties.instanceTypes,data:data38};
+if(vErrors === null){
+vErrors = [err79];
+}
+else {
+vErrors.push(err79);
+}
+errors++;
+break;
+}
+indices0[item0] = i2;
+}
+}
+}
+else {
+const err80 = {instancePath:instancePath+"/nodePools/" + i0+"/instanceTypes",schemaPath:"#/properties/nodePools/items/properties/instanceTypes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.nodePools.items.properties.instanceTypes.type,parentSchema:schema11.properties.nodePools.items.properties.instanceTypes,data:data38};
+if(vErrors === null){
+vErrors = [err80];
+}
+else {
+vErrors.push(err80);
+}
+errors++;
+}
+}
+if(data36.architectures !== undefined){
+let data40 = data36.architectures;
+if(Array.isArray(data40)){
+if(data40.length < 1){
+const err81 = {instancePath:instancePath+"/nodePools/" + i0+"/architectures",schemaPath:"#/properties/nodePools/items/properties/architectures/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.nodePools.items.properties.architectures,data:data40};
+if(vErrors === null){
+vErrors = [err81];
+}
+else {
+vErrors.push(err81);
+}
+errors++;
+}
+const len2 = data40.length;
+for(let i3=0; i3<len2; i3++){
+let data41 = data40[i3];
+if(typeof data41 !== "string"){
+const err82 = {instancePath:instancePath+"/nodePools/" + i0+"/architectures/" + i3,schemaPath:"#/properties/nodePools/items/properties/architectures/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodePools.items.properties.architectures.items.type,parentSchema:schema11.properties.nodePools.items.properties.architectures.items,data:data41};
+if(vErrors === null){
+vErrors = [err82];
+}
+else {
+vErrors.push(err82);
+}
+errors++;
+}
+if(!((data41 === "amd64") || (data41 === "arm64"))){
+const err83 = {instancePath:instancePath+"/nodePools/" + i0+"/architectures/" + i3,schemaPath:"#/properties/nodePools/items/properties/architectures/items/enum",keyword:"enum",params:{allowedValues: schema11.properties.nodePools.items.properties.architectures.items.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.nodePools.items.properties.architectures.items.enum,parentSchema:schema11.properties.nodePools.items.properties.architectures.items,data:data41};
+if(vErrors === null){
+vErrors = [err83];
+}
+else {
+vErrors.push(err83);
+}
+errors++;
+}
+}
+let i4 = data40.length;
+let j1;
+if(i4 > 1){
+const indices1 = {};
+for(;i4--;){
+let item1 = data40[i4];
+if(typeof item1 !== "string"){
+continue;
+}
+if(typeof indices1[item1] == "number"){
+j1 = indices1[item1];
+const err84 = {instancePath:instancePath+"/nodePools/" + i0+"/architectures",schemaPath:"#/properties/nodePools/items/properties/architectures/uniqueItems",keyword:"uniqueItems",params:{i: i4, j: j1},message:"must NOT have duplicate items (items ## "+j1+" and "+i4+" are identical)",schema:true,parentSchema:schema11.properties.nodePools.items.properties.architectures,data:data40};
+if(vErrors === null){
+vErrors = [err84];
+}
+else {
+vErrors.push(err84);
+}
+errors++;
+break;
+}
+indices1[item1] = i4;
+}
+}
+}
+else {
+const err85 = {instancePath:instancePath+"/nodePools/" + i0+"/architectures",schemaPath:"#/properties/nodePools/items/properties/architectures/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.nodePools.items.properties.architectures.type,parentSchema:schema11.properties.nodePools.items.properties.architectures,data:data40};
+if(vErrors === null){
+vErrors = [err85];
+}
+else {
+vErrors.push(err85);
+}
+errors++;
+}
+}
+if(data36.zones !== undefined){
+let data42 = data36.zones;
+if(Array.isArray(data42)){
+const len3 = data42.length;
+for(let i5=0; i5<len3; i5++){
+let data43 = data42[i5];
+if(typeof data43 === "string"){
+if(!pattern16.test(data43)){
+const err86 = {instancePath:instancePath+"/nodePools/" + i0+"/zones/" + i5,schemaPath:"#/properties/nodePools/items/properties/zones/items/pattern",keyword:"pattern",params:{pattern: "^[a-z]{2}(-[a-z]+)+-[0-9]+[a-z]$"},message:"must match pattern \""+"^[a-z]{2}(-[a-z]+)+-[0-9]+[a-z]$"+"\"",schema:"^[a-z]{2}(-[a-z]+)+-[0-9]+[a-z]$",parentSchema:schema11.properties.nodePools.items.properties.zones.items,data:data43};
+if(vErrors === null){
+vErrors = [err86];
+}
+else {
+vErrors.push(err86);
+}
+errors++;
+}
+}
+else {
+const err87 = {instancePath:instancePath+"/nodePools/" + i0+"/zones/" + i5,schemaPath:"#/properties/nodePools/items/properties/zones/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodePools.items.properties.zones.items.type,parentSchema:schema11.properties.nodePools.items.properties.zones.items,data:data43};
+if(vErrors === null){
+vErrors = [err87];
+}
+else {
+vErrors.push(err87);
+}
+errors++;
+}
+}
+let i6 = data42.length;
+let j2;
+if(i6 > 1){
+const indices2 = {};
+for(;i6--;){
+let item2 = data42[i6];
+if(typeof item2 !== "string"){
+continue;
+}
+if(typeof indices2[item2] == "number"){
+j2 = indices2[item2];
+const err88 = {instancePath:instancePath+"/nodePools/" + i0+"/zones",schemaPath:"#/properties/nodePools/items/properties/zones/uniqueItems",keyword:"uniqueItems",params:{i: i6, j: j2},message:"must NOT have duplicate items (items ## "+j2+" and "+i6+" are identical)",schema:true,parentSchema:schema11.properties.nodePools.items.properties.zones,data:data42};
+if(vErrors === null){
+vErrors = [err88];
+}
+else {
+vErrors.push(err88);
+}
+errors++;
+break;
+}
+indices2[item2] = i6;
+}
+}
+}
+else {
+const err89 = {instancePath:instancePath+"/nodePools/" + i0+"/zones",schemaPath:"#/properties/nodePools/items/properties/zones/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.nodePools.items.properties.zones.type,parentSchema:schema11.properties.nodePools.items.properties.zones,data:data42};
+if(vErrors === null){
+vErrors = [err89];
+}
+else {
+vErrors.push(err89);
+}
+errors++;
+}
+}
+if(data36.capacityTypes !== undefined){
+let data44 = data36.capacityTypes;
+if(Array.isArray(data44)){
+if(data44.length < 1){
+const err90 = {instancePath:instancePath+"/nodePools/" + i0+"/capacityTypes",schemaPath:"#/properties/nodePools/items/properties/capacityTypes/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.nodePools.items.properties.capacityTypes,data:data44};
+if(vErrors === null){
+vErrors = [err90];
+}
+else {
+vErrors.push(err90);
+}
+errors++;
+}
+const len4 = data44.length;
+for(let i7=0; i7<len4; i7++){
+let data45 = data44[i7];
+if(typeof data45 !== "string"){
+const err91 = {instancePath:instancePath+"/nodePools/" + i0+"/capacityTypes/" + i7,schemaPath:"#/properties/nodePools/items/properties/capacityTypes/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodePools.items.properties.capacityTypes.items.type,parentSchema:schema11.properties.nodePools.items.properties.capacityTypes.items,data:data45};
+if(vErrors === null){
+vErrors = [err91];
+}
+else {
+vErrors.push(err91);
+}
+errors++;
+}
+if(!(((data45 === "on-demand") || (data45 === "spot")) || (data45 === "reserved"))){
+const err92 = {instancePath:instancePath+"/nodePools/" + i0+"/capacityTypes/" + i7,schemaPath:"#/properties/nodePools/items/properties/capacityTypes/items/enum",keyword:"enum",params:{allowedValues: schema11.properties.nodePools.items.properties.capacityTypes.items.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.nodePools.items.properties.capacityTypes.items.enum,parentSchema:schema11.properties.nodePools.items.properties.capacityTypes.items,data:data45};
+if(vErrors === null){
+vErrors = [err92];
+}
+else {
+vErrors.push(err92);
+}
+errors++;
+}
+}
+let i8 = data44.length;
+let j3;
+if(i8 > 1){
+const indices3 = {};
+for(;i8--;){
+let item3 = data44[i8];
+if(typeof item3 !== "string"){
+continue;
+}
+if(typeof indices3[item3] == "number"){
+j3 = indices3[item3];
+const err93 = {instancePath:instancePath+"/nodePools/" + i0+"/capacityTypes",schemaPath:"#/properties/nodePools/items/properties/capacityTypes/uniqueItems",keyword:"uniqueItems",params:{i: i8, j: j3},message:"must NOT have duplicate items (items ## "+j3+" and "+i8+" are identical)",schema:true,parentSchema:schema11.properties.nodePools.items.properties.capacityTypes,data:data44};
+if(vErrors === null){
+vErrors = [err93];
+}
+else {
+vErrors.push(err93);
+}
+errors++;
+break;
+}
+indices3[item3] = i8;
+}
+}
+}
+else {
+const err94 = {instancePath:instancePath+"/nodePools/" + i0+"/capacityTypes",schemaPath:"#/properties/nodePools/items/properties/capacityTypes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.nodePools.items.properties.capacityTypes.type,parentSchema:schema11.properties.nodePools.items.properties.capacityTypes,data:data44};
+if(vErrors === null){
+vErrors = [err94];
+}
+else {
+vErrors.push(err94);
+}
+errors++;
+}
+}
+if(data36.subnetSelector !== undefined){
+let data46 = data36.subnetSelector;
+if(data46 && typeof data46 == "object" && !Array.isArray(data46)){
+if(Object.keys(data46).length < 1){
+const err95 = {instancePath:instancePath+"/nodePools/" + i0+"/subnetSelector",schemaPath:"#/definitions/tagSelector/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema16,data:data46};
+if(vErrors === null){
+vErrors = [err95];
+}
+else {
+vErrors.push(err95);
+}
+errors++;
+}
+for(const key9 in data46){
+let data47 = data46[key9];
+if(typeof data47 !== "string"){
+const err96 = {instancePath:instancePath+"/nodePools/" + i0+"/subnetSelector/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/tagSelector/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema16.additionalProperties.type,parentSchema:schema16.additionalProperties,data:data47};
+if(vErrors === null){
+vErrors = [err96];
+}
+else {
+vErrors.push(err96);
+}
+errors++;
+}
+}
+}
+else {
+const err97 = {instancePath:instancePath+"/nodePools/" + i0+"/subnetSelector",schemaPath:"#/definitions/tagSelector/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema16.type,parentSchema:schema16,data:data46};
+if(vErrors === null){
+vErrors = [err97];
+}
+else {
+vErrors.push(err97);
+}
+errors++;
+}
+}
+if(data36.subnetIds !== undefined){
+let data48 = data36.subnetIds;
+if(Array.isArray(data48)){
+if(data48.length < 1){
+const err98 = {instancePath:instancePath+"/nodePools/" + i0+"/subnetIds",schemaPath:"#/properties/nodePools/items/properties/subnetIds/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.nodePools.items.properties.subnetIds,data:data48};
+if(vErrors === null){
+vErrors = [err98];
+}
+else {
+vErrors.push(err98);
+}
+errors++;
+}
+const len5 = data48.length;
+for(let i9=0; i9<len5; i9++){
+let data49 = data48[i9];
+if(typeof data49 === "string"){
+if(!pattern17.test(data49)){
+const err99 = {instancePath:instancePath+"/nodePools/" + i0+"/subnetIds/" + i9,schemaPath:"#/properties/nodePools/items/properties/subnetIds/items/pattern",keyword:"pattern",params:{pattern: "^subnet-[0-9a-f]+$"},message:"must match pattern \""+"^subnet-[0-9a-f]+$"+"\"",schema:"^subnet-[0-9a-f]+$",parentSchema:schema11.properties.nodePools.items.properties.subnetIds.items,data:data49};
+if(vErrors === null){
+vErrors = [err99];
+}
+else {
+vErrors.push(err99);
+}
+errors++;
+}
+}
+else {
+const err100 = {instancePath:instancePath+"/nodePools/" + i0+"/subnetIds/" + i9,schemaPath:"#/properties/nodePools/items/properties/subnetIds/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodePools.items.properties.subnetIds.items.type,parentSchema:schema11.properties.nodePools.items.properties.subnetIds.items,data:data49};
+if(vErrors === null){
+vErrors = [err100];
+}
+else {
+vErrors.push(err100);
+}
+errors++;
+}
+}
+let i10 = data48.length;
+let j4;
+if(i10 > 1){
+const indices4 = {};
+for(;i10--;){
+let item4 = data48[i10];
+if(typeof item4 !== "string"){
+continue;
+}
+if(typeof indices4[item4] == "number"){
+j4 = indices4[item4];
+const err101 = {instancePath:instancePath+"/nodePools/" + i0+"/subnetIds",schemaPath:"#/properties/nodePools/items/properties/subnetIds/uniqueItems",keyword:"uniqueItems",params:{i: i10, j: j4},message:"must NOT have duplicate items (items ## "+j4+" and "+i10+" are identical)",schema:true,parentSchema:schema11.properties.nodePools.items.properties.subnetIds,data:data48};
+if(vErrors === null){
+vErrors = [err101];
+}
+else {
+vErrors.push(err101);
+}
+errors++;
+break;
+}
+indices4[item4] = i10;
+}
+}
+}
+else {
+const err102 = {instancePath:instancePath+"/nodePools/" + i0+"/subnetIds",schemaPath:"#/properties/nodePools/items/properties/subnetIds/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.nodePools.items.properties.subnetIds.type,parentSchema:schema11.properties.nodePools.items.properties.subnetIds,data:data48};
+if(vErrors === null){
+vErrors = [err102];
+}
+else {
+vErrors.push(err102);
+}
+errors++;
+}
+}
+if(data36.securityGroupSelector !== undefined){
+let data50 = data36.securityGroupSelector;
+if(data50 && typeof data50 == "object" && !Array.isArray(data50)){
+if(Object.keys(data50).length < 1){
+const err103 = {instancePath:instancePath+"/nodePools/" + i0+"/securityGroupSelector",schemaPath:"#/definitions/tagSelector/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema16,data:data50};
+if(vErrors === null){
+vErrors = [err103];
+}
+else {
+vErrors.push(err103);
+}
+errors++;
+}
+for(const key10 in data50){
+let data51 = data50[key10];
+if(typeof data51 !== "string"){
+const err104 = {instancePath:instancePath+"/nodePools/" + i0+"/securityGroupSelector/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/tagSelector/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema16.additionalProperties.type,parentSchema:schema16.additionalProperties,data:data51};
+if(vErrors === null){
+vErrors = [err104];
+}
+else {
+vErrors.push(err104);
+}
+errors++;
+}
+}
+}
+else {
+const err105 = {instancePath:instancePath+"/nodePools/" + i0+"/securityGroupSelector",schemaPath:"#/definitions/tagSelector/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema16.type,parentSchema:schema16,data:data50};
+if(vErrors === null){
+vErrors = [err105];
+}
+else {
+vErrors.push(err105);
+}
+errors++;
+}
+}
+if(data36.securityGroupIds !== undefined){
+let data52 = data36.securityGroupIds;
+if(Array.isArray(data52)){
+if(data52.length < 1){
+const err106 = {instancePath:instancePath+"/nodePools/" + i0+"/securityGroupIds",schemaPath:"#/properties/nodePools/items/properties/securityGroupIds/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.nodePools.items.properties.securityGroupIds,data:data52};
+if(vErrors === null){
+vErrors = [err106];
+}
+else {
+vErrors.push(err106);
+}
+errors++;
+}
+const len6 = data52.length;
+for(let i11=0; i11<len6; i11++){
+let data53 = data52[i11];
+if(typeof data53 === "string"){
+if(!pattern18.test(data53)){
+const err107 = {instancePath:instancePath+"/nodePools/" + i0+"/securityGroupIds/" + i11,schemaPath:"#/properties/nodePools/items/properties/securityGroupIds/items/pattern",keyword:"pattern",params:{pattern: "^sg-[0-9a-f]+$"},message:"must match pattern \""+"^sg-[0-9a-f]+$"+"\"",schema:"^sg-[0-9a-f]+$",parentSchema:schema11.properties.nodePools.items.properties.securityGroupIds.items,data:data53};
+if(vErrors === null){
+vErrors = [err107];
+}
+else {
+vErrors.push(err107);
+}
+errors++;
+}
+}
+else {
+const err108 = {instancePath:instancePath+"/nodePools/" + i0+"/securityGroupIds/" + i11,schemaPath:"#/properties/nodePools/items/properties/securityGroupIds/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodePools.items.properties.securityGroupIds.items.type,parentSchema:schema11.properties.nodePools.items.properties.securityGroupIds.items,data:data53};
+if(vErrors === null){
+vErrors = [err108];
+}
+else {
+vErrors.push(err108);
+}
+errors++;
+}
+}
+let i12 = data52.length;
+let j5;
+if(i12 > 1){
+const indices5 = {};
+for(;i12--;){
+let item5 = data52[i12];
+if(typeof item5 !== "string"){
+continue;
+}
+if(typeof indices5[item5] == "number"){
+j5 = indices5[item5];
+const err109 = {instancePath:instancePath+"/nodePools/" + i0+"/securityGroupIds",schemaPath:"#/properties/nodePools/items/properties/securityGroupIds/uniqueItems",keyword:"uniqueItems",params:{i: i12, j: j5},message:"must NOT have duplicate items (items ## "+j5+" and "+i12+" are identical)",schema:true,parentSchema:schema11.properties.nodePools.items.properties.securityGroupIds,data:data52};
+if(vErrors === null){
+vErrors = [err109];
+}
+else {
+vErrors.push(err109);
+}
+errors++;
+break;
+}
+indices5[item5] = i12;
+}
+}
+}
+else {
+const err110 = {instancePath:instancePath+"/nodePools/" + i0+"/securityGroupIds",schemaPath:"#/properties/nodePools/items/properties/securityGroupIds/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.nodePools.items.properties.securityGroupIds.type,parentSchema:schema11.properties.nodePools.items.properties.securityGroupIds,data:data52};
+if(vErrors === null){
+vErrors = [err110];
+}
+else {
+vErrors.push(err110);
+}
+errors++;
+}
+}
+if(data36.consolidateAfter !== undefined){
+let data54 = data36.consolidateAfter;
+if(typeof data54 !== "string"){
+const err111 = {instancePath:instancePath+"/nodePools/" + i0+"/consolidateAfter",schemaPath:"#/properties/nodePools/items/properties/consolidateAfter/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodePools.items.properties.consolidateAfter.type,parentSchema:schema11.properties.nodePools.items.properties.consolidateAfter,data:data54};
+if(vErrors === null){
+vErrors = [err111];
+}
+else {
+vErrors.push(err111);
+}
+errors++;
+}
+}
+if(data36.consolidationPolicy !== undefined){
+let data55 = data36.consolidationPolicy;
+if(typeof data55 !== "string"){
+const err112 = {instancePath:instancePath+"/nodePools/" + i0+"/consolidationPolicy",schemaPath:"#/properties/nodePools/items/properties/consolidationPolicy/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodePools.items.properties.consolidationPolicy.type,parentSchema:schema11.properties.nodePools.items.properties.consolidationPolicy,data:data55};
+if(vErrors === null){
+vErrors = [err112];
+}
+else {
+vErrors.push(err112);
+}
+errors++;
+}
+if(!((data55 === "WhenEmpty") || (data55 === "WhenEmptyOrUnderutilized"))){
+const err113 = {instancePath:instancePath+"/nodePools/" + i0+"/consolidationPolicy",schemaPath:"#/properties/nodePools/items/properties/consolidationPolicy/enum",keyword:"enum",params:{allowedValues: schema11.properties.nodePools.items.properties.consolidationPolicy.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.nodePools.items.properties.consolidationPolicy.enum,parentSchema:schema11.properties.nodePools.items.properties.consolidationPolicy,data:data55};
+if(vErrors === null){
+vErrors = [err113];
+}
+else {
+vErrors.push(err113);
+}
+errors++;
+}
+}
+if(data36.expireAfter !== undefined){
+let data56 = data36.expireAfter;
+if(typeof data56 !== "string"){
+const err114 = {instancePath:instancePath+"/nodePools/" + i0+"/expireAfter",schemaPath:"#/properties/nodePools/items/properties/expireAfter/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodePools.items.properties.expireAfter.type,parentSchema:schema11.properties.nodePools.items.properties.expireAfter,data:data56};
+if(vErrors === null){
+vErrors = [err114];
+}
+else {
+vErrors.push(err114);
+}
+errors++;
+}
+}
+if(data36.amiAlias !== undefined){
+let data57 = data36.amiAlias;
+if(typeof data57 === "string"){
+if(!pattern19.test(data57)){
+const err115 = {instancePath:instancePath+"/nodePools/" + i0+"/amiAlias",schemaPath:"#/properties/nodePools/items/properties/amiAlias/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]+@v?[0-9A-Za-z.]+$"},message:"must match pattern \""+"^[a-z0-9]+@v?[0-9A-Za-z.]+$"+"\"",schema:"^[a-z0-9]+@v?[0-9A-Za-z.]+$",parentSchema:schema11.properties.nodePools.items.properties.amiAlias,data:data57};
+if(vErrors === null){
+vErrors = [err115];
+}
+else {
+vErrors.push(err115);
+}
+errors++;
+}
+}
+else {
+const err116 = {instancePath:instancePath+"/nodePools/" + i0+"/amiAlias",schemaPath:"#/properties/nodePools/items/properties/amiAlias/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodePools.items.properties.amiAlias.type,parentSchema:schema11.properties.nodePools.items.properties.amiAlias,data:data57};
+if(vErrors === null){
+vErrors = [err116];
+}
+else {
+vErrors.push(err116);
+}
+errors++;
+}
+}
+if(data36.limits !== undefined){
+let data58 = data36.limits;
+if(data58 && typeof data58 == "object" && !Array.isArray(data58)){
+for(const key11 in data58){
+let data59 = data58[key11];
+if((typeof data59 !== "string") && (!(typeof data59 == "number"))){
+const err117 = {instancePath:instancePath+"/nodePools/" + i0+"/limits/" + key11.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/nodePools/items/properties/limits/additionalProperties/type",keyword:"type",params:{type: schema11.properties.nodePools.items.properties.limits.additionalProperties.type},message:"must be string,number",schema:schema11.properties.nodePools.items.properties.limits.additionalProperties.type,parentSchema:schema11.properties.nodePools.items.properties.limits.additionalProperties,data:data59};
+if(vErrors === null){
+vErrors = [err117];
+}
+else {
+vErrors.push(err117);
+}
+errors++;
+}
+}
+}
+else {
+const err118 = {instancePath:instancePath+"/nodePools/" + i0+"/limits",schemaPath:"#/properties/nodePools/items/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.nodePools.items.properties.limits.type,parentSchema:schema11.properties.nodePools.items.properties.limits,data:data58};
+if(vErrors === null){
+vErrors = [err118];
+}
+else {
+vErrors.push(err118);
+}
+errors++;
+}
+}
+if(data36.labels !== undefined){
+let data60 = data36.labels;
+if(data60 && typeof data60 == "object" && !Array.isArray(data60)){
+for(const key12 in data60){
+let data61 = data60[key12];
+if(typeof data61 !== "string"){
+const err119 = {instancePath:instancePath+"/nodePools/" + i0+"/labels/" + key12.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/nodePools/items/properties/labels/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodePools.items.properties.labels.additionalProperties.type,parentSchema:schema11.properties.nodePools.items.properties.labels.additionalProperties,data:data61};
+if(vErrors === null){
+vErrors = [err119];
+}
+else {
+vErrors.push(err119);
+}
+errors++;
+}
+}
+}
+else {
+const err120 = {instancePath:instancePath+"/nodePools/" + i0+"/labels",schemaPath:"#/properties/nodePools/items/properties/labels/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.nodePools.items.properties.labels.type,parentSchema:schema11.properties.nodePools.items.properties.labels,data:data60};
+if(vErrors === null){
+vErrors = [err120];
+}
+else {
+vErrors.push(err120);
+}
+errors++;
+}
+}
+if(data36.taints !== undefined){
+let data62 = data36.taints;
+if(Array.isArray(data62)){
+const len7 = data62.length;
+for(let i13=0; i13<len7; i13++){
+let data63 = data62[i13];
+if(data63 && typeof data63 == "object" && !Array.isArray(data63)){
+if(data63.key === undefined){
+const err121 = {instancePath:instancePath+"/nodePools/" + i0+"/taints/" + i13,schemaPath:"#/properties/nodePools/items/properties/taints/items/required",keyword:"required",params:{missingProperty: "key"},message:"must have required property '"+"key"+"'",schema:schema11.properties.nodePools.items.properties.taints.items.required,parentSchema:schema11.properties.nodePools.items.properties.taints.items,data:data63};
+if(vErrors === null){
+vErrors = [err121];
+}
+else {
+vErrors.push(err121);
+}
+errors++;
+}
+if(data63.effect === undefined){
+const err122 = {instancePath:instancePath+"/nodePools/" + i0+"/taints/" + i13,schemaPath:"#/properties/nodePools/items/properties/taints/items/required",keyword:"required",params:{missingProperty: "effect"},message:"must have required property '"+"effect"+"'",schema:schema11.properties.nodePools.items.properties.taints.items.required,parentSchema:schema11.properties.nodePools.items.properties.taints.items,data:data63};
+if(vErrors === null){
+vErrors = [err122];
+}
+else {
+vErrors.push(err122);
+}
+errors++;
+}
+for(const key13 in data63){
+if(!(((key13 === "key") || (key13 === "value")) || (key13 === "effect"))){
+const err123 = {instancePath:instancePath+"/nodePools/" + i0+"/taints/" + i13,schemaPath:"#/properties/nodePools/items/properties/taints/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.nodePools.items.properties.taints.items,data:data63};
+if(vErrors === null){
+vErrors = [err123];
+}
+else {
+vErrors.push(err123);
+}
+errors++;
+}
+}
+if(data63.key !== undefined){
+let data64 = data63.key;
+if(typeof data64 !== "string"){
+const err124 = {instancePath:instancePath+"/nodePools/" + i0+"/taints/" + i13+"/key",schemaPath:"#/properties/nodePools/items/properties/taints/items/properties/key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodePools.items.properties.taints.items.properties.key.type,parentSchema:schema11.properties.nodePools.items.properties.taints.items.properties.key,data:data64};
+if(vErrors === null){
+vErrors = [err124];
+}
+else {
+vErrors.push(err124);
+}
+errors++;
+}
+}
+if(data63.value !== undefined){
+let data65 = data63.value;
+if(typeof data65 !== "string"){
+const err125 = {instancePath:instancePath+"/nodePools/" + i0+"/taints/" + i13+"/value",schemaPath:"#/properties/nodePools/items/properties/taints/items/properties/value/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodePools.items.properties.taints.items.properties.value.type,parentSchema:schema11.properties.nodePools.items.properties.taints.items.properties.value,data:data65};
+if(vErrors === null){
+vErrors = [err125];
+}
+else {
+vErrors.push(err125);
+}
+errors++;
+}
+}
+if(data63.effect !== undefined){
+let data66 = data63.effect;
+if(typeof data66 !== "string"){
+const err126 = {instancePath:instancePath+"/nodePools/" + i0+"/taints/" + i13+"/effect",schemaPath:"#/properties/nodePools/items/properties/taints/items/properties/effect/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodePools.items.properties.taints.items.properties.effect.type,parentSchema:schema11.properties.nodePools.items.properties.taints.items.properties.effect,data:data66};
+if(vErrors === null){
+vErrors = [err126];
+}
+else {
+vErrors.push(err126);
+}
+errors++;
+}
+if(!(((data66 === "NoSchedule") || (data66 === "PreferNoSchedule")) || (data66 === "NoExecute"))){
+const err127 = {instancePath:instancePath+"/nodePools/" + i0+"/taints/" + i13+"/effect",schemaPath:"#/properties/nodePools/items/properties/taints/items/properties/effect/enum",keyword:"enum",params:{allowedValues: schema11.properties.nodePools.items.properties.taints.items.properties.effect.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.nodePools.items.properties.taints.items.properties.effect.enum,parentSchema:schema11.properties.nodePools.items.properties.taints.items.properties.effect,data:data66};
+if(vErrors === null){
+vErrors = [err127];
+}
+else {
+vErrors.push(err127);
+}
+errors++;
+}
+}
+}
+else {
+const err128 = {instancePath:instancePath+"/nodePools/" + i0+"/taints/" + i13,schemaPath:"#/properties/nodePools/items/properties/taints/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.nodePools.items.properties.taints.items.type,parentSchema:schema11.properties.nodePools.items.properties.taints.items,data:data63};
+if(vErrors === null){
+vErrors = [err128];
+}
+else {
+vErrors.push(err128);
+}
+errors++;
+}
+}
+}
+else {
+const err129 = {instancePath:instancePath+"/nodePools/" + i0+"/taints",schemaPath:"#/properties/nodePools/items/properties/taints/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.nodePools.items.properties.taints.type,parentSchema:schema11.properties.nodePools.items.properties.taints,data:data62};
+if(vErrors === null){
+vErrors = [err129];
+}
+else {
+vErrors.push(err129);
+}
+errors++;
+}
+}
+if(data36.weight !== undefined){
+let data67 = data36.weight;
+if(!((typeof data67 == "number") && (!(data67 % 1) && !isNaN(data67)))){
+const err130 = {instancePath:instancePath+"/nodePools/" + i0+"/weight",schemaPath:"#/properties/nodePools/items/properties/weight/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.nodePools.items.properties.weight.type,parentSchema:schema11.properties.nodePools.items.properties.weight,data:data67};
+if(vErrors === null){
+vErrors = [err130];
+}
+else {
+vErrors.push(err130);
+}
+errors++;
+}
+if(typeof data67 == "number"){
+if(data67 > 100 || isNaN(data67)){
+const err131 = {instancePath:instancePath+"/nodePools/" + i0+"/weight",schemaPath:"#/properties/nodePools/items/properties/weight/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema11.properties.nodePools.items.properties.weight,data:data67};
+if(vErrors === null){
+vErrors = [err131];
+}
+else {
+vErrors.push(err131);
+}
+errors++;
+}
+if(data67 < 1 || isNaN(data67)){
+const err132 = {instancePath:instancePath+"/nodePools/" + i0+"/weight",schemaPath:"#/properties/nodePools/items/properties/weight/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.nodePools.items.properties.weight,data:data67};
+if(vErrors === null){
+vErrors = [err132];
+}
+else {
+vErrors.push(err132);
+}
+errors++;
+}
+}
+}
+if(data36.tags !== undefined){
+let data68 = data36.tags;
+if(data68 && typeof data68 == "object" && !Array.isArray(data68)){
+for(const key14 in data68){
+let data69 = data68[key14];
+if(typeof data69 !== "string"){
+const err133 = {instancePath:instancePath+"/nodePools/" + i0+"/tags/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/nodePools/items/properties/tags/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodePools.items.properties.tags.additionalProperties.type,parentSchema:schema11.properties.nodePools.items.properties.tags.additionalProperties,data:data69};
+if(vErrors === null){
+vErrors = [err133];
+}
+else {
+vErrors.push(err133);
+}
+errors++;
+}
+}
+}
+else {
+const err134 = {instancePath:instancePath+"/nodePools/" + i0+"/tags",schemaPath:"#/properties/nodePools/items/properties/tags/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.nodePools.items.properties.tags.type,parentSchema:schema11.properties.nodePools.items.properties.tags,data:data68};
+if(vErrors === null){
+vErrors = [err134];
+}
+else {
+vErrors.push(err134);
+}
+errors++;
+}
+}
+}
+else {
+const err135 = {instancePath:instancePath+"/nodePools/" + i0,schemaPath:"#/properties/nodePools/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.nodePools.items.type,parentSchema:schema11.properties.nodePools.items,data:data36};
+if(vErrors === null){
+vErrors = [err135];
+}
+else {
+vErrors.push(err135);
+}
+errors++;
+}
+}
+}
+else {
+const err136 = {instancePath:instancePath+"/nodePools",schemaPath:"#/properties/nodePools/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.nodePools.type,parentSchema:schema11.properties.nodePools,data:data35};
+if(vErrors === null){
+vErrors = [err136];
+}
+else {
+vErrors.push(err136);
+}
+errors++;
+}
+}
+if(data.state !== undefined){
+let data70 = data.state;
+if(data70 && typeof data70 == "object" && !Array.isArray(data70)){
+if(data70.bucket === undefined){
+const err137 = {instancePath:instancePath+"/state",schemaPath:"#/properties/state/required",keyword:"required",params:{missingProperty: "bucket"},message:"must have required property '"+"bucket"+"'",schema:schema11.properties.state.required,parentSchema:schema11.properties.state,data:data70};
+if(vErrors === null){
+vErrors = [err137];
+}
+else {
+vErrors.push(err137);
+}
+errors++;
+}
+if(data70.key === undefined){
+const err138 = {instancePath:instancePath+"/state",schemaPath:"#/properties/state/required",keyword:"required",params:{missingProperty: "key"},message:"must have required property '"+"key"+"'",schema:schema11.properties.state.required,parentSchema:schema11.properties.state,data:data70};
+if(vErrors === null){
+vErrors = [err138];
+}
+else {
+vErrors.push(err138);
+}
+errors++;
+}
+for(const key15 in data70){
+if(!(((key15 === "bucket") || (key15 === "key")) || (key15 === "region"))){
+const err139 = {instancePath:instancePath+"/state",schemaPath:"#/properties/state/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.state,data:data70};
+if(vErrors === null){
+vErrors = [err139];
+}
+else {
+vErrors.push(err139);
+}
+errors++;
+}
+}
+if(data70.bucket !== undefined){
+let data71 = data70.bucket;
+if(typeof data71 === "string"){
+if(!pattern20.test(data71)){
+const err140 = {instancePath:instancePath+"/state/bucket",schemaPath:"#/properties/state/properties/bucket/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"+"\"",schema:"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$",parentSchema:schema11.properties.state.properties.bucket,data:data71};
+if(vErrors === null){
+vErrors = [err140];
+}
+else {
+vErrors.push(err140);
+}
+errors++;
+}
+}
+else {
+const err141 = {instancePath:instancePath+"/state/bucket",schemaPath:"#/properties/state/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.state.properties.bucket.type,parentSchema:schema11.properties.state.properties.bucket,data:data71};
+if(vErrors === null){
+vErrors = [err141];
+}
+else {
+vErrors.push(err141);
+}
+errors++;
+}
+}
+if(data70.key !== undefined){
+let data72 = data70.key;
+if(typeof data72 === "string"){
+if(func3(data72) < 1){
+const err142 = {instancePath:instancePath+"/state/key",schemaPath:"#/properties/state/properties/key/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.state.properties.key,data:data72};
+if(vErrors === null){
+vErrors = [err142];
+}
+else {
+vErrors.push(err142);
+}
+errors++;
+}
+}
+else {
+const err143 = {instancePath:instancePath+"/state/key",schemaPath:"#/properties/state/properties/key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.state.properties.key.type,parentSchema:schema11.properties.state.properties.key,data:data72};
+if(vErrors === null){
+vErrors = [err143];
+}
+else {
+vErrors.push(err143);
+}
+errors++;
+}
+}
+if(data70.region !== undefined){
+let data73 = data70.region;
+if(typeof data73 !== "string"){
+const err144 = {instancePath:instancePath+"/state/region",schemaPath:"#/properties/state/properties/region/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.state.properties.region.type,parentSchema:schema11.properties.state.properties.region,data:data73};
+if(vErrors === null){
+vErrors = [err144];
+}
+else {
+vErrors.push(err144);
+}
+errors++;
+}
+}
+}
+else {
+const err145 = {instancePath:instancePath+"/state",schemaPath:"#/properties/state/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.state.type,parentSchema:schema11.properties.state,data:data70};
+if(vErrors === null){
+vErrors = [err145];
+}
+else {
+vErrors.push(err145);
+}
+errors++;
+}
+}
+if(data.tags !== undefined){
+let data74 = data.tags;
+if(data74 && typeof data74 == "object" && !Array.isArray(data74)){
+for(const key16 in data74){
+let data75 = data74[key16];
+if(typeof data75 !== "string"){
+const err146 = {instancePath:instancePath+"/tags/" + key16.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tags/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tags.additionalProperties.type,parentSchema:schema11.properties.tags.additionalProperties,data:data75};
+if(vErrors === null){
+vErrors = [err146];
+}
+else {
+vErrors.push(err146);
+}
+errors++;
+}
+}
+}
+else {
+const err147 = {instancePath:instancePath+"/tags",schemaPath:"#/properties/tags/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tags.type,parentSchema:schema11.properties.tags,data:data74};
+if(vErrors === null){
+vErrors = [err147];
+}
+else {
+vErrors.push(err147);
+}
+errors++;
+}
+}
+}
+else {
+const err148 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(vErrors === null){
+vErrors = [err148];
+}
+else {
+vErrors.push(err148);
+}
+errors++;
+}
+validate10.errors = vErrors;
+return errors === 0;
+}
+
+
+// EXTERNAL MODULE: ./src/config/errors.ts
+var errors = __webpack_require__(7827);
+;// CONCATENATED MODULE: ./src/config/load.ts
+
+
+
+
+/** The AMI alias used when a node pool names none: pinned, never @latest. */
+const DEFAULT_AMI_ALIAS = 'al2023@v20251117';
+/** Reads, validates and completes the configuration file. Throws ConfigError naming every problem found. */
+async function loadConfig(file, options = {}) {
+    let text;
+    try {
+        text = await (0,promises_.readFile)(file, 'utf8');
+    }
+    catch (e) {
+        const code = e.code;
+        throw new errors/* ConfigError */.x(file, [
+            {
+                field: 'config',
+                message: code === 'ENOENT' ? 'the file does not exist' : `cannot read the file (${code})`,
+                fix: 'commit the configuration file (see examples/opsfleet-dev.yaml) or point the `config` input at it',
+            },
+        ]);
+    }
+    return parseConfig(text, file, options);
+}
+function parseConfig(text, file, options = {}) {
+    const lineCounter = new dist/* LineCounter */.HN();
+    const doc = (0,dist/* parseDocument */.Tp)(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+    if (doc.errors.length > 0) {
+        throw new errors/* ConfigError */.x(file, doc.errors.map((e) => ({
+            field: 'yaml',
+            message: e.message.split('\n')[0],
+            line: lineCounter.linePos(e.pos[0]).line,
+            fix: 'correct the YAML syntax',
+        })));
+    }
+    const raw = doc.toJS();
+    const lineOf = (path) => {
+        let node = doc.contents;
+        let last = node;
+        for (const key of path) {
+            if ((0,dist/* isMap */.jh)(node)) {
+                const pair = node.items.find((p) => p.key?.value === key);
+                if (!pair)
+                    break;
+                last = pair.key ?? last;
+                node = pair.value;
+            }
+            else if ((0,dist/* isSeq */.oP)(node)) {
+                node = node.items[Number(key)];
+            }
+            else
+                break;
+            if (node && node.range)
+                last = node;
+        }
+        const offset = last?.range?.[0];
+        return offset === undefined ? undefined : lineCounter.linePos(offset).line;
+    };
+    const problems = schemaProblems(raw, lineOf);
+    if (problems.length > 0)
+        throw new errors/* ConfigError */.x(file, problems);
+    const config = withDefaults(raw, file, options);
+    const semantic = semanticProblems(config).map((p) => ({ ...p, line: p.line ?? lineOf(pathOf(p.field)) }));
+    if (semantic.length > 0)
+        throw new errors/* ConfigError */.x(file, semantic);
+    return config;
+}
+function schemaProblems(raw, lineOf) {
+    if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+        return [
+            { field: 'config', message: 'the file must hold a YAML mapping', fix: 'start from examples/opsfleet-dev.yaml' },
+        ];
+    }
+    if (validate(raw))
+        return [];
+    const seen = new Set();
+    const out = [];
+    for (const err of validate.errors ?? []) {
+        const problem = describeSchemaError(err);
+        const key = `${problem.field}|${problem.message}`;
+        if (seen.has(key))
+            continue;
+        seen.add(key);
+        out.push({ ...problem, line: lineOf(pathOf(problem.field)) });
+    }
+    return out;
+}
+/** `nodePools[0].zones[1]` → ['nodePools', 0, 'zones', 1] */
+function pathOf(field) {
+    const out = [];
+    for (const m of field.matchAll(/([^.[\]]+)|\[(\d+)\]/g))
+        out.push(m[2] !== undefined ? Number(m[2]) : m[1]);
+    return out;
+}
+function fieldOf(instancePath, extra) {
+    const parts = instancePath
+        .split('/')
+        .filter(Boolean)
+        .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+    if (extra !== undefined)
+        parts.push(extra);
+    let out = '';
+    for (const p of parts)
+        out += /^\d+$/.test(p) ? `[${p}]` : out ? `.${p}` : p;
+    return out || 'config';
+}
+function describeSchemaError(err) {
+    const p = err.params;
+    const schema = err.parentSchema;
+    const hint = schema?.description ? ` (${schema.description})` : '';
+    switch (err.keyword) {
+        case 'required':
+            return {
+                field: fieldOf(err.instancePath, String(p.missingProperty)),
+                message: 'is required but missing',
+                fix: `add \`${String(p.missingProperty)}\``,
+            };
+        case 'additionalProperties':
+            return {
+                field: fieldOf(err.instancePath, String(p.additionalProperty)),
+                message: 'is not a known setting',
+                fix: 'remove it or correct its spelling (the schema in schema/karpenter-config.schema.json lists the keys)',
+            };
+        case 'enum':
+            return {
+                field: fieldOf(err.instancePath),
+                message: `must be one of ${p.allowedValues.map((v) => JSON.stringify(v)).join(', ')}`,
+                fix: 'use one of those values',
+            };
+        case 'pattern':
+            return {
+                field: fieldOf(err.instancePath),
+                message: `has an invalid format${hint}`,
+                fix: `match ${String(p.pattern)}`,
+            };
+        case 'type':
+            return {
+                field: fieldOf(err.instancePath),
+                message: `must be ${String(p.type)}`,
+                fix: `write a ${String(p.type)}`,
+            };
+        case 'maxLength':
+            return {
+                field: fieldOf(err.instancePath),
+                message: `is longer than ${String(p.limit)} characters`,
+                fix: 'use a shorter name',
+            };
+        case 'minItems':
+            return {
+                field: fieldOf(err.instancePath),
+                message: `must have at least ${String(p.limit)} item${p.limit === 1 ? '' : 's'}`,
+                fix: 'add an entry, or remove the key to use the default',
+            };
+        case 'uniqueItems':
+            return { field: fieldOf(err.instancePath), message: 'has duplicate entries', fix: 'list each value once' };
+        default:
+            return {
+                field: fieldOf(err.instancePath),
+                message: err.message ?? 'is invalid',
+                fix: hint ? `expected${hint}` : undefined,
+            };
+    }
+}
+function withDefaults(raw, file, options) {
+    const name = raw.cluster.name;
+    const region = options.region || raw.cluster.region || '';
+    const k = raw.karpenter ?? {};
+    const iam = raw.iam ?? {};
+    const intr = raw.interruption ?? {};
+    return {
+        file,
+        cluster: { name, region, vpcId: raw.cluster.vpcId, partition: raw.cluster.partition ?? 'aws' },
+        karpenter: {
+            version: k.version ?? '1.14.1',
+            chart: k.chart ?? 'oci://public.ecr.aws/karpenter/karpenter',
+            crdChart: k.crdChart ?? 'oci://public.ecr.aws/karpenter/karpenter-crd',
+            namespace: k.namespace ?? 'karpenter',
+            release: k.release ?? 'karpenter',
+            timeout: k.timeout ?? '10m',
+            auth: k.auth ?? 'irsa',
+            installCrds: k.installCrds ?? true,
+            destroyCrds: k.destroyCrds ?? false,
+            resources: k.resources,
+            values: k.values ?? {},
+            extraManifests: k.extraManifests,
+        },
+        iam: {
+            nodeRole: iam.nodeRole ?? `KarpenterNodeRole-${name}`,
+            controllerRole: iam.controllerRole ?? `KarpenterControllerRole-${name}`,
+            controllerPolicy: iam.controllerPolicy ?? `KarpenterControllerPolicy-${name}`,
+            instanceProfile: iam.instanceProfile ?? `KarpenterNodeInstanceProfile-${name}`,
+            nodeAccess: iam.nodeAccess ?? 'auto',
+            permissionsBoundary: iam.permissionsBoundary,
+            path: iam.path ?? '/',
+        },
+        interruption: { enabled: intr.enabled ?? true, queue: intr.queue ?? name },
+        nodePools: raw.nodePools.map((np) => ({
+            ...np,
+            name: np.name,
+            architectures: np.architectures ?? ['amd64'],
+            capacityTypes: np.capacityTypes ?? ['on-demand'],
+            consolidateAfter: np.consolidateAfter ?? '30s',
+            consolidationPolicy: np.consolidationPolicy ?? 'WhenEmpty',
+            expireAfter: np.expireAfter ?? 'Never',
+            amiAlias: np.amiAlias ?? DEFAULT_AMI_ALIAS,
+        })),
+        state: raw.state,
+        tags: raw.tags ?? {},
+    };
+}
+/** Checks the schema cannot express. */
+function semanticProblems(c) {
+    const out = [];
+    if (!c.cluster.region) {
+        out.push({
+            field: 'cluster.region',
+            message: 'no region is set',
+            fix: 'set `cluster.region` in the file or the `aws-region` input',
+        });
+    }
+    const names = new Set();
+    c.nodePools.forEach((np, i) => {
+        const at = `nodePools[${i}]`;
+        if (names.has(np.name))
+            out.push({ field: `${at}.name`, message: `"${np.name}" is used twice`, fix: 'give each node pool its own name' });
+        names.add(np.name);
+        if (!np.subnetSelector && !np.subnetIds) {
+            out.push({
+                field: `${at}.subnetSelector`,
+                message: 'no subnets are selected',
+                fix: 'set `subnetSelector` (tags) or `subnetIds`',
+            });
+        }
+        if (np.subnetSelector && np.subnetIds) {
+            out.push({ field: `${at}.subnetIds`, message: 'is set together with subnetSelector', fix: 'keep one of the two' });
+        }
+        if (!np.securityGroupSelector && !np.securityGroupIds) {
+            out.push({
+                field: `${at}.securityGroupSelector`,
+                message: 'no security groups are selected',
+                fix: 'set `securityGroupSelector` (tags) or `securityGroupIds`',
+            });
+        }
+        if (np.securityGroupSelector && np.securityGroupIds) {
+            out.push({
+                field: `${at}.securityGroupIds`,
+                message: 'is set together with securityGroupSelector',
+                fix: 'keep one of the two',
+            });
+        }
+        if (np.instanceTypes && np.instanceTypes.length === 0) {
+            out.push({
+                field: `${at}.instanceTypes`,
+                message: 'is empty, so no instance could ever launch',
+                fix: 'list at least one instance type or remove the key to allow any',
+            });
+        }
+        if (/@latest$/i.test(np.amiAlias)) {
+            out.push({
+                field: `${at}.amiAlias`,
+                message: 'uses @latest, which changes nodes without a reviewed plan',
+                fix: `pin a version, e.g. ${DEFAULT_AMI_ALIAS}`,
+            });
+        }
+        for (const z of np.zones ?? []) {
+            if (c.cluster.region && !z.startsWith(c.cluster.region)) {
+                out.push({
+                    field: `${at}.zones`,
+                    message: `zone ${z} is not in region ${c.cluster.region}`,
+                    fix: `use zones of ${c.cluster.region}`,
+                });
+            }
+        }
+    });
+    if (/^arn:|^https?:/.test(c.interruption.queue)) {
+        out.push({
+            field: 'interruption.queue',
+            message: 'must be a queue name, not an ARN or URL',
+            fix: 'write just the name',
+        });
+    }
+    return out;
+}
+
+// EXTERNAL MODULE: ./src/inputs.ts
+var src_inputs = __webpack_require__(8422);
+// EXTERNAL MODULE: ./src/runner.ts
+var runner = __webpack_require__(4813);
+;// CONCATENATED MODULE: ./src/main.ts
+
+
+
+
+/**
+ * The action: inputs → config → session, then the pipeline (context → pre-flight → plan → apply → report).
+ * Only what is needed to get credentials is loaded up front (not even @actions/core: see runner.ts); the pipeline
+ * (GitHub client, Kubernetes, the resources, the reports) loads once they are in hand.
+ */
+async function run() {
+    try {
+        const inputs = (0,src_inputs/* readInputs */.K)();
+        const config = await loadConfig(inputs.config, { region: inputs.awsRegion });
+        (0,runner/* info */.pq)(`config ${inputs.config}: cluster ${config.cluster.name} in ${config.cluster.region}, ${config.nodePools.length} node pool(s)`);
+        const session = await openSession(inputs, config);
+        const { runPipeline } = await Promise.all(/* import() */[__webpack_require__.e(264), __webpack_require__.e(139), __webpack_require__.e(18)]).then(__webpack_require__.bind(__webpack_require__, 8018));
+        await runPipeline(inputs, config, session);
+    }
+    catch (e) {
+        const { failRun } = await Promise.all(/* import() */[__webpack_require__.e(264), __webpack_require__.e(623)]).then(__webpack_require__.bind(__webpack_require__, 623));
+        failRun(e);
+    }
+}
+async function openSession(inputs, config) {
+    const region = config.cluster.region;
+    if (!inputs.roleToAssume) {
+        (0,runner/* info */.pq)('AWS: using the credentials of the environment (no `role-to-assume`)');
+        return (0,credentials/* environmentSession */.Ot)(region);
+    }
+    (0,runner/* info */.pq)(`AWS: assuming ${inputs.roleToAssume} with GitHub OIDC`);
+    const session = await (0,credentials/* assumeRoleWithOidc */.Y0)({ roleToAssume: inputs.roleToAssume, audience: inputs.audience, region });
+    (0,runner/* info */.pq)('AWS: credentials in hand');
+    return session;
+}
+
+
+/***/ }),
+
+/***/ 4813:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Pq: () => (/* binding */ setSecret),
+/* harmony export */   V4: () => (/* binding */ getInput),
+/* harmony export */   b3: () => (/* binding */ httpCall),
+/* harmony export */   p9: () => (/* binding */ getIdToken),
+/* harmony export */   pq: () => (/* binding */ info)
+/* harmony export */ });
+/* harmony import */ var node_http__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7067);
+/* harmony import */ var node_http__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_http__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_https__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(4708);
+/* harmony import */ var node_https__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_https__WEBPACK_IMPORTED_MODULE_1__);
+/**
+ * The few runner interactions needed before credentials are in hand (inputs, log lines, masking, the OIDC
+ * token), written against the documented runner protocol so that start-up does not wait for @actions/core,
+ * whose HTTP stack alone takes about 0.15 s to load. Everything after the credentials uses @actions/core.
+ */
+
+
+/** The value of an action input (INPUT_<NAME>, spaces as underscores), trimmed. */
+function getInput(name) {
+    return (process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim();
+}
+function info(message) {
+    process.stdout.write(`${message}\n`);
+}
+/** Workflow-command data escaping. */
+function escapeData(s) {
+    return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+/** Masks a secret in every later log line of the job (`::add-mask::`). */
+function setSecret(value) {
+    if (value)
+        process.stdout.write(`::add-mask::${escapeData(value)}\n`);
+}
+/** One HTTP(S) request with a body, bounded in time. */
+function httpCall(url, options) {
+    const target = new URL(url);
+    const send = target.protocol === 'http:' ? node_http__WEBPACK_IMPORTED_MODULE_0__.request : node_https__WEBPACK_IMPORTED_MODULE_1__.request;
+    return new Promise((resolve, reject) => {
+        const req = send(target, { method: options.method, headers: options.headers }, (res) => {
+            const chunks = [];
+            res.on('data', (c) => chunks.push(c));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+            res.on('error', reject);
+        });
+        req.setTimeout(options.timeoutMs ?? 15_000, () => req.destroy(new Error(`no answer from ${target.host} in time`)));
+        req.on('error', reject);
+        req.end(options.body);
+    });
+}
+/**
+ * A GitHub OIDC token for `audience`, from the runner's token service (ACTIONS_ID_TOKEN_REQUEST_URL with the
+ * bearer ACTIONS_ID_TOKEN_REQUEST_TOKEN). The token is masked.
+ */
+async function getIdToken(audience, env = process.env) {
+    const base = env.ACTIONS_ID_TOKEN_REQUEST_URL;
+    const bearer = env.ACTIONS_ID_TOKEN_REQUEST_TOKEN;
+    if (!base || !bearer)
+        throw new Error('ACTIONS_ID_TOKEN_REQUEST_URL or ACTIONS_ID_TOKEN_REQUEST_TOKEN is not set');
+    const url = `${base}&audience=${encodeURIComponent(audience)}`;
+    const answer = await httpCall(url, {
+        method: 'GET',
+        headers: { Authorization: `Bearer ${bearer}`, Accept: 'application/json', 'User-Agent': 'karpenter-action' },
+    });
+    if (answer.status !== 200) {
+        throw new Error(`the token service answered ${answer.status}: ${answer.body.slice(0, 200)}`);
+    }
+    let value;
+    try {
+        value = JSON.parse(answer.body).value;
+    }
+    catch {
+        throw new Error('the token service answered something other than JSON');
+    }
+    if (typeof value !== 'string' || !value)
+        throw new Error('the token service answered without a token');
+    setSecret(value);
+    return value;
+}
+
+
+/***/ })
+
+};
