@@ -6587,23 +6587,24 @@ async function runPipeline(inputs, config, session) {
         // Pre-flight reads the account and the VPC: every problem of the config is reported before anything changes.
         // Destroy skips it, so that a config gone stale never blocks a teardown.
         const warnings = inputs.mode === 'destroy' ? [] : (await core/* group */.Os('Pre-flight', () => preflight(context))).warnings;
-        // Apply and destroy hold the state lock from before they plan until they are done (Terraform's order).
+        let result = await core/* group */.Os('Plan', () => planAll(inputs, context, warnings));
+        // An apply or destroy with something to do takes the state lock, then plans again under it, so what it applies
+        // was read while no other run could change it. One with nothing to do writes nothing at all, not even a lock.
         const state = stateLocation(config.state, inputs.mode);
-        if (state && inputs.mode !== 'plan') {
+        if (state && inputs.mode !== 'plan' && hasChanges(result.plan)) {
             lock = await acquireLock(await stateClient(session, state), state, {
                 operation: inputs.mode,
                 cluster: config.cluster.name,
                 breakLock: inputs.breakLock,
             });
+            result = await core/* group */.Os('Plan again, under the lock', () => planAll(inputs, context, warnings));
         }
-        const result = await core/* group */.Os('Plan', () => planAll(inputs, context, warnings));
         const planId = planFingerprint(result.plan);
         const drift = (0,outcome/* isDriftCheck */.Ub)(inputs.mode, pr.event.eventName);
         await report(result.plan, planId, pr, drift);
-        const total = result.plan.summary.add + result.plan.summary.change + result.plan.summary.destroy;
         if (inputs.mode === 'plan') {
             await pr.publish(result.plan, planId);
-            if (drift && total > 0) {
+            if (drift && hasChanges(result.plan)) {
                 throw new outcome/* DriftDetected */.M0(`Drift: ${config.cluster.name} differs from ${inputs.config}. ${summaryLine(result.plan)} ` +
                     'Run the apply to bring it back, or change the config to match. The job summary has the plan.');
             }
@@ -6611,7 +6612,7 @@ async function runPipeline(inputs, config, session) {
         }
         if (inputs.prNumber !== undefined)
             await pr.checkReviewedPlan(result.plan, planId);
-        if (total === 0) {
+        if (!hasChanges(result.plan)) {
             core/* info */.pq('Nothing to do.');
             await pr.publishResult(result.plan, planId, []);
             return;
@@ -6680,6 +6681,9 @@ async function report(plan, planId, pr, drift) {
     for (const [k, v] of Object.entries(plan.outputs))
         core/* setOutput */.uH(k, v);
     await writeSummary(renderMarkdown(plan, { ...markdownContext(planId, pr), drift }));
+}
+function hasChanges(plan) {
+    return plan.summary.add + plan.summary.change + plan.summary.destroy > 0;
 }
 function markdownContext(planId, pr) {
     return { planId, commit: pr.event.headSha, repoUrl: pr.event.repoUrl, runUrl: pr.event.runUrl };

@@ -44,25 +44,25 @@ export async function runPipeline(inputs: Inputs, config: Config, session: AwsSe
     const warnings =
       inputs.mode === 'destroy' ? [] : (await core.group('Pre-flight', () => preflight(context))).warnings
 
-    // Apply and destroy hold the state lock from before they plan until they are done (Terraform's order).
+    let result = await core.group('Plan', () => planAll(inputs, context, warnings))
+    // An apply or destroy with something to do takes the state lock, then plans again under it, so what it applies
+    // was read while no other run could change it. One with nothing to do writes nothing at all, not even a lock.
     const state = stateLocation(config.state, inputs.mode)
-    if (state && inputs.mode !== 'plan') {
+    if (state && inputs.mode !== 'plan' && hasChanges(result.plan)) {
       lock = await acquireLock(await stateClient(session, state), state, {
         operation: inputs.mode,
         cluster: config.cluster.name,
         breakLock: inputs.breakLock,
       })
+      result = await core.group('Plan again, under the lock', () => planAll(inputs, context, warnings))
     }
-
-    const result = await core.group('Plan', () => planAll(inputs, context, warnings))
     const planId = planFingerprint(result.plan)
     const drift = isDriftCheck(inputs.mode, pr.event.eventName)
     await report(result.plan, planId, pr, drift)
-    const total = result.plan.summary.add + result.plan.summary.change + result.plan.summary.destroy
 
     if (inputs.mode === 'plan') {
       await pr.publish(result.plan, planId)
-      if (drift && total > 0) {
+      if (drift && hasChanges(result.plan)) {
         throw new DriftDetected(
           `Drift: ${config.cluster.name} differs from ${inputs.config}. ${summaryLine(result.plan)} ` +
             'Run the apply to bring it back, or change the config to match. The job summary has the plan.',
@@ -72,7 +72,7 @@ export async function runPipeline(inputs: Inputs, config: Config, session: AwsSe
     }
 
     if (inputs.prNumber !== undefined) await pr.checkReviewedPlan(result.plan, planId)
-    if (total === 0) {
+    if (!hasChanges(result.plan)) {
       core.info('Nothing to do.')
       await pr.publishResult(result.plan, planId, [])
       return
@@ -151,6 +151,10 @@ async function report(plan: Plan, planId: string, pr: PullRequestFlow, drift: bo
   core.setOutput('plan-id', planId)
   for (const [k, v] of Object.entries(plan.outputs)) core.setOutput(k, v)
   await writeSummary(renderMarkdown(plan, { ...markdownContext(planId, pr), drift }))
+}
+
+function hasChanges(plan: Plan): boolean {
+  return plan.summary.add + plan.summary.change + plan.summary.destroy > 0
 }
 
 function markdownContext(planId: string, pr: PullRequestFlow) {
