@@ -155,7 +155,7 @@ async function action() {
   const { parse, stringify } = await import('yaml')
   const id = `bench${Date.now().toString(36)}`
   const data = parse(readFileSync(join(sandboxDir, 'karpenter.yaml'), 'utf8'))
-  Object.assign(data.karpenter, { namespace: id, release: id })
+  Object.assign(data.karpenter, { namespace: id, release: id, destroyCrds: true })
   Object.assign(data.iam, {
     nodeRole: `${id}-node`,
     controllerRole: `${id}-controller`,

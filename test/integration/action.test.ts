@@ -30,7 +30,8 @@ beforeAll(() => {
   useSandbox()
   iam = new IAMClient({ region: 'eu-west-1' })
   const data = sandboxConfigData({
-    karpenter: { namespace: names.namespace, release: `karpenter-${id}`.slice(0, 53) },
+    // destroyCrds: the afterAll destroy leaves no CRDs behind for the other tests sharing the cluster.
+    karpenter: { namespace: names.namespace, release: `karpenter-${id}`.slice(0, 53), destroyCrds: true },
     iam: {
       nodeRole: names.nodeRole,
       controllerRole: names.controllerRole,
