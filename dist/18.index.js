@@ -3610,7 +3610,7 @@ const ALIASES = {
 };
 /**
  * How to reach the cluster: `api` (REST through one `kubectl proxy`, for reads, server-side apply and
- * dry runs) and the helm/kubectl runners for what needs the tools themselves. close() when done.
+ * dry runs) and the helm runner for what needs helm itself. close() when done.
  */
 class Kube {
     kubeconfig;
@@ -3619,24 +3619,11 @@ class Kube {
         this.kubeconfig = kubeconfig;
         this.api = new KubeApi(kubeconfig);
     }
-    kubectl(args, opts = {}) {
-        return runTool('kubectl', ['--kubeconfig', this.kubeconfig, ...args], opts);
-    }
     helm(args, opts = {}) {
         return runTool('helm', ['--kubeconfig', this.kubeconfig, ...args], opts);
     }
     /** Server-side apply of the given objects under the action's field manager (concurrently, one request each). */
-    async apply(objects, opts = {}) {
-        if (opts.forceConflicts === false) {
-            // The API client always forces (the action owns what it applies); keep kubectl for the other behaviour.
-            if (objects.length === 0)
-                return [];
-            const args = ['apply', '--server-side', `--field-manager=${FIELD_MANAGER}`, '-o', 'json', '-f', '-'];
-            if (opts.dryRun)
-                args.push('--dry-run=server');
-            const out = await this.kubectl(args, { input: objects.map((o) => JSON.stringify(o)).join('\n') });
-            return listItems(out.stdout);
-        }
+    apply(objects, opts = {}) {
         return Promise.all(objects.map((o) => this.api.apply(o, FIELD_MANAGER, { dryRun: opts.dryRun })));
     }
     /**
@@ -3654,16 +3641,6 @@ class Kube {
     close() {
         return this.api.close();
     }
-}
-/** The objects of kubectl's JSON output: a List, a single object, or nothing. */
-function listItems(stdout) {
-    const text = stdout.trim();
-    if (!text)
-        return [];
-    const parsed = JSON.parse(text);
-    if (Array.isArray(parsed.items))
-        return parsed.items;
-    return [parsed];
 }
 
 // EXTERNAL MODULE: ./node_modules/ajv/dist/ajv.js

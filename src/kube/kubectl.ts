@@ -41,7 +41,7 @@ const ALIASES: Record<string, { apiVersion: string; kind: string }> = {
 
 /**
  * How to reach the cluster: `api` (REST through one `kubectl proxy`, for reads, server-side apply and
- * dry runs) and the helm/kubectl runners for what needs the tools themselves. close() when done.
+ * dry runs) and the helm runner for what needs helm itself. close() when done.
  */
 export class Kube {
   readonly api: KubeApi
@@ -50,24 +50,12 @@ export class Kube {
     this.api = new KubeApi(kubeconfig)
   }
 
-  kubectl(args: string[], opts: RunOptions = {}): Promise<RunResult> {
-    return runTool('kubectl', ['--kubeconfig', this.kubeconfig, ...args], opts)
-  }
-
   helm(args: string[], opts: RunOptions = {}): Promise<RunResult> {
     return runTool('helm', ['--kubeconfig', this.kubeconfig, ...args], opts)
   }
 
   /** Server-side apply of the given objects under the action's field manager (concurrently, one request each). */
-  async apply(objects: KubeObject[], opts: { dryRun?: boolean; forceConflicts?: boolean } = {}): Promise<KubeObject[]> {
-    if (opts.forceConflicts === false) {
-      // The API client always forces (the action owns what it applies); keep kubectl for the other behaviour.
-      if (objects.length === 0) return []
-      const args = ['apply', '--server-side', `--field-manager=${FIELD_MANAGER}`, '-o', 'json', '-f', '-']
-      if (opts.dryRun) args.push('--dry-run=server')
-      const out = await this.kubectl(args, { input: objects.map((o) => JSON.stringify(o)).join('\n') })
-      return listItems(out.stdout)
-    }
+  apply(objects: KubeObject[], opts: { dryRun?: boolean } = {}): Promise<KubeObject[]> {
     return Promise.all(objects.map((o) => this.api.apply(o, FIELD_MANAGER, { dryRun: opts.dryRun })))
   }
 
@@ -86,13 +74,4 @@ export class Kube {
   close(): Promise<void> {
     return this.api.close()
   }
-}
-
-/** The objects of kubectl's JSON output: a List, a single object, or nothing. */
-export function listItems(stdout: string): KubeObject[] {
-  const text = stdout.trim()
-  if (!text) return []
-  const parsed = JSON.parse(text) as KubeObject & { items?: KubeObject[] }
-  if (Array.isArray(parsed.items)) return parsed.items
-  return [parsed]
 }
