@@ -75,8 +75,10 @@ export async function plan(input: PlanInput): Promise<EngineResult> {
     const actual = actuals[i]
     return { resource, actual, decision: decideFor(input.mode, resource, actual) }
   })
-  // Deletions run in reverse dependency order; show them that way too.
-  const shown = input.mode === 'destroy' ? [...planned].reverse() : planned
+  // What is absent and stays absent (a slot the config doesn't use, something already destroyed) is no part of
+  // the plan. Deletions run in reverse dependency order; show them that way too.
+  const present = planned.filter((p) => !(p.decision.action === 'noop' && p.actual === undefined))
+  const shown = input.mode === 'destroy' ? [...present].reverse() : present
   const changes: Change[] = shown.map(({ resource, decision }) => ({
     id: resource.id,
     kind: resource.kind,

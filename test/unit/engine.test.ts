@@ -115,6 +115,16 @@ describe('engine', () => {
     expect(w.has('c')).toBe(true)
   })
 
+  it('leaves out what is absent and stays absent', async () => {
+    const log: string[] = []
+    const gone = Object.assign(new Thing('slot', [], world(), '1', log), { wanted: false })
+    const kept = new Thing('kept', [], world([['kept', '1']]), '1', log)
+    const { plan: p } = await plan({ mode: 'apply', cluster: 'c', region: 'r', resources: [gone, kept], outputs: {} })
+    expect(p.changes.map((c) => c.id)).toEqual(['kept'])
+    const destroyed = await plan({ mode: 'destroy', cluster: 'c', region: 'r', resources: [gone, kept], outputs: {} })
+    expect(destroyed.plan.changes.map((c) => [c.id, c.action])).toEqual([['kept', 'delete']])
+  })
+
   it('fingerprints what a plan would change, not how it is shown', async () => {
     const log: string[] = []
     const mk = (value: string) => [
