@@ -5055,8 +5055,6 @@ function showValue(v, f) {
         return '(sensitive)';
     if (v === undefined)
         return '(none)';
-    if (typeof v === 'string')
-        return JSON.stringify(v);
     return JSON.stringify(v);
 }
 function fieldLine(f) {

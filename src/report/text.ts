@@ -12,7 +12,6 @@ export function summaryLine(plan: Plan): string {
 export function showValue(v: unknown, f?: FieldChange): string {
   if (f?.sensitive) return '(sensitive)'
   if (v === undefined) return '(none)'
-  if (typeof v === 'string') return JSON.stringify(v)
   return JSON.stringify(v)
 }
 
