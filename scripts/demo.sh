@@ -1,10 +1,16 @@
 #!/usr/bin/env bash
 # The demo (`npm run sandbox`): the whole flow against the local sandbox, run the way GitHub runs the action.
 #
-#   1. sandbox up (scripts/sandbox/up.sh: moto_server, a Kubernetes control plane with kwok nodes, helm)
+#   1. sandbox up (scripts/sandbox/up.sh: moto, a Kubernetes control plane with kwok nodes, helm, the OCI registry
+#      with the charts, and the runner of the real Karpenter controller)
 #   2. plan   - prints the pull-request comment exactly as it would be posted
 #   3. apply  - takes the state lock in S3, applies, writes the state record, prints the comment with the result
 #   4. plan   - again: no changes
+#   5. the brief's acceptance test, with the real Karpenter controller: a workload that needs the node pool makes
+#      Karpenter launch instances (types, zones, seconds); scaled to zero, its nodes go after consolidateAfter (30 s)
+#
+# The demo's sandbox is .sandbox (ports from 18500; KA_DEMO_SANDBOX_DIR / KA_DEMO_SANDBOX_PORT_BASE to move it),
+# apart from the one `npm test` uses, so either can run first.
 #
 # Each step is `node dist/index.js` with INPUT_* variables, GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files, the
 # sandbox's environment (.sandbox/env) and its config (.sandbox/karpenter.yaml). Nothing talks to GitHub: there is
@@ -30,8 +36,10 @@ bold() { printf '\n\033[1m== %s ==\033[0m\n' "$*"; }
 note() { printf '[demo] %s\n' "$*"; }
 
 bold "1. Sandbox"
+export KA_SANDBOX_DIR="${KA_DEMO_SANDBOX_DIR:-$repo/.sandbox}"
+export KA_SANDBOX_PORT_BASE="${KA_DEMO_SANDBOX_PORT_BASE:-18500}"
 bash scripts/sandbox/up.sh
-sandbox="${KA_SANDBOX_DIR:-$repo/.sandbox}"
+sandbox="$KA_SANDBOX_DIR"
 # shellcheck disable=SC1091
 . "$sandbox/env"
 # This machine runs Node 20; GitHub runs the action on Node 24. The SDK's notice about Node 20 is noise here.
@@ -171,5 +179,88 @@ if [ "$(output has-changes "$outputs")" != false ]; then
   exit 1
 fi
 
+bold "5. Karpenter at work: a workload scaled up, then to zero"
+k() { kubectl --kubeconfig "$KUBECONFIG" --request-timeout=10s "$@"; }
+pool="$(awk '/^nodePools:/ { s = 1 } s && /- name:/ { print $3; exit }' "$config")"
+ns=demo-workload
+now() { date +%s%3N; }
+secs() { awk -v ms="$(($(now) - $1))" 'BEGIN { printf "%.1f s", ms / 1000 }'; }
+# wait_for SECONDS WHAT COMMAND...: until COMMAND succeeds; a line every 15 s; fails after SECONDS.
+wait_for() {
+  local limit="$1" what="$2" start
+  shift 2
+  start="$(now)"
+  until "$@"; do
+    if [ $(($(now) - start)) -gt $((limit * 1000)) ]; then note "gave up waiting after ${limit}s: $what"; return 1; fi
+    [ $((($(now) - start) / 1000 % 15)) -eq 0 ] && note "  waiting: $what ($(secs "$start"))"
+    sleep 1
+  done
+}
+claims() { k get nodeclaims.karpenter.sh -l "karpenter.sh/nodepool=$pool" -o json 2>/dev/null; }
+claim_count() { claims | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["items"]))' 2>/dev/null || echo 0; }
+pods_running() {
+  [ "$(k -n "$ns" get pods -l app=inflate --field-selector=status.phase=Running -o name 2>/dev/null | wc -l)" -eq "$1" ]
+}
+no_pods() { [ "$(k -n "$ns" get pods -l app=inflate -o name 2>/dev/null | wc -l)" -eq 0 ]; }
+no_claims() { [ "$(claim_count)" -eq 0 ]; }
+ready() { [ "$(k get "$1" "$pool" -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}' 2>/dev/null)" = True ]; }
+
+t0="$(now)"
+both_ready() { ready ec2nodeclass && ready nodepool; }
+wait_for 120 "EC2NodeClass $pool and NodePool $pool Ready" both_ready ||
+  { k get ec2nodeclass,nodepool "$pool" -o yaml | sed 's/^/    /'; exit 1; }
+note "EC2NodeClass and NodePool $pool: Ready ($(secs "$t0") after the apply's verify)"
+replicas=3
+k create namespace "$ns" --dry-run=client -o yaml | k apply -f - >/dev/null
+k -n "$ns" apply -f - >/dev/null <<EOF
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: inflate
+spec:
+  replicas: $replicas
+  selector: { matchLabels: { app: inflate } }
+  template:
+    metadata: { labels: { app: inflate } }
+    spec:
+      # Only the pool's nodes carry this label: the sandbox's three managed nodes cannot take these pods.
+      nodeSelector: { karpenter.sh/nodepool: $pool }
+      terminationGracePeriodSeconds: 0
+      containers:
+        - name: inflate
+          image: registry.k8s.io/pause:3.10
+          resources: { requests: { cpu: "1", memory: 1Gi } }
+EOF
+t_up="$(now)"
+note "Deployment $ns/inflate: $replicas pods of 1 CPU / 1 GiB that only NodePool $pool can take"
+wait_for 300 "$replicas pods Running" pods_running "$replicas" || { k -n "$ns" get pods -o wide; k get nodeclaims -o wide; exit 1; }
+note "$replicas pods Running $(secs "$t_up") after the Deployment was created, on nodes Karpenter launched:"
+claims >"$work/nodeclaims.json"
+python3 - "$work/nodeclaims.json" <<'PY'
+import json, sys
+for c in json.load(open(sys.argv[1]))["items"]:
+    labels, status = c["metadata"]["labels"], c.get("status", {})
+    print(f"  NodeClaim {c['metadata']['name']}: {labels.get('node.kubernetes.io/instance-type')} in "
+          f"{labels.get('topology.kubernetes.io/zone')}, {labels.get('karpenter.sh/capacity-type')}, instance "
+          f"{status.get('providerID', '').rpartition('/')[2]}, node {status.get('nodeName')}")
+PY
+ids="$(claims | python3 -c 'import json,sys; print(" ".join(c["status"]["providerID"].rpartition("/")[2] for c in json.load(sys.stdin)["items"]))')"
+
+k -n "$ns" scale deployment inflate --replicas=0 >/dev/null
+wait_for 120 "pods gone" no_pods
+t_empty="$(now)"
+note "scaled to 0: the nodes are empty; NodePool $pool removes empty nodes after consolidateAfter ($(awk '/consolidateAfter:/ { print $2; exit }' "$config"))"
+wait_for 300 "empty nodes removed" no_claims || { k get nodeclaims -o wide; exit 1; }
+note "nodes removed $(secs "$t_empty") after they became empty"
+python3 - $ids <<'PY'
+import os, sys
+import boto3
+ec2 = boto3.client("ec2", endpoint_url=os.environ["AWS_ENDPOINT_URL"], region_name=os.environ.get("AWS_REGION", "eu-west-1"))
+for r in ec2.describe_instances(InstanceIds=sys.argv[1:])["Reservations"]:
+    for i in r["Instances"]:
+        print(f"  {i['InstanceId']} ({i['InstanceType']}, {i['Placement']['AvailabilityZone']}): {i['State']['Name']} in EC2 (moto)")
+PY
+k delete namespace "$ns" --wait=false >/dev/null
+
 bold "Done"
-note "plan → apply → plan with no changes. Files: $work"
+note "plan → apply → plan with no changes → nodes launched for a workload and removed when idle. Files: $work"

@@ -1,12 +1,38 @@
 #!/usr/bin/env bash
 # Builds the sandbox's engines from the Go module proxy, once per version:
-#   kube-apiserver, kube-controller-manager, kube-scheduler (k8s.io/kubernetes), etcd, kwok, helm, actionlint.
+#   kube-apiserver, kube-controller-manager, kube-scheduler (k8s.io/kubernetes), etcd, kwok, helm, actionlint,
+#   the Karpenter controller of each version in KARPENTER_VERSIONS, and the OCI registry (distribution).
 # Each lands in $KA_BIN/<name>-<version>; an existing binary is reused. Safe to run concurrently with itself
 # only through the lock below.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 . "$here/versions.sh"
 mkdir -p "$KA_BIN" "$KA_CACHE/build"
+want="${*:-etcd helm kwok actionlint kubernetes registry karpenter}"
+
+# Everything already built: no lock to wait for (another build.sh may hold it while it builds something else).
+binaries() {
+  local w v
+  for w in $want; do
+    case "$w" in
+      etcd) echo "etcd-$ETCD_VERSION" ;;
+      helm) echo "helm-$HELM_VERSION" ;;
+      kwok) echo "kwok-$KWOK_VERSION" ;;
+      actionlint) echo "actionlint-$ACTIONLINT_VERSION" ;;
+      registry) echo "registry-$REGISTRY_VERSION" ;;
+      kubernetes) printf '%s\n' "kube-apiserver-$KUBERNETES_VERSION" "kube-controller-manager-$KUBERNETES_VERSION" "kube-scheduler-$KUBERNETES_VERSION" ;;
+      karpenter) for v in $KARPENTER_VERSIONS; do echo "karpenter-controller-v${v#v}"; done ;;
+      *) echo "unknown engine: $w" >&2; exit 2 ;;
+    esac
+  done
+}
+missing=0
+for b in $(binaries); do [ -x "$KA_BIN/$b" ] || missing=1; done
+if [ "$missing" = 0 ]; then
+  printf '[sandbox build %s] all engines cached in %s\n' "$(date +%H:%M:%S)" "$KA_BIN"
+  exit 0
+fi
+
 exec 9>"$KA_CACHE/build.lock"
 flock 9
 
@@ -79,7 +105,49 @@ go_tool() {
   log "$name $v: done"
 }
 
-want="${*:-etcd helm kwok actionlint kubernetes}"
+# The Karpenter controller (github.com/aws/karpenter-provider-aws/cmd/controller) of each version in
+# KARPENTER_VERSIONS, as karpenter-controller-v<version>. A release's go.mod may pin sigs.k8s.io/karpenter at a
+# pseudo-version the proxy does not serve (1.14.1 does): then the core module's tag of the same version (same commit
+# time) replaces it, or the .0 of that minor. Other dependencies pinned at versions the proxy refuses are replaced by the nearest
+# served one, preferring those the other releases of KARPENTER_VERSIONS pin (go_served.py: 1.13.1 pins
+# aws-sdk-go-v2/service/{timestreamwrite,fis} at such versions). `go install pkg@version` ignores replace directives,
+# hence the module.
+build_karpenter() {
+  local v mod=github.com/aws/karpenter-provider-aws
+  for v in $KARPENTER_VERSIONS; do
+    v="v${v#v}"
+    if have karpenter-controller "$v"; then log "karpenter-controller $v: cached"; continue; fi
+    local dir gomod core t0
+    t0="$(date +%s)"
+    dir="$(scratch_module "$mod" "$v")"
+    log "karpenter-controller $v: resolving modules"
+    gomod="$(cd "$dir" && go mod download -json "$mod@$v" | python3 -c 'import json,sys;print(json.load(sys.stdin)["GoMod"])')"
+    core="$(awk '$1=="sigs.k8s.io/karpenter"{print $2; exit}' "$gomod")"
+    (
+      cd "$dir"
+      go mod edit -require="$mod@$v"
+      if ! go mod download "sigs.k8s.io/karpenter@$core" >/dev/null 2>&1; then
+        local alt="$v"
+        go mod download "sigs.k8s.io/karpenter@$alt" >/dev/null 2>&1 || alt="$(echo "$v" | cut -d. -f1-2).0"
+        log "karpenter-controller $v: sigs.k8s.io/karpenter@$core is not served, using $alt"
+        go mod edit -replace="sigs.k8s.io/karpenter=sigs.k8s.io/karpenter@$alt"
+      fi
+      printf '//go:build tools\npackage tools\nimport _ "%s/cmd/controller"\n' "$mod" >tools.go
+      local prefer=() other
+      for other in $KARPENTER_VERSIONS; do
+        [ "v${other#v}" = "$v" ] && continue
+        prefer+=(--prefer "$(go mod download -json "$mod@v${other#v}" | python3 -c 'import json,sys;print(json.load(sys.stdin)["GoMod"])')")
+      done
+      python3 "$here/go_served.py" "${prefer[@]}" | while read -r line; do log "karpenter-controller $v: $line"; done
+      log "karpenter-controller $v: compiling $mod/cmd/controller (about 11 minutes on 2 cores)"
+      go build -tags tools -trimpath -ldflags "-s -w -X sigs.k8s.io/karpenter/pkg/operator.Version=${v#v}" \
+        -o "$KA_BIN/karpenter-controller-$v.tmp" "$mod/cmd/controller"
+      mv "$KA_BIN/karpenter-controller-$v.tmp" "$KA_BIN/karpenter-controller-$v"
+    )
+    log "karpenter-controller $v: done in $(($(date +%s) - t0))s, $(($(stat -c %s "$KA_BIN/karpenter-controller-$v") / 1048576)) MiB"
+  done
+}
+
 for w in $want; do
   case "$w" in
     etcd) go_tool etcd "$ETCD_VERSION" go.etcd.io/etcd/server/v3 go.etcd.io/etcd/server/v3 "" ;;
@@ -90,6 +158,10 @@ for w in $want; do
     actionlint) go_tool actionlint "$ACTIONLINT_VERSION" github.com/rhysd/actionlint github.com/rhysd/actionlint/cmd/actionlint \
             "-X github.com/rhysd/actionlint.version=$ACTIONLINT_VERSION" ;;
     kubernetes) build_kubernetes ;;
+    registry) go_tool registry "$REGISTRY_VERSION" github.com/distribution/distribution/v3 \
+            github.com/distribution/distribution/v3/cmd/registry \
+            "-X github.com/distribution/distribution/v3/version.version=$REGISTRY_VERSION" ;;
+    karpenter) build_karpenter ;;
     *) echo "unknown engine: $w" >&2; exit 2 ;;
   esac
 done

@@ -3,7 +3,7 @@
 # processes are started, found and stopped.
 #
 #   KA_SANDBOX_DIR        state folder (default <repo>/.sandbox)
-#   KA_SANDBOX_PORT_BASE  first of the seven ports it uses (default 18500)
+#   KA_SANDBOX_PORT_BASE  first of the twenty ports it uses (default 18500)
 
 SANDBOX_SCRIPTS="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_ROOT="$(cd "$SANDBOX_SCRIPTS/../.." && pwd)"
@@ -23,9 +23,18 @@ PORT_APISERVER=$((BASE + 3))
 PORT_KCM=$((BASE + 4))
 PORT_SCHEDULER=$((BASE + 5))
 PORT_KWOK=$((BASE + 6))
+PORT_REGISTRY=$((BASE + 7))
+PORT_AWS_RECORDED=$((BASE + 8)) # moto again, every request recorded: the Karpenter controller's AWS endpoint
+PORT_RUNNER=$((BASE + 9))       # karpenter_runner.py: status, health, Pod Identity credentials
+PORT_CONTROLLERS=$((BASE + 10)) # base+10 .. base+19: metrics and health ports of the Karpenter controllers it runs
 
 # Start order; down.sh stops them in reverse.
-COMPONENTS=(moto etcd kube-apiserver kube-controller-manager kube-scheduler kwok)
+COMPONENTS=(moto etcd kube-apiserver kube-controller-manager kube-scheduler kwok registry karpenter-runner)
+
+# The Python that runs moto and karpenter_runner.py: a virtual environment of the cache with moto pinned (up.sh).
+VENV="$KA_CACHE/python-moto-$MOTO_VERSION"
+PY="$VENV/bin/python"
+[ -x "$PY" ] || PY=python3
 
 PIDS="$DIR/pids"
 LOGS="$DIR/logs"
@@ -34,6 +43,9 @@ PKI="$DIR/pki"
 # The sandbox world. Keep in step with seed_aws.py.
 CLUSTER_NAME=opsfleet-dev-cluster
 REGION=eu-west-1
+# The cluster's OIDC issuer, as EKS would report it: the same for the life of the sandbox folder. moto reports it
+# (aws_server.py) and kube-apiserver signs service-account tokens with it, so IRSA works as on EKS.
+OIDC_ISSUER="https://oidc.eks.$REGION.amazonaws.com/id/$(printf '%s' "$DIR" | sha256sum | cut -c1-32 | tr a-f A-F)"
 
 say() { printf '[sandbox] %s\n' "$*"; }
 warn() { printf '[sandbox] %s\n' "$*" >&2; }
@@ -52,6 +64,8 @@ port_of() {
     kube-controller-manager) echo "$PORT_KCM" ;;
     kube-scheduler) echo "$PORT_SCHEDULER" ;;
     kwok) echo "$PORT_KWOK" ;;
+    registry) echo "$PORT_REGISTRY" ;;
+    karpenter-runner) echo "$PORT_RUNNER" ;;
   esac
 }
 
@@ -59,7 +73,10 @@ port_of() {
 # (a pid can be reused by an unrelated process after a reboot or a crash); fails otherwise.
 pid_of() {
   local f="$PIDS/$1.pid" pid marker="$1"
-  [ "$1" = moto ] && marker=moto.server
+  case "$1" in
+    moto) marker=aws_server.py ;;
+    karpenter-runner) marker=karpenter_runner.py ;;
+  esac
   [ -f "$f" ] || return 1
   pid="$(cat "$f")"
   [ -n "$pid" ] && [ -r "/proc/$pid/cmdline" ] || return 1
@@ -81,7 +98,8 @@ healthy() {
         "https://127.0.0.1:$p/readyz" | grep -qx ok ;;
     # These two serve /healthz over HTTPS with a self-signed certificate of their own.
     kube-controller-manager | kube-scheduler) curl -skf --max-time 2 "https://127.0.0.1:$p/healthz" | grep -qx ok ;;
-    kwok) curl -sf --max-time 2 "http://127.0.0.1:$p/healthz" | grep -qx ok ;;
+    kwok | karpenter-runner) curl -sf --max-time 2 "http://127.0.0.1:$p/healthz" | grep -qx ok ;;
+    registry) curl -sf -o /dev/null --max-time 2 --cacert "$PKI/ca.crt" "https://127.0.0.1:$p/v2/" ;;
   esac
 }
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Starts the local sandbox of real engines on 127.0.0.1 (see scripts/sandbox/README.md):
-#   moto_server (AWS) seeded with the sandbox world, etcd, kube-apiserver, kube-controller-manager,
-#   kube-scheduler and kwok faking three EKS-like nodes.
+#   moto (AWS, aws_server.py) seeded with the sandbox world, etcd, kube-apiserver, kube-controller-manager,
+#   kube-scheduler, kwok faking three EKS-like nodes, an OCI registry serving the fixture charts, and
+#   karpenter_runner.py, which runs the real Karpenter controller for what the action installs.
 #
 # Idempotent: builds only missing binaries, reuses every process that is running with the same settings and
 # healthy, restarts the others. Run from anywhere; state goes to ${KA_SANDBOX_DIR:-<repo>/.sandbox}.
@@ -52,7 +53,38 @@ check() {
   done
   say "memory: $((total / 1024)) MiB resident in all"
   if nodes_ok show; then say "nodes: 3 Ready, no taints"; else warn "nodes: not all 3 Ready and untainted"; bad=1; fi
+  controllers_report || bad=1
   return "$bad"
+}
+
+# controllers_report: the Karpenter controllers karpenter_runner.py runs (none until the action installs Karpenter),
+# and the nodes it registered. Fails when a controller that should run does not.
+controllers_report() {
+  local status="$DIR/karpenter/status.json"
+  [ -f "$status" ] || { warn "karpenter: no status from karpenter_runner.py yet ($status)"; return 1; }
+  "$PY" - "$status" <<'PY'
+import json, sys, time
+s = json.load(open(sys.argv[1]))
+bad = 0
+if time.time() - s["time"] > 30:
+    print(f"[sandbox] karpenter: the runner's status is {int(time.time() - s['time'])}s old: is it stuck?", file=sys.stderr)
+    bad = 1
+if not s["controllers"]:
+    print("[sandbox] karpenter: no Karpenter Deployment in the cluster, no controller running")
+for c in s["controllers"]:
+    if c["running"]:
+        up = int(time.time() - c["startedAt"])
+        print(f"[sandbox] karpenter: controller v{c['version']} for Deployment {c['deployment']} running (pid {c['pid']}, "
+              f"up {up}s, {c['auth']} {c['roleArn']}, restarts {c['restarts']}, log {c['log']})")
+    else:
+        print(f"[sandbox] karpenter: controller for Deployment {c['deployment']} NOT running: {c['error']}", file=sys.stderr)
+        bad = 1
+nodes = s["registered"]
+if nodes:
+    print(f"[sandbox] karpenter: {len(nodes)} node(s) registered for launched instances: "
+          + ", ".join(f"{n['node']} ({n['instanceType']}, {n['zone']})" for n in nodes.values()))
+sys.exit(bad)
+PY
 }
 
 if [ "$mode" = check ]; then
@@ -67,17 +99,25 @@ exec 8>"$DIR/.up.lock"
 if ! flock -n 8; then say "another up.sh is working on $DIR, waiting for it"; flock 8; fi
 mkdir -p "$PIDS" "$LOGS" "$PKI" "$DIR/bin" "$DIR/kubeconfigs"
 touch "$DIR/.ka-sandbox" # marks the folder as ours, so that down.sh --purge may delete it
-say "sandbox folder $DIR, ports $PORT_MOTO-$PORT_KWOK"
+say "sandbox folder $DIR, ports $PORT_MOTO-$((PORT_CONTROLLERS + 9))"
 
 # --- prerequisites --------------------------------------------------------------------------------------------
 
 for tool in curl openssl kubectl go; do
   command -v "$tool" >/dev/null || die "$tool is required but not on PATH"
 done
-PY="$(python3 -c 'import sys; print(sys.executable)')" || die "python3 is required"
-if ! "$PY" -c 'import moto, boto3, flask, flask_cors' 2>/dev/null; then
-  say "moto: not installed, running pip install 'moto[server]' boto3"
-  "$PY" -m pip install --quiet 'moto[server]' boto3
+# moto, pinned, in a virtual environment of the cache (it sees the machine's packages: where the machine already has
+# this moto, nothing is installed).
+python3 -c 'import sys' || die "python3 is required"
+moto_ok() { "$1" -c "import moto, boto3, flask, flask_cors, cryptography, sys; sys.exit(moto.__version__ != '$MOTO_VERSION')" 2>/dev/null; }
+if ! moto_ok "$PY"; then
+  [ -x "$VENV/bin/python" ] || python3 -m venv --system-site-packages "$VENV" || die "cannot create the virtual environment $VENV"
+  PY="$VENV/bin/python"
+  if ! moto_ok "$PY"; then
+    say "moto: installing moto[server]==$MOTO_VERSION into $VENV"
+    "$PY" -m pip install --quiet --disable-pip-version-check "moto[server]==$MOTO_VERSION" boto3 cryptography
+  fi
+  moto_ok "$PY" || die "moto $MOTO_VERSION is not importable from $PY"
 fi
 
 # --- binaries ---------------------------------------------------------------------------------------------------
@@ -91,12 +131,16 @@ KCM="$KA_BIN/kube-controller-manager-$KUBERNETES_VERSION"
 SCHEDULER="$KA_BIN/kube-scheduler-$KUBERNETES_VERSION"
 KWOK="$KA_BIN/kwok-$KWOK_VERSION"
 HELM="$KA_BIN/helm-$HELM_VERSION"
-for b in "$ETCD" "$APISERVER" "$KCM" "$SCHEDULER" "$KWOK" "$HELM"; do
+REGISTRY="$KA_BIN/registry-$REGISTRY_VERSION"
+for b in "$ETCD" "$APISERVER" "$KCM" "$SCHEDULER" "$KWOK" "$HELM" "$REGISTRY"; do
   [ -x "$b" ] || die "build.sh finished but $b is missing"
   ln -sfn "$b" "$DIR/bin/$(basename "$b" | sed 's/-v[0-9].*$//')"
 done
 if [ -x "$KA_BIN/actionlint-$ACTIONLINT_VERSION" ]; then ln -sfn "$KA_BIN/actionlint-$ACTIONLINT_VERSION" "$DIR/bin/actionlint"; fi
 ln -sfn "$(command -v kubectl)" "$DIR/bin/kubectl"
+for v in $KARPENTER_VERSIONS; do
+  [ -x "$KA_BIN/karpenter-controller-v$v" ] || die "build.sh finished but karpenter-controller-v$v is missing"
+done
 say "engines: ready in $(since "$t") (links in $DIR/bin)"
 
 # --- certificates and kubeconfigs -------------------------------------------------------------------------------
@@ -146,6 +190,11 @@ make_pki() {
     issue kube-scheduler "/CN=system:kube-scheduler" clientAuth
     # kwok plays the kubelets of its nodes (node and pod status, leases): it gets admin rights.
     issue kwok "/O=system:masters/CN=kwok-controller" clientAuth
+    # karpenter_runner.py registers the nodes of launched instances (the kubelets' part) and mints service-account
+    # tokens for the controllers it runs.
+    issue karpenter-runner "/O=system:masters/CN=sandbox-karpenter-runner" clientAuth
+    # The OCI registry's serving certificate.
+    issue registry "/CN=sandbox-registry" serverAuth "IP:127.0.0.1,DNS:localhost"
     if [ ! -s "$PKI/sa.pub" ]; then
       # Service-account tokens are signed with this key (ES256).
       openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:prime256v1 -out "$PKI/sa.key" 2>>"$LOGS/pki.log"
@@ -230,27 +279,43 @@ ensure() {
   done
   say "$name: starting on 127.0.0.1:$port"
   printf '\n=== %s up.sh starting: %s\n' "$(date -Is)" "$args" >>"$LOGS/$name.log"
+  rm -f "$PIDS/$name.pid"
   # setsid: a session (and process group) of its own, so it survives this shell and down.sh can stop it whole.
+  # The component's own shell writes the pid file, then execs it: the pid is the component's even where setsid
+  # has to fork (when started as a process-group leader, `$!` would be setsid's, gone at once).
   # 8>&-: the lock above must not be inherited, or the component would hold it for as long as it runs.
-  setsid nohup "$@" >>"$LOGS/$name.log" 2>&1 </dev/null 8>&- &
-  echo "$!" >"$PIDS/$name.pid"
+  # shellcheck disable=SC2016 # $$ and $0 belong to the inner shell
+  setsid nohup bash -c 'echo "$$" >"$0.tmp" && mv "$0.tmp" "$0" && exec "$@"' "$PIDS/$name.pid" "$@" \
+    >>"$LOGS/$name.log" 2>&1 </dev/null 8>&- &
   printf '%s' "$args" >"$PIDS/$name.args"
+  for ((i = 0; i < 100; i++)); do [ -s "$PIDS/$name.pid" ] && break; sleep 0.05; done
   if ! wait_healthy "$name" "$timeout"; then
-    if pid_of "$name" >/dev/null; then
+    # Say what is true: healthy after all, still starting, or really gone.
+    if healthy "$name" && pid_of "$name" >/dev/null; then
+      :
+    elif pid_of "$name" >/dev/null; then
       warn "$name did not become healthy within ${timeout}s. Last lines of $LOGS/$name.log:"
+      tail -n 40 "$LOGS/$name.log" | sed 's/^/    /' >&2
+      exit 1
     else
       warn "$name exited while starting. Last lines of $LOGS/$name.log:"
+      tail -n 40 "$LOGS/$name.log" | sed 's/^/    /' >&2
+      exit 1
     fi
-    tail -n 40 "$LOGS/$name.log" | sed 's/^/    /' >&2
-    exit 1
   fi
   say "$name: healthy after $(since "$t")"
 }
 
 # --- AWS: moto ----------------------------------------------------------------------------------------------------
 
+# moto's application with the public SSM parameters of the EKS AMIs, the cluster's fixed OIDC issuer and CreateFleet's
+# security groups (aws_server.py says why), on two listeners: plain, and recorded for the Karpenter controller.
 # Without MOTO_IAM_LOAD_MANAGED_POLICIES moto knows no AWS managed policy, so AdministratorAccess could not be attached.
-ensure moto 60 env MOTO_IAM_LOAD_MANAGED_POLICIES=true "$PY" -m moto.server -H 127.0.0.1 -p "$PORT_MOTO"
+# KA_CODE carries the scripts' checksums into the recorded command line, so a changed script restarts moto.
+EXTRA_PORTS="$PORT_AWS_RECORDED" ensure moto 60 env MOTO_IAM_LOAD_MANAGED_POLICIES=true \
+  KA_CODE="$(cat "$SANDBOX_SCRIPTS/aws_server.py" "$SANDBOX_SCRIPTS/eks-amis.json" | sha256sum | cut -c1-16)" \
+  "$PY" "$SANDBOX_SCRIPTS/aws_server.py" --port "$PORT_MOTO" --record-port "$PORT_AWS_RECORDED" \
+  --record-file "$LOGS/aws-recorded.jsonl" --oidc-issuer "$OIDC_ISSUER" --ami-catalog "$SANDBOX_SCRIPTS/eks-amis.json"
 # moto keeps its state in memory only: seed on every run (seed_aws.py creates only what is missing). The first
 # seeding takes seconds (moto loads AWS's managed policies), so it runs while the control plane starts.
 t_seed="$(now_ms)"
@@ -282,7 +347,7 @@ ensure kube-apiserver 120 "$APISERVER" \
   --requestheader-extra-headers-prefix X-Remote-Extra- \
   --proxy-client-cert-file "$PKI/front-proxy-client.crt" --proxy-client-key-file "$PKI/front-proxy-client.key" \
   --authorization-mode Node,RBAC --enable-admission-plugins NodeRestriction --allow-privileged=true \
-  --service-account-issuer https://kubernetes.default.svc.cluster.local \
+  --service-account-issuer "$OIDC_ISSUER" --service-account-issuer https://kubernetes.default.svc.cluster.local \
   --service-account-key-file "$PKI/sa.pub" --service-account-signing-key-file "$PKI/sa.key" \
   --service-cluster-ip-range 10.96.0.0/16 --endpoint-reconciler-type none \
   --kubelet-preferred-address-types InternalIP --profiling=false
@@ -353,6 +418,68 @@ until nodes_ok; do
 done
 say "nodes: 3 Ready in eu-west-1a/b/c after $(since "$t")"
 
+# --- the OCI registry, serving the fixture charts ----------------------------------------------------------------------
+
+# distribution's registry over TLS from the sandbox CA, anonymous pull (and push: only up.sh pushes). Its storage
+# lives in the folder, so the charts survive a restart.
+cat >"$DIR/registry.yml.tmp" <<EOF
+version: 0.1
+log:
+  level: warn
+  accesslog:
+    disabled: true
+storage:
+  filesystem:
+    rootdirectory: $DIR/registry
+  delete:
+    enabled: true
+http:
+  addr: 127.0.0.1:$PORT_REGISTRY
+  tls:
+    certificate: $PKI/registry.crt
+    key: $PKI/registry.key
+EOF
+mv "$DIR/registry.yml.tmp" "$DIR/registry.yml"
+ensure registry 30 env KA_CONFIG="$(sha256sum "$DIR/registry.yml" | cut -c1-16)" OTEL_TRACES_EXPORTER=none \
+  "$REGISTRY" serve "$DIR/registry.yml"
+
+# The fixture charts as the real ones are published: each folder packaged with its tag as chart version and app
+# version (their Chart.yaml carry the version before the tag, as the upstream repository does between releases),
+# pushed to oci://127.0.0.1:<port>/karpenter/{karpenter,karpenter-crd}. Only what is missing is pushed.
+t="$(now_ms)"
+FIXTURE_CHARTS="$(realpath -e "$REPO_ROOT/../shared/fixtures/charts")" ||
+  die "the Karpenter charts are missing: expected $REPO_ROOT/../shared/fixtures/charts"
+OCI="oci://127.0.0.1:$PORT_REGISTRY/karpenter"
+pushed=()
+for folder in "$FIXTURE_CHARTS"/*/; do
+  v="$(basename "$folder")"
+  for chart in karpenter karpenter-crd; do
+    [ -f "$folder/$chart/Chart.yaml" ] || continue
+    if curl -sf --max-time 5 --cacert "$PKI/ca.crt" "https://127.0.0.1:$PORT_REGISTRY/v2/karpenter/$chart/tags/list" |
+      grep -q "\"$v\""; then continue; fi
+    pkg="$(mktemp -d)"
+    "$HELM" package "$folder/$chart" --version "$v" --app-version "$v" -d "$pkg" >>"$LOGS/registry-push.log" 2>&1 ||
+      die "helm package $folder/$chart failed (see $LOGS/registry-push.log)"
+    "$HELM" push "$pkg/$chart-$v.tgz" "$OCI" --ca-file "$PKI/ca.crt" >>"$LOGS/registry-push.log" 2>&1 ||
+      die "helm push $chart $v to $OCI failed (see $LOGS/registry-push.log)"
+    rm -rf "$pkg"
+    pushed+=("$chart:$v")
+  done
+done
+say "registry: $OCI serves karpenter and karpenter-crd $(basename -a "$FIXTURE_CHARTS"/*/ | tr '\n' ' ')(pushed now: ${pushed[*]:-none}) in $(since "$t")"
+
+# --- the Karpenter controller, for what the action installs ------------------------------------------------------------
+
+mkdir -p "$DIR/karpenter"
+ensure karpenter-runner 30 env \
+  KA_CODE="$(sha256sum "$SANDBOX_SCRIPTS/karpenter_runner.py" | cut -c1-16)" KA_BUILT="$KARPENTER_VERSIONS" \
+  "$PY" "$SANDBOX_SCRIPTS/karpenter_runner.py" \
+  --apiserver "https://127.0.0.1:$PORT_APISERVER" --ca "$PKI/ca.crt" \
+  --cert "$PKI/karpenter-runner.crt" --key "$PKI/karpenter-runner.key" --sa-public-key "$PKI/sa.pub" \
+  --aws-endpoint "http://127.0.0.1:$PORT_MOTO" --aws-controller-endpoint "http://127.0.0.1:$PORT_AWS_RECORDED" \
+  --region "$REGION" --bin-dir "$KA_BIN" --state-dir "$DIR/karpenter" --log-dir "$LOGS" \
+  --kube-version "$KUBERNETES_VERSION" --port "$PORT_RUNNER" --controller-port-base "$PORT_CONTROLLERS"
+
 # --- AWS seeding, started above -------------------------------------------------------------------------------------
 
 if ! wait "$seed_pid"; then
@@ -377,6 +504,9 @@ export AWS_SECRET_ACCESS_KEY='testing'
 export AWS_REGION='$REGION'
 export AWS_DEFAULT_REGION='$REGION'
 export AWS_EC2_METADATA_DISABLED='true'
+# helm trusts the sandbox CA for the OCI registry (Go reads SSL_CERT_FILE); nothing else here uses it.
+export SSL_CERT_FILE='$PKI/ca.crt'
+export KA_SANDBOX_OCI='$OCI'
 export PATH="$DIR/bin:\$PATH"
 EOF
 
@@ -389,14 +519,21 @@ json.dump({
     "awsEndpoint": "http://127.0.0.1:$PORT_MOTO",
     "region": "$REGION",
     "ports": {"moto": $PORT_MOTO, "etcd": $PORT_ETCD, "etcdPeer": $PORT_ETCD_PEER, "kubeApiserver": $PORT_APISERVER,
-              "kubeControllerManager": $PORT_KCM, "kubeScheduler": $PORT_SCHEDULER, "kwok": $PORT_KWOK},
-    "versions": {"kubernetes": "$KUBERNETES_VERSION", "etcd": "$ETCD_VERSION", "kwok": "$KWOK_VERSION", "helm": "$HELM_VERSION"},
+              "kubeControllerManager": $PORT_KCM, "kubeScheduler": $PORT_SCHEDULER, "kwok": $PORT_KWOK,
+              "registry": $PORT_REGISTRY, "awsRecorded": $PORT_AWS_RECORDED, "karpenterRunner": $PORT_RUNNER,
+              "controllers": $PORT_CONTROLLERS},
+    "versions": {"kubernetes": "$KUBERNETES_VERSION", "etcd": "$ETCD_VERSION", "kwok": "$KWOK_VERSION", "helm": "$HELM_VERSION",
+                 "moto": "$MOTO_VERSION", "registry": "$REGISTRY_VERSION", "karpenter": "$KARPENTER_VERSIONS".split()},
+    "oidcIssuer": "$OIDC_ISSUER",
+    "oci": "$OCI",
+    "caFile": "$PKI/ca.crt",
+    "awsRecordedLog": "$LOGS/aws-recorded.jsonl",
+    "karpenterRunner": {"status": "$DIR/karpenter/status.json", "url": "http://127.0.0.1:$PORT_RUNNER",
+                        "podIdentity": "$DIR/karpenter/pod-identity.json"},
     "aws": json.load(open("$DIR/aws.json")),
 }, open(sys.argv[1], "w"), indent=2)
 EOF
 
-CHARTS="$(realpath -e "$REPO_ROOT/../shared/fixtures/charts/1.14.1")" ||
-  die "the Karpenter charts are missing: expected $REPO_ROOT/../shared/fixtures/charts/1.14.1"
 cat >"$DIR/karpenter.yaml" <<EOF
 cluster:
   name: $CLUSTER_NAME
@@ -404,8 +541,8 @@ cluster:
   vpcId: $VPC_ID
 karpenter:
   version: 1.14.1
-  chart: $CHARTS/karpenter
-  crdChart: $CHARTS/karpenter-crd
+  chart: $OCI/karpenter
+  crdChart: $OCI/karpenter-crd
   namespace: karpenter
   release: karpenter
   timeout: 10m

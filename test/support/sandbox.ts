@@ -7,12 +7,22 @@ import { execFile } from 'node:child_process'
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 export const fixtures = resolve(repoRoot, '../shared/fixtures')
 
-/** The sandbox's environment (.sandbox/env, written by `npm run sandbox:up`) as key/values. */
+/**
+ * The tests' sandbox: KA_SANDBOX_DIR (scripts/test.sh sets it), else `.sandbox-test`, the folder `npm test` uses, apart
+ * from the demo's `.sandbox`.
+ */
+export function sandboxDir(): string {
+  return process.env.KA_SANDBOX_DIR ?? join(repoRoot, '.sandbox-test')
+}
+
+/** The sandbox's environment (<sandbox>/env, written by scripts/sandbox/up.sh) as key/values. */
 export function sandboxEnv(): Record<string, string> {
-  const dir = process.env.KA_SANDBOX_DIR ?? join(repoRoot, '.sandbox')
+  const dir = sandboxDir()
   const file = join(dir, 'env')
   if (!existsSync(file)) {
-    throw new Error(`${file} is missing: start the sandbox with \`npm run sandbox:up\` (npm test does it for you).`)
+    throw new Error(
+      `${file} is missing: start the tests' sandbox with \`KA_SANDBOX_DIR=${dir} KA_SANDBOX_PORT_BASE=18550 npm run sandbox:up\` (npm test does it for you).`,
+    )
   }
   const env: Record<string, string> = {}
   for (const line of readFileSync(file, 'utf8').split('\n')) {
@@ -34,7 +44,7 @@ export function useSandbox(): Record<string, string> {
 
 /** The sandbox's config file path (.sandbox/karpenter.yaml). */
 export function sandboxConfigPath(): string {
-  return join(process.env.KA_SANDBOX_DIR ?? join(repoRoot, '.sandbox'), 'karpenter.yaml')
+  return join(sandboxDir(), 'karpenter.yaml')
 }
 
 /** A unique suffix so tests sharing one sandbox never collide. */
