@@ -250,8 +250,11 @@ k -n "$ns" scale deployment inflate --replicas=0 >/dev/null
 wait_for 120 "pods gone" no_pods
 t_empty="$(now)"
 note "scaled to 0: the nodes are empty; NodePool $pool removes empty nodes after consolidateAfter ($(awk '/consolidateAfter:/ { print $2; exit }' "$config"))"
+removing() { claims | python3 -c 'import json,sys; sys.exit(not any(c["metadata"].get("deletionTimestamp") for c in json.load(sys.stdin)["items"]))'; }
+wait_for 300 "Karpenter to start removing the empty nodes" removing || { k get nodeclaims -o wide; exit 1; }
+note "Karpenter started removing them $(secs "$t_empty") after they became empty (consolidateAfter, then its own check that they stay empty)"
 wait_for 300 "empty nodes removed" no_claims || { k get nodeclaims -o wide; exit 1; }
-note "nodes removed $(secs "$t_empty") after they became empty"
+note "nodes gone $(secs "$t_empty") after they became empty (drained, instances terminated in EC2, Nodes deleted)"
 python3 - $ids <<'PY'
 import os, sys
 import boto3

@@ -15,6 +15,9 @@ world, and mends three gaps, each where moto itself keeps the data:
     sandbox's EC2 has these images and no others).
   - EC2 CreateFleet: moto reads a launch template's security groups only from `GroupSet`; Karpenter's templates
     give `SecurityGroupIds` (the field of the API), so every instance came up without them and drifted at once.
+  - IAM ListInstanceProfiles: moto ignores `PathPrefix` and lists every profile. Karpenter's instance-profile
+    garbage collection lists /karpenter/<region>/<cluster>/ and deletes what it finds there unused, so with moto
+    it deleted the profile the action made (path /), which AWS would never have listed.
 
 Listeners (both 127.0.0.1):
   --port            what the action, the tests and the sandbox scripts use (plain moto)
@@ -147,6 +150,22 @@ def patch_fleet_security_groups() -> None:
     fleets.SpotFleetLaunchSpec = launch_spec  # type: ignore[misc,assignment]
 
 
+def patch_iam_instance_profile_path_prefix() -> None:
+    from moto.iam.responses import IamResponse
+
+    original = IamResponse.list_instance_profiles
+
+    def list_instance_profiles(self: Any) -> Any:
+        result = original(self)
+        prefix = self._get_param("PathPrefix") or "/"
+        profiles = result.result["InstanceProfiles"] if hasattr(result, "result") else None
+        if profiles is not None:
+            result.result["InstanceProfiles"] = [p for p in profiles if p.path.startswith(prefix)]
+        return result
+
+    IamResponse.list_instance_profiles = list_instance_profiles  # type: ignore[method-assign]
+
+
 # --- the recording listener -------------------------------------------------------------------------------------
 
 CREDENTIAL = re.compile(r"Credential=([^/,\s]+)/[0-9]{8}/([^/]+)/([^/]+)/aws4_request")
@@ -198,6 +217,40 @@ def describe_request(environ: dict[str, Any], body: bytes) -> dict[str, Any]:
     return record
 
 
+ACCOUNT = "123456789012"  # moto's account: every credential in the sandbox acts in it
+
+
+def resource_tags(record: dict[str, Any]) -> dict[str, dict[str, str]]:
+    """The tags of the existing resources a request acts on, read from moto's state before it runs: what IAM's
+    aws:ResourceTag/<key> conditions see. Keys: instance/<id>, launch-template/<id or name>, instance-profile/<name>."""
+    from moto.ec2.models import ec2_backends
+    from moto.iam.models import iam_backends
+
+    params, op, out = record.get("params") or {}, record.get("operation", ""), {}
+    try:
+        if record["service"] == "iam" and "InstanceProfileName" in params:
+            name = params["InstanceProfileName"]
+            for profile in iam_backends[ACCOUNT]["global"].instance_profiles.values():
+                if profile.name == name:
+                    out[f"instance-profile/{name}"] = {t["Key"]: t["Value"] for t in profile.tags}
+        elif record["service"] == "ec2":
+            ec2 = ec2_backends[ACCOUNT][record["region"] or "us-east-1"]
+            ids = [v for k, v in params.items() if re.fullmatch(r"(InstanceId|ResourceId)\.\d+", k)]
+            for rid in ids:
+                kind = "instance" if rid.startswith("i-") else rid.rsplit("-", 1)[0]
+                out[f"{kind}/{rid}"] = dict(ec2.tags.get(rid, {}))
+            templates = [v for k, v in params.items() if k.endswith("LaunchTemplateName") or k.endswith("LaunchTemplateId")]
+            for ref in templates:
+                tid = ec2.launch_template_name_to_ids.get(ref, ref)
+                if tid in ec2.launch_templates:
+                    tags = dict(ec2.tags.get(tid, {}))
+                    out[f"launch-template/{tid}"] = tags
+                    out[f"launch-template/{ec2.launch_templates[tid].name}"] = tags
+    except Exception as e:  # a lookup must never break the request itself
+        out["_error"] = {"message": f"{type(e).__name__}: {e}"}
+    return out
+
+
 def recording(app: Any, path: str) -> Any:
     lock = threading.Lock()
     out = open(path, "a", encoding="utf-8")
@@ -207,6 +260,9 @@ def recording(app: Any, path: str) -> Any:
         body = environ["wsgi.input"].read(length) if length else b""
         environ["wsgi.input"] = io.BytesIO(body)
         record = describe_request(environ, body)
+        tags = resource_tags(record)
+        if tags:
+            record["resourceTags"] = tags
         seen: dict[str, str] = {}
 
         def respond(status: str, response_headers: Any, exc_info: Any = None) -> Any:
@@ -242,6 +298,7 @@ def main() -> None:
     patch_eks_issuer(args.oidc_issuer)
     patch_ssm_eks_amis(catalog)
     patch_fleet_security_groups()
+    patch_iam_instance_profile_path_prefix()
 
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
     from werkzeug.serving import make_server

@@ -74,14 +74,18 @@ if not s["controllers"]:
 for c in s["controllers"]:
     if c["running"]:
         up = int(time.time() - c["startedAt"])
+        try:
+            rss = next(int(l.split()[1]) for l in open(f"/proc/{c['pid']}/status") if l.startswith("VmRSS:")) // 1024
+        except (OSError, StopIteration):
+            rss = 0
         print(f"[sandbox] karpenter: controller v{c['version']} for Deployment {c['deployment']} running (pid {c['pid']}, "
-              f"up {up}s, {c['auth']} {c['roleArn']}, restarts {c['restarts']}, log {c['log']})")
+              f"up {up}s, {rss} MiB resident, {c['auth']} {c['roleArn']}, restarts {c['restarts']}, log {c['log']})")
     else:
         print(f"[sandbox] karpenter: controller for Deployment {c['deployment']} NOT running: {c['error']}", file=sys.stderr)
         bad = 1
 nodes = s["registered"]
 if nodes:
-    print(f"[sandbox] karpenter: {len(nodes)} node(s) registered for launched instances: "
+    print(f"[sandbox] karpenter: {len(nodes)} node(s) registered so far for launched instances: "
           + ", ".join(f"{n['node']} ({n['instanceType']}, {n['zone']})" for n in nodes.values()))
 sys.exit(bad)
 PY

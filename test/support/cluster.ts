@@ -6,6 +6,7 @@
 import { execFile } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import type { RecordedRequest } from './iam-authorize.js'
 import { sandboxDir } from './sandbox.js'
 
 export interface KubeItem {
@@ -137,19 +138,6 @@ export function controllerLogTail(lines = 40): string {
   return out.join('\n')
 }
 
-/** One AWS request the controllers made, as the sandbox's recording endpoint wrote it. */
-export interface RecordedRequest {
-  time: number
-  service: string
-  region: string
-  accessKeyId: string
-  method: string
-  path: string
-  operation: string
-  params: Record<string, unknown>
-  status: number
-}
-
 export function recordedRequests(since = 0): RecordedRequest[] {
   const file = sandboxFacts().awsRecordedLog
   if (!existsSync(file)) return []
@@ -157,5 +145,5 @@ export function recordedRequests(since = 0): RecordedRequest[] {
     .split('\n')
     .filter(Boolean)
     .map((l) => JSON.parse(l) as RecordedRequest)
-    .filter((r) => r.time >= since)
+    .filter((r) => (r.time ?? 0) >= since)
 }
