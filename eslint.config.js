@@ -3,7 +3,15 @@ import tseslint from 'typescript-eslint'
 
 export default tseslint.config(
   {
-    ignores: ['src/config/validate-config.js', 'dist/**', 'build/**', 'node_modules/**', 'coverage/**', '.sandbox/**', '.sandbox-test/**'],
+    ignores: [
+      'src/config/validate-config.js',
+      'dist/**',
+      'build/**',
+      'node_modules/**',
+      'coverage/**',
+      '.sandbox/**',
+      '.sandbox-test/**',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
