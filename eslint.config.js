@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint'
 
 export default tseslint.config(
   {
-    ignores: ['src/config/validate-config.js', 'dist/**', 'build/**', 'node_modules/**', 'coverage/**', '.sandbox/**'],
+    ignores: ['src/config/generated/**', 'dist/**', 'build/**', 'node_modules/**', 'coverage/**', '.sandbox/**'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,

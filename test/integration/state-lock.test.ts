@@ -206,25 +206,6 @@ describe('state lock', () => {
     expect(await objectText(lockKey(where))).toBeUndefined()
   })
 
-  test('a cancelled run (SIGTERM) releases its lock on the way out', async () => {
-    const where = location()
-    const lock = await acquireLock(s3, where, { operation: 'apply', cluster: 'c', env: runA })
-    let exited: (code: number) => void = () => undefined
-    const exit = new Promise<number>((resolve) => (exited = resolve))
-    jest.spyOn(process, 'exit').mockImplementation((code?: string | number | null) => {
-      exited(Number(code))
-      return undefined as never
-    })
-
-    process.emit('SIGTERM', 'SIGTERM')
-
-    expect(await exit).toBe(143)
-    expect(await objectText(lockKey(where))).toBeUndefined()
-    expect(stdout.join('')).toContain('SIGTERM: the run is being cancelled; releasing the state lock')
-    expect(process.listenerCount('SIGTERM')).toBe(0)
-    await lock.release()
-  })
-
   test('a bucket that does not exist is a clear error with reason state', async () => {
     const where = { bucket: `no-such-bucket-${uniqueSuffix()}`, key: 'k.json' }
     const attempt = acquireLock(s3, where, { operation: 'apply', cluster: 'c', env: runA })
