@@ -379,7 +379,7 @@ describe('Kubernetes side against the sandbox', () => {
         const results = await applyPlan(steps, resources)
         expectAllDone(results)
         expect(results.map((r) => r.id)).toEqual([kubeIds.crdRelease(release), kubeIds.release(release)])
-        // It ran the two planned upgrades and read nothing to work out what to do.
+        // It ran the two planned upgrades and no helm template: nothing was worked out again.
         const helm = later.calls
           .since(mark)
           .processes.filter((x) => x.tool === 'helm')
