@@ -3,7 +3,7 @@
  * account and the cluster, makes the kubeconfig when none is given, and disposes of everything on every way out, a
  * cancelled job (SIGTERM) included.
  */
-import { afterEach, beforeEach, describe, expect, jest, test } from '@jest/globals'
+import { describe, expect, jest, test } from '@jest/globals'
 import { existsSync } from 'node:fs'
 import { environmentSession } from '../../src/aws/credentials.js'
 import { parseConfig } from '../../src/config/load.js'
@@ -13,9 +13,9 @@ import { readLock, stateClient, type StateLocation } from '../../src/state/lock.
 import { sandboxConfigData } from '../support/context.js'
 import { uniqueSuffix, useSandbox } from '../support/sandbox.js'
 import { stringify } from 'yaml'
+import { captureStdoutOfEachTest } from '../support/stdout.js'
 
 const env = { GITHUB_ACTOR: 'alice', GITHUB_REPOSITORY: 'opsfleet/infrastructure', GITHUB_RUN_ID: '1001' }
-let stdout: string[]
 
 function options(kubeconfig?: string) {
   useSandbox()
@@ -27,17 +27,7 @@ function location(): StateLocation {
   return { bucket: 'espace-project-store', key: `test/session/${uniqueSuffix()}/opsfleet-dev-cluster.json` }
 }
 
-beforeEach(() => {
-  stdout = []
-  jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout.push(String(chunk))
-    return true
-  })
-})
-
-afterEach(() => {
-  jest.restoreAllMocks()
-})
+const stdout = captureStdoutOfEachTest()
 
 describe('a session', () => {
   test('a cancelled run (SIGTERM) releases its lock and stops the Kubernetes proxy on the way out', async () => {
@@ -59,7 +49,7 @@ describe('a session', () => {
 
     expect(await exit).toBe(143)
     expect(await readLock(s3, where)).toBeUndefined()
-    expect(stdout.join('')).toContain(
+    expect(stdout()).toContain(
       'SIGTERM: the run is being cancelled; releasing the state lock, stopping the Kubernetes proxy',
     )
     await expect(session.kube.get({ ...NAMESPACE, name: 'default' })).rejects.toThrow(

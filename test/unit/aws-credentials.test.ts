@@ -185,6 +185,17 @@ describe('preconditions', () => {
   })
 })
 
+/** Assumes ROLE with at most two attempts, quickly. */
+const assumeTwice = () =>
+  assumeRoleWithOidc({
+    roleToAssume: ROLE,
+    audience: 'sts.amazonaws.com',
+    region: 'eu-west-1',
+    attempts: 2,
+    baseDelayMs: 1,
+    getIdToken: async () => jwt({ sub: 'x' }),
+  })
+
 describe('assumeRoleWithOidc', () => {
   it('refuses to start without a region', async () => {
     await expect(assumeRoleWithOidc({ roleToAssume: ROLE, audience: 'sts.amazonaws.com', region: '' })).rejects.toThrow(
@@ -257,16 +268,7 @@ describe('assumeRoleWithOidc', () => {
   it('does not retry an unknown identity provider (InvalidIdentityToken): fails at once, saying what to check', async () => {
     captureStdout()
     script = ['InvalidIdentityToken', 'InvalidIdentityToken']
-    await expect(
-      assumeRoleWithOidc({
-        roleToAssume: ROLE,
-        audience: 'sts.amazonaws.com',
-        region: 'eu-west-1',
-        attempts: 2,
-        baseDelayMs: 1,
-        getIdToken: async () => jwt({ sub: 'x' }),
-      }),
-    ).rejects.toThrow(
+    await expect(assumeTwice()).rejects.toThrow(
       /Could not assume .*github-deploy.*IAM OIDC provider for https:\/\/token.actions.githubusercontent.com/,
     )
     expect(calls).toHaveLength(1)
@@ -275,14 +277,7 @@ describe('assumeRoleWithOidc', () => {
   it('gives up after the last attempt when STS stays unavailable', async () => {
     captureStdout()
     script = ['503', '503', '503']
-    const err = await assumeRoleWithOidc({
-      roleToAssume: ROLE,
-      audience: 'sts.amazonaws.com',
-      region: 'eu-west-1',
-      attempts: 2,
-      baseDelayMs: 1,
-      getIdToken: async () => jwt({ sub: 'x' }),
-    }).catch((e: unknown) => e)
+    const err = await assumeTwice().catch((e: unknown) => e)
     expect(err).toBeInstanceOf(CredentialsError)
     expect((err as Error).message).toMatch(/^Could not assume .*github-deploy: STS answered 503\.$/)
     expect(calls).toHaveLength(2)
