@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint'
 export default tseslint.config(
   {
     ignores: [
-      'src/config/validate-config.js',
+      'src/config/generated/**',
       'dist/**',
       'build/**',
       'node_modules/**',

@@ -4,7 +4,8 @@
 // Prints figures; asserts nothing but that one rule.
 //
 //   node scripts/bench-aws.mjs            in-process: compiles src/ with tsc into build/bench-aws and runs the
-//                                         engine over the AWS resources (plus the aws-auth entry) with unique names
+//                                         engine over the AWS side of the graph (the aws-auth entry included) with
+//                                         unique names, counting calls through a recorder it installs
 //   node scripts/bench-aws.mjs --dist     runs `node dist/index.js` (mode plan, then apply twice) with
 //                                         KARPENTER_ACTION_CALL_LOG=<file> and counts the AWS calls it logged
 //   --runs N                              repetitions of the no-op measurements (default 5); the median is shown
@@ -53,7 +54,7 @@ function byCommand(calls) {
     .join(' ')
 }
 
-/** In-process: the engine over awsResources(ctx), from the TypeScript sources compiled by tsc. */
+/** In-process: the engine over the AWS side of the graph, from the TypeScript sources compiled by tsc. */
 async function inProcess(runs) {
   const out = join(root, 'build', 'bench-aws')
   const t = performance.now()
@@ -64,32 +65,24 @@ async function inProcess(runs) {
   )
   // tsc emits despite type errors (which may sit in files other than the ones measured here): go on, say so.
   if (tsc.status !== 0) {
-    if (!existsSync(join(out, 'src', 'resources', 'aws.js'))) throw new Error(`tsc failed:\n${tsc.stdout}${tsc.stderr}`)
+    if (!existsSync(join(out, 'src', 'graph.js'))) throw new Error(`tsc failed:\n${tsc.stdout}${tsc.stderr}`)
     console.log(`(tsc reported type errors, output emitted anyway: ${tsc.stdout.split('\n')[0]})`)
   }
   // Plain .js files under src/ (e.g. a precompiled validator) are not emitted by tsc: copy them along.
   cpSync(join(root, 'src'), join(out, 'src'), { recursive: true, filter: (f) => !f.endsWith('.ts') })
   console.log(`(compiled src/ with tsc in ${secs(performance.now() - t)})`)
   const mod = (p) => import(pathToFileURL(join(out, 'src', p)).href)
-  const [
-    { awsCallLog },
-    creds,
-    { describeCluster },
-    { preflight },
-    { parseConfig },
-    { Kube },
-    engine,
-    { awsResources },
-  ] = await Promise.all([
-    mod('aws/clients.js'),
-    mod('aws/credentials.js'),
-    mod('aws/cluster.js'),
-    mod('aws/preflight.js'),
-    mod('config/load.js'),
-    mod('kube/kubectl.js'),
-    mod('plan/engine.js'),
-    mod('resources/aws.js'),
-  ])
+  const [{ CallLog }, creds, { describeCluster }, { preflight }, { parseConfig }, { KubeClient }, engine, graph] =
+    await Promise.all([
+      mod('calls.js'),
+      mod('aws/credentials.js'),
+      mod('aws/cluster.js'),
+      mod('aws/preflight.js'),
+      mod('config/load.js'),
+      mod('kube/client.js'),
+      mod('plan/engine.js'),
+      mod('graph.js'),
+    ])
   const { parse, stringify } = await import('yaml')
   Object.assign(process.env, loadSandboxEnv())
 
@@ -104,41 +97,38 @@ async function inProcess(runs) {
   }
   data.interruption = { enabled: true, queue: `${id}-q` }
   const config = parseConfig(stringify(data), 'bench.yaml')
-  const session = creds.environmentSession(config.cluster.region)
+  // The recorder this bench installs: the session's AWS clients and the Kubernetes client tell it of every call.
+  const calls = new CallLog()
+  const aws = creds.environmentSession(config.cluster.region, { recorder: calls })
   const [{ accountId }, cluster] = await Promise.all([
-    creds.callerAccount(session),
-    describeCluster(session, config.cluster.name),
+    creds.callerAccount(aws),
+    describeCluster(aws, config.cluster.name),
   ])
-  const kube = new Kube(process.env.KUBECONFIG)
-  const ctx = { config, session, accountId, cluster, kube }
+  const kube = new KubeClient(process.env.KUBECONFIG, { recorder: calls })
+  const ctx = { config, aws, accountId, cluster, kube }
 
-  // The engine logs a line per change (through @actions/core, to stdout): hold it back while measuring.
-  const write = process.stdout.write.bind(process.stdout)
   const measure = async (fn) => {
-    const from = awsCallLog.length
+    const from = calls.mark()
     const t0 = performance.now()
-    process.stdout.write = () => true
-    let value
-    try {
-      value = await fn()
-    } finally {
-      process.stdout.write = write
-    }
+    const value = await fn()
     const ms = performance.now() - t0
-    const calls = awsCallLog.slice(from)
-    return { value, ms, calls: calls.length, mutating: calls.filter((c) => c.mutating).length, log: calls }
+    const made = calls.since(from).aws
+    return { value, ms, calls: made.length, mutating: made.filter((c) => c.mutating).length, log: made }
   }
-  const planOnly = (mode) =>
-    engine.plan({
+  const planOnly = async (mode) => {
+    const resources = graph.desiredResources(ctx, { mode, scope: 'aws' })
+    const p = await engine.plan({
       mode,
       cluster: config.cluster.name,
       region: config.cluster.region,
-      resources: awsResources(ctx),
+      resources,
       outputs: {},
     })
+    return { ...p, resources }
+  }
   const planAndApply = async (mode) => {
     const p = await planOnly(mode)
-    const results = await engine.applyPlan(p.planned)
+    const results = await engine.applyPlan(p.steps, p.resources)
     const failed = results.filter((r) => r.status === 'failed')
     if (failed.length) throw new Error(`${mode} failed: ${failed.map((f) => `${f.id}: ${f.error}`).join('; ')}`)
     return p

@@ -6,8 +6,9 @@
 //   node scripts/bench-kube.mjs            (needs `npm run sandbox:up`)
 //
 // It compiles src/ and test/support/ with tsc into build/bench-kube/ (git-ignored) and drives them the way
-// the action does: kubeResourcesFor() → plan() → applyPlan() → verifyKarpenter(), each step with a fresh
-// Kube (so its own `kubectl proxy`, as one run of the action has). Names are unique per run.
+// the action does: desiredGraph() → plan() → applyPlan() → verifyKarpenter(), each step with a fresh
+// Kubernetes client (so its own `kubectl proxy`, as one run of the action has) whose calls go to the recorder
+// test/support/context.js installs in each context. Names are unique per run.
 import { execFileSync } from 'node:child_process'
 import { cpSync, existsSync, readdirSync } from 'node:fs'
 import { join, relative, resolve } from 'node:path'
@@ -47,33 +48,17 @@ copyJs(join(root, 'src'))
 process.env.KA_SANDBOX_DIR = sandboxDir
 process.env.KARPENTER_ACTION_MANIFESTS = join(root, 'manifests') + '/'
 const load = (p) => import(pathToFileURL(join(out, p)).href)
-const [
-  { sandboxContext },
-  { kubeResourcesFor, verifyKarpenter },
-  engine,
-  { processLog },
-  { apiCallLog, KubeApi },
-  helm,
-  fx,
-] = await Promise.all([
-  load('test/support/context.js'),
-  load('src/resources/kube.js'),
-  load('src/plan/engine.js'),
-  load('src/kube/exec.js'),
-  load('src/kube/api.js'),
-  load('src/kube/helm.js'),
-  load('test/support/kube-fixtures.js'),
-])
-// Quiet the engine's per-resource log lines (@actions/core writes to stdout).
-const write = process.stdout.write.bind(process.stdout)
-const quiet = async (fn) => {
-  process.stdout.write = () => true
-  try {
-    return await fn()
-  } finally {
-    process.stdout.write = write
-  }
-}
+const [{ sandboxContext }, { desiredGraph }, { verifyKarpenter }, engine, { KubeClient }, helm, fx] = await Promise.all(
+  [
+    load('test/support/context.js'),
+    load('src/graph.js'),
+    load('src/verify.js'),
+    load('src/plan/engine.js'),
+    load('src/kube/client.js'),
+    load('src/kube/helm.js'),
+    load('test/support/kube-fixtures.js'),
+  ],
+)
 
 const fixtures = join(root, '..', 'shared', 'fixtures', 'charts')
 const id = `${Date.now().toString(36)}`
@@ -110,21 +95,19 @@ const steps = [
   ['destroy (with CRDs)', 'destroy', config('1.14.1', { values: { replicas: 1 }, destroyCrds: true })],
 ]
 
-const api = new KubeApi(process.env.KUBECONFIG ?? join(sandboxDir, 'kubeconfig'))
+const api = new KubeClient(process.env.KUBECONFIG ?? join(sandboxDir, 'kubeconfig'))
 const ms = (t0) => Number(process.hrtime.bigint() - t0) / 1e6
 const fmt = (v) => `${(v / 1000).toFixed(2)} s`
 const rows = []
 try {
-  const ctx0 = await sandboxContext(config('1.13.1'))
-  await fx.removeLeftovers(api, ctx0.kube)
-  await ctx0.kube.close()
+  await fx.removeLeftovers(api)
   for (const [name, mode, overrides] of steps) {
     const ctx = await sandboxContext(overrides)
     try {
-      const p0 = processLog.length
-      const a0 = apiCallLog.length
+      const calls = ctx.calls
+      const m0 = calls.mark()
       let t0 = process.hrtime.bigint()
-      const resources = await kubeResourcesFor(ctx, mode)
+      const resources = await desiredGraph(ctx, { mode, scope: 'cluster' })
       const result = await engine.plan({
         mode,
         cluster: ctx.config.cluster.name,
@@ -133,28 +116,27 @@ try {
         outputs: {},
       })
       const planMs = ms(t0)
-      const procs = processLog
-        .slice(p0)
-        .map(
-          (p) =>
-            `${p.tool.split('/').pop()} ${p.args.find((a) => ['proxy', 'template', 'upgrade', 'uninstall'].includes(a)) ?? p.args[0]}`,
-        )
-      const planCalls = apiCallLog.length - a0
-      const throttled = apiCallLog.slice(a0).reduce((n, c) => n + (c.throttled ?? 0), 0)
+      const planned = calls.since(m0)
+      const procs = planned.processes.map(
+        (p) =>
+          `${p.tool.split('/').pop()} ${p.args.find((a) => ['proxy', 'template', 'upgrade', 'uninstall'].includes(a)) ?? p.args[0]}`,
+      )
+      const planCalls = planned.kube.length
+      const throttled = planned.kube.reduce((n, c) => n + (c.throttled ?? 0), 0)
       const changes = result.plan.changes.filter((c) => c.action !== 'noop').length
-      const p1 = processLog.length
-      const a1 = apiCallLog.length
+      const m1 = calls.mark()
       t0 = process.hrtime.bigint()
-      const results = await quiet(() => engine.applyPlan(result.planned))
-      if (mode === 'apply') await quiet(() => verifyKarpenter(ctx, resources))
+      const results = await engine.applyPlan(result.steps, resources)
+      if (mode === 'apply') await verifyKarpenter(ctx, resources)
       const applyMs = ms(t0)
       const failed = results.filter((r) => r.status !== 'done')
       if (failed.length)
         throw new Error(`${name}: ${failed.map((f) => `${f.id} ${f.status} ${f.error ?? ''}`).join('; ')}`)
-      const mutating = apiCallLog.slice(a1).filter((c) => c.mutating).length
-      const helmMutations = processLog
-        .slice(p1)
-        .filter((p) => p.args.some((a) => ['upgrade', 'uninstall'].includes(a))).length
+      const applied = calls.since(m1)
+      const mutating = applied.kube.filter((c) => c.mutating).length
+      const helmMutations = applied.processes.filter((p) =>
+        p.args.some((a) => ['upgrade', 'uninstall'].includes(a)),
+      ).length
       const rel = await helm.readRelease(api, ns, release)
       rows.push({
         name,

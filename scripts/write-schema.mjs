@@ -1,7 +1,7 @@
-// Generates, from src/config/schema.ts (the source of truth):
-//   schema/karpenter-config.schema.json   the JSON Schema editors read
-//   src/config/validate-config.js          the same schema compiled to a standalone validator, so the action
-//                                          doesn't compile it with ajv on every start (about 0.15 s)
+// Generates, from src/config/schema.ts (the source of truth), into folders named for what they hold:
+//   schema/generated/karpenter-config.schema.json   the JSON Schema editors read
+//   src/config/generated/validate-config.js          the same schema compiled to a standalone validator, so the
+//                                                    action doesn't compile it with ajv on every start (about 0.15 s)
 // A unit test fails when either is out of date: run `npm run schema` after changing the schema.
 import { readFileSync, writeFileSync } from 'node:fs'
 import { Ajv } from 'ajv'
@@ -27,9 +27,9 @@ export function validatorSource(schema) {
 if (import.meta.url === `file://${process.argv[1]}`) {
   const schema = loadSchema()
   writeFileSync(
-    new URL('../schema/karpenter-config.schema.json', import.meta.url),
+    new URL('../schema/generated/karpenter-config.schema.json', import.meta.url),
     JSON.stringify(schema, null, 2) + '\n',
   )
-  writeFileSync(new URL('../src/config/validate-config.js', import.meta.url), validatorSource(schema))
-  console.log('schema/karpenter-config.schema.json and src/config/validate-config.js written')
+  writeFileSync(new URL('../src/config/generated/validate-config.js', import.meta.url), validatorSource(schema))
+  console.log('schema/generated/karpenter-config.schema.json and src/config/generated/validate-config.js written')
 }

@@ -1,5 +1,6 @@
-import { getInput, setSecret } from './runner.js'
+import { ActionFailure } from './outcome.js'
 import type { Mode } from './plan/types.js'
+import { getInput, setSecret } from './runner.js'
 
 export interface Inputs {
   mode: Mode
@@ -14,7 +15,13 @@ export interface Inputs {
   breakLock: boolean
 }
 
-export class InputError extends Error {}
+/** An input of the action that cannot be used (reason `config`). */
+export class InputError extends ActionFailure {
+  constructor(message: string) {
+    super('config', message)
+    this.name = 'InputError'
+  }
+}
 
 function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {
   if ((allowed as readonly string[]).includes(value)) return value as T

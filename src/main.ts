@@ -1,39 +1,50 @@
 import type { AwsSession } from './aws/clients.js'
 import { assumeRoleWithOidc, environmentSession } from './aws/credentials.js'
+import { callLogFromEnvironment, type CallRecorder } from './calls.js'
 import { loadConfig } from './config/load.js'
 import type { Config } from './config/types.js'
 import { readInputs, type Inputs } from './inputs.js'
 import { info } from './runner.js'
 
 /**
- * The action: inputs → config → session, then the pipeline (context → pre-flight → plan → apply → report).
- * Only what is needed to get credentials is loaded up front (not even @actions/core: see runner.ts); the pipeline
- * (GitHub client, Kubernetes, the resources, the reports) loads once they are in hand.
+ * The action: inputs → config → credentials, then the pipeline (src/pipeline.ts); a failure ends the run through
+ * src/report/failure.ts. Only what is needed to get credentials is loaded up front (not even @actions/core: see
+ * runner.ts); the pipeline (GitHub client, Kubernetes, the resources, the reports) loads once they are in hand.
  */
 export async function run(): Promise<void> {
+  // The benchmark asks for a log of every call this run makes (KARPENTER_ACTION_CALL_LOG).
+  const calls = callLogFromEnvironment()
   try {
     const inputs = readInputs()
     const config = await loadConfig(inputs.config, { region: inputs.awsRegion })
     info(
       `config ${inputs.config}: cluster ${config.cluster.name} in ${config.cluster.region}, ${config.nodePools.length} node pool(s)`,
     )
-    const session = await openSession(inputs, config)
+    const aws = await credentials(inputs, config, calls?.log)
     const { runPipeline } = await import('./pipeline.js')
-    await runPipeline(inputs, config, session)
+    await runPipeline(inputs, config, aws)
   } catch (e) {
-    const { failRun } = await import('./github/outcome.js')
+    const { failRun } = await import('./report/failure.js')
     failRun(e)
+  } finally {
+    calls?.save()
   }
 }
 
-async function openSession(inputs: Inputs, config: Config): Promise<AwsSession> {
-  const region = config.cluster.region
+async function credentials(inputs: Inputs, config: Config, recorder?: CallRecorder): Promise<AwsSession> {
+  const { region, partition } = config.cluster
   if (!inputs.roleToAssume) {
     info('AWS: using the credentials of the environment (no `role-to-assume`)')
-    return environmentSession(region)
+    return environmentSession(region, { partition, recorder })
   }
   info(`AWS: assuming ${inputs.roleToAssume} with GitHub OIDC`)
-  const session = await assumeRoleWithOidc({ roleToAssume: inputs.roleToAssume, audience: inputs.audience, region })
+  const session = await assumeRoleWithOidc({
+    roleToAssume: inputs.roleToAssume,
+    audience: inputs.audience,
+    region,
+    partition,
+    recorder,
+  })
   info('AWS: credentials in hand')
-  return session
+  return { ...session, recorder }
 }

@@ -1,172 +1,148 @@
+/**
+ * Everything after the credentials, in one prepared session (src/session.ts), along one of two paths:
+ *
+ *   plan:           pre-flight → plan → report → the pull-request comment → (a drift check fails on changes)
+ *   apply, destroy: pre-flight (not for destroy) → plan → (something to do: lock, plan again under it) → report →
+ *                   the reviewed-plan check → apply the planned steps → record → report the results → (apply) verify
+ */
 import * as core from '@actions/core'
-import { writeFileSync } from 'node:fs'
-import { awsCallLog, type AwsSession } from './aws/clients.js'
-import { describeCluster } from './aws/cluster.js'
-import { callerAccount } from './aws/credentials.js'
-import { eksKubeconfig, type EksKubeconfig } from './aws/eks-auth.js'
+import type { AwsSession } from './aws/clients.js'
 import { preflight } from './aws/preflight.js'
 import type { Config } from './config/types.js'
-import type { Context } from './context.js'
-import { desiredResources, planOutputs } from './desired.js'
-import { ActionFailure, DriftDetected, isDriftCheck } from './github/outcome.js'
+import { isDriftCheck } from './github/event.js'
 import { PullRequestFlow } from './github/pr.js'
+import { desiredGraph, planOutputs } from './graph.js'
 import type { Inputs } from './inputs.js'
-import { apiCallLog } from './kube/api.js'
-import { processLog } from './kube/exec.js'
-import { Kube } from './kube/kubectl.js'
-import { applyPlan, plan as makePlan, type EngineResult } from './plan/engine.js'
+import { ActionFailure, DriftDetected } from './outcome.js'
+import { applyPlan, plan, type PlanResult } from './plan/engine.js'
 import { planFingerprint } from './plan/fingerprint.js'
-import type { ChangeResult, Plan } from './plan/types.js'
-import { renderMarkdown } from './report/markdown.js'
-import { renderText, summaryLine } from './report/text.js'
-import { verifyKarpenter } from './resources/kube.js'
-import { acquireLock, stateClient, stateLocation, type StateLock } from './state/lock.js'
+import type { Resource } from './plan/resource.js'
+import { hasChanges, type ChangeResult, type Mode, type Plan } from './plan/types.js'
+import { renderMarkdown, type MarkdownContext } from './report/markdown.js'
+import { writeJobSummary } from './report/summary.js'
+import { eventLine, renderText, summaryLine } from './report/text.js'
+import { withSession, type Session } from './session.js'
+import { stateClient, stateLocation } from './state/lock.js'
 import { writeRecord } from './state/record.js'
+import { VerifyError, verifyKarpenter, verifyLines } from './verify.js'
 
-/** Everything after the credentials: context → pre-flight → lock → plan → report → (apply → record → verify). */
-export async function runPipeline(inputs: Inputs, config: Config, session: AwsSession): Promise<void> {
-  let lock: StateLock | undefined
-  let ctx: Context | undefined
-  let eks: EksKubeconfig | undefined
-  try {
-    const pr = PullRequestFlow.fromInputs({
-      comment: inputs.comment,
-      githubToken: inputs.githubToken,
-      prNumber: inputs.prNumber,
+export async function runPipeline(inputs: Inputs, config: Config, aws: AwsSession): Promise<void> {
+  const pr = PullRequestFlow.fromInputs({
+    comment: inputs.comment,
+    githubToken: inputs.githubToken,
+    prNumber: inputs.prNumber,
+  })
+  const kubeconfig = inputs.kubeconfig || process.env.KUBECONFIG || undefined
+  await withSession({ config, aws, kubeconfig }, (session) =>
+    inputs.mode === 'plan' ? planPath(session, inputs, pr) : changePath(session, inputs, pr),
+  )
+}
+
+/** Plans, reports and comments; a drift check fails when it finds changes. Changes nothing. */
+async function planPath(session: Session, inputs: Inputs, pr: PullRequestFlow): Promise<void> {
+  const warnings = await preflightWarnings(session)
+  const { plan } = await core.group('Plan', () => planAll(session, inputs.mode, warnings))
+  const planId = planFingerprint(plan)
+  const drift = isDriftCheck(inputs.mode, pr.event.eventName)
+  await report(plan, { ...markdownContext(planId, pr), drift })
+  await pr.publish(plan, planId)
+  if (drift && hasChanges(plan)) {
+    throw new DriftDetected(
+      `Drift: ${session.config.cluster.name} differs from ${inputs.config}. ${summaryLine(plan)} ` +
+        'Run the apply to bring it back, or change the config to match. The job summary has the plan.',
+    )
+  }
+}
+
+/** Plans, then carries out exactly what was planned (and reviewed, with `pr-number`). */
+async function changePath(session: Session, inputs: Inputs, pr: PullRequestFlow): Promise<void> {
+  const { mode } = inputs
+  // Destroy skips pre-flight, so that a config gone stale never blocks a teardown.
+  const warnings = mode === 'destroy' ? [] : await preflightWarnings(session)
+  let planned = await core.group('Plan', () => planAll(session, mode, warnings))
+  // A run with something to do takes the state lock, then plans again under it, so what it applies was read while
+  // no other run could change it. One with nothing to do writes nothing at all, not even a lock.
+  const state = stateLocation(session.config.state, mode)
+  if (state && hasChanges(planned.plan)) {
+    await session.takeLock(state, {
+      operation: mode,
+      cluster: session.config.cluster.name,
+      breakLock: inputs.breakLock,
     })
-    const opened = await buildContext(inputs, config, session)
-    ctx = opened.ctx
-    eks = opened.eks
-    const context = opened.ctx
-
-    // Pre-flight reads the account and the VPC: every problem of the config is reported before anything changes.
-    // Destroy skips it, so that a config gone stale never blocks a teardown.
-    const warnings =
-      inputs.mode === 'destroy' ? [] : (await core.group('Pre-flight', () => preflight(context))).warnings
-
-    let result = await core.group('Plan', () => planAll(inputs, context, warnings))
-    // An apply or destroy with something to do takes the state lock, then plans again under it, so what it applies
-    // was read while no other run could change it. One with nothing to do writes nothing at all, not even a lock.
-    const state = stateLocation(config.state, inputs.mode)
-    if (state && inputs.mode !== 'plan' && hasChanges(result.plan)) {
-      lock = await acquireLock(await stateClient(session, state), state, {
-        operation: inputs.mode,
-        cluster: config.cluster.name,
-        breakLock: inputs.breakLock,
-      })
-      result = await core.group('Plan again, under the lock', () => planAll(inputs, context, warnings))
-    }
-    const planId = planFingerprint(result.plan)
-    const drift = isDriftCheck(inputs.mode, pr.event.eventName)
-    await report(result.plan, planId, pr, drift)
-
-    if (inputs.mode === 'plan') {
-      await pr.publish(result.plan, planId)
-      if (drift && hasChanges(result.plan)) {
-        throw new DriftDetected(
-          `Drift: ${config.cluster.name} differs from ${inputs.config}. ${summaryLine(result.plan)} ` +
-            'Run the apply to bring it back, or change the config to match. The job summary has the plan.',
-        )
-      }
-      return
-    }
-
-    if (inputs.prNumber !== undefined) await pr.checkReviewedPlan(result.plan, planId)
-    if (!hasChanges(result.plan)) {
-      core.info('Nothing to do.')
-      await pr.publishResult(result.plan, planId, [])
-      return
-    }
-    const results = await core.group(inputs.mode === 'destroy' ? 'Destroy' : 'Apply', () => applyPlan(result.planned))
-    if (lock && state) {
-      await writeRecord(await stateClient(session, state), state, {
-        plan: result.plan,
-        planId,
-        results,
-        holder: lock.holder,
-        versions: { karpenter: config.karpenter.version },
-      })
-    }
-    await writeSummary(renderMarkdown(result.plan, { ...markdownContext(planId, pr), results }))
-    await pr.publishResult(result.plan, planId, results)
-    reportResults(results)
-    if (inputs.mode === 'apply') {
-      await core.group('Verify', () =>
-        verifyKarpenter(
-          context,
-          result.planned.map((p) => p.resource),
-        ),
-      )
-    }
-  } finally {
-    await lock?.release()
-    eks?.close()
-    await ctx?.kube.close()
-    writeCallLog()
+    planned = await core.group('Plan again, under the lock', () => planAll(session, mode, warnings))
   }
+  const { plan, steps, resources } = planned
+  const planId = planFingerprint(plan)
+  await report(plan, markdownContext(planId, pr))
+  if (inputs.prNumber !== undefined) await pr.checkReviewedPlan(plan, planId)
+  if (!hasChanges(plan)) {
+    core.info('Nothing to do.')
+    await pr.publishResult(plan, planId, [])
+    return
+  }
+  const results = await core.group(mode === 'destroy' ? 'Destroy' : 'Apply', () =>
+    applyPlan(steps, resources, {
+      onEvent: (e) => (e.type === 'failed' ? core.error(eventLine(e)) : core.info(eventLine(e))),
+    }),
+  )
+  const lock = session.lock
+  if (lock && state) {
+    await writeRecord(await stateClient(session.aws, state), state, {
+      plan,
+      planId,
+      results,
+      holder: lock.holder,
+      versions: { karpenter: session.config.karpenter.version },
+    })
+  }
+  await writeJobSummary(renderMarkdown(plan, { ...markdownContext(planId, pr), results }))
+  await pr.publishResult(plan, planId, results)
+  failOnFailedChanges(results)
+  if (mode === 'apply') await core.group('Verify', () => verify(session, resources))
 }
 
-async function buildContext(
-  inputs: Inputs,
-  config: Config,
-  session: AwsSession,
-): Promise<{ ctx: Context; eks?: EksKubeconfig }> {
-  const [{ accountId, arn }, cluster] = await Promise.all([
-    callerAccount(session),
-    describeCluster(session, config.cluster.name),
-  ])
-  core.info(`AWS: account ${accountId} as ${arn}; cluster ${cluster.name} is ${cluster.status}`)
-  // A given kubeconfig wins; otherwise one for the EKS endpoint with a token made in-process, renewed while we run.
-  let eks: EksKubeconfig | undefined
-  let kubeconfig = inputs.kubeconfig || process.env.KUBECONFIG
-  if (!kubeconfig) {
-    eks = await eksKubeconfig({ session, cluster })
-    kubeconfig = eks.path
-    core.info(`Kubernetes: ${cluster.endpoint} with an EKS token`)
-  }
-  return { ctx: { config, session, accountId, cluster, kube: new Kube(kubeconfig) }, eks }
+/** Pre-flight reads the account and the VPC: every problem of the config is reported before anything changes. */
+async function preflightWarnings(session: Session): Promise<string[]> {
+  return (await core.group('Pre-flight', () => preflight(session))).warnings
 }
 
-async function planAll(inputs: Inputs, ctx: Context, warnings: string[]): Promise<EngineResult> {
+async function planAll(
+  session: Session,
+  mode: Mode,
+  warnings: string[],
+): Promise<PlanResult & { resources: Resource[] }> {
   const started = Date.now()
-  const result = await makePlan({
-    mode: inputs.mode,
-    cluster: ctx.config.cluster.name,
-    region: ctx.config.cluster.region,
-    resources: await desiredResources(ctx, inputs.mode),
-    outputs: planOutputs(ctx),
+  const resources = await desiredGraph(session, { mode })
+  const result = await plan({
+    mode,
+    cluster: session.config.cluster.name,
+    region: session.config.cluster.region,
+    resources,
+    outputs: planOutputs(session),
     warnings,
   })
   core.info(`planned ${result.plan.changes.length} resources in ${((Date.now() - started) / 1000).toFixed(1)}s`)
-  return result
+  return { ...result, resources }
 }
 
-async function report(plan: Plan, planId: string, pr: PullRequestFlow, drift: boolean): Promise<void> {
+/** The plan in the log, the outputs and the job summary. */
+async function report(plan: Plan, context: MarkdownContext): Promise<void> {
   core.info(renderText(plan))
   const { add, change, destroy } = plan.summary
-  core.setOutput('has-changes', String(add + change + destroy > 0))
+  core.setOutput('has-changes', String(hasChanges(plan)))
   core.setOutput('to-add', String(add))
   core.setOutput('to-change', String(change))
   core.setOutput('to-destroy', String(destroy))
-  core.setOutput('plan-id', planId)
+  core.setOutput('plan-id', context.planId)
   for (const [k, v] of Object.entries(plan.outputs)) core.setOutput(k, v)
-  await writeSummary(renderMarkdown(plan, { ...markdownContext(planId, pr), drift }))
+  await writeJobSummary(renderMarkdown(plan, context))
 }
 
-function hasChanges(plan: Plan): boolean {
-  return plan.summary.add + plan.summary.change + plan.summary.destroy > 0
-}
-
-function markdownContext(planId: string, pr: PullRequestFlow) {
+function markdownContext(planId: string, pr: PullRequestFlow): MarkdownContext {
   return { planId, commit: pr.event.headSha, repoUrl: pr.event.repoUrl, runUrl: pr.event.runUrl }
 }
 
-async function writeSummary(markdown: string): Promise<void> {
-  if (!process.env.GITHUB_STEP_SUMMARY) return
-  await core.summary.addRaw(markdown, true).write()
-}
-
-function reportResults(results: ChangeResult[]): void {
+function failOnFailedChanges(results: ChangeResult[]): void {
   const failed = results.filter((r) => r.status === 'failed')
   const skipped = results.filter((r) => r.status === 'skipped')
   const done = results.filter((r) => r.status === 'done')
@@ -180,8 +156,11 @@ function reportResults(results: ChangeResult[]): void {
   }
 }
 
-/** For `npm run bench`: every AWS call, API-server request and helm/kubectl process of this run. */
-function writeCallLog(): void {
-  const file = process.env.KARPENTER_ACTION_CALL_LOG
-  if (file) writeFileSync(file, JSON.stringify({ aws: awsCallLog, kube: apiCallLog, processes: processLog }))
+async function verify(session: Session, resources: Resource[]): Promise<void> {
+  try {
+    for (const line of verifyLines(await verifyKarpenter(session, resources))) core.info(line)
+  } catch (e) {
+    if (e instanceof VerifyError) for (const line of verifyLines(e.report)) core.info(line)
+    throw e
+  }
 }

@@ -44,7 +44,9 @@ export function httpCall(
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }))
       res.on('error', reject)
     })
-    req.setTimeout(options.timeoutMs ?? 15_000, () => req.destroy(new Error(`no answer from ${target.host} in time`)))
+    req.setTimeout(options.timeoutMs ?? 15_000, () =>
+      req.destroy(Object.assign(new Error(`no answer from ${target.host} in time`), { code: 'ETIMEDOUT' })),
+    )
     req.on('error', reject)
     req.end(options.body)
   })

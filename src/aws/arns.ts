@@ -1,5 +1,12 @@
 /** ARNs of the IAM things the action manages, built from names (the plan knows them before they exist). */
 
+/** The partition of a region: aws, aws-cn, aws-us-gov. */
+export function partitionOf(region: string): 'aws' | 'aws-cn' | 'aws-us-gov' {
+  if (region.startsWith('cn-')) return 'aws-cn'
+  if (region.startsWith('us-gov-')) return 'aws-us-gov'
+  return 'aws'
+}
+
 export interface AccountScope {
   partition: string
   accountId: string

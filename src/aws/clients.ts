@@ -6,6 +6,7 @@ import type { SQSClient } from '@aws-sdk/client-sqs'
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge'
 import type { S3Client } from '@aws-sdk/client-s3'
 import type { STSClient } from '@aws-sdk/client-sts'
+import type { CallRecorder } from '../calls.js'
 
 /** Who we are in AWS and where: everything a client needs. */
 export interface AwsSession {
@@ -13,10 +14,9 @@ export interface AwsSession {
   partition: string
   /** Assumed-role credentials; undefined: the SDK's default chain (environment, profile...). */
   credentials?: AwsCredentialIdentity
+  /** Told of every call the session's clients make (benchmarks and tests install one). */
+  recorder?: CallRecorder
 }
-
-/** Every AWS call made in this process, by client and command: what `npm run bench` counts. */
-export const awsCallLog: { service: string; command: string; mutating: boolean }[] = []
 
 const READ_ONLY = /^(Get|List|Describe|Head|Lookup)/
 
@@ -24,7 +24,22 @@ export function isMutating(command: string): boolean {
   return !READ_ONLY.test(command.replace(/Command$/, ''))
 }
 
-interface AnyClient {
+interface ClientConfig {
+  region: string
+  maxAttempts: number
+  credentials?: AwsCredentialIdentity
+  forcePathStyle?: boolean
+}
+
+/**
+ * Shared settings: region, the SDK's own retries (jittered backoff, its classification of throttling and transient
+ * errors), the endpoint from AWS_ENDPOINT_URL (read by the SDK).
+ */
+function clientConfig(session: AwsSession, region = session.region): ClientConfig {
+  return { region, maxAttempts: 6, ...(session.credentials ? { credentials: session.credentials } : {}) }
+}
+
+interface MiddlewareStack {
   middlewareStack: {
     add: (
       mw: (next: (a: unknown) => Promise<unknown>, ctx: { commandName?: string }) => (a: unknown) => Promise<unknown>,
@@ -33,70 +48,58 @@ interface AnyClient {
   }
 }
 
-/** Shared settings: region, retries with jittered backoff, the endpoint from AWS_ENDPOINT_URL (read by the SDK). */
-export function clientConfig(session: AwsSession, region = session.region) {
-  return {
-    region,
-    maxAttempts: 6,
-    ...(session.credentials ? { credentials: session.credentials } : {}),
-  }
-}
-
-function instrument<T>(service: string, client: T): T {
-  ;(client as unknown as AnyClient).middlewareStack.add(
+function recording<T>(service: string, client: T, recorder: CallRecorder | undefined): T {
+  if (!recorder) return client
+  ;(client as unknown as MiddlewareStack).middlewareStack.add(
     (next, ctx) => async (args) => {
       const command = (ctx.commandName ?? 'Unknown').replace(/Command$/, '')
-      awsCallLog.push({ service, command, mutating: isMutating(command) })
+      recorder.awsCall({ service, command, mutating: isMutating(command) })
       return next(args)
     },
-    { step: 'initialize', name: 'karpenterActionCallLog' },
+    { step: 'initialize', name: 'karpenterActionCallRecorder' },
   )
   return client
 }
 
-const cache = new Map<string, Promise<unknown>>()
+/** The clients of each session, by service (and region): one of each, made when first asked for. */
+const made = new WeakMap<AwsSession, Map<string, Promise<unknown>>>()
 
-/** One client per service and session, each SDK package loaded only when first used (start-up stays fast). */
-function lazy<T>(service: string, session: AwsSession, make: () => Promise<T>): Promise<T> {
-  const key = `${service}|${session.region}|${session.credentials?.accessKeyId ?? 'default'}`
-  let p = cache.get(key) as Promise<T> | undefined
-  if (!p) {
-    p = make().then((c) => instrument(service, c))
-    cache.set(key, p)
+/** A client factory for one service; its SDK package is loaded only when first used (start-up stays fast). */
+function factory<C>(
+  service: string,
+  load: () => Promise<new (config: ClientConfig) => C>,
+  extra: () => Partial<ClientConfig> = () => ({}),
+) {
+  return (session: AwsSession, region = session.region): Promise<C> => {
+    let clients = made.get(session)
+    if (!clients) made.set(session, (clients = new Map()))
+    const key = `${service}|${region}`
+    let client = clients.get(key) as Promise<C> | undefined
+    if (!client) {
+      const Client = load()
+      client = Client.then((C) =>
+        recording(service, new C({ ...clientConfig(session, region), ...extra() }), session.recorder),
+      )
+      clients.set(key, client)
+    }
+    return client
   }
-  return p
 }
 
 export const clients = {
-  sts: (s: AwsSession): Promise<STSClient> =>
-    lazy('sts', s, async () => new (await import('@aws-sdk/client-sts')).STSClient(clientConfig(s))),
-  iam: (s: AwsSession): Promise<IAMClient> =>
-    lazy('iam', s, async () => new (await import('@aws-sdk/client-iam')).IAMClient(clientConfig(s))),
-  ec2: (s: AwsSession): Promise<EC2Client> =>
-    lazy('ec2', s, async () => new (await import('@aws-sdk/client-ec2')).EC2Client(clientConfig(s))),
-  eks: (s: AwsSession): Promise<EKSClient> =>
-    lazy('eks', s, async () => new (await import('@aws-sdk/client-eks')).EKSClient(clientConfig(s))),
-  sqs: (s: AwsSession): Promise<SQSClient> =>
-    lazy('sqs', s, async () => new (await import('@aws-sdk/client-sqs')).SQSClient(clientConfig(s))),
-  events: (s: AwsSession): Promise<EventBridgeClient> =>
-    lazy('events', s, async () => new (await import('@aws-sdk/client-eventbridge')).EventBridgeClient(clientConfig(s))),
-  s3: (s: AwsSession, region?: string): Promise<S3Client> =>
-    lazy(`s3-${region ?? s.region}`, s, async () => {
-      const { S3Client } = await import('@aws-sdk/client-s3')
-      // Path-style addressing keeps bucket names out of host names (needed for a local endpoint).
-      return new S3Client({ ...clientConfig(s, region), forcePathStyle: !!process.env.AWS_ENDPOINT_URL })
-    }),
-}
-
-/** The error name of an AWS SDK error (e.g. NoSuchEntity), or undefined. */
-export function awsErrorName(e: unknown): string | undefined {
-  return (e as { name?: string })?.name
-}
-
-export function isNotFound(e: unknown): boolean {
-  const name = awsErrorName(e) ?? ''
-  return (
-    /NoSuchEntity|NotFound|NonExistent|ResourceNotFound|NoSuchKey/.test(name) ||
-    (e as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode === 404
-  )
+  sts: factory<STSClient>('sts', async () => (await import('@aws-sdk/client-sts')).STSClient),
+  iam: factory<IAMClient>('iam', async () => (await import('@aws-sdk/client-iam')).IAMClient),
+  ec2: factory<EC2Client>('ec2', async () => (await import('@aws-sdk/client-ec2')).EC2Client),
+  eks: factory<EKSClient>('eks', async () => (await import('@aws-sdk/client-eks')).EKSClient),
+  sqs: factory<SQSClient>('sqs', async () => (await import('@aws-sdk/client-sqs')).SQSClient),
+  events: factory<EventBridgeClient>(
+    'events',
+    async () => (await import('@aws-sdk/client-eventbridge')).EventBridgeClient,
+  ),
+  // Path-style addressing keeps bucket names out of host names (needed for a local endpoint).
+  s3: factory<S3Client>(
+    's3',
+    async () => (await import('@aws-sdk/client-s3')).S3Client,
+    () => ({ forcePathStyle: !!process.env.AWS_ENDPOINT_URL }),
+  ),
 }

@@ -1,4 +1,6 @@
-import { clients, isNotFound, type AwsSession } from './clients.js'
+import { ActionFailure } from '../outcome.js'
+import { isNotFound } from './calls.js'
+import { clients, type AwsSession } from './clients.js'
 
 /** What the action needs to know of the existing EKS cluster (from DescribeCluster). */
 export interface ClusterFacts {
@@ -16,7 +18,13 @@ export interface ClusterFacts {
   version?: string
 }
 
-export class ClusterError extends Error {}
+/** The configured cluster cannot be found or read (reason `preflight`). */
+export class ClusterError extends ActionFailure {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('preflight', message, options)
+    this.name = 'ClusterError'
+  }
+}
 
 export async function describeCluster(session: AwsSession, name: string): Promise<ClusterFacts> {
   const eks = await clients.eks(session)
@@ -30,7 +38,9 @@ export async function describeCluster(session: AwsSession, name: string): Promis
         `cluster.name: the EKS cluster "${name}" does not exist in ${session.region}. Fix: check cluster.name and cluster.region (or the aws-region input).`,
       )
     }
-    throw e
+    throw new ClusterError(`cluster.name: EKS DescribeCluster of "${name}" failed: ${(e as Error).message}`, {
+      cause: e,
+    })
   }
   if (!cluster) throw new ClusterError(`cluster.name: DescribeCluster returned nothing for "${name}"`)
   return {

@@ -1,29 +1,39 @@
-import { readFileSync } from 'node:fs'
 import type { AwsCredentialIdentity } from '@aws-sdk/types'
+import type { CallRecorder } from '../calls.js'
+import { ActionFailure } from '../outcome.js'
+import { retry } from '../retry.js'
 import { getIdToken as runnerIdToken, info, setSecret } from '../runner.js'
-import { awsCallLog, awsErrorName, clients, type AwsSession } from './clients.js'
+import { isForkPullRequest, readEventPayload } from '../workflow-run.js'
+import { partitionOf } from './arns.js'
+import { awsErrorName } from './calls.js'
+import { clients, type AwsSession } from './clients.js'
 import { assumeRoleWithWebIdentity } from './sts-web-identity.js'
 
-export class CredentialsError extends Error {}
+/** No usable AWS credentials (reason `credentials`). */
+export class CredentialsError extends ActionFailure {
+  constructor(message: string) {
+    super('credentials', message)
+    this.name = 'CredentialsError'
+  }
+}
 
 export interface CredentialOptions {
   roleToAssume: string
   audience: string
   region: string
-  /** Attempts for throttling and transient failures. */
+  /** The partition of the ARNs and of STS's host; the region's by default. */
+  partition?: string
+  /** Attempts in all for transient failures (throttling, a cut or timed-out connection, 5xx). */
   attempts?: number
   /** Base delay of the jittered backoff, ms. */
   baseDelayMs?: number
+  /** Bound of one STS exchange, ms. */
+  requestTimeoutMs?: number
   /** Supplies the OIDC token; defaults to the runner's token service. */
   getIdToken?: (audience: string) => Promise<string>
   sessionDuration?: number
-}
-
-/** The partition of a region: aws, aws-cn, aws-us-gov. */
-export function partitionOf(region: string): string {
-  if (region.startsWith('cn-')) return 'aws-cn'
-  if (region.startsWith('us-gov-')) return 'aws-us-gov'
-  return 'aws'
+  /** Told of the STS call (the benchmark counts it). */
+  recorder?: CallRecorder
 }
 
 /** A role session name from the repository and run: 2–64 characters of [\w+=,.@-]. */
@@ -47,7 +57,9 @@ export function tokenClaims(token: string): Record<string, unknown> {
 
 /** Refuses early, with one clear message per cause, what would fail obscurely later. */
 export function checkOidcPreconditions(env: NodeJS.ProcessEnv = process.env): void {
-  if (isForkPullRequest(env)) {
+  const pullRequest =
+    env.GITHUB_EVENT_NAME?.startsWith('pull_request') && env.GITHUB_EVENT_NAME !== 'pull_request_target'
+  if (pullRequest && isForkPullRequest(readEventPayload(env.GITHUB_EVENT_PATH), env.GITHUB_REPOSITORY)) {
     throw new CredentialsError(
       'This run is for a pull request from a fork: GitHub gives such runs no OIDC token, so `role-to-assume` cannot work. ' +
         'Run the plan for forks from `pull_request_target` with care, or leave forks to a maintainer.',
@@ -61,52 +73,15 @@ export function checkOidcPreconditions(env: NodeJS.ProcessEnv = process.env): vo
   }
 }
 
-function isForkPullRequest(env: NodeJS.ProcessEnv): boolean {
-  if (!env.GITHUB_EVENT_NAME?.startsWith('pull_request') || env.GITHUB_EVENT_NAME === 'pull_request_target')
-    return false
-  if (!env.GITHUB_EVENT_PATH) return false
-  try {
-    const event = JSON.parse(readFileSync(env.GITHUB_EVENT_PATH, 'utf8')) as {
-      pull_request?: {
-        head?: { repo?: { full_name?: string } | null }
-        base?: { repo?: { full_name?: string } }
-      }
-    }
-    const pr = event.pull_request
-    if (!pr) return false
-    // A fork's pull request comes from another repository (or from one since deleted: head.repo is null).
-    // head.repo.fork alone is not it: inside a repository that is itself a fork, every branch says fork.
-    const head = pr.head?.repo
-    const base = pr.base?.repo
-    if (!head) return true
-    return !!base?.full_name && head.full_name !== base.full_name
-  } catch {
-    return false
-  }
-}
-
-const RETRYABLE = new Set([
-  'Throttling',
-  'ThrottlingException',
-  'RequestLimitExceeded',
-  'IDPCommunicationError',
-  'InvalidIdentityToken', // GitHub's JWKS sometimes isn't visible to STS yet; a fresh token usually passes
-  'ServiceUnavailable',
-  'InternalError',
-  'TimeoutError',
-  'ECONNRESET',
-])
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
-
-/** Full-jitter exponential backoff: a random delay in [0, base·2^attempt). */
-export function backoffDelay(attempt: number, baseMs: number, random = Math.random): number {
-  return Math.floor(random() * baseMs * 2 ** attempt)
+/** STS's error code: SDK v3 names modeled errors `<Code>Exception`; the wire code is what counts. */
+function stsCode(e: unknown): string {
+  return (awsErrorName(e) ?? (e as { code?: string }).code ?? '').replace(/(?<=.)Exception$/, '')
 }
 
 /**
- * Assumes `roleToAssume` with a GitHub OIDC token. Each attempt fetches a fresh token; throttling and
- * transient failures are retried with jittered backoff. The credentials are masked the moment they exist.
+ * Assumes `roleToAssume` with a GitHub OIDC token. Each attempt fetches a fresh token; transient failures are retried
+ * with jittered backoff (src/retry.ts), a refusal of the token or the role fails at once. The credentials are masked
+ * the moment they exist.
  */
 export async function assumeRoleWithOidc(opts: CredentialOptions): Promise<AwsSession> {
   if (!opts.region) {
@@ -115,7 +90,7 @@ export async function assumeRoleWithOidc(opts: CredentialOptions): Promise<AwsSe
   const getIdToken = opts.getIdToken ?? ((aud: string) => runnerIdToken(aud))
   if (!opts.getIdToken) checkOidcPreconditions()
   const attempts = opts.attempts ?? 5
-  const base: AwsSession = { region: opts.region, partition: partitionOf(opts.region) }
+  const base: AwsSession = { region: opts.region, partition: opts.partition ?? partitionOf(opts.region) }
   const fetchToken = () =>
     getIdToken(opts.audience).catch((e: unknown) => {
       throw new CredentialsError(
@@ -123,73 +98,81 @@ export async function assumeRoleWithOidc(opts: CredentialOptions): Promise<AwsSe
           'Did you grant the workflow `permissions: id-token: write`?',
       )
     })
-  // Marked handled now; its error surfaces where it is awaited.
-  let firstToken: Promise<string> | undefined = fetchToken()
+  // Asked for before the first attempt needs it; marked handled now, its error surfaces where it is awaited.
+  const firstToken = fetchToken()
   firstToken.catch(() => undefined)
   const name = sessionName()
-  let lastError: unknown
-  for (let attempt = 0; attempt < attempts; attempt++) {
-    // Every attempt after the first fetches a fresh token.
-    const token = await (firstToken ?? fetchToken())
-    firstToken = undefined
-    try {
-      // One attempt per token: a retry fetches a fresh one. Opening a session changes nothing the action manages.
-      awsCallLog.push({ service: 'sts', command: 'AssumeRoleWithWebIdentity', mutating: false })
-      const c = await assumeRoleWithWebIdentity({
-        region: base.region,
-        partition: base.partition,
-        roleArn: opts.roleToAssume,
-        sessionName: name,
-        token,
-        durationSeconds: opts.sessionDuration ?? 3600,
-      })
-      setSecret(c.accessKeyId)
-      setSecret(c.secretAccessKey)
-      setSecret(c.sessionToken)
-      const credentials: AwsCredentialIdentity = c
-      return { ...base, credentials }
-    } catch (e) {
-      if (e instanceof CredentialsError) throw e
-      lastError = e
-      // SDK v3 names modeled errors `<Code>Exception` (InvalidIdentityTokenException); the wire code is what counts.
-      const code = (awsErrorName(e) ?? (e as { code?: string }).code ?? '').replace(/(?<=.)Exception$/, '')
-      if (code === 'AccessDenied') {
-        const sub = tokenClaims(token).sub ?? '(unknown)'
-        throw new CredentialsError(
-          `AWS refused to let this workflow assume ${opts.roleToAssume}: the role's trust policy does not accept ` +
-            `the GitHub token with sub "${String(sub)}" and aud "${opts.audience}". ` +
-            'Allow that subject (e.g. `repo:OWNER/REPO:pull_request` or `repo:OWNER/REPO:ref:refs/heads/main`) in the trust policy.',
-        )
-      }
-      if (!RETRYABLE.has(code) || attempt === attempts - 1) break
-      const delay = backoffDelay(attempt, opts.baseDelayMs ?? 500)
-      info(`AssumeRoleWithWebIdentity: ${code}; retrying in ${delay} ms (attempt ${attempt + 2} of ${attempts})`)
-      await sleep(delay)
-    }
+  try {
+    const c = await retry(
+      async (attempt) => {
+        const token = attempt === 0 ? await firstToken : await fetchToken()
+        // Opening a session changes nothing the action manages.
+        opts.recorder?.awsCall({ service: 'sts', command: 'AssumeRoleWithWebIdentity', mutating: false })
+        try {
+          return await assumeRoleWithWebIdentity({
+            region: base.region,
+            partition: base.partition,
+            roleArn: opts.roleToAssume,
+            sessionName: name,
+            token,
+            durationSeconds: opts.sessionDuration ?? 3600,
+            timeoutMs: opts.requestTimeoutMs,
+          })
+        } catch (e) {
+          if (stsCode(e) !== 'AccessDenied') throw e
+          const sub = tokenClaims(token).sub ?? '(unknown)'
+          throw new CredentialsError(
+            `AWS refused to let this workflow assume ${opts.roleToAssume}: the role's trust policy does not accept ` +
+              `the GitHub token with sub "${String(sub)}" and aud "${opts.audience}". ` +
+              'Allow that subject (e.g. `repo:OWNER/REPO:pull_request` or `repo:OWNER/REPO:ref:refs/heads/main`) in the trust policy.',
+          )
+        }
+      },
+      {
+        attempts,
+        baseDelayMs: opts.baseDelayMs ?? 500,
+        onRetry: (e, next, delay) =>
+          info(`AssumeRoleWithWebIdentity: ${stsCode(e)}; retrying in ${delay} ms (attempt ${next} of ${attempts})`),
+      },
+    )
+    setSecret(c.accessKeyId)
+    setSecret(c.secretAccessKey)
+    setSecret(c.sessionToken)
+    const credentials: AwsCredentialIdentity = c
+    return { ...base, credentials }
+  } catch (e) {
+    if (e instanceof CredentialsError) throw e
+    const hint =
+      stsCode(e) === 'InvalidIdentityToken'
+        ? ` Check that the account has an IAM OIDC provider for https://token.actions.githubusercontent.com whose audiences include "${opts.audience}" (the \`audience\` input).`
+        : ''
+    throw new CredentialsError(
+      `Could not assume ${opts.roleToAssume}: ${((e as Error)?.message ?? String(e)).replace(/\.$/, '')}.${hint}`,
+    )
   }
-  const last = awsErrorName(lastError)?.replace(/Exception$/, '')
-  const hint =
-    last === 'InvalidIdentityToken'
-      ? ` Check that the account has an IAM OIDC provider for https://token.actions.githubusercontent.com whose audiences include "${opts.audience}" (the \`audience\` input).`
-      : ''
-  throw new CredentialsError(
-    `Could not assume ${opts.roleToAssume}: ${((lastError as Error)?.message ?? String(lastError)).replace(/\.$/, '')}.${hint}`,
-  )
 }
 
 /** The environment's credentials (already configured by an earlier step, or the sandbox's). */
-export function environmentSession(region: string): AwsSession {
+export function environmentSession(
+  region: string,
+  options: { partition?: string; recorder?: CallRecorder } = {},
+): AwsSession {
   if (!region)
     throw new CredentialsError('No AWS region: set `cluster.region` in the config or the `aws-region` input.')
   for (const v of ['AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN']) if (process.env[v]) setSecret(process.env[v]!)
-  return { region, partition: partitionOf(region) }
+  return { region, partition: options.partition ?? partitionOf(region), recorder: options.recorder }
 }
 
-/** The account of the session's identity. */
+/** The account of the session's identity; a CredentialsError when AWS does not accept the credentials. */
 export async function callerAccount(session: AwsSession): Promise<{ accountId: string; arn: string }> {
   const sts = await clients.sts(session)
   const { GetCallerIdentityCommand } = await import('@aws-sdk/client-sts')
-  const out = await sts.send(new GetCallerIdentityCommand({}))
-  if (!out.Account) throw new Error('STS GetCallerIdentity returned no account')
+  let out
+  try {
+    out = await sts.send(new GetCallerIdentityCommand({}))
+  } catch (e) {
+    throw new CredentialsError(`AWS did not accept the credentials (STS GetCallerIdentity): ${(e as Error).message}`)
+  }
+  if (!out.Account) throw new CredentialsError('STS GetCallerIdentity returned no account')
   return { accountId: out.Account, arn: out.Arn ?? '' }
 }

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { AwsCredentialIdentity } from '@aws-sdk/types'
 import { stringify } from 'yaml'
+import { ActionFailure } from '../outcome.js'
 import { clients, type AwsSession } from './clients.js'
 import type { ClusterFacts } from './cluster.js'
 
@@ -134,7 +135,8 @@ export interface EksKubeconfigOptions {
 export async function eksKubeconfig(opts: EksKubeconfigOptions): Promise<EksKubeconfig> {
   const { cluster, session } = opts
   if (!cluster.endpoint || !cluster.certificateAuthority) {
-    throw new Error(
+    throw new ActionFailure(
+      'preflight',
       `EKS reports no API endpoint or certificate for ${cluster.name}: cannot reach it. Fix: give the action a \`kubeconfig\` input.`,
     )
   }

@@ -6,7 +6,8 @@ import type { EC2Client, Subnet, SecurityGroup } from '@aws-sdk/client-ec2'
 import { ConfigError, formatProblems, type ConfigProblem } from '../config/errors.js'
 import type { Config, NodePoolConfig } from '../config/types.js'
 import { looksLikeArnOrUrl } from './arns.js'
-import { awsErrorName, clients, type AwsSession } from './clients.js'
+import { awsErrorName, paginate, tagMap } from './calls.js'
+import { clients, type AwsSession } from './clients.js'
 import type { ClusterFacts } from './cluster.js'
 import { isSupportedPolicyVersion, SUPPORTED_POLICY_VERSIONS } from './karpenter-policy.js'
 
@@ -16,9 +17,10 @@ export const NAME_LIMITS = { role: 64, instanceProfile: 128, policy: 128, queue:
 /** EC2's architecture names for the Kubernetes ones the config uses. */
 const EC2_ARCH: Record<string, string> = { amd64: 'x86_64', arm64: 'arm64' }
 
+/** What pre-flight found wrong in AWS, listed as configuration problems (reason `preflight`). */
 export class PreflightError extends ConfigError {
   constructor(file: string, problems: ConfigProblem[]) {
-    super(file, problems)
+    super(file, problems, 'preflight')
     this.name = 'PreflightError'
     const [, ...lines] = formatProblems(file, problems).split('\n')
     this.message = [
@@ -30,7 +32,7 @@ export class PreflightError extends ConfigError {
 
 export interface PreflightInput {
   config: Config
-  session: AwsSession
+  aws: AwsSession
   cluster: ClusterFacts
 }
 
@@ -134,7 +136,7 @@ export function staticProblems(config: Config, cluster: ClusterFacts): ConfigPro
 
 /** The EC2 facts the checks need, in at most two rounds of concurrent calls. */
 export async function readEc2Facts(input: PreflightInput): Promise<Ec2Facts> {
-  const ec2 = await clients.ec2(input.session)
+  const ec2 = await clients.ec2(input.aws)
   const sdk = await import('@aws-sdk/client-ec2')
   const vpcId = input.config.cluster.vpcId ?? input.cluster.vpcId ?? (await vpcOfSubnets(ec2, input))
   const types = [...new Set(input.config.nodePools.flatMap((np) => np.instanceTypes ?? []))]
@@ -147,19 +149,19 @@ export async function readEc2Facts(input: PreflightInput): Promise<Ec2Facts> {
         throw e
       },
     ),
-    pages((NextToken) =>
+    paginate((NextToken) =>
       ec2
         .send(new sdk.DescribeSubnetsCommand({ Filters: byVpc, NextToken }))
         .then((o) => ({ items: o.Subnets ?? [], next: o.NextToken })),
     ),
-    pages((NextToken) =>
+    paginate((NextToken) =>
       ec2
         .send(new sdk.DescribeSecurityGroupsCommand({ Filters: byVpc, NextToken }))
         .then((o) => ({ items: o.SecurityGroups ?? [], next: o.NextToken })),
     ),
     types.length === 0
       ? Promise.resolve([])
-      : pages((NextToken) =>
+      : paginate((NextToken) =>
           ec2
             .send(
               new sdk.DescribeInstanceTypesCommand({ Filters: [{ Name: 'instance-type', Values: types }], NextToken }),
@@ -168,7 +170,7 @@ export async function readEc2Facts(input: PreflightInput): Promise<Ec2Facts> {
         ),
     types.length === 0
       ? Promise.resolve([])
-      : pages((NextToken) =>
+      : paginate((NextToken) =>
           ec2
             .send(
               new sdk.DescribeInstanceTypeOfferingsCommand({
@@ -214,28 +216,12 @@ async function vpcOfSubnets(ec2: EC2Client, input: PreflightInput): Promise<stri
   ])
 }
 
-async function pages<T>(page: (token?: string) => Promise<{ items: T[]; next?: string }>): Promise<T[]> {
-  const out: T[] = []
-  let token: string | undefined
-  do {
-    const p = await page(token)
-    out.push(...p.items)
-    token = p.next
-  } while (token)
-  return out
-}
-
-/** Tags as a map. */
-function tagsOf(list: { Key?: string; Value?: string }[] | undefined): Record<string, string> {
-  return Object.fromEntries((list ?? []).filter((t) => t.Key).map((t) => [t.Key!, t.Value ?? '']))
-}
-
 /** Karpenter's tag selector: every key present, with the given value or any value for `*`. */
 export function matchesSelector(
   tags: { Key?: string; Value?: string }[] | undefined,
   selector: Record<string, string>,
 ): boolean {
-  const have = tagsOf(tags)
+  const have = tagMap(tags)
   return Object.entries(selector).every(([k, v]) => k in have && (v === '*' || have[k] === v))
 }
 

@@ -12,6 +12,8 @@ export interface WebIdentityRequest {
   sessionName: string
   token: string
   durationSeconds: number
+  /** Bound of the exchange, ms (15 s by default). */
+  timeoutMs?: number
 }
 
 export interface WebIdentityCredentials {
@@ -21,11 +23,13 @@ export interface WebIdentityCredentials {
   expiration?: Date
 }
 
+/** STS's refusal (its error code as `name`), or a failed exchange (the connection's error code as `name` and `code`). */
 export class StsError extends Error {
   constructor(
     override readonly name: string,
     message: string,
     readonly $metadata: { httpStatusCode: number },
+    readonly code?: string,
   ) {
     super(message)
   }
@@ -59,9 +63,12 @@ export async function assumeRoleWithWebIdentity(req: WebIdentityRequest): Promis
       method: 'POST',
       headers: { 'Content-Type': 'application/x-www-form-urlencoded; charset=utf-8', Accept: 'text/xml' },
       body,
+      timeoutMs: req.timeoutMs,
     })
   } catch (e) {
-    throw new StsError('NetworkError', (e as Error).message, { httpStatusCode: 0 })
+    // The connection failed (reset, refused, timed out...): the error's code says which, and whether to try again.
+    const code = (e as NodeJS.ErrnoException).code ?? 'NetworkError'
+    throw new StsError(code, (e as Error).message, { httpStatusCode: 0 }, code)
   }
   if (answer.status !== 200) {
     const code = xmlText(answer.body, 'Code') ?? (answer.status === 429 ? 'Throttling' : `HTTP${answer.status}`)

@@ -1,3 +1,5 @@
+import { ActionFailure } from '../outcome.js'
+
 /** One problem found in the configuration, located in its file. */
 export interface ConfigProblem {
   /** Dotted path of the field, e.g. `nodePools[0].consolidateAfter`. */
@@ -8,12 +10,14 @@ export interface ConfigProblem {
   line?: number
 }
 
-export class ConfigError extends Error {
+/** Problems of the configuration file, each with its field, line and fix (reason `config`). */
+export class ConfigError extends ActionFailure {
   constructor(
     readonly file: string,
     readonly problems: ConfigProblem[],
+    reason: 'config' | 'preflight' = 'config',
   ) {
-    super(formatProblems(file, problems))
+    super(reason, formatProblems(file, problems))
     this.name = 'ConfigError'
   }
 }

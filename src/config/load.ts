@@ -1,12 +1,14 @@
 import { readFile } from 'node:fs/promises'
 import type { ErrorObject } from 'ajv'
 import { LineCounter, parseDocument, isMap, isSeq, type Node as YamlNode } from 'yaml'
-import { validate } from './validate-config.js'
+import { partitionOf } from '../aws/arns.js'
 import { ConfigError, type ConfigProblem } from './errors.js'
-import type { Config, NodePoolConfig } from './types.js'
+import { validate } from './generated/validate-config.js'
+import { configSchema } from './schema.js'
+import type { Config, RawConfig } from './types.js'
 
 /** The AMI alias used when a node pool names none: pinned, never @latest. */
-export const DEFAULT_AMI_ALIAS = 'al2023@v20251117'
+export const DEFAULT_AMI_ALIAS = configSchema.properties.nodePools.items.properties.amiAlias.default
 
 export interface LoadOptions {
   /** Overrides cluster.region (the `aws-region` input). */
@@ -124,7 +126,7 @@ function describeSchemaError(err: ErrorObject): ConfigProblem {
       return {
         field: fieldOf(err.instancePath, String(p.additionalProperty)),
         message: 'is not a known setting',
-        fix: 'remove it or correct its spelling (the schema in schema/karpenter-config.schema.json lists the keys)',
+        fix: 'remove it or correct its spelling (the schema in schema/generated/karpenter-config.schema.json lists the keys)',
       }
     case 'enum':
       return {
@@ -167,62 +169,55 @@ function describeSchemaError(err: ErrorObject): ConfigProblem {
   }
 }
 
-type RawConfig = {
-  cluster: Partial<Config['cluster']> & { name: string }
-  karpenter?: Partial<Config['karpenter']>
-  iam?: Partial<Config['iam']>
-  interruption?: Partial<Config['interruption']>
-  nodePools: (Partial<NodePoolConfig> & { name: string })[]
-  state?: Config['state']
-  tags?: Record<string, string>
+/**
+ * The configuration with the schema's defaults filled in: a missing property gets its `default` (`<cluster>` in a
+ * default stands for cluster.name), an object the file leaves out gets the defaults of its properties when it has
+ * any (`karpenter`, `iam`...; `state` stays absent), items of lists of objects get theirs. Then what the schema
+ * cannot say: the region from the `aws-region` input or the file, the partition from the region unless set.
+ */
+function withDefaults(raw: RawConfig, file: string, options: LoadOptions): Config {
+  const filled = fillDefaults(configSchema as SchemaNode, structuredClone(raw), raw.cluster.name) as Omit<
+    Config,
+    'file'
+  >
+  const region = options.region || raw.cluster.region || ''
+  const cluster = { ...filled.cluster, region, partition: raw.cluster.partition ?? partitionOf(region) }
+  return { file, ...filled, cluster }
 }
 
-function withDefaults(raw: RawConfig, file: string, options: LoadOptions): Config {
-  const name = raw.cluster.name
-  const region = options.region || raw.cluster.region || ''
-  const k = raw.karpenter ?? {}
-  const iam = raw.iam ?? {}
-  const intr = raw.interruption ?? {}
-  return {
-    file,
-    cluster: { name, region, vpcId: raw.cluster.vpcId, partition: raw.cluster.partition ?? 'aws' },
-    karpenter: {
-      version: k.version ?? '1.14.1',
-      chart: k.chart ?? 'oci://public.ecr.aws/karpenter/karpenter',
-      crdChart: k.crdChart ?? 'oci://public.ecr.aws/karpenter/karpenter-crd',
-      namespace: k.namespace ?? 'karpenter',
-      release: k.release ?? 'karpenter',
-      timeout: k.timeout ?? '10m',
-      auth: k.auth ?? 'irsa',
-      installCrds: k.installCrds ?? true,
-      destroyCrds: k.destroyCrds ?? false,
-      resources: k.resources,
-      values: k.values ?? {},
-      extraManifests: k.extraManifests,
-    },
-    iam: {
-      nodeRole: iam.nodeRole ?? `KarpenterNodeRole-${name}`,
-      controllerRole: iam.controllerRole ?? `KarpenterControllerRole-${name}`,
-      controllerPolicy: iam.controllerPolicy ?? `KarpenterControllerPolicy-${name}`,
-      instanceProfile: iam.instanceProfile ?? `KarpenterNodeInstanceProfile-${name}`,
-      nodeAccess: iam.nodeAccess ?? 'auto',
-      permissionsBoundary: iam.permissionsBoundary,
-      path: iam.path ?? '/',
-    },
-    interruption: { enabled: intr.enabled ?? true, queue: intr.queue ?? name },
-    nodePools: raw.nodePools.map((np) => ({
-      ...np,
-      name: np.name,
-      architectures: np.architectures ?? ['amd64'],
-      capacityTypes: np.capacityTypes ?? ['on-demand'],
-      consolidateAfter: np.consolidateAfter ?? '30s',
-      consolidationPolicy: np.consolidationPolicy ?? 'WhenEmpty',
-      expireAfter: np.expireAfter ?? 'Never',
-      amiAlias: np.amiAlias ?? DEFAULT_AMI_ALIAS,
-    })),
-    state: raw.state,
-    tags: raw.tags ?? {},
+interface SchemaNode {
+  $ref?: string
+  default?: unknown
+  properties?: Record<string, SchemaNode>
+  items?: SchemaNode
+}
+
+function fillDefaults(schema: SchemaNode, value: unknown, cluster: string): unknown {
+  const node = resolve(schema)
+  if (Array.isArray(value) && node.items) return value.map((item) => fillDefaults(node.items!, item, cluster))
+  if (!node.properties || !value || typeof value !== 'object' || Array.isArray(value)) return value
+  const out = value as Record<string, unknown>
+  for (const [key, property] of Object.entries(node.properties)) {
+    const p = resolve(property)
+    if (out[key] === undefined && p.default !== undefined) out[key] = placeholders(structuredClone(p.default), cluster)
+    else if (out[key] === undefined && p.properties && hasDefaults(p)) out[key] = {}
+    if (out[key] !== undefined) out[key] = fillDefaults(p, out[key], cluster)
   }
+  return out
+}
+
+function resolve(node: SchemaNode): SchemaNode {
+  const name = node.$ref?.replace('#/definitions/', '')
+  const definitions = configSchema.definitions as Record<string, SchemaNode>
+  return name ? { ...definitions[name], ...node, $ref: undefined } : node
+}
+
+function hasDefaults(node: SchemaNode): boolean {
+  return Object.values(node.properties ?? {}).some((p) => resolve(p).default !== undefined)
+}
+
+function placeholders(value: unknown, cluster: string): unknown {
+  return typeof value === 'string' ? value.replace(/<cluster>/g, cluster) : value
 }
 
 /** Checks the schema cannot express. */
@@ -233,6 +228,12 @@ function semanticProblems(c: Config): ConfigProblem[] {
       field: 'cluster.region',
       message: 'no region is set',
       fix: 'set `cluster.region` in the file or the `aws-region` input',
+    })
+  } else if (c.cluster.partition !== partitionOf(c.cluster.region)) {
+    out.push({
+      field: 'cluster.partition',
+      message: `is ${c.cluster.partition}, but the region ${c.cluster.region} is in ${partitionOf(c.cluster.region)}`,
+      fix: 'remove cluster.partition (the region tells it) or correct it',
     })
   }
   const names = new Set<string>()

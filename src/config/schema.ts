@@ -1,8 +1,10 @@
-// The JSON Schema of the configuration file. schema/karpenter-config.schema.json is generated from it
-// (npm run schema) so editors can complete the file; a unit test fails when the two disagree.
+// The JSON Schema of the configuration file: the one source of its keys, their types and their defaults. From it come
+// the Config type (src/config/types.ts), the defaults the loader fills in (`<cluster>` stands for cluster.name), and,
+// through `npm run schema`, the files in the generated folders: schema/generated/karpenter-config.schema.json for
+// editors and src/config/generated/validate-config.js for the loader. A unit test fails when those are stale.
 export const configSchema = {
   $schema: 'http://json-schema.org/draft-07/schema#',
-  $id: 'https://github.com/opsfleet/karpenter-action/schema/karpenter-config.schema.json',
+  $id: 'https://github.com/opsfleet/karpenter-action/schema/generated/karpenter-config.schema.json',
   title: 'karpenter-action configuration',
   description:
     'Karpenter on an existing EKS cluster: the IAM it needs, the interruption queue, the Helm release and the node pools.',
@@ -35,8 +37,8 @@ export const configSchema = {
         partition: {
           type: 'string',
           enum: ['aws', 'aws-cn', 'aws-us-gov'],
-          default: 'aws',
-          description: 'AWS partition.',
+          description:
+            "AWS partition of every ARN the action builds. Default: the region's (aws-cn and aws-us-gov for their regions, aws elsewhere); set, it must agree with the region.",
         },
       },
     },
@@ -266,6 +268,7 @@ export const configSchema = {
           amiAlias: {
             type: 'string',
             pattern: '^[a-z0-9]+@v?[0-9A-Za-z.]+$',
+            default: 'al2023@v20251117',
             description: 'EC2NodeClass AMI alias, family@version (a pinned version; @latest is refused).',
           },
           limits: {
@@ -316,6 +319,7 @@ export const configSchema = {
     tags: {
       type: 'object',
       additionalProperties: { type: 'string' },
+      default: {},
       description: 'Extra tags on every AWS resource the action creates.',
     },
   },

@@ -269,7 +269,7 @@ async function listAllComments(octokit: Octokit, target: CommentTarget) {
 export interface UpsertParams extends CommentTarget {
   /** Identifies the comment (cluster) and records the plan fingerprint and head sha. */
   marker: MarkerData
-  /** Ready markdown, without the marker. */
+  /** Ready markdown; a marker already in it is replaced by `marker`. */
   body: string
   /** Run (job summary) link shown when the body must be truncated. */
   runUrl?: string

@@ -2,7 +2,7 @@
  * The run as GitHub describes it: which event, which repository, which pull request and commit, where the run's
  * page is. Read from the runner's environment (GITHUB_*) and the event payload file, so it can be built in a test.
  */
-import { readFileSync } from 'node:fs'
+import { isForkPullRequest, readEventPayload, repositoryUrl, runUrl } from '../workflow-run.js'
 
 export interface EventContext {
   /** `pull_request`, `workflow_dispatch`, `schedule`, ...; empty outside GitHub. */
@@ -18,7 +18,7 @@ export interface EventContext {
    * commit there, which changes whenever the base branch moves); elsewhere GITHUB_SHA.
    */
   headSha?: string
-  /** The pull request comes from a fork: GITHUB_TOKEN is read-only for it. */
+  /** The pull request comes from a fork (or a since-deleted repository): GITHUB_TOKEN is read-only for it. */
   fromFork: boolean
   actor?: string
   runUrl?: string
@@ -30,14 +30,6 @@ export interface EventContext {
 
 const PULL_REQUEST_EVENTS = new Set(['pull_request', 'pull_request_target'])
 
-interface PullRequestPayload {
-  pull_request?: {
-    number?: number
-    head?: { sha?: string; repo?: { full_name?: string } | null }
-    base?: { repo?: { full_name?: string } }
-  }
-}
-
 export function isPullRequestEvent(eventName: string): boolean {
   return PULL_REQUEST_EVENTS.has(eventName)
 }
@@ -46,13 +38,9 @@ export function isPullRequestEvent(eventName: string): boolean {
 export function readEventContext(env: NodeJS.ProcessEnv = process.env, prNumberInput?: number): EventContext {
   const eventName = env.GITHUB_EVENT_NAME ?? ''
   const [owner, repo] = (env.GITHUB_REPOSITORY ?? '').split('/')
-  const payload = readPayload(env.GITHUB_EVENT_PATH)
-  const pr = isPullRequestEvent(eventName) ? payload.pull_request : undefined
+  const payload = isPullRequestEvent(eventName) ? readEventPayload(env.GITHUB_EVENT_PATH) : {}
+  const pr = payload.pull_request
   const eventPr = typeof pr?.number === 'number' ? pr.number : undefined
-  const server = (env.GITHUB_SERVER_URL ?? 'https://github.com').replace(/\/+$/, '')
-  const repoUrl = owner && repo ? `${server}/${owner}/${repo}` : undefined
-  const headRepo = pr?.head?.repo?.full_name
-  const baseRepo = pr?.base?.repo?.full_name ?? env.GITHUB_REPOSITORY
   return {
     eventName,
     owner: owner || undefined,
@@ -60,21 +48,17 @@ export function readEventContext(env: NodeJS.ProcessEnv = process.env, prNumberI
     prNumber: prNumberInput ?? eventPr,
     prSource: prNumberInput !== undefined ? 'input' : eventPr !== undefined ? 'event' : undefined,
     headSha: pr?.head?.sha || env.GITHUB_SHA || undefined,
-    fromFork: !!pr && !!headRepo && !!baseRepo && headRepo.toLowerCase() !== baseRepo.toLowerCase(),
+    fromFork: isForkPullRequest(payload, env.GITHUB_REPOSITORY),
     actor: env.GITHUB_TRIGGERING_ACTOR || env.GITHUB_ACTOR || undefined,
-    runUrl: repoUrl && env.GITHUB_RUN_ID ? `${repoUrl}/actions/runs/${env.GITHUB_RUN_ID}` : undefined,
-    repoUrl,
+    runUrl: runUrl(env),
+    repoUrl: repositoryUrl(env),
     apiUrl: (env.GITHUB_API_URL ?? 'https://api.github.com').replace(/\/+$/, ''),
   }
 }
 
-function readPayload(path: string | undefined): PullRequestPayload {
-  if (!path) return {}
-  try {
-    return JSON.parse(readFileSync(path, 'utf8')) as PullRequestPayload
-  } catch {
-    return {}
-  }
+/** A drift check: a plan run by a `schedule` event, which fails when it finds changes. */
+export function isDriftCheck(mode: string, eventName: string): boolean {
+  return mode === 'plan' && eventName === 'schedule'
 }
 
 export type CommentSetting = 'auto' | 'always' | 'never'

@@ -5,9 +5,10 @@
 import { writeFileSync } from 'node:fs'
 import * as core from '@actions/core'
 import { getOctokit } from '@actions/github'
-import { errorMessage } from '../plan/engine.js'
-import type { ChangeResult, Plan } from '../plan/types.js'
+import { ActionFailure, errorMessage } from '../outcome.js'
+import { hasChanges, type ChangeResult, type Plan } from '../plan/types.js'
 import { renderMarkdown } from '../report/markdown.js'
+import { writeJobSummary } from '../report/summary.js'
 import {
   composeCommentBody,
   fitCommentBody,
@@ -25,7 +26,6 @@ import {
   type CommentSetting,
   type EventContext,
 } from './event.js'
-import { ActionFailure } from './outcome.js'
 import {
   comparePlans,
   differenceLine,
@@ -171,8 +171,7 @@ export class PullRequestFlow {
   async checkReviewedPlan(plan: Plan, planId: string): Promise<ReviewedCheck> {
     const prNumber = this.event.prNumber
     if (prNumber === undefined) throw new Error('checkReviewedPlan needs a pull request number (`pr-number`)')
-    const { add, change, destroy } = plan.summary
-    if (add + change + destroy === 0) {
+    if (!hasChanges(plan)) {
       core.info(`The plan changes nothing, so there is nothing to check against pull request #${prNumber}.`)
       return { status: 'nothing-to-do' }
     }
@@ -204,7 +203,7 @@ export class PullRequestFlow {
     }
     if (approved.planId !== planId) {
       const refusal = planChanged(plan, planId, approved, prNumber)
-      await addToJobSummary(refusal.markdown)
+      await writeJobSummary(refusal.markdown)
       throw refusal
     }
     this.reviewedSha = approved.sha
@@ -275,13 +274,4 @@ function planChanged(plan: Plan, planId: string, approved: ApprovedPlan, prNumbe
     '',
   ].join('\n')
   return new PlanChangedError(message, differences, markdown)
-}
-
-async function addToJobSummary(markdown: string): Promise<void> {
-  if (!process.env.GITHUB_STEP_SUMMARY) return
-  try {
-    await core.summary.addRaw(markdown, true).write()
-  } catch (e) {
-    core.warning(`The job summary could not be written: ${errorMessage(e)}`)
-  }
 }

@@ -8,8 +8,8 @@
  */
 import { createHash } from 'node:crypto'
 import { deflateRawSync, inflateRawSync } from 'node:zlib'
-import { canonicalJson } from '../plan/fingerprint.js'
-import type { Action, Plan } from '../plan/types.js'
+import { canonicalJson } from '../json.js'
+import { changing, type Action, type Plan } from '../plan/types.js'
 
 export interface DigestField {
   path: string
@@ -48,17 +48,13 @@ export function planDigest(plan: Plan, planId: string): PlanDigest {
     planId,
     cluster: plan.cluster,
     region: plan.region,
-    changes: plan.changes
-      .filter((c) => c.action !== 'noop')
-      .map((c) => ({
-        id: c.id,
-        kind: c.kind,
-        name: c.name,
-        action: c.action,
-        fields: c.fields.map((f) =>
-          f.sensitive ? { path: f.path } : { path: f.path, h: valueHash(f.before, f.after) },
-        ),
-      })),
+    changes: changing(plan).map(({ id, kind, name, action, fields }) => ({
+      id,
+      kind,
+      name,
+      action,
+      fields: fields.map((f) => (f.sensitive ? { path: f.path } : { path: f.path, h: valueHash(f.before, f.after) })),
+    })),
   }
 }
 

@@ -2,9 +2,11 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs'
 import { isAbsolute, join, relative, resolve } from 'node:path'
 import { gunzipSync } from 'node:zlib'
 import { parse as parseYaml } from 'yaml'
-import type { KubeApi } from './api.js'
-import type { Kube, KubeObject } from './kubectl.js'
-import { deepEqual, isHelmHook, parseObjects } from './objects.js'
+import { deepEqual } from '../json.js'
+import { ActionFailure } from '../outcome.js'
+import type { KubeClient } from './client.js'
+import { isHelmHook, parseObjects } from './objects.js'
+import type { KubeObject } from './types.js'
 
 /** What Helm stores about one revision of a release (the parts this action reads). */
 export interface HelmRelease {
@@ -69,8 +71,8 @@ export function decodeReleaseSecret(secret: KubeObject): HelmRelease {
 }
 
 /** The latest revision of a release, or undefined when Helm has no record of it. Two requests, no process. */
-export async function readRelease(api: KubeApi, namespace: string, name: string): Promise<HelmRelease | undefined> {
-  const list = await api.getPath<{ items: { metadata: { name: string; labels?: Record<string, string> } }[] }>(
+export async function readRelease(kube: KubeClient, namespace: string, name: string): Promise<HelmRelease | undefined> {
+  const list = await kube.getPath<{ items: { metadata: { name: string; labels?: Record<string, string> } }[] }>(
     `/api/v1/namespaces/${encodeURIComponent(namespace)}/secrets`,
     {
       query: { labelSelector: `owner=helm,name=${name}` },
@@ -83,7 +85,7 @@ export async function readRelease(api: KubeApi, namespace: string, name: string)
     .filter((s) => Number.isFinite(s.revision))
     .sort((a, b) => b.revision - a.revision)[0]
   if (!latest) return undefined
-  const secret = await api.getPath(`/api/v1/namespaces/${encodeURIComponent(namespace)}/secrets/${latest.name}`)
+  const secret = await kube.getPath(`/api/v1/namespaces/${encodeURIComponent(namespace)}/secrets/${latest.name}`)
   return secret ? decodeReleaseSecret(secret) : undefined
 }
 
@@ -101,7 +103,8 @@ export interface ChartSource {
 export function chartSource(ref: string, version: string, key: string, cwd = process.cwd()): ChartSource {
   if (/^oci:\/\//.test(ref)) return { ref, local: false, version, key }
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(ref)) {
-    throw new Error(
+    throw new ActionFailure(
+      'config',
       `${key}: "${ref}" is neither an oci:// reference nor a folder. Fix: use oci://... or a chart folder.`,
     )
   }
@@ -119,7 +122,8 @@ export function chartMetadata(src: ChartSource): ChartMetadata {
   if (!src.local) return { name: src.ref.replace(/\/+$/, '').split('/').pop() ?? src.ref, version: src.version ?? '' }
   const file = join(src.ref, 'Chart.yaml')
   if (!existsSync(file)) {
-    throw new Error(
+    throw new ActionFailure(
+      'config',
       `${src.key}: ${src.ref} is not a chart folder (no Chart.yaml). Fix: point ${src.key} at the folder holding Chart.yaml, or at an oci:// reference.`,
     )
   }
@@ -160,7 +164,7 @@ export interface RenderOptions {
 }
 
 /** `helm template`: the objects an install or upgrade would apply (hooks and tests left out, as in a release manifest). */
-export async function renderChart(kube: Kube, src: ChartSource, opts: RenderOptions): Promise<KubeObject[]> {
+export async function renderChart(kube: KubeClient, src: ChartSource, opts: RenderOptions): Promise<KubeObject[]> {
   const args = ['template', opts.release, src.ref, '--namespace', opts.namespace, '--values', '-', '--skip-tests']
   if (!src.local && src.version) args.push('--version', src.version)
   if (opts.kubeVersion) args.push('--kube-version', opts.kubeVersion)
@@ -176,7 +180,7 @@ export interface UpgradeOptions extends RenderOptions {
 }
 
 /** `helm upgrade --install --atomic --wait`: a failure rolls the release back to what was there. */
-export async function upgradeRelease(kube: Kube, src: ChartSource, opts: UpgradeOptions): Promise<void> {
+export async function upgradeRelease(kube: KubeClient, src: ChartSource, opts: UpgradeOptions): Promise<void> {
   const args = ['upgrade', '--install', opts.release, src.ref, '--namespace', opts.namespace, '--values', '-']
   args.push('--atomic', '--wait', '--timeout', opts.timeout, '--history-max', '10')
   if (opts.skipCrds) args.push('--skip-crds')
@@ -199,7 +203,12 @@ export async function upgradeRelease(kube: Kube, src: ChartSource, opts: Upgrade
 }
 
 /** `helm uninstall --wait`; a release that is already gone is fine. */
-export async function uninstallRelease(kube: Kube, namespace: string, release: string, timeout: string): Promise<void> {
+export async function uninstallRelease(
+  kube: KubeClient,
+  namespace: string,
+  release: string,
+  timeout: string,
+): Promise<void> {
   const out = await kube.helm(['uninstall', release, '--namespace', namespace, '--wait', '--timeout', timeout], {
     allowFailure: true,
   })

@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto'
 import { parseAllDocuments } from 'yaml'
-import { canonicalJson } from '../plan/fingerprint.js'
-import type { FieldChange } from '../plan/types.js'
-import type { KubeObject } from './kubectl.js'
+import { canonicalJson, deepEqual, isPlainObject } from '../json.js'
+import type { KubeObject } from './types.js'
 
 /** `Deployment karpenter/karpenter`, `NodePool default`: how the plan names an object. */
 export function objectKey(o: Pick<KubeObject, 'kind' | 'metadata'>): string {
@@ -45,84 +44,6 @@ function checkObject(value: unknown, where: string): KubeObject {
 /** Objects that Helm keeps out of the release manifest (hooks, tests). */
 export function isHelmHook(o: KubeObject): boolean {
   return Boolean(o.metadata.annotations?.['helm.sh/hook'])
-}
-
-const SIMPLE_KEY = /^[A-Za-z_][A-Za-z0-9_-]*$/
-
-/** Appends a key to a display path: `a.b`, `labels["app.kubernetes.io/name"]`, `items[2]`. */
-export function joinPath(prefix: string, key: string | number): string {
-  if (typeof key === 'number') return `${prefix}[${key}]`
-  if (SIMPLE_KEY.test(key)) return prefix ? `${prefix}.${key}` : key
-  return `${prefix}[${JSON.stringify(key)}]`
-}
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v)
-}
-
-/** Leaves of a value by display path. Empty objects and arrays are leaves themselves. */
-export function flatten(value: unknown, prefix = ''): Map<string, unknown> {
-  const out = new Map<string, unknown>()
-  const walk = (v: unknown, path: string) => {
-    if (Array.isArray(v) && v.length) v.forEach((x, i) => walk(x, joinPath(path, i)))
-    else if (isPlainObject(v) && Object.keys(v).length) {
-      for (const k of Object.keys(v).sort()) if (v[k] !== undefined) walk(v[k], joinPath(path, k))
-    } else out.set(path, v)
-  }
-  walk(value, prefix)
-  return out
-}
-
-/**
- * Leaves for showing a new object: like flatten(), but a list of scalars stays one value
- * (`values = ["m5.large","c5.large"]` reads better than one line per item), and so does a flat item of a
- * list (`requirements[1] = {"key":"kubernetes.io/arch","operator":"In","values":["amd64"]}`).
- */
-export function leaves(value: unknown, prefix = ''): Map<string, unknown> {
-  const out = new Map<string, unknown>()
-  const walk = (v: unknown, path: string, inList = false) => {
-    if (inList && isFlat(v)) out.set(path, v)
-    else if (Array.isArray(v) && v.length && v.some((x) => typeof x === 'object' && x !== null)) {
-      v.forEach((x, i) => walk(x, joinPath(path, i), true))
-    } else if (isPlainObject(v) && Object.keys(v).length) {
-      for (const k of Object.keys(v).sort()) if (v[k] !== undefined) walk(v[k], joinPath(path, k))
-    } else out.set(path, v)
-  }
-  walk(value, prefix)
-  return out
-}
-
-/** A mapping of scalars and lists of scalars: short enough to show as one value. */
-function isFlat(v: unknown): boolean {
-  const scalar = (x: unknown) => x === null || typeof x !== 'object'
-  return isPlainObject(v) && Object.values(v).every((x) => scalar(x) || (Array.isArray(x) && x.every(scalar)))
-}
-
-export function deepEqual(a: unknown, b: unknown): boolean {
-  return canonicalJson(a) === canonicalJson(b)
-}
-
-/**
- * Field changes between two values, leaf by leaf. A list whose length changed is shown whole (item-by-item
- * shifts read badly); same-length lists item by item.
- */
-export function diffValues(before: unknown, after: unknown, prefix = ''): FieldChange[] {
-  const out: FieldChange[] = []
-  const walk = (a: unknown, b: unknown, path: string) => {
-    if (deepEqual(a, b)) return
-    if (isPlainObject(a) && isPlainObject(b)) {
-      const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort()
-      for (const k of keys) walk(a[k], b[k], joinPath(path, k))
-      return
-    }
-    if (Array.isArray(a) && Array.isArray(b) && a.length === b.length) {
-      a.forEach((x, i) => walk(x, b[i], joinPath(path, i)))
-      return
-    }
-    out.push({ path, before: a, after: b })
-  }
-  walk(before, after, prefix)
-  return out
 }
 
 /** True when every leaf of `want` is present with the same value in `have` (defaults added by the server are fine). */

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { parse as parseYaml } from 'yaml'
-import type { KubeObject } from './kubectl.js'
+import type { KubeObject } from './types.js'
 
 /**
  * The YAML templates of `manifests/` (the NodePool and the EC2NodeClass the config fills in).

@@ -1,6 +1,6 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
-import { KubeApiError, type KubeApi } from './api.js'
-import type { KubeObject } from './kubectl.js'
+import { KubeApiError, type KubeClient } from './client.js'
+import type { KubeObject } from './types.js'
 import { objectKey } from './objects.js'
 
 /** The OpenAPI schema of a kind from a CRD this plan is about to install (undefined: none known). */
@@ -47,8 +47,7 @@ export class Validator {
   private pending: { obj: KubeObject; resolve: (c: Checked) => void; reject: (e: unknown) => void }[] = []
 
   constructor(
-    private readonly api: KubeApi,
-    private readonly fieldManager: string,
+    private readonly kube: KubeClient,
     private readonly schemas?: SchemaSource,
   ) {}
 
@@ -66,8 +65,8 @@ export class Validator {
     const results = await Promise.all(
       batch.map(async ({ obj }): Promise<Checked | Error | undefined> => {
         try {
-          if (await this.api.resource(obj.apiVersion, obj.kind)) {
-            return { by: 'api-server', result: await this.api.apply(obj, this.fieldManager, { dryRun: true }) }
+          if (await this.kube.resource(obj.apiVersion, obj.kind)) {
+            return { by: 'api-server', result: await this.kube.dryRunApply(obj) }
           }
           return await this.checkLocally(obj, rejections)
         } catch (e) {

@@ -1,16 +1,55 @@
-import * as core from '@actions/core'
-import type { Decision, Resource } from './resource.js'
-import type { Change, ChangeResult, Mode, Plan } from './types.js'
+/**
+ * The engine: plans (reads every resource, asks each for its Decision) and applies (runs the planned Steps in
+ * dependency order). It knows nothing of AWS, Kubernetes or GitHub, and logs nothing: what happens while applying is
+ * told through `onEvent`, and the pipeline renders it.
+ */
+import { ActionFailure, errorMessage, failureReasonOf } from '../outcome.js'
+import type { Decision, Resource, ResourceId } from './resource.js'
+import type { Change, ChangeAction, ChangeResult, EngineEvent, Mode, Plan } from './types.js'
 
-export class PlanError extends Error {}
+/** The plan could not be made (reason `plan`, or the reason of the failure that stopped it). */
+export class PlanError extends ActionFailure {
+  constructor(message: string, options?: { cause?: unknown }) {
+    const cause = options?.cause
+    super(cause instanceof ActionFailure ? failureReasonOf(cause) : 'plan', message, options)
+    this.name = 'PlanError'
+  }
+}
+
+/**
+ * One change to carry out, as plain JSON: what the plan decided for one resource. `ops` are the resource's own
+ * typed operations (the ones the reviewer's plan shows); `prior` is what the read found, for a delete or replace.
+ */
+export interface Step {
+  id: ResourceId
+  action: ChangeAction
+  ops: unknown[]
+  prior?: unknown
+}
+
+export interface PlanResult {
+  /** What every view shows (log, job summary, comment, outputs, the reviewed-plan check). */
+  plan: Plan
+  /** What an apply runs: only the resources that change, in dependency order. */
+  steps: Step[]
+}
+
+export interface PlanInput {
+  mode: Mode
+  cluster: string
+  region: string
+  resources: Resource[]
+  outputs: Record<string, string>
+  warnings?: string[]
+}
 
 /** Resources sorted so that each comes after what it depends on. Throws on unknown ids and cycles. */
-export function dependencyOrder(resources: Resource[]): Resource[] {
+export function dependencyOrder<R extends Resource>(resources: R[]): R[] {
   const byId = new Map(resources.map((r) => [r.id, r]))
   if (byId.size !== resources.length) throw new PlanError('two resources share an id')
-  const out: Resource[] = []
+  const out: R[] = []
   const state = new Map<string, 'visiting' | 'done'>()
-  const visit = (r: Resource, trail: string[]) => {
+  const visit = (r: R, trail: string[]) => {
     const s = state.get(r.id)
     if (s === 'done') return
     if (s === 'visiting') throw new PlanError(`dependency cycle: ${[...trail, r.id].join(' -> ')}`)
@@ -27,70 +66,52 @@ export function dependencyOrder(resources: Resource[]): Resource[] {
   return out
 }
 
-/** Runs fn over items with at most `limit` at once, keeping order of results. */
-export async function mapConcurrent<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length)
-  let next = 0
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++
-      results[i] = await fn(items[i])
-    }
-  }
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
-  return results
-}
-
-export interface PlannedResource {
-  resource: Resource
-  actual: unknown
-  decision: Decision
-}
-
-export interface EngineResult {
-  plan: Plan
-  planned: PlannedResource[]
-}
-
-export interface PlanInput {
-  mode: Mode
-  cluster: string
-  region: string
-  resources: Resource[]
-  outputs: Record<string, string>
-  warnings?: string[]
-}
-
 /** Reads every resource concurrently and decides what to do with each. Changes nothing. */
-export async function plan(input: PlanInput): Promise<EngineResult> {
+export async function plan(input: PlanInput): Promise<PlanResult> {
   const ordered = dependencyOrder(input.resources)
-  const actuals = await Promise.all(
+  const reads = await Promise.all(
     ordered.map((r) =>
       r.read().catch((e: unknown) => {
-        throw new PlanError(`reading ${r.kind} ${r.name} failed: ${errorMessage(e)}`)
+        throw new PlanError(`reading ${r.kind} ${r.name} failed: ${errorMessage(e)}`, { cause: e })
       }),
     ),
   )
-  const planned: PlannedResource[] = ordered.map((resource, i) => {
-    const actual = actuals[i]
-    return { resource, actual, decision: decideFor(input.mode, resource, actual) }
+  const decided = ordered.map((resource, i) => {
+    const read = reads[i]
+    const exists = resource.exists(read)
+    try {
+      let decision: Decision
+      if (input.mode === 'destroy' || !resource.wanted) {
+        const gone = !exists || (input.mode === 'destroy' && resource.keepOnDestroy)
+        decision = { action: gone ? 'noop' : 'delete', fields: [], ops: [] }
+      } else decision = resource.diff(read)
+      return { resource, read, exists, decision }
+    } catch (e) {
+      throw new PlanError(`planning ${resource.kind} ${resource.name} failed: ${errorMessage(e)}`, { cause: e })
+    }
   })
   // What is absent and stays absent (a slot the config doesn't use, something already destroyed) is no part of
   // the plan. Deletions run in reverse dependency order; show them that way too.
-  const present = planned.filter((p) => !(p.decision.action === 'noop' && p.actual === undefined))
+  const present = decided.filter((d) => !(d.decision.action === 'noop' && !d.exists))
   const shown = input.mode === 'destroy' ? [...present].reverse() : present
   const changes: Change[] = shown.map(({ resource, decision }) => ({
     id: resource.id,
     kind: resource.kind,
-    name: resource.name,
+    name: decision.name ?? resource.name,
     action: decision.action,
     fields: decision.fields,
-    dependsOn: resource.dependsOn,
+    dependsOn: [...resource.dependsOn],
     ...(decision.note ? { note: decision.note } : {}),
   }))
+  const steps: Step[] = []
+  for (const { resource, read, decision } of decided) {
+    if (decision.action === 'noop') continue
+    const withPrior = decision.action === 'delete' || decision.action === 'replace'
+    steps.push({ id: resource.id, action: decision.action, ops: decision.ops, ...(withPrior ? { prior: read } : {}) })
+  }
   const count = (...actions: string[]) => changes.filter((c) => actions.includes(c.action)).length
   return {
-    planned,
+    steps,
     plan: {
       formatVersion: 1,
       mode: input.mode,
@@ -104,73 +125,78 @@ export async function plan(input: PlanInput): Promise<EngineResult> {
   }
 }
 
-function decideFor(mode: Mode, r: Resource, actual: unknown): Decision {
-  if (mode === 'destroy' || !r.wanted) {
-    if (actual === undefined || (mode === 'destroy' && r.keepOnDestroy)) return { action: 'noop', fields: [] }
-    return { action: 'delete', fields: [] }
-  }
-  return r.diff(actual)
+export interface ApplyOptions {
+  onEvent?: (event: EngineEvent) => void
 }
 
 /**
- * Carries out a plan: creations and updates in dependency order, deletions in reverse order, independent
- * resources of one level at once. Stops at the first level with a failure; what is left is reported
- * `skipped`, and a rerun (which plans again) completes the work.
+ * Carries out planned steps with the resources they were planned for (the same instances, or ones built again from
+ * the same configuration): creations and updates in dependency order, deletions in reverse order, independent
+ * resources of one level at once. Stops at the first level with a failure; what is left is reported `skipped`, and
+ * a rerun (which plans again) completes the work.
  */
-export async function applyPlan(planned: PlannedResource[]): Promise<ChangeResult[]> {
-  const results: ChangeResult[] = []
-  const todo = planned.filter((p) => p.decision.action !== 'noop')
-  const forward = todo.filter((p) => p.decision.action !== 'delete')
-  const backward = todo.filter((p) => p.decision.action === 'delete')
+export async function applyPlan(
+  steps: Step[],
+  resources: Resource[],
+  options: ApplyOptions = {},
+): Promise<ChangeResult[]> {
+  const byId = new Map(resources.map((r) => [r.id, r]))
+  const todo = steps.map((step) => {
+    const resource = byId.get(step.id)
+    if (!resource)
+      throw new PlanError(`the plan has a step for ${step.id}, which is not a resource of this configuration`)
+    return { step, resource }
+  })
+  const forward = todo.filter((t) => t.step.action !== 'delete')
+  const backward = todo.filter((t) => t.step.action === 'delete')
   const waves = [...levels(forward, false), ...levels(backward, true)]
+  const results: ChangeResult[] = []
   let failed = false
   for (const wave of waves) {
     if (failed) {
-      for (const p of wave)
-        results.push({ id: p.resource.id, action: p.decision.action, status: 'skipped', durationMs: 0 })
+      for (const { step } of wave) results.push({ id: step.id, action: step.action, status: 'skipped', durationMs: 0 })
       continue
     }
-    const done = await Promise.all(wave.map(runOne))
+    const done = await Promise.all(wave.map((t) => runStep(t, options.onEvent ?? (() => undefined))))
     results.push(...done)
     failed = done.some((r) => r.status === 'failed')
   }
   return results
 }
 
-async function runOne(p: PlannedResource): Promise<ChangeResult> {
-  const { resource: r, decision, actual } = p
+type Todo = { step: Step; resource: Resource }
+
+async function runStep({ step, resource: r }: Todo, onEvent: (e: EngineEvent) => void): Promise<ChangeResult> {
+  const what = { id: r.id as string, kind: r.kind, name: r.name, action: step.action }
   const started = Date.now()
-  const verb = { create: 'creating', update: 'updating', replace: 'replacing', delete: 'deleting', noop: '' }[
-    decision.action
-  ]
-  core.info(`${verb} ${r.kind} ${r.name} ...`)
+  onEvent({ type: 'started', ...what })
   try {
-    if (decision.action === 'delete') await r.destroy(actual)
-    else if (decision.action === 'replace') {
-      if (actual !== undefined) await r.destroy(actual)
-      await r.apply({ ...decision, action: 'create' }, undefined)
-    } else await r.apply(decision, actual)
+    if (step.action === 'delete') await r.destroy(step.prior)
+    else {
+      if (step.action === 'replace' && r.exists(step.prior)) await r.destroy(step.prior)
+      await r.apply(step.ops)
+    }
     const durationMs = Date.now() - started
-    core.info(`${r.kind} ${r.name}: ${decision.action} done in ${(durationMs / 1000).toFixed(1)}s`)
-    return { id: r.id, action: decision.action, status: 'done', durationMs }
+    onEvent({ type: 'done', ...what, durationMs })
+    return { id: r.id, action: step.action, status: 'done', durationMs }
   } catch (e) {
     const durationMs = Date.now() - started
     const error = errorMessage(e)
-    core.error(`${r.kind} ${r.name}: ${decision.action} failed after ${(durationMs / 1000).toFixed(1)}s: ${error}`)
-    return { id: r.id, action: decision.action, status: 'failed', durationMs, error }
+    onEvent({ type: 'failed', ...what, durationMs, error })
+    return { id: r.id, action: step.action, status: 'failed', durationMs, error }
   }
 }
 
-/** Groups resources into waves: each wave depends only on earlier waves (among the given ones). */
-function levels(items: PlannedResource[], reverse: boolean): PlannedResource[][] {
-  const ids = new Set(items.map((p) => p.resource.id))
+/** Groups steps into waves: each wave depends only on earlier waves (among the given ones). */
+function levels(items: Todo[], reverse: boolean): Todo[][] {
+  const ids = new Set<string>(items.map((t) => t.step.id))
   const depth = new Map<string, number>()
-  const byId = new Map(items.map((p) => [p.resource.id, p]))
+  const byId = new Map<string, Todo>(items.map((t) => [t.step.id, t]))
   // Edges: forward, a resource waits for its dependencies; reverse, a dependency waits for its dependents.
-  const waitsFor = (p: PlannedResource): string[] =>
+  const waitsFor = (t: Todo): string[] =>
     reverse
-      ? items.filter((q) => q.resource.dependsOn.includes(p.resource.id)).map((q) => q.resource.id)
-      : p.resource.dependsOn.filter((d) => ids.has(d))
+      ? items.filter((q) => q.resource.dependsOn.includes(t.step.id)).map((q) => q.step.id)
+      : t.resource.dependsOn.filter((d) => ids.has(d))
   const depthOf = (id: string): number => {
     const known = depth.get(id)
     if (known !== undefined) return known
@@ -179,12 +205,7 @@ function levels(items: PlannedResource[], reverse: boolean): PlannedResource[][]
     depth.set(id, d)
     return d
   }
-  const out: PlannedResource[][] = []
-  for (const p of items) (out[depthOf(p.resource.id)] ??= []).push(p)
+  const out: Todo[][] = []
+  for (const t of items) (out[depthOf(t.step.id)] ??= []).push(t)
   return out.filter(Boolean)
-}
-
-export function errorMessage(e: unknown): string {
-  if (e instanceof Error) return e.message
-  return String(e)
 }

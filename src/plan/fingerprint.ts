@@ -1,23 +1,6 @@
 import { createHash } from 'node:crypto'
-import type { Plan } from './types.js'
-
-/** JSON with object keys sorted at every level, so equal data gives equal text. */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(sortKeys(value))
-}
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys)
-  if (value && typeof value === 'object') {
-    const out: Record<string, unknown> = {}
-    for (const key of Object.keys(value).sort()) {
-      const v = (value as Record<string, unknown>)[key]
-      if (v !== undefined) out[key] = sortKeys(v)
-    }
-    return out
-  }
-  return value
-}
+import { canonicalJson } from '../json.js'
+import { changing, type Plan } from './types.js'
 
 /**
  * The plan's identity: a hash of what it would change, on normalized data. Mode, warnings, notes and
@@ -25,17 +8,11 @@ function sortKeys(value: unknown): unknown {
  * apply match exactly when they would do the same thing.
  */
 export function planFingerprint(plan: Plan): string {
-  const material = {
-    v: plan.formatVersion,
-    cluster: plan.cluster,
-    region: plan.region,
-    changes: plan.changes
-      .filter((c) => c.action !== 'noop')
-      .map((c) => ({
-        id: c.id,
-        action: c.action,
-        fields: c.fields.map((f) => ({ path: f.path, before: f.before, after: f.after })),
-      })),
-  }
+  const changes = changing(plan).map(({ id, action, fields }) => ({
+    id,
+    action,
+    fields: fields.map(({ path, before, after }) => ({ path, before, after })),
+  }))
+  const material = { v: plan.formatVersion, cluster: plan.cluster, region: plan.region, changes }
   return createHash('sha256').update(canonicalJson(material)).digest('hex').slice(0, 16)
 }

@@ -1,39 +1,62 @@
+/**
+ * The lifecycle every managed thing shares, the way Terraform providers and Kubernetes controllers work:
+ *
+ *   read()           what exists, with whatever else diff() needs (a rendering, a dry run): Terraform's prior state
+ *                    and private data in one value. Side-effect free; the engine runs reads concurrently.
+ *   exists(read)     whether that read found the thing (the engine plans deletions only of what exists).
+ *   diff(read)       pure: the Decision, i.e. the action, the fields a reviewer sees, and the typed operations that
+ *                    carry it out.
+ *   apply(ops)       runs exactly those operations, in order; nothing is worked out again from spec and state.
+ *   destroy(read)    deletes what the read found.
+ *
+ * Nothing a read learns is kept on the resource: a resource can be planned any number of times, and a plan (its
+ * Steps, plain JSON) made in one process can be applied in another by a resource built from the same configuration.
+ */
 import type { Action, FieldChange } from './types.js'
 
+declare const resourceIdBrand: unique symbol
+
+/** A resource's stable id, e.g. `iam-role.node`; made only by resourceId(), so a dependency is never a loose string. */
+export type ResourceId = string & { readonly [resourceIdBrand]: true }
+
+export function resourceId(kind: string, name: string): ResourceId {
+  return `${kind}.${name}` as ResourceId
+}
+
 /** What diff() decides for one resource. */
-export interface Decision {
+export interface Decision<Op = unknown> {
   action: Action
   fields: FieldChange[]
   note?: string
+  /** What apply() runs, in order; empty for a no-op (and for a delete, which runs destroy()). */
+  ops: Op[]
+  /** The thing's name as the read found it, when that is not the configured one (a CRD release followed elsewhere). */
+  name?: string
 }
 
-/**
- * One managed thing with the small lifecycle every provider shares. `A` is its actual state as read.
- * read() has no side effects; apply() and destroy() are the only places that mutate, and are idempotent.
- */
-export interface Resource<A = unknown> {
-  readonly id: string
+export interface Resource<R = unknown, Op = unknown> {
+  readonly id: ResourceId
+  /** Human kind, e.g. `iam role`. */
   readonly kind: string
+  /** Name of the thing in its system. */
   readonly name: string
-  readonly dependsOn: string[]
+  readonly dependsOn: readonly ResourceId[]
   /** false: the configuration wants it gone (e.g. a node pool that left the config). */
   readonly wanted: boolean
   /** Kept on `mode: destroy` (e.g. the CRDs unless asked). */
   readonly keepOnDestroy?: boolean
-  read(): Promise<A | undefined>
-  /** Compares the desired state with `actual` (undefined: absent). Not called when `wanted` is false. */
-  diff(actual: A | undefined): Decision
-  apply(decision: Decision, actual: A | undefined): Promise<void>
-  destroy(actual: A): Promise<void>
+  read(): Promise<R>
+  exists(read: R): boolean
+  /** Only called when the resource is wanted. */
+  diff(read: R): Decision<Op>
+  apply(ops: readonly Op[]): Promise<void>
+  destroy(read: R): Promise<void>
 }
 
-/** Helpers for building field changes. */
-export function field(path: string, before: unknown, after: unknown, extra: Partial<FieldChange> = {}): FieldChange {
-  return { path, before, after, ...extra }
-}
-
-export function decide(actual: unknown, fields: FieldChange[], note?: string): Decision {
-  if (actual === undefined) return { action: 'create', fields, note }
-  if (fields.length === 0) return { action: 'noop', fields: [], note }
-  return { action: fields.some((f) => f.forcesReplacement) ? 'replace' : 'update', fields, note }
+/** The decision for a thing that is absent (create), unchanged (no-op), or differs (update, or replace when a field forces it). */
+export function decide<Op>(exists: boolean, fields: FieldChange[], ops: Op[], note?: string): Decision<Op> {
+  if (!exists) return { action: 'create', fields, ops, ...(note ? { note } : {}) }
+  if (fields.length === 0) return { action: 'noop', fields: [], ops: [], ...(note ? { note } : {}) }
+  const action = fields.some((f) => f.forcesReplacement) ? 'replace' : 'update'
+  return { action, fields, ops, ...(note ? { note } : {}) }
 }

@@ -5,6 +5,9 @@
 
 export type Action = 'create' | 'update' | 'delete' | 'replace' | 'noop'
 
+/** An action that changes something. */
+export type ChangeAction = Exclude<Action, 'noop'>
+
 /** One field that differs between desired and actual state. Values are display-ready (already redacted). */
 export interface FieldChange {
   /** Dotted path, e.g. `assumeRolePolicy` or `spec.disruption.consolidateAfter`. */
@@ -46,13 +49,26 @@ export interface Plan {
   mode: Mode
   cluster: string
   region: string
-  /** Changes in dependency order (reverse order for destroy). No-ops included. */
+  /**
+   * Changes in dependency order (reverse order for destroy): every resource that exists or will, no-ops included;
+   * what is absent and stays absent (an unused policy slot, something already destroyed) is left out.
+   */
   changes: Change[]
   summary: PlanSummary
   /** Values the outputs expose (role ARNs, names). */
   outputs: Record<string, string>
   /** Non-fatal findings worth showing beside the plan. */
   warnings: string[]
+}
+
+/** The changes that do something (the no-ops left out). */
+export function changing(plan: Pick<Plan, 'changes'>): Change[] {
+  return plan.changes.filter((c) => c.action !== 'noop')
+}
+
+/** True when the plan creates, changes or deletes anything. */
+export function hasChanges(plan: Pick<Plan, 'summary'>): boolean {
+  return plan.summary.add + plan.summary.change + plan.summary.destroy > 0
 }
 
 /** Result of applying one change. */
@@ -63,3 +79,8 @@ export interface ChangeResult {
   durationMs: number
   error?: string
 }
+
+/** What happens to one change while it is applied (the engine tells; the pipeline logs). */
+export type EngineEvent = { id: string; kind: string; name: string; action: ChangeAction } & (
+  { type: 'started' } | { type: 'done'; durationMs: number } | { type: 'failed'; durationMs: number; error: string }
+)

@@ -3,7 +3,7 @@
  * the next step, cut to GitHub's limit by src/github/comment.ts). Sensitive values never reach the text: field
  * lines go through text.ts, which prints `(sensitive)` for them, and their detail lines are left out.
  */
-import type { Change, ChangeResult, FieldChange, Plan } from '../plan/types.js'
+import { changing, hasChanges, type Change, type ChangeResult, type FieldChange, type Plan } from '../plan/types.js'
 import { graphLegend, renderMermaid } from './mermaid.js'
 import { fieldLine, SYMBOL, summaryLine } from './text.js'
 
@@ -31,7 +31,7 @@ const MAX_ERROR_CHARS = 300
 
 export function renderMarkdown(plan: Plan, ctx: MarkdownContext): string {
   const out: string[] = []
-  const changing = plan.changes.filter((c) => c.action !== 'noop')
+  const changes = changing(plan)
   const unchanged = plan.changes.filter((c) => c.action === 'noop')
   const results = ctx.results && new Map(ctx.results.map((r) => [r.id, r]))
 
@@ -40,10 +40,10 @@ export function renderMarkdown(plan: Plan, ctx: MarkdownContext): string {
   out.push(metaLine(plan, ctx), '')
   for (const w of plan.warnings) out.push('> [!WARNING]', `> ${html(oneLine(w))}`, '')
 
-  if (changing.length) {
-    out.push(...resourceTable(changing, results), '')
+  if (changes.length) {
+    out.push(...resourceTable(changes, results), '')
     if (unchanged.length) out.push(...unchangedList(unchanged), '')
-    const withFields = changing.filter((c) => c.fields.length)
+    const withFields = changes.filter((c) => c.fields.length)
     if (withFields.length) {
       out.push('#### Changes', '')
       for (const c of withFields) out.push(...fieldDetails(c), '')
@@ -53,7 +53,7 @@ export function renderMarkdown(plan: Plan, ctx: MarkdownContext): string {
   }
 
   // The graph shows what a change touches; with nothing changing it would be noise.
-  if (ctx.graph !== false && changing.length) {
+  if (ctx.graph !== false && changes.length) {
     const graph = renderMermaid(plan.changes, { results: ctx.results })
     if (graph) {
       out.push('<details><summary>Dependency graph</summary>', '', '```mermaid', graph, '```', '')
@@ -72,7 +72,6 @@ function title(plan: Plan, ctx: MarkdownContext): string {
 }
 
 function headline(plan: Plan, ctx: MarkdownContext): string {
-  const total = plan.summary.add + plan.summary.change + plan.summary.destroy
   if (ctx.results) {
     const count = (s: ChangeResult['status']) => ctx.results!.filter((r) => r.status === s).length
     const [done, failed, skipped] = [count('done'), count('failed'), count('skipped')]
@@ -81,8 +80,7 @@ function headline(plan: Plan, ctx: MarkdownContext): string {
     if (failed === 0) return `${verb} complete: ${done} of ${ctx.results.length} change(s) done.`
     return `${verb} failed: ${failed} change(s) failed, ${done} done, ${skipped} not started.`
   }
-  if (total === 0) return summaryLine(plan)
-  if (ctx.drift) return `Drift detected. ${summaryLine(plan)}`
+  if (hasChanges(plan) && ctx.drift) return `Drift detected. ${summaryLine(plan)}`
   return summaryLine(plan)
 }
 
@@ -149,8 +147,7 @@ function detailLines(f: FieldChange): string[] {
 }
 
 function nextStep(plan: Plan, ctx: MarkdownContext): string[] {
-  const total = plan.summary.add + plan.summary.change + plan.summary.destroy
-  if (ctx.results || total === 0) return []
+  if (ctx.results || !hasChanges(plan)) return []
   const pr = ctx.prNumber ? ` with \`pr-number: ${ctx.prNumber}\`` : ''
   return [
     '---',

@@ -1,10 +1,10 @@
-import type { Action, Change, FieldChange, Plan } from '../plan/types.js'
+import { hasChanges, type Action, type Change, type EngineEvent, type FieldChange, type Plan } from '../plan/types.js'
 
 export const SYMBOL: Record<Action, string> = { create: '+', update: '~', delete: '-', replace: '-/+', noop: ' ' }
 
 export function summaryLine(plan: Plan): string {
   const { add, change, destroy } = plan.summary
-  if (add + change + destroy === 0) return 'No changes. The cluster matches the configuration.'
+  if (!hasChanges(plan)) return 'No changes. The cluster matches the configuration.'
   return `Plan: ${add} to add, ${change} to change, ${destroy} to destroy.`
 }
 
@@ -39,4 +39,14 @@ export function renderText(plan: Plan): string {
   for (const w of plan.warnings) lines.push(`Warning: ${w}`)
   lines.push(summaryLine(plan))
   return lines.join('\n')
+}
+
+const VERB = { create: 'creating', update: 'updating', replace: 'replacing', delete: 'deleting' } as const
+
+/** A log line for what happens to one change while it is applied. */
+export function eventLine(e: EngineEvent): string {
+  const took = (ms: number) => `${(ms / 1000).toFixed(1)}s`
+  if (e.type === 'started') return `${VERB[e.action]} ${e.kind} ${e.name} ...`
+  if (e.type === 'done') return `${e.kind} ${e.name}: ${e.action} done in ${took(e.durationMs)}`
+  return `${e.kind} ${e.name}: ${e.action} failed after ${took(e.durationMs)}: ${e.error}`
 }

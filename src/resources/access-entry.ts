@@ -1,115 +1,93 @@
-import type { EKSClient } from '@aws-sdk/client-eks'
-import { awsErrorName, clients, isNotFound, type AwsSession } from '../aws/clients.js'
-import { decide, field, type Decision, type Resource } from '../plan/resource.js'
-import type { FieldChange } from '../plan/types.js'
-import { adoptionNote, missingTags, tagsField } from './tags.js'
+import { ignoreNotFound, type Tags } from '../aws/calls.js'
+import { clients, type AwsSession } from '../aws/clients.js'
+import { field } from '../plan/fields.js'
+import { AwsResource, type AwsSpec, type Differences } from './aws-resource.js'
 
 /** The access entry type that lets EC2 Linux nodes of a role join the cluster. */
 export const NODE_ACCESS_ENTRY_TYPE = 'EC2_LINUX'
 
-export interface AccessEntrySpec {
-  id: string
+export interface AccessEntrySpec extends AwsSpec {
   clusterName: string
   principalArn: string
   roleName: string
-  tags: Record<string, string>
-  dependsOn: string[]
 }
 
-export interface AccessEntryActual {
+export interface AccessEntryState {
   arn: string
   type: string
-  tags: Record<string, string>
+  tags: Tags
+}
+
+interface EntryCreation {
+  clusterName: string
+  principalArn: string
+  type: string
+  tags: Tags
 }
 
 /** An EKS access entry of type EC2_LINUX for the node role: how nodes join clusters that use the access API. */
-export class AccessEntry implements Resource<AccessEntryActual> {
+export class AccessEntry extends AwsResource<AccessEntrySpec, AccessEntryState, never, EntryCreation> {
   readonly kind = 'eks access entry'
-  readonly wanted = true
-  constructor(
-    private readonly session: AwsSession,
-    readonly spec: AccessEntrySpec,
-  ) {}
+  protected readonly noun = 'access entry'
+  protected override readonly alreadyExists = ['ResourceInUseException']
 
-  get id() {
-    return this.spec.id
-  }
-  get name() {
-    return this.spec.roleName
-  }
-  get dependsOn() {
-    return this.spec.dependsOn
+  constructor(aws: AwsSession, spec: AccessEntrySpec) {
+    super(aws, spec, { name: spec.roleName })
   }
 
-  private eks(): Promise<EKSClient> {
-    return clients.eks(this.session)
-  }
-
-  async read(): Promise<AccessEntryActual | undefined> {
-    const eks = await this.eks()
+  async read(): Promise<AccessEntryState | undefined> {
+    const eks = await clients.eks(this.aws)
     const { DescribeAccessEntryCommand } = await import('@aws-sdk/client-eks')
-    try {
-      const out = await eks.send(
-        new DescribeAccessEntryCommand({ clusterName: this.spec.clusterName, principalArn: this.spec.principalArn }),
-      )
-      const entry = out.accessEntry
-      if (!entry) return undefined
-      return { arn: entry.accessEntryArn ?? '', type: entry.type ?? 'STANDARD', tags: entry.tags ?? {} }
-    } catch (e) {
-      if (isNotFound(e)) return undefined
-      throw e
-    }
+    const { clusterName, principalArn } = this.spec
+    const entry = (await ignoreNotFound(eks.send(new DescribeAccessEntryCommand({ clusterName, principalArn }))))
+      ?.accessEntry
+    if (!entry) return undefined
+    return { arn: entry.accessEntryArn ?? '', type: entry.type ?? 'STANDARD', tags: entry.tags ?? {} }
   }
 
-  diff(actual: AccessEntryActual | undefined): Decision {
-    if (!actual) {
-      return decide(undefined, [
-        field('principalArn', undefined, this.spec.principalArn),
-        field('type', undefined, NODE_ACCESS_ENTRY_TYPE),
-      ])
-    }
-    const fields: FieldChange[] = []
-    if (actual.type !== NODE_ACCESS_ENTRY_TYPE) {
-      // EKS cannot change an entry's type: it is deleted and made again.
-      fields.push(field('type', actual.type, NODE_ACCESS_ENTRY_TYPE, { forcesReplacement: true }))
-    }
-    const tags = tagsField(this.spec.tags, actual.tags)
-    if (tags) fields.push(field(tags.path, tags.before, tags.after))
-    return decide(actual, fields, adoptionNote('access entry', actual.tags))
-  }
-
-  async apply(_decision: Decision, actual: AccessEntryActual | undefined): Promise<void> {
-    const eks = await this.eks()
-    const sdk = await import('@aws-sdk/client-eks')
+  protected creation() {
     const { clusterName, principalArn, tags } = this.spec
-    if (!actual) {
-      try {
-        await eks.send(
-          new sdk.CreateAccessEntryCommand({ clusterName, principalArn, type: NODE_ACCESS_ENTRY_TYPE, tags }),
-        )
-        return
-      } catch (e) {
-        // Made by an interrupted run (or a race): continue from what is there.
-        if (awsErrorName(e) !== 'ResourceInUseException') throw e
-        actual = await this.read()
-        if (!actual) throw e
-      }
+    return {
+      fields: [field('principalArn', undefined, principalArn), field('type', undefined, NODE_ACCESS_ENTRY_TYPE)],
+      input: { clusterName, principalArn, type: NODE_ACCESS_ENTRY_TYPE, tags },
     }
-    const missing = missingTags(tags, actual.tags)
-    if (Object.keys(missing).length) {
-      await eks.send(new sdk.TagResourceCommand({ resourceArn: actual.arn, tags: missing }))
-    }
+  }
+
+  protected differences(actual: AccessEntryState): Differences<never> {
+    if (actual.type === NODE_ACCESS_ENTRY_TYPE) return { fields: [], ops: [] }
+    // EKS cannot change an entry's type: it is deleted and made again.
+    return { fields: [field('type', actual.type, NODE_ACCESS_ENTRY_TYPE, { forcesReplacement: true })], ops: [] }
+  }
+
+  protected tagTarget(actual: AccessEntryState): string {
+    return actual.arn
+  }
+
+  protected async create(input: EntryCreation): Promise<void> {
+    const eks = await clients.eks(this.aws)
+    const { CreateAccessEntryCommand } = await import('@aws-sdk/client-eks')
+    await eks.send(new CreateAccessEntryCommand(input))
+  }
+
+  protected async perform(): Promise<void> {
+    // An access entry has no operations of its own: it is created, tagged or replaced.
+  }
+
+  protected async tag(resourceArn: string, tags: Tags): Promise<void> {
+    await tagEksResource(this.aws, resourceArn, tags)
   }
 
   async destroy(): Promise<void> {
-    const eks = await this.eks()
+    const eks = await clients.eks(this.aws)
     const { DeleteAccessEntryCommand } = await import('@aws-sdk/client-eks')
-    try {
-      await eks.send(
-        new DeleteAccessEntryCommand({ clusterName: this.spec.clusterName, principalArn: this.spec.principalArn }),
-      )
-    } catch (e) {
-      if (!isNotFound(e)) throw e
-    }
+    const { clusterName, principalArn } = this.spec
+    await ignoreNotFound(eks.send(new DeleteAccessEntryCommand({ clusterName, principalArn })))
   }
+}
+
+/** EKS's TagResource, shared by the EKS kinds. */
+export async function tagEksResource(aws: AwsSession, resourceArn: string, tags: Tags): Promise<void> {
+  const eks = await clients.eks(aws)
+  const { TagResourceCommand } = await import('@aws-sdk/client-eks')
+  await eks.send(new TagResourceCommand({ resourceArn, tags }))
 }

@@ -1,7 +1,11 @@
 import { isMap, isSeq, parseDocument, type Document } from 'yaml'
-import type { Kube, KubeObject } from '../kube/kubectl.js'
-import { decide, field, type Decision, type Resource } from '../plan/resource.js'
+import type { KubeClient } from '../kube/client.js'
+import { CONFIGMAP, type KubeObject } from '../kube/types.js'
+import { field } from '../plan/fields.js'
+import { decide, type Decision, type ResourceId } from '../plan/resource.js'
 import type { FieldChange } from '../plan/types.js'
+import { retry } from '../retry.js'
+import { ManagedResource } from './base.js'
 
 export const AWS_AUTH_NAMESPACE = 'kube-system'
 export const AWS_AUTH_NAME = 'aws-auth'
@@ -17,17 +21,20 @@ export interface RoleMapping {
 }
 
 export interface AwsAuthMappingSpec {
-  id: string
+  id: ResourceId
   roleName: string
   /** The role ARN without its path (the only form the authenticator matches). */
   roleArn: string
   /** Other spellings of the same role that count as ours (e.g. the ARN with its path): replaced on update. */
   aliases?: string[]
-  dependsOn: string[]
+  dependsOn: readonly ResourceId[]
 }
 
 /** Our entry as found in mapRoles. */
-export type AwsAuthActual = RoleMapping
+export type AwsAuthState = RoleMapping
+
+/** Puts `entry` into mapRoles in place of any entry naming one of `arns`. */
+export type MapRoleOp = { op: 'map-role'; entry: RoleMapping; arns: string[] }
 
 /** mapRoles text as a YAML document; an absent or blank key is an empty list. */
 function mapRolesDocument(text: string | undefined): Document {
@@ -82,88 +89,81 @@ function sameMapping(a: RoleMapping, b: RoleMapping): boolean {
  * entry is written: the ConfigMap's other entries and keys are left as they are. Writes carry the
  * resourceVersion they were computed from, so a concurrent edit is re-read and merged again, never lost.
  */
-export class AwsAuthMapping implements Resource<AwsAuthActual> {
+export class AwsAuthMapping extends ManagedResource<AwsAuthState | undefined, MapRoleOp> {
   readonly kind = 'aws-auth mapping'
-  readonly wanted = true
-  constructor(
-    private readonly kube: Kube,
-    readonly spec: AwsAuthMappingSpec,
-  ) {}
 
-  get id() {
-    return this.spec.id
-  }
-  get name() {
-    return this.spec.roleName
-  }
-  get dependsOn() {
-    return this.spec.dependsOn
+  constructor(
+    private readonly kube: KubeClient,
+    readonly spec: AwsAuthMappingSpec,
+  ) {
+    super({ id: spec.id, name: spec.roleName, dependsOn: spec.dependsOn })
   }
 
   private get arns(): string[] {
     return [this.spec.roleArn, ...(this.spec.aliases ?? [])]
   }
 
-  private desired(): RoleMapping {
-    return { rolearn: this.spec.roleArn, username: NODE_USERNAME, groups: [...NODE_GROUPS] }
+  private configMap(): Promise<KubeObject | undefined> {
+    return this.kube.get({ ...CONFIGMAP, name: AWS_AUTH_NAME, namespace: AWS_AUTH_NAMESPACE })
   }
 
-  async read(): Promise<AwsAuthActual | undefined> {
-    const cm = await this.kube.get('configmap', AWS_AUTH_NAME, AWS_AUTH_NAMESPACE)
-    const mapRoles = (cm?.data as Record<string, string> | undefined)?.mapRoles
+  async read(): Promise<AwsAuthState | undefined> {
+    const mapRoles = ((await this.configMap())?.data as Record<string, string> | undefined)?.mapRoles
     return parseMapRoles(mapRoles).find((m) => this.arns.includes(m.rolearn))
   }
 
-  diff(actual: AwsAuthActual | undefined): Decision {
-    const want = this.desired()
+  diff(actual: AwsAuthState | undefined): Decision<MapRoleOp> {
+    const want: RoleMapping = { rolearn: this.spec.roleArn, username: NODE_USERNAME, groups: [...NODE_GROUPS] }
+    const ops: MapRoleOp[] = [{ op: 'map-role', entry: want, arns: this.arns }]
     if (!actual) {
-      return decide(undefined, [
+      const fields = [
         field('rolearn', undefined, want.rolearn),
         field('username', undefined, want.username),
         field('groups', undefined, want.groups),
-      ])
+      ]
+      return decide(false, fields, ops)
     }
     const fields: FieldChange[] = []
     if (actual.rolearn !== want.rolearn) fields.push(field('rolearn', actual.rolearn, want.rolearn))
     if (actual.username !== want.username) fields.push(field('username', actual.username, want.username))
     if (!sameMapping({ ...actual, username: want.username }, want))
       fields.push(field('groups', actual.groups, want.groups))
-    return decide(actual, fields)
+    return decide(true, fields, ops)
   }
 
-  apply(): Promise<void> {
-    return this.write(this.desired())
+  async apply(ops: readonly MapRoleOp[]): Promise<void> {
+    for (const op of ops) await this.write(op.arns, op.entry)
   }
 
   destroy(): Promise<void> {
-    return this.write(undefined)
+    return this.write(this.arns, undefined)
   }
 
-  /** Re-reads the ConfigMap and writes our entry (or its absence) into it, retrying on a concurrent change. */
-  private async write(entry: RoleMapping | undefined, attempts = 4): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      const cm = await this.kube.get('configmap', AWS_AUTH_NAME, AWS_AUTH_NAMESPACE)
-      if (!cm && !entry) return
-      const current = (cm?.data as Record<string, string> | undefined)?.mapRoles
-      const next = mergeMapRoles(current, this.arns, entry)
-      if (cm && current === next) return
-      const object: KubeObject = {
-        apiVersion: 'v1',
-        kind: 'ConfigMap',
-        metadata: {
-          name: AWS_AUTH_NAME,
-          namespace: AWS_AUTH_NAMESPACE,
-          ...(cm?.metadata.resourceVersion ? { resourceVersion: String(cm.metadata.resourceVersion) } : {}),
-        },
-        data: { mapRoles: next },
-      }
-      try {
-        await this.kube.apply([object])
-        return
-      } catch (e) {
-        const conflict = /has been modified|the object has been modified|Conflict|AlreadyExists/i.test(String(e))
-        if (!conflict || attempt >= attempts) throw e
-      }
-    }
+  /** Re-reads the ConfigMap and writes our entry (or its absence) into it, again on a concurrent change. */
+  private write(arns: string[], entry: RoleMapping | undefined): Promise<void> {
+    return retry(
+      async () => {
+        const cm = await this.configMap()
+        if (!cm && !entry) return
+        const current = (cm?.data as Record<string, string> | undefined)?.mapRoles
+        const next = mergeMapRoles(current, arns, entry)
+        if (cm && current === next) return
+        const resourceVersion = cm?.metadata.resourceVersion
+        await this.kube.apply({
+          ...CONFIGMAP,
+          metadata: {
+            name: AWS_AUTH_NAME,
+            namespace: AWS_AUTH_NAMESPACE,
+            ...(resourceVersion ? { resourceVersion: String(resourceVersion) } : {}),
+          },
+          data: { mapRoles: next },
+        })
+      },
+      {
+        attempts: 4,
+        baseDelayMs: 100,
+        retryable: (e) => /has been modified|the object has been modified|Conflict|AlreadyExists/i.test(String(e)),
+      },
+    )
   }
 }

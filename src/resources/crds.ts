@@ -1,12 +1,12 @@
-import type { KubeApi } from '../kube/api.js'
-import { releaseObjects } from '../kube/helm.js'
-import { FIELD_MANAGER, type Kube, type KubeObject } from '../kube/kubectl.js'
+import type { KubeClient } from '../kube/client.js'
+import { CRD, FIELD_MANAGER, type KubeObject } from '../kube/types.js'
+import { releaseObjects, type HelmRelease } from '../kube/helm.js'
 import { schemaFromCrds } from '../kube/validate.js'
 import type { Decision } from '../plan/resource.js'
 import type { FieldChange } from '../plan/types.js'
-import { HelmReleaseResource, type HelmReleaseActual, type HelmReleaseSpec } from './helm-release.js'
+import { HelmReleaseResource, type HelmReleaseRead, type HelmTarget, type HelmUpgradeOp } from './helm-release.js'
 
-export const CRD = { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition' } as const
+export { CRD }
 
 /** The CRDs of Karpenter v1 charts (1.14 adds capacitybuffers, which the CRD chart ships too). */
 export const KARPENTER_CRDS = [
@@ -30,10 +30,10 @@ export const HELM_RELEASE_NAMESPACE = 'meta.helm.sh/release-namespace'
 export const HELM_MANAGED_BY = { label: 'app.kubernetes.io/managed-by', value: 'Helm' }
 
 /** Karpenter's CRDs as they are in the cluster, by name (missing ones absent). */
-export async function readKarpenterCrds(api: KubeApi): Promise<Map<string, KubeObject>> {
+export async function readKarpenterCrds(kube: KubeClient): Promise<Record<string, KubeObject>> {
   const names = [...KARPENTER_CRDS, ...V1ALPHA5_CRDS]
-  const found = await Promise.all(names.map((name) => api.get({ ...CRD, name })))
-  return new Map(found.filter((c): c is KubeObject => Boolean(c)).map((c) => [c.metadata.name, c]))
+  const found = await Promise.all(names.map((name) => kube.get({ ...CRD, name })))
+  return Object.fromEntries(found.filter((c): c is KubeObject => Boolean(c)).map((c) => [c.metadata.name, c]))
 }
 
 /**
@@ -41,8 +41,8 @@ export async function readKarpenterCrds(api: KubeApi): Promise<Map<string, KubeO
  * among a CRD's stored versions (the v1 CRDs drop those versions, and the API server refuses a CRD update
  * that removes a version objects may still be stored in). Undefined when the cluster is fine.
  */
-export function preV1Problem(crds: Map<string, KubeObject>): string | undefined {
-  const legacy = V1ALPHA5_CRDS.filter((n) => crds.has(n))
+export function preV1Problem(crds: Record<string, KubeObject>): string | undefined {
+  const legacy = V1ALPHA5_CRDS.filter((n) => n in crds)
   if (legacy.length) {
     return (
       `the cluster still has Karpenter's v1alpha5 CRDs (${legacy.join(', ')}): Provisioners and AWSNodeTemplates predate v1. ` +
@@ -52,7 +52,7 @@ export function preV1Problem(crds: Map<string, KubeObject>): string | undefined 
   }
   const stale: string[] = []
   for (const name of STORED_VERSION_CRDS) {
-    const stored = ((crds.get(name)?.status as { storedVersions?: string[] } | undefined)?.storedVersions ?? []).filter(
+    const stored = ((crds[name]?.status as { storedVersions?: string[] } | undefined)?.storedVersions ?? []).filter(
       (v) => v !== 'v1',
     )
     if (stored.length) stale.push(`${name} (${stored.join(', ')})`)
@@ -67,8 +67,62 @@ export function preV1Problem(crds: Map<string, KubeObject>): string | undefined 
   )
 }
 
-export interface CrdReleaseActual extends HelmReleaseActual {
-  crds: Map<string, KubeObject>
+export interface CrdReleaseRead extends HelmReleaseRead {
+  /** Karpenter's CRDs in the cluster, by name. */
+  crds: Record<string, KubeObject>
+  /** The release that is upgraded: the configured one, or the one the CRDs name as their owner. */
+  target: HelmTarget
+  /** Why the target is not the configured release. */
+  followed?: string
+  /** A release the CRDs name as owner that no longer exists. */
+  gone?: HelmTarget
+}
+
+/** Labels and annotations that make Helm see a CRD as the target release's. */
+export type AdoptCrdOp = { op: 'adopt-crd'; name: string; owner: HelmTarget }
+
+const same = (a: HelmTarget | undefined, b: HelmTarget | undefined) =>
+  !!a && !!b && a.release === b.release && a.namespace === b.namespace
+
+function ownerOf(crd: KubeObject | undefined): HelmTarget | undefined {
+  const a = crd?.metadata.annotations
+  const release = a?.[HELM_RELEASE_NAME]
+  const namespace = a?.[HELM_RELEASE_NAMESPACE]
+  return release && namespace ? { release, namespace } : undefined
+}
+
+/** The CRDs in the cluster that the chart ships (the known Karpenter ones until it is rendered). */
+function shipped(read: CrdReleaseRead): KubeObject[] {
+  const names = new Set(read.rendered ? read.rendered.map((o) => o.metadata.name) : KARPENTER_CRDS)
+  return Object.values(read.crds).filter((c) => names.has(c.metadata.name))
+}
+
+/** Shipped CRDs that name another release as their owner (after following the owner of the NodePool CRD). */
+function ownedElsewhere(read: CrdReleaseRead): KubeObject[] {
+  return shipped(read).filter((c) => {
+    const a = c.metadata.annotations ?? {}
+    if (!a[HELM_RELEASE_NAME]) return false
+    const owner = { release: a[HELM_RELEASE_NAME], namespace: a[HELM_RELEASE_NAMESPACE] }
+    return !same(owner, read.target) && !same(owner, read.gone)
+  })
+}
+
+/** Existing CRDs the chart ships that lack the target release's ownership labels and annotations (and name no other owner). */
+function needsAdoption(read: CrdReleaseRead): KubeObject[] {
+  const foreign = ownedElsewhere(read)
+  return shipped(read).filter(
+    (c) =>
+      !(same(ownerOf(c), read.target) && c.metadata.labels?.[HELM_MANAGED_BY.label] === HELM_MANAGED_BY.value) &&
+      !foreign.includes(c),
+  )
+}
+
+/** CRDs the release says it installed that are gone from the cluster (deleted by hand). */
+function missing(release: HelmRelease, crds: Record<string, KubeObject>): string[] {
+  return releaseObjects(release)
+    .filter((o) => o.kind === 'CustomResourceDefinition' && KARPENTER_CRDS.includes(o.metadata.name))
+    .map((o) => o.metadata.name)
+    .filter((n) => !(n in crds))
 }
 
 /**
@@ -80,37 +134,44 @@ export interface CrdReleaseActual extends HelmReleaseActual {
  * failing with "invalid ownership metadata". CRDs already owned by a CRD release elsewhere (the Karpenter
  * docs install `karpenter-crd` into kube-system) are followed: that release is the one upgraded.
  */
-export class CrdRelease extends HelmReleaseResource {
+export class CrdRelease extends HelmReleaseResource<CrdReleaseRead, AdoptCrdOp> {
   override readonly kind = 'helm release (CRDs)'
-  private crds = new Map<string, KubeObject>()
-  private followed?: string
-  /** A release the CRDs name as owner that no longer exists. */
-  private gone?: { release: string; namespace: string }
 
-  constructor(kube: Kube, spec: HelmReleaseSpec) {
-    super(kube, spec)
+  protected override targetOf(read: CrdReleaseRead): HelmTarget {
+    return read.target
   }
 
-  override async read(): Promise<CrdReleaseActual | undefined> {
-    this.crds = await readKarpenterCrds(this.kube.api)
+  override async read(): Promise<CrdReleaseRead> {
+    const crds = await readKarpenterCrds(this.kube)
     // Only an install or upgrade is at risk; a destroy must stay possible.
-    const problem = this.spec.render ? preV1Problem(this.crds) : undefined
+    const problem = this.spec.render ? preV1Problem(crds) : undefined
     if (problem) throw new Error(problem)
-    const configured = this.target
-    this.follow()
-    let base = await super.read()
-    if (this.followed && !base) {
+    // Point the release at the one that already owns Karpenter's CRDs, if any.
+    const owner = ownerOf(crds['nodepools.karpenter.sh'])
+    const follow = owner && !same(owner, this.configured) ? owner : undefined
+    let read: CrdReleaseRead = {
+      ...(await this.readAt(follow ?? this.configured)),
+      crds,
+      target: follow ?? this.configured,
+      ...(follow
+        ? {
+            followed: `the CRDs belong to helm release ${follow.namespace}/${follow.release}: that release is upgraded`,
+          }
+        : {}),
+    }
+    if (follow && !read.release) {
       // The owner the CRDs name is gone (uninstalled, its CRDs kept): they are adopted into the configured release.
-      this.gone = this.target
-      this.target = configured
-      this.followed = undefined
-      base = await super.read()
+      read = { ...(await this.readAt(this.configured)), crds, target: this.configured, gone: follow }
     }
     // Adoption and missing CRDs need the chart's own list of CRDs: render (once) to know it.
-    if (this.spec.render && !this.rendered && (this.needsAdoption().length || (base && this.missing(base).length))) {
-      await this.render()
+    if (
+      this.spec.render &&
+      !read.rendered &&
+      (needsAdoption(read).length || (read.release && missing(read.release, crds).length))
+    ) {
+      read = { ...read, rendered: await this.render(read.target) }
     }
-    const foreign = this.spec.render ? this.ownedElsewhere() : []
+    const foreign = this.spec.render ? ownedElsewhere(read) : []
     if (foreign.length) {
       const list = foreign.map(
         (c) =>
@@ -122,109 +183,71 @@ export class CrdRelease extends HelmReleaseResource {
           'keeping its CRDs (annotate them helm.sh/resource-policy=keep first), or set karpenter.installCrds: false and keep managing the CRDs there.',
       )
     }
-    return base ? { ...base, crds: this.crds } : undefined
+    return read
   }
 
-  /** Shipped CRDs that name another release as their owner (after following the owner of the NodePool CRD). */
-  private ownedElsewhere(): KubeObject[] {
-    return this.shipped().filter((c) => {
-      const a = c.metadata.annotations ?? {}
-      const owner = { release: a[HELM_RELEASE_NAME], namespace: a[HELM_RELEASE_NAMESPACE] }
-      if (!owner.release) return false
-      const is = (r?: { release: string; namespace: string }) =>
-        r?.release === owner.release && r?.namespace === owner.namespace
-      return !is(this.target) && !is(this.gone)
-    })
-  }
-
-  /** The CRDs in the cluster that the chart ships (the known Karpenter ones until it is rendered). */
-  private shipped(): KubeObject[] {
-    const names = this.rendered ? new Set(this.rendered.map((o) => o.metadata.name)) : new Set(KARPENTER_CRDS)
-    return [...this.crds.values()].filter((c) => names.has(c.metadata.name))
-  }
-
-  /** Points the release at the one that already owns Karpenter's CRDs, if any. */
-  private follow(): void {
-    const owner = this.crds.get('nodepools.karpenter.sh')?.metadata.annotations
-    const release = owner?.[HELM_RELEASE_NAME]
-    const namespace = owner?.[HELM_RELEASE_NAMESPACE]
-    if (!release || !namespace) return
-    if (release === this.target.release && namespace === this.target.namespace) return
-    this.target = { release, namespace }
-    this.followed = `the CRDs belong to helm release ${namespace}/${release}: that release is upgraded`
-  }
-
-  /** Existing CRDs the chart ships that lack this release's ownership labels and annotations (and name no other owner). */
-  private needsAdoption(): KubeObject[] {
-    return this.shipped().filter((c) => !this.ownedByTarget(c) && !this.ownedElsewhere().includes(c))
-  }
-
-  private ownedByTarget(c: KubeObject): boolean {
-    const a = c.metadata.annotations ?? {}
-    return (
-      a[HELM_RELEASE_NAME] === this.target.release &&
-      a[HELM_RELEASE_NAMESPACE] === this.target.namespace &&
-      c.metadata.labels?.[HELM_MANAGED_BY.label] === HELM_MANAGED_BY.value
-    )
-  }
-
-  /** CRDs the release says it installed that are gone from the cluster (deleted by hand). */
-  private missing(actual: HelmReleaseActual): string[] {
-    return releaseObjects(actual.release)
-      .filter((o) => o.kind === 'CustomResourceDefinition' && KARPENTER_CRDS.includes(o.metadata.name))
-      .map((o) => o.metadata.name)
-      .filter((n) => !this.crds.has(n))
-  }
-
-  override diff(actual: CrdReleaseActual | undefined): Decision {
-    const base = super.diff(actual)
+  override diff(read: CrdReleaseRead): Decision<AdoptCrdOp | HelmUpgradeOp> {
+    const base = super.diff(read)
+    const name = `${read.target.namespace}/${read.target.release}`
     const extra: FieldChange[] = []
-    const adopt = this.needsAdoption()
+    const adopt = needsAdoption(read)
     for (const c of adopt) {
       const a = c.metadata.annotations ?? {}
       const named = a[HELM_RELEASE_NAME] ? `${a[HELM_RELEASE_NAMESPACE]}/${a[HELM_RELEASE_NAME]}` : undefined
-      const gone = named && named === (this.gone && `${this.gone.namespace}/${this.gone.release}`)
+      const gone = named && read.gone && named === `${read.gone.namespace}/${read.gone.release}`
       const owner = !named ? 'none' : gone ? `${named} (release gone)` : `${named} (not labelled for Helm)`
-      extra.push({ path: `crds[${JSON.stringify(c.metadata.name)}].owner`, before: owner, after: this.name })
+      extra.push({ path: `crds[${JSON.stringify(c.metadata.name)}].owner`, before: owner, after: name })
     }
-    if (actual) {
-      for (const n of this.missing(actual))
+    if (read.release) {
+      for (const n of missing(read.release, read.crds)) {
         extra.push({ path: `crds[${JSON.stringify(n)}]`, before: 'missing', after: 'present' })
+      }
     }
     const notes = [
       base.note,
-      this.followed,
+      read.followed,
       adopt.length ? `adopting ${adopt.length} CRD(s) that Helm did not own` : undefined,
     ]
     const note = notes.filter(Boolean).join('; ') || undefined
-    if (!extra.length) return { ...base, note: base.action === 'noop' ? undefined : note }
-    return { action: base.action === 'noop' ? 'update' : base.action, fields: [...base.fields, ...extra], note }
+    if (!extra.length) {
+      const { note: _, ...decided } = base
+      return { ...decided, name, ...(base.action !== 'noop' && note ? { note } : {}) }
+    }
+    const ops = [
+      ...adopt.map((c) => ({ op: 'adopt-crd' as const, name: c.metadata.name, owner: read.target })),
+      this.upgrade(read.target),
+    ]
+    return {
+      action: base.action === 'noop' ? 'update' : base.action,
+      fields: [...base.fields, ...extra],
+      ops,
+      name,
+      ...(note ? { note } : {}),
+    }
   }
 
-  override async apply(): Promise<void> {
+  override async apply(ops: readonly (AdoptCrdOp | HelmUpgradeOp)[]): Promise<void> {
+    const adopt = ops.filter((o): o is AdoptCrdOp => o.op === 'adopt-crd')
     await Promise.all(
-      this.needsAdoption().map((c) =>
-        this.kube.api.mergePatch(
-          { ...CRD, name: c.metadata.name },
+      adopt.map(({ name, owner }) =>
+        this.kube.mergePatch(
+          { ...CRD, name },
           {
             metadata: {
               labels: { [HELM_MANAGED_BY.label]: HELM_MANAGED_BY.value },
-              annotations: {
-                [HELM_RELEASE_NAME]: this.target.release,
-                [HELM_RELEASE_NAMESPACE]: this.target.namespace,
-              },
+              annotations: { [HELM_RELEASE_NAME]: owner.release, [HELM_RELEASE_NAMESPACE]: owner.namespace },
             },
           },
           FIELD_MANAGER,
         ),
       ),
     )
-    await super.apply()
-    this.kube.api.forgetDiscovery()
+    await super.apply(ops.filter((o): o is HelmUpgradeOp => o.op === 'upgrade'))
+    this.kube.forgetDiscovery()
   }
 
   /** The OpenAPI schema the chart gives `kind` (for plan-time checks while the CRDs are not installed yet). */
   async schemaFor(apiVersion: string, kind: string): Promise<object | undefined> {
-    return schemaFromCrds(await this.render(), apiVersion, kind)
+    return schemaFromCrds(await this.render(this.configured), apiVersion, kind)
   }
 }

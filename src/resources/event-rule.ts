@@ -1,20 +1,17 @@
-import type { EventBridgeClient } from '@aws-sdk/client-eventbridge'
-import { clients, isNotFound, type AwsSession } from '../aws/clients.js'
-import { decide, field, type Decision, type Resource } from '../plan/resource.js'
+import { isNotFound, paginate, tagList, tagMap, type Tags } from '../aws/calls.js'
+import { clients, type AwsSession } from '../aws/clients.js'
+import { field } from '../plan/fields.js'
 import type { FieldChange } from '../plan/types.js'
-import { adoptionNote, isManaged, missingTags, tagList, tagMap, tagsField } from './tags.js'
+import { AwsResource, type AwsSpec, type Differences } from './aws-resource.js'
+import { isManaged } from './tags.js'
 
-export interface EventRuleSpec {
-  id: string
+export interface EventRuleSpec extends AwsSpec {
   name: string
   description: string
   eventPattern: Record<string, unknown>
   /** The queue every rule sends to, and the target id it gets. */
   targetArn: string
   targetId: string
-  tags: Record<string, string>
-  wanted: boolean
-  dependsOn: string[]
 }
 
 interface ListedRule {
@@ -24,10 +21,25 @@ interface ListedRule {
   description?: string
 }
 
-export interface EventRuleActual extends ListedRule {
+export interface EventRuleState extends ListedRule {
   targetsQueue: boolean
-  tags: Record<string, string>
+  tags: Tags
 }
+
+/** The rule as PutRule takes it (PutRule creates or updates; tags given to it apply only when it creates). */
+interface RuleDefinition {
+  name: string
+  eventPattern: string
+  description: string
+  tags?: Tags
+}
+
+interface Target {
+  id: string
+  arn: string
+}
+
+export type EventRuleOp = { op: 'put-rule'; rule: RuleDefinition } | { op: 'put-targets'; targets: Target[] }
 
 /**
  * What the interruption rules of one queue look like, read with two calls for all of them (the rules
@@ -37,7 +49,7 @@ export class EventRuleReader {
   private rules?: Promise<Map<string, ListedRule>>
   private targeting?: Promise<Set<string>>
   constructor(
-    private readonly session: AwsSession,
+    private readonly aws: AwsSession,
     private readonly namePrefix: string,
     private readonly targetArn: string,
   ) {}
@@ -53,32 +65,28 @@ export class EventRuleReader {
   }
 
   private async listRules(): Promise<Map<string, ListedRule>> {
-    const events = await clients.events(this.session)
+    const events = await clients.events(this.aws)
     const { ListRulesCommand } = await import('@aws-sdk/client-eventbridge')
-    const out = new Map<string, ListedRule>()
-    let NextToken: string | undefined
-    do {
+    const rules = await paginate(async (NextToken) => {
       const page = await events.send(new ListRulesCommand({ NamePrefix: this.namePrefix, NextToken }))
-      for (const r of page.Rules ?? []) {
-        if (!r.Name) continue
+      return { items: page.Rules ?? [], next: page.NextToken }
+    })
+    const out = new Map<string, ListedRule>()
+    for (const r of rules) {
+      if (r.Name)
         out.set(r.Name, { arn: r.Arn ?? '', eventPattern: r.EventPattern, state: r.State, description: r.Description })
-      }
-      NextToken = page.NextToken
-    } while (NextToken)
+    }
     return out
   }
 
   private async listTargeting(): Promise<Set<string>> {
-    const events = await clients.events(this.session)
+    const events = await clients.events(this.aws)
     const { ListRuleNamesByTargetCommand } = await import('@aws-sdk/client-eventbridge')
-    const out = new Set<string>()
-    let NextToken: string | undefined
-    do {
+    const names = await paginate(async (NextToken) => {
       const page = await events.send(new ListRuleNamesByTargetCommand({ TargetArn: this.targetArn, NextToken }))
-      for (const n of page.RuleNames ?? []) out.add(n)
-      NextToken = page.NextToken
-    } while (NextToken)
-    return out
+      return { items: page.RuleNames ?? [], next: page.NextToken }
+    })
+    return new Set(names)
   }
 }
 
@@ -106,112 +114,119 @@ export function canonicalEventPattern(pattern: string | Record<string, unknown> 
 }
 
 /** An EventBridge rule on the default bus that sends matching events to the interruption queue. */
-export class EventRule implements Resource<EventRuleActual> {
+export class EventRule extends AwsResource<
+  EventRuleSpec,
+  EventRuleState,
+  EventRuleOp,
+  { rule: RuleDefinition; targets: Target[] }
+> {
   readonly kind = 'eventbridge rule'
+  protected readonly noun = 'rule'
+  // PutRule creates or updates: a create never finds one already there.
+  protected override readonly alreadyExists = []
+
   constructor(
-    private readonly session: AwsSession,
-    readonly spec: EventRuleSpec,
+    aws: AwsSession,
+    spec: EventRuleSpec,
     private readonly reader: EventRuleReader,
-  ) {}
-
-  get id() {
-    return this.spec.id
-  }
-  get name() {
-    return this.spec.name
-  }
-  get dependsOn() {
-    return this.spec.dependsOn
-  }
-  get wanted() {
-    return this.spec.wanted
+  ) {
+    super(aws, spec, { name: spec.name })
   }
 
-  private events(): Promise<EventBridgeClient> {
-    return clients.events(this.session)
-  }
-
-  async read(): Promise<EventRuleActual | undefined> {
+  async read(): Promise<EventRuleState | undefined> {
     const [rule, targetsQueue] = await Promise.all([
       this.reader.rule(this.spec.name),
       this.reader.targetsQueue(this.spec.name),
     ])
     if (!rule) return undefined
-    const events = await this.events()
+    const events = await clients.events(this.aws)
     const { ListTagsForResourceCommand } = await import('@aws-sdk/client-eventbridge')
     const tags = tagMap((await events.send(new ListTagsForResourceCommand({ ResourceARN: rule.arn }))).Tags)
-    if (!this.spec.wanted && !isManaged(tags)) return undefined
+    if (!this.wanted && !isManaged(tags)) return undefined
     return { ...rule, targetsQueue, tags }
   }
 
-  diff(actual: EventRuleActual | undefined): Decision {
+  private definition(): RuleDefinition {
     const s = this.spec
-    if (!actual) {
-      return decide(undefined, [
-        field('eventPattern', undefined, s.eventPattern),
-        field('target', undefined, s.targetArn),
-      ])
-    }
-    const fields: FieldChange[] = []
-    if (canonicalEventPattern(actual.eventPattern) !== canonicalEventPattern(s.eventPattern)) {
-      fields.push(
-        field('eventPattern', actual.eventPattern ? JSON.parse(actual.eventPattern) : undefined, s.eventPattern),
-      )
-    }
-    if (actual.state !== 'ENABLED') fields.push(field('state', actual.state, 'ENABLED'))
-    if ((actual.description ?? '') !== s.description)
-      fields.push(field('description', actual.description, s.description))
-    if (!actual.targetsQueue) fields.push(field('target', undefined, s.targetArn))
-    const tags = tagsField(s.tags, actual.tags)
-    if (tags) fields.push(field(tags.path, tags.before, tags.after))
-    return decide(actual, fields, adoptionNote('rule', actual.tags))
+    return { name: s.name, eventPattern: JSON.stringify(s.eventPattern), description: s.description }
   }
 
-  async apply(_decision: Decision, actual: EventRuleActual | undefined): Promise<void> {
-    const events = await this.events()
-    const sdk = await import('@aws-sdk/client-eventbridge')
+  private targets(): Target[] {
+    return [{ id: this.spec.targetId, arn: this.spec.targetArn }]
+  }
+
+  protected creation() {
     const s = this.spec
-    const ruleChanged =
-      !actual ||
-      canonicalEventPattern(actual.eventPattern) !== canonicalEventPattern(s.eventPattern) ||
-      actual.state !== 'ENABLED' ||
-      (actual.description ?? '') !== s.description
-    if (ruleChanged) {
+    return {
+      fields: [field('eventPattern', undefined, s.eventPattern), field('target', undefined, s.targetArn)],
+      input: { rule: { ...this.definition(), tags: s.tags }, targets: this.targets() },
+    }
+  }
+
+  protected differences(actual: EventRuleState): Differences<EventRuleOp> {
+    const s = this.spec
+    const rule: FieldChange[] = []
+    if (canonicalEventPattern(actual.eventPattern) !== canonicalEventPattern(s.eventPattern)) {
+      const before = actual.eventPattern ? JSON.parse(actual.eventPattern) : undefined
+      rule.push(field('eventPattern', before, s.eventPattern))
+    }
+    if (actual.state !== 'ENABLED') rule.push(field('state', actual.state, 'ENABLED'))
+    if ((actual.description ?? '') !== s.description) rule.push(field('description', actual.description, s.description))
+    const ops: EventRuleOp[] = rule.length ? [{ op: 'put-rule', rule: this.definition() }] : []
+    if (actual.targetsQueue) return { fields: rule, ops }
+    ops.push({ op: 'put-targets', targets: this.targets() })
+    return { fields: [...rule, field('target', undefined, s.targetArn)], ops }
+  }
+
+  protected tagTarget(actual: EventRuleState): string {
+    return actual.arn
+  }
+
+  protected async create(input: { rule: RuleDefinition; targets: Target[] }): Promise<void> {
+    await this.perform({ op: 'put-rule', rule: input.rule })
+    await this.perform({ op: 'put-targets', targets: input.targets })
+  }
+
+  protected async perform(op: EventRuleOp): Promise<void> {
+    const events = await clients.events(this.aws)
+    const sdk = await import('@aws-sdk/client-eventbridge')
+    if (op.op === 'put-rule') {
+      const { name, eventPattern, description, tags } = op.rule
       await events.send(
         new sdk.PutRuleCommand({
-          Name: s.name,
-          EventPattern: JSON.stringify(s.eventPattern),
-          Description: s.description,
+          Name: name,
+          EventPattern: eventPattern,
+          Description: description,
           State: 'ENABLED',
-          // Tags given to PutRule apply only when it creates the rule.
-          ...(actual ? {} : { Tags: tagList(s.tags) }),
+          ...(tags ? { Tags: tagList(tags) } : {}),
         }),
       )
+      return
     }
-    if (!actual?.targetsQueue) {
-      const out = await events.send(
-        new sdk.PutTargetsCommand({ Rule: s.name, Targets: [{ Id: s.targetId, Arn: s.targetArn }] }),
-      )
-      if (out.FailedEntryCount) {
-        const why = out.FailedEntries?.map((f) => `${f.ErrorCode}: ${f.ErrorMessage}`).join('; ')
-        throw new Error(`EventBridge refused the queue as target of ${s.name}: ${why}`)
-      }
+    const Targets = op.targets.map((t) => ({ Id: t.id, Arn: t.arn }))
+    const out = await events.send(new sdk.PutTargetsCommand({ Rule: this.spec.name, Targets }))
+    if (out.FailedEntryCount) {
+      const why = out.FailedEntries?.map((f) => `${f.ErrorCode}: ${f.ErrorMessage}`).join('; ')
+      throw new Error(`EventBridge refused the queue as target of ${this.spec.name}: ${why}`)
     }
-    const missing = actual ? missingTags(s.tags, actual.tags) : {}
-    if (actual && Object.keys(missing).length) {
-      await events.send(new sdk.TagResourceCommand({ ResourceARN: actual.arn, Tags: tagList(missing) }))
-    }
+  }
+
+  protected async tag(ResourceARN: string, tags: Tags): Promise<void> {
+    const events = await clients.events(this.aws)
+    const { TagResourceCommand } = await import('@aws-sdk/client-eventbridge')
+    await events.send(new TagResourceCommand({ ResourceARN, Tags: tagList(tags) }))
   }
 
   /** Removes the rule's targets (EventBridge refuses to delete a rule that has any), then the rule. */
   async destroy(): Promise<void> {
-    const events = await this.events()
+    const events = await clients.events(this.aws)
     const sdk = await import('@aws-sdk/client-eventbridge')
+    const Rule = this.spec.name
     try {
-      const targets = await events.send(new sdk.ListTargetsByRuleCommand({ Rule: this.spec.name }))
+      const targets = await events.send(new sdk.ListTargetsByRuleCommand({ Rule }))
       const Ids = (targets.Targets ?? []).map((t) => t.Id!).filter(Boolean)
-      if (Ids.length) await events.send(new sdk.RemoveTargetsCommand({ Rule: this.spec.name, Ids }))
-      await events.send(new sdk.DeleteRuleCommand({ Name: this.spec.name }))
+      if (Ids.length) await events.send(new sdk.RemoveTargetsCommand({ Rule, Ids }))
+      await events.send(new sdk.DeleteRuleCommand({ Name: Rule }))
     } catch (e) {
       if (!isNotFound(e)) throw e
     }

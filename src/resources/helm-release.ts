@@ -1,3 +1,5 @@
+import { canonicalJson, deepEqual } from '../json.js'
+import type { KubeClient } from '../kube/client.js'
 import {
   chartMetadata,
   localChartMatches,
@@ -9,13 +11,15 @@ import {
   type ChartSource,
   type HelmRelease,
 } from '../kube/helm.js'
-import type { Kube, KubeObject } from '../kube/kubectl.js'
-import { deepEqual, diffValues, leaves, objectKey, redact } from '../kube/objects.js'
-import type { Decision, Resource } from '../plan/resource.js'
+import { objectKey, redact } from '../kube/objects.js'
+import type { KubeObject } from '../kube/types.js'
+import { creationFields, diffValues } from '../plan/fields.js'
+import type { Decision, ResourceId } from '../plan/resource.js'
 import type { FieldChange } from '../plan/types.js'
+import { ManagedResource } from './base.js'
 
 export interface HelmReleaseSpec {
-  id: string
+  id: ResourceId
   release: string
   namespace: string
   chart: ChartSource
@@ -25,7 +29,7 @@ export interface HelmReleaseSpec {
   timeout: string
   /** `--skip-crds`: the main chart's crds/ folder is left to the CRD chart. */
   skipCrds: boolean
-  dependsOn: string[]
+  dependsOn: readonly ResourceId[]
   keepOnDestroy?: boolean
   /** false when nothing will be installed (destroy): no rendering then. */
   render: boolean
@@ -33,8 +37,43 @@ export interface HelmReleaseSpec {
   expectedVersion?: string
 }
 
-export interface HelmReleaseActual {
-  release: HelmRelease
+/** Where a release lives. */
+export interface HelmTarget {
+  release: string
+  namespace: string
+}
+
+export interface HelmReleaseRead {
+  /** The latest revision (absent: no release, or one uninstalled with its history kept). */
+  release?: HelmRelease
+  /** What the chart renders to, when the release might change; not rendered when nothing could. */
+  rendered?: KubeObject[]
+}
+
+/** `helm upgrade --install --atomic --wait` of `chart` with `values` at `release` in `namespace`. */
+export type HelmUpgradeOp = { op: 'upgrade' } & HelmTarget &
+  Pick<HelmReleaseSpec, 'chart' | 'values' | 'timeout' | 'skipCrds'>
+
+/**
+ * `helm template` of charts, each chart, values and target rendered at most once: shared by the resources of one
+ * desired-state graph (the plan-time check of NodePools against the CRD chart's schemas reuses its rendering).
+ */
+export class ChartRenderings {
+  private readonly made = new Map<string, Promise<KubeObject[]>>()
+  private kubeVersion?: Promise<string | undefined>
+
+  constructor(private readonly kube: KubeClient) {}
+
+  render(chart: ChartSource, at: HelmTarget, values: Record<string, unknown>): Promise<KubeObject[]> {
+    const key = canonicalJson({ chart, at, values })
+    let rendering = this.made.get(key)
+    if (!rendering) {
+      this.kubeVersion ??= this.kube.serverVersion().catch(() => undefined)
+      rendering = this.kubeVersion.then((kubeVersion) => renderChart(this.kube, chart, { ...at, values, kubeVersion }))
+      this.made.set(key, rendering)
+    }
+    return rendering
+  }
 }
 
 /**
@@ -45,48 +84,63 @@ export interface HelmReleaseActual {
  * folder) the chart's own files differ from the release's record, or it is not deployed. So a plan with
  * nothing to do spawns no helm at all, and an apply with nothing to do creates no new revision.
  */
-export class HelmReleaseResource implements Resource<HelmReleaseActual> {
+export class HelmReleaseResource<
+  R extends HelmReleaseRead = HelmReleaseRead,
+  Op = HelmUpgradeOp,
+> extends ManagedResource<R, Op | HelmUpgradeOp> {
   readonly kind: string = 'helm release'
-  readonly wanted = true
-  readonly id: string
-  readonly dependsOn: string[]
-  readonly keepOnDestroy?: boolean
-  /** Where the release lives; a subclass may point it elsewhere while reading (see CrdRelease). */
-  protected target: { release: string; namespace: string }
-  /** The objects the chart renders to, when this plan rendered it. */
-  rendered?: KubeObject[]
-  private rendering?: Promise<KubeObject[]>
 
   constructor(
-    protected readonly kube: Kube,
+    protected readonly kube: KubeClient,
     readonly spec: HelmReleaseSpec,
+    protected readonly renderings: ChartRenderings,
   ) {
-    this.id = spec.id
-    this.dependsOn = spec.dependsOn
-    this.keepOnDestroy = spec.keepOnDestroy
-    this.target = { release: spec.release, namespace: spec.namespace }
+    super({
+      id: spec.id,
+      name: `${spec.namespace}/${spec.release}`,
+      dependsOn: spec.dependsOn,
+      keepOnDestroy: spec.keepOnDestroy,
+    })
   }
 
-  get name(): string {
-    return `${this.target.namespace}/${this.target.release}`
+  protected get configured(): HelmTarget {
+    return { release: this.spec.release, namespace: this.spec.namespace }
   }
 
-  async read(): Promise<HelmReleaseActual | undefined> {
-    let release = await readRelease(this.kube.api, this.target.namespace, this.target.release)
+  /** Where the read found (or will put) the release. */
+  protected targetOf(_read: R): HelmTarget {
+    return this.configured
+  }
+
+  override exists(read: R): boolean {
+    return read.release !== undefined
+  }
+
+  read(): Promise<R> {
+    return this.readAt(this.configured) as Promise<R>
+  }
+
+  /** The release at `target`, rendered when it might change. */
+  protected async readAt(target: HelmTarget): Promise<HelmReleaseRead> {
+    let release = await readRelease(this.kube, target.namespace, target.release)
     // `helm uninstall --keep-history` leaves records; helm installs afresh over them.
     if (release?.status === 'uninstalled') release = undefined
     if (release && /^(pending-|uninstalling)/.test(release.status)) {
       throw new Error(
-        `helm release ${this.name} is stuck in ${release.status} (revision ${release.revision}): an earlier helm run was interrupted. ` +
-          `Fix: \`helm rollback ${this.target.release} -n ${this.target.namespace}\` (or \`helm uninstall\` if it was never deployed), then run again.`,
+        `helm release ${target.namespace}/${target.release} is stuck in ${release.status} (revision ${release.revision}): an earlier helm run was interrupted. ` +
+          `Fix: \`helm rollback ${target.release} -n ${target.namespace}\` (or \`helm uninstall\` if it was never deployed), then run again.`,
       )
     }
-    if (this.spec.render && !this.upToDate(release)) await this.render()
-    return release ? { release } : undefined
+    const rendered = this.spec.render && !this.upToDate(release) ? await this.render(target) : undefined
+    return { ...(release ? { release } : {}), ...(rendered ? { rendered } : {}) }
+  }
+
+  protected render(target: HelmTarget): Promise<KubeObject[]> {
+    return this.renderings.render(this.spec.chart, target, this.spec.values)
   }
 
   /** True when the release already has this chart and these values, deployed: nothing could change. */
-  protected upToDate(release: HelmRelease | undefined): boolean {
+  private upToDate(release: HelmRelease | undefined): boolean {
     if (!release || release.status !== 'deployed') return false
     const meta = chartMetadata(this.spec.chart)
     if (meta.name !== release.chart.name || meta.version !== release.chart.version) return false
@@ -95,62 +149,49 @@ export class HelmReleaseResource implements Resource<HelmReleaseActual> {
     return this.spec.chart.local ? localChartMatches(this.spec.chart, release) : true
   }
 
-  /** `helm template` of the desired chart and values, at most once per plan. */
-  render(): Promise<KubeObject[]> {
-    this.rendering ??= (async () => {
-      const kubeVersion = await this.kube.api.serverVersion().catch(() => undefined)
-      this.rendered = await renderChart(this.kube, this.spec.chart, {
-        release: this.target.release,
-        namespace: this.target.namespace,
-        values: this.spec.values,
-        kubeVersion,
-      })
-      return this.rendered
-    })()
-    return this.rendering
-  }
-
-  diff(actual: HelmReleaseActual | undefined): Decision {
+  diff(read: R): Decision<Op | HelmUpgradeOp> {
     const meta = chartMetadata(this.spec.chart)
     const chart = `${meta.name}-${meta.version}`
+    const { release: r, rendered } = read
     const fields: FieldChange[] = []
-    if (!actual) {
+    const ops = [this.upgrade(this.targetOf(read))]
+    if (!r) {
       fields.push({ path: 'chart', after: chart })
-      if (Object.keys(this.spec.values).length) {
-        for (const [path, after] of leaves(this.spec.values, 'values')) fields.push({ path, after })
-      }
-      if (this.rendered) fields.push({ path: 'manifest', after: this.rendered.map(objectKey) })
-      return { action: 'create', fields, note: this.versionNote(meta.version) }
+      if (Object.keys(this.spec.values).length) fields.push(...creationFields(this.spec.values, 'values'))
+      if (rendered) fields.push({ path: 'manifest', after: rendered.map(objectKey) })
+      return { action: 'create', fields, ops, ...this.versionNote(meta.version) }
     }
-    const r = actual.release
-    if (!this.rendered) return { action: 'noop', fields: [] }
+    if (!rendered) return { action: 'noop', fields: [], ops: [] }
     const before = `${r.chart.name}-${r.chart.version}`
     if (before !== chart) fields.push({ path: 'chart', before, after: chart })
     if (r.status !== 'deployed') fields.push({ path: 'status', before: r.status, after: 'deployed' })
     fields.push(...diffValues(r.values, this.spec.values, 'values'))
-    fields.push(...manifestChanges(releaseObjects(r), this.rendered))
-    if (fields.length === 0) return { action: 'noop', fields: [] }
-    return { action: 'update', fields, note: this.versionNote(meta.version) }
+    fields.push(...manifestChanges(releaseObjects(r), rendered))
+    if (fields.length === 0) return { action: 'noop', fields: [], ops: [] }
+    return { action: 'update', fields, ops, ...this.versionNote(meta.version) }
   }
 
-  private versionNote(chartVersion: string): string | undefined {
+  protected upgrade(target: HelmTarget): HelmUpgradeOp {
+    const { chart, values, timeout, skipCrds } = this.spec
+    return { op: 'upgrade', ...target, chart, values, timeout, skipCrds }
+  }
+
+  private versionNote(chartVersion: string): { note?: string } {
     const want = this.spec.expectedVersion
-    if (!this.spec.chart.local || !want || want === chartVersion) return undefined
-    return `the chart folder's Chart.yaml says ${chartVersion}; karpenter.version is ${want}`
+    if (!this.spec.chart.local || !want || want === chartVersion) return {}
+    return { note: `the chart folder's Chart.yaml says ${chartVersion}; karpenter.version is ${want}` }
   }
 
-  async apply(): Promise<void> {
-    await upgradeRelease(this.kube, this.spec.chart, {
-      release: this.target.release,
-      namespace: this.target.namespace,
-      values: this.spec.values,
-      timeout: this.spec.timeout,
-      skipCrds: this.spec.skipCrds,
-    })
+  async apply(ops: readonly (Op | HelmUpgradeOp)[]): Promise<void> {
+    for (const op of ops) {
+      const { op: _, chart, ...upgrade } = op as HelmUpgradeOp
+      await upgradeRelease(this.kube, chart, upgrade)
+    }
   }
 
-  async destroy(): Promise<void> {
-    await uninstallRelease(this.kube, this.target.namespace, this.target.release, this.spec.timeout)
+  async destroy(read: R): Promise<void> {
+    const { namespace, release } = this.targetOf(read)
+    await uninstallRelease(this.kube, namespace, release, this.spec.timeout)
   }
 }
 

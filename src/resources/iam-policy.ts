@@ -1,174 +1,161 @@
 import type { IAMClient } from '@aws-sdk/client-iam'
-import { awsErrorName, clients, type AwsSession } from '../aws/clients.js'
-import { canonicalPolicyJson, displayPolicy, diffPolicies, type PolicyDocument } from '../aws/policy-document.js'
-import { decide, field, type Decision, type Resource } from '../plan/resource.js'
-import type { FieldChange } from '../plan/types.js'
-import { collect, ignoreNotFound } from './iam-role.js'
-import { adoptionNote, isManaged, missingTags, tagList, tagMap, tagsField } from './tags.js'
+import { iamPage, ignoreNotFound, paginate, tagList, tagMap, type Tags } from '../aws/calls.js'
+import { clients, type AwsSession } from '../aws/clients.js'
+import { canonicalPolicyJson, diffPolicies, displayPolicy, type PolicyDocument } from '../aws/policy-document.js'
+import { field } from '../plan/fields.js'
+import { AwsResource, type AwsSpec, type Differences } from './aws-resource.js'
+import { isManaged } from './tags.js'
 
 /** IAM keeps at most this many versions of a managed policy. */
 export const POLICY_VERSION_LIMIT = 5
 
-export interface IamPolicySpec {
-  id: string
+export interface IamPolicySpec extends AwsSpec {
   name: string
   path: string
   arn: string
   description: string
   /** The document to hold; undefined: a policy of this name should not exist (it left the set). */
   document?: PolicyDocument
-  tags: Record<string, string>
-  dependsOn?: string[]
 }
 
-export interface IamPolicyActual {
+export interface IamPolicyState {
   arn: string
   defaultVersionId: string
   /** The default version's document as IAM returned it (often URL-encoded); empty for unwanted policies. */
   document: string
-  tags: Record<string, string>
+  tags: Tags
 }
+
+interface PolicyCreation {
+  name: string
+  path: string
+  description: string
+  document: string
+  tags: Tags
+}
+
+/** A new default version holding `document`, after deleting the oldest non-default ones past IAM's limit. */
+export type IamPolicyOp = { op: 'new-version'; arn: string; document: string }
 
 /** Which policy ARNs exist (one shared listing instead of one lookup per possible name). */
 export type PolicyListing = () => Promise<Set<string>>
 
 /**
- * A customer managed policy. Updates add a new default version, first deleting the oldest non-default
- * version when IAM's five are in use. A policy that is no longer wanted is deleted only when this action
- * made or adopted it (tagged so): a stranger of the same name is left alone.
+ * A customer managed policy. Updates add a new default version. A policy that is no longer wanted is deleted only
+ * when this action made or adopted it (tagged so): a stranger of the same name is left alone.
  */
-export class IamPolicy implements Resource<IamPolicyActual> {
+export class IamPolicy extends AwsResource<IamPolicySpec, IamPolicyState, IamPolicyOp, PolicyCreation> {
   readonly kind = 'iam policy'
+  protected readonly noun = 'policy'
+
   constructor(
-    private readonly session: AwsSession,
-    readonly spec: IamPolicySpec,
+    aws: AwsSession,
+    spec: IamPolicySpec,
     private readonly listing?: PolicyListing,
-  ) {}
-
-  get id() {
-    return this.spec.id
-  }
-  get name() {
-    return this.spec.name
-  }
-  get dependsOn() {
-    return this.spec.dependsOn ?? []
-  }
-  get wanted() {
-    return this.spec.document !== undefined
+  ) {
+    super(aws, { ...spec, wanted: spec.document !== undefined }, { name: spec.name })
   }
 
-  private iam(): Promise<IAMClient> {
-    return clients.iam(this.session)
-  }
-
-  async read(): Promise<IamPolicyActual | undefined> {
-    if (this.listing && !(await this.listing()).has(this.spec.arn)) return undefined
-    const iam = await this.iam()
+  async read(): Promise<IamPolicyState | undefined> {
+    const PolicyArn = this.spec.arn
+    if (this.listing && !(await this.listing()).has(PolicyArn)) return undefined
+    const iam = await clients.iam(this.aws)
     const sdk = await import('@aws-sdk/client-iam')
-    const policy = (await ignoreNotFound(iam.send(new sdk.GetPolicyCommand({ PolicyArn: this.spec.arn }))))?.Policy
+    const policy = (await ignoreNotFound(iam.send(new sdk.GetPolicyCommand({ PolicyArn }))))?.Policy
     if (!policy) return undefined
     const tags = policy.Tags
       ? tagMap(policy.Tags)
-      : tagMap((await iam.send(new sdk.ListPolicyTagsCommand({ PolicyArn: this.spec.arn }))).Tags)
+      : tagMap((await iam.send(new sdk.ListPolicyTagsCommand({ PolicyArn }))).Tags)
     const defaultVersionId = policy.DefaultVersionId ?? 'v1'
-    if (!this.wanted) return isManaged(tags) ? { arn: this.spec.arn, defaultVersionId, document: '', tags } : undefined
-    const version = await iam.send(
-      new sdk.GetPolicyVersionCommand({ PolicyArn: this.spec.arn, VersionId: defaultVersionId }),
-    )
-    return { arn: this.spec.arn, defaultVersionId, document: version.PolicyVersion?.Document ?? '', tags }
+    if (!this.wanted) return isManaged(tags) ? { arn: PolicyArn, defaultVersionId, document: '', tags } : undefined
+    const version = await iam.send(new sdk.GetPolicyVersionCommand({ PolicyArn, VersionId: defaultVersionId }))
+    return { arn: PolicyArn, defaultVersionId, document: version.PolicyVersion?.Document ?? '', tags }
   }
 
-  private documentChanged(actual: IamPolicyActual): boolean {
-    return !actual.document || canonicalPolicyJson(actual.document) !== canonicalPolicyJson(this.spec.document!)
+  protected creation() {
+    const { name, path, description, tags } = this.spec
+    const document = this.spec.document!
+    return {
+      fields: [field('document', undefined, displayPolicy(document))],
+      input: { name, path, description, document: JSON.stringify(document), tags },
+    }
   }
 
-  diff(actual: IamPolicyActual | undefined): Decision {
+  protected differences(actual: IamPolicyState): Differences<IamPolicyOp> {
     const doc = this.spec.document!
-    if (!actual) return decide(undefined, [field('document', undefined, displayPolicy(doc))])
-    const fields: FieldChange[] = []
-    if (this.documentChanged(actual)) {
-      fields.push(
+    if (actual.document && canonicalPolicyJson(actual.document) === canonicalPolicyJson(doc)) {
+      return { fields: [], ops: [] }
+    }
+    return {
+      fields: [
         field('document', displayPolicy(actual.document), displayPolicy(doc), {
           detail: diffPolicies(actual.document, doc),
         }),
-      )
-    }
-    const tags = tagsField(this.spec.tags, actual.tags)
-    if (tags) fields.push(field(tags.path, tags.before, tags.after))
-    return decide(actual, fields, adoptionNote('policy', actual.tags))
-  }
-
-  async apply(_decision: Decision, actual: IamPolicyActual | undefined): Promise<void> {
-    const iam = await this.iam()
-    const sdk = await import('@aws-sdk/client-iam')
-    const { name, path, description, tags } = this.spec
-    const document = JSON.stringify(this.spec.document)
-    if (!actual) {
-      try {
-        await iam.send(
-          new sdk.CreatePolicyCommand({
-            PolicyName: name,
-            Path: path,
-            Description: description,
-            PolicyDocument: document,
-            Tags: tagList(tags),
-          }),
-        )
-        return
-      } catch (e) {
-        // Made by an earlier, interrupted run: update it instead.
-        if (awsErrorName(e) !== 'EntityAlreadyExists') throw e
-        actual = await this.read()
-        if (!actual) throw e
-      }
-    }
-    if (this.documentChanged(actual)) {
-      await this.makeRoomForVersion(iam)
-      await iam.send(
-        new sdk.CreatePolicyVersionCommand({ PolicyArn: actual.arn, PolicyDocument: document, SetAsDefault: true }),
-      )
-    }
-    const missing = missingTags(tags, actual.tags)
-    if (Object.keys(missing).length) {
-      await iam.send(new sdk.TagPolicyCommand({ PolicyArn: actual.arn, Tags: tagList(missing) }))
+      ],
+      ops: [{ op: 'new-version', arn: actual.arn, document: JSON.stringify(doc) }],
     }
   }
 
-  /** Deletes the oldest non-default versions until a new one fits under IAM's limit. */
-  private async makeRoomForVersion(iam: IAMClient): Promise<void> {
+  protected tagTarget(actual: IamPolicyState): string {
+    return actual.arn
+  }
+
+  protected async create(input: PolicyCreation): Promise<void> {
+    const iam = await clients.iam(this.aws)
+    const { CreatePolicyCommand } = await import('@aws-sdk/client-iam')
+    await iam.send(
+      new CreatePolicyCommand({
+        PolicyName: input.name,
+        Path: input.path,
+        Description: input.description,
+        PolicyDocument: input.document,
+        Tags: tagList(input.tags),
+      }),
+    )
+  }
+
+  protected async perform(op: IamPolicyOp): Promise<void> {
+    const iam = await clients.iam(this.aws)
     const sdk = await import('@aws-sdk/client-iam')
-    const versions = await this.versions(iam)
+    // Room for the new version: the oldest non-default versions go until it fits under IAM's limit.
+    const versions = await this.versions(iam, op.arn)
     const old = versions
       .filter((v) => !v.isDefault)
       .sort((a, b) => a.created - b.created || versionNumber(a.id) - versionNumber(b.id))
     const excess = versions.length - (POLICY_VERSION_LIMIT - 1)
     for (const v of old.slice(0, Math.max(0, excess))) {
-      await ignoreNotFound(iam.send(new sdk.DeletePolicyVersionCommand({ PolicyArn: this.spec.arn, VersionId: v.id })))
+      await ignoreNotFound(iam.send(new sdk.DeletePolicyVersionCommand({ PolicyArn: op.arn, VersionId: v.id })))
     }
+    await iam.send(
+      new sdk.CreatePolicyVersionCommand({ PolicyArn: op.arn, PolicyDocument: op.document, SetAsDefault: true }),
+    )
   }
 
-  private async versions(iam: IAMClient): Promise<{ id: string; isDefault: boolean; created: number }[]> {
+  protected async tag(PolicyArn: string, tags: Tags): Promise<void> {
+    const iam = await clients.iam(this.aws)
+    const { TagPolicyCommand } = await import('@aws-sdk/client-iam')
+    await iam.send(new TagPolicyCommand({ PolicyArn, Tags: tagList(tags) }))
+  }
+
+  private async versions(iam: IAMClient, PolicyArn: string) {
     const { ListPolicyVersionsCommand } = await import('@aws-sdk/client-iam')
-    return collect(async (Marker) => {
-      const out = await iam.send(new ListPolicyVersionsCommand({ PolicyArn: this.spec.arn, Marker }))
-      return {
-        items: (out.Versions ?? []).map((v) => ({
-          id: v.VersionId ?? '',
-          isDefault: v.IsDefaultVersion === true,
-          created: v.CreateDate?.getTime() ?? 0,
-        })),
-        marker: out.IsTruncated ? out.Marker : undefined,
-      }
+    return paginate(async (Marker) => {
+      const out = await iam.send(new ListPolicyVersionsCommand({ PolicyArn, Marker }))
+      const versions = out.Versions?.map((v) => ({
+        id: v.VersionId ?? '',
+        isDefault: v.IsDefaultVersion === true,
+        created: v.CreateDate?.getTime() ?? 0,
+      }))
+      return iamPage(versions, out)
     })
   }
 
   /** Detaches the policy from everything that holds it, deletes its old versions, then the policy. */
-  async destroy(actual: IamPolicyActual): Promise<void> {
-    const iam = await this.iam()
+  async destroy(actual: IamPolicyState): Promise<void> {
+    const iam = await clients.iam(this.aws)
     const sdk = await import('@aws-sdk/client-iam')
     const PolicyArn = actual.arn
-    const detachments = await collect(async (Marker) => {
+    const detachments = await paginate(async (Marker) => {
       const out = await iam.send(new sdk.ListEntitiesForPolicyCommand({ PolicyArn, Marker }))
       const detach = [
         ...(out.PolicyRoles ?? []).map(
@@ -181,10 +168,10 @@ export class IamPolicy implements Resource<IamPolicyActual> {
           (g) => () => iam.send(new sdk.DetachGroupPolicyCommand({ PolicyArn, GroupName: g.GroupName })),
         ),
       ]
-      return { items: detach, marker: out.IsTruncated ? out.Marker : undefined }
+      return iamPage(detach, out)
     })
     for (const detach of detachments) await ignoreNotFound<unknown>(detach())
-    for (const v of (await this.versions(iam)).filter((v) => !v.isDefault)) {
+    for (const v of (await this.versions(iam, PolicyArn)).filter((v) => !v.isDefault)) {
       await ignoreNotFound(iam.send(new sdk.DeletePolicyVersionCommand({ PolicyArn, VersionId: v.id })))
     }
     await ignoreNotFound(iam.send(new sdk.DeletePolicyCommand({ PolicyArn })))
@@ -196,18 +183,18 @@ function versionNumber(id: string): number {
 }
 
 /** Every customer managed policy ARN under `path`, listed once however many resources ask. */
-export function policyListing(session: AwsSession, path: string): PolicyListing {
+export function policyListing(aws: AwsSession, path: string): PolicyListing {
   let listed: Promise<Set<string>> | undefined
   return () => {
     listed ??= (async () => {
-      const iam = await clients.iam(session)
+      const iam = await clients.iam(aws)
       const { ListPoliciesCommand } = await import('@aws-sdk/client-iam')
-      const arns = await collect(async (Marker) => {
+      const arns = await paginate(async (Marker) => {
         const out = await iam.send(new ListPoliciesCommand({ Scope: 'Local', PathPrefix: path, Marker }))
-        return {
-          items: (out.Policies ?? []).map((p) => p.Arn ?? ''),
-          marker: out.IsTruncated ? out.Marker : undefined,
-        }
+        return iamPage(
+          out.Policies?.map((p) => p.Arn ?? ''),
+          out,
+        )
       })
       return new Set(arns)
     })()

@@ -1,79 +1,71 @@
-import type { IAMClient } from '@aws-sdk/client-iam'
-import { clients, isNotFound, type AwsSession } from '../aws/clients.js'
-import { canonicalPolicyJson, displayPolicy, diffPolicies, type PolicyDocument } from '../aws/policy-document.js'
-import { decide, field, type Decision, type Resource } from '../plan/resource.js'
+import { iamPage, ignoreNotFound, paginate, tagList, tagMap, type Tags } from '../aws/calls.js'
+import { clients, type AwsSession } from '../aws/clients.js'
+import { canonicalPolicyJson, diffPolicies, displayPolicy, type PolicyDocument } from '../aws/policy-document.js'
+import { field } from '../plan/fields.js'
 import type { FieldChange } from '../plan/types.js'
-import { adoptionNote, missingTags, tagList, tagMap, tagsField } from './tags.js'
+import { AwsResource, type AwsSpec, type Differences } from './aws-resource.js'
 
-export interface IamRoleSpec {
-  id: string
+export interface IamRoleSpec extends AwsSpec {
   name: string
   path: string
   description: string
   trustPolicy: PolicyDocument
-  /** ARNs of managed policies to attach; attachments others made are left alone unless `exclusive`. */
+  /** ARNs of managed policies to attach; attachments others made are left alone. */
   managedPolicyArns: string[]
   /** Policies the action manages by name (its own): only these are detached when they leave the list. */
   ownedPolicyArns?: string[]
   permissionsBoundary?: string
-  tags: Record<string, string>
-  dependsOn?: string[]
 }
 
-export interface IamRoleActual {
+export interface IamRoleState {
   arn: string
   path: string
   trustPolicy: string
   attached: string[]
-  tags: Record<string, string>
+  tags: Tags
   permissionsBoundary?: string
 }
 
+interface RoleCreation {
+  name: string
+  path: string
+  description: string
+  trustPolicy: string
+  permissionsBoundary?: string
+  tags: Tags
+  attach: string[]
+}
+
+export type IamRoleOp =
+  | { op: 'update-trust-policy'; document: string }
+  | { op: 'put-permissions-boundary'; arn: string }
+  | { op: 'attach-policy'; arn: string }
+  | { op: 'detach-policy'; arn: string }
+
 /** An IAM role: its trust policy, attached managed policies, permissions boundary and tags. */
-export class IamRole implements Resource<IamRoleActual> {
+export class IamRole extends AwsResource<IamRoleSpec, IamRoleState, IamRoleOp, RoleCreation> {
   readonly kind = 'iam role'
-  readonly wanted = true
-  readonly dependsOn: string[]
-  constructor(
-    private readonly session: AwsSession,
-    readonly spec: IamRoleSpec,
-  ) {
-    this.dependsOn = spec.dependsOn ?? []
+  protected readonly noun = 'role'
+
+  constructor(aws: AwsSession, spec: IamRoleSpec) {
+    super(aws, spec, { name: spec.name })
   }
 
-  get id() {
-    return this.spec.id
-  }
-  get name() {
-    return this.spec.name
-  }
-
-  private iam(): Promise<IAMClient> {
-    return clients.iam(this.session)
-  }
-
-  async read(): Promise<IamRoleActual | undefined> {
-    const iam = await this.iam()
+  async read(): Promise<IamRoleState | undefined> {
+    const iam = await clients.iam(this.aws)
     const { GetRoleCommand, ListAttachedRolePoliciesCommand, ListRoleTagsCommand } = await import('@aws-sdk/client-iam')
-    let role
-    try {
-      role = (await iam.send(new GetRoleCommand({ RoleName: this.spec.name }))).Role
-    } catch (e) {
-      if (isNotFound(e)) return undefined
-      throw e
-    }
+    const RoleName = this.spec.name
+    const role = (await ignoreNotFound(iam.send(new GetRoleCommand({ RoleName }))))?.Role
     if (!role) return undefined
     const [attached, tags] = await Promise.all([
-      collect(async (Marker) => {
-        const out = await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: this.spec.name, Marker }))
-        return {
-          items: (out.AttachedPolicies ?? []).map((p) => p.PolicyArn!),
-          marker: out.IsTruncated ? out.Marker : undefined,
-        }
+      paginate(async (Marker) => {
+        const out = await iam.send(new ListAttachedRolePoliciesCommand({ RoleName, Marker }))
+        return iamPage(
+          out.AttachedPolicies?.map((p) => p.PolicyArn!),
+          out,
+        )
       }),
-      role.Tags
-        ? Promise.resolve(tagMap(role.Tags))
-        : iam.send(new ListRoleTagsCommand({ RoleName: this.spec.name })).then((o) => tagMap(o.Tags)),
+      role.Tags ? tagMap(role.Tags) : iam.send(new ListRoleTagsCommand({ RoleName })).then((o) => tagMap(o.Tags)),
     ])
     return {
       arn: role.Arn!,
@@ -85,128 +77,116 @@ export class IamRole implements Resource<IamRoleActual> {
     }
   }
 
-  diff(actual: IamRoleActual | undefined): Decision {
+  protected creation() {
     const s = this.spec
-    if (!actual) {
-      const fields: FieldChange[] = [
-        field('assumeRolePolicy', undefined, displayPolicy(s.trustPolicy)),
-        field('managedPolicies', undefined, [...s.managedPolicyArns].sort()),
-      ]
-      if (s.permissionsBoundary) fields.push(field('permissionsBoundary', undefined, s.permissionsBoundary))
-      return decide(undefined, fields)
+    const fields: FieldChange[] = [
+      field('assumeRolePolicy', undefined, displayPolicy(s.trustPolicy)),
+      field('managedPolicies', undefined, [...s.managedPolicyArns].sort()),
+    ]
+    if (s.permissionsBoundary) fields.push(field('permissionsBoundary', undefined, s.permissionsBoundary))
+    const input: RoleCreation = {
+      name: s.name,
+      path: s.path,
+      description: s.description,
+      trustPolicy: JSON.stringify(s.trustPolicy),
+      permissionsBoundary: s.permissionsBoundary,
+      tags: s.tags,
+      attach: s.managedPolicyArns,
     }
+    return { fields, input }
+  }
+
+  // An adopted role keeps its path: IAM cannot change it, and recreating the role would break its users.
+  protected differences(actual: IamRoleState): Differences<IamRoleOp> {
+    const s = this.spec
     const fields: FieldChange[] = []
+    const ops: IamRoleOp[] = []
     if (canonicalPolicyJson(actual.trustPolicy) !== canonicalPolicyJson(s.trustPolicy)) {
       fields.push(
         field('assumeRolePolicy', displayPolicy(actual.trustPolicy), displayPolicy(s.trustPolicy), {
           detail: diffPolicies(actual.trustPolicy, s.trustPolicy),
         }),
       )
+      ops.push({ op: 'update-trust-policy', document: JSON.stringify(s.trustPolicy) })
     }
-    const { missing, extra } = this.attachmentChanges(actual)
+    const want = new Set(s.managedPolicyArns)
+    const owned = new Set(s.ownedPolicyArns ?? [])
+    const missing = s.managedPolicyArns.filter((a) => !actual.attached.includes(a))
+    const extra = actual.attached.filter((a) => owned.has(a) && !want.has(a))
     if (missing.length || extra.length) {
       const after = [...actual.attached.filter((a) => !extra.includes(a)), ...missing].sort()
       fields.push(field('managedPolicies', actual.attached, after))
+      ops.push(...missing.map((arn) => ({ op: 'attach-policy' as const, arn })))
+      ops.push(...extra.map((arn) => ({ op: 'detach-policy' as const, arn })))
     }
-    if ((actual.permissionsBoundary ?? '') !== (s.permissionsBoundary ?? '') && s.permissionsBoundary) {
+    if (s.permissionsBoundary && actual.permissionsBoundary !== s.permissionsBoundary) {
       fields.push(field('permissionsBoundary', actual.permissionsBoundary, s.permissionsBoundary))
+      ops.push({ op: 'put-permissions-boundary', arn: s.permissionsBoundary })
     }
-    const tags = tagsField(s.tags, actual.tags)
-    if (tags) fields.push(field(tags.path, tags.before, tags.after))
-    // An adopted role keeps its path: IAM cannot change it, and recreating the role would break its users.
-    return decide(actual, fields, adoptionNote('role', actual.tags))
+    return { fields, ops }
   }
 
-  private attachmentChanges(actual: Pick<IamRoleActual, 'attached'>) {
-    const want = new Set(this.spec.managedPolicyArns)
-    const owned = new Set(this.spec.ownedPolicyArns ?? [])
-    return {
-      missing: this.spec.managedPolicyArns.filter((a) => !actual.attached.includes(a)),
-      extra: actual.attached.filter((a) => owned.has(a) && !want.has(a)),
-    }
+  protected tagTarget(): string {
+    return this.spec.name
   }
 
-  async apply(_decision: Decision, actual: IamRoleActual | undefined): Promise<void> {
-    const iam = await this.iam()
+  protected async create(input: RoleCreation): Promise<void> {
+    const iam = await clients.iam(this.aws)
+    const { CreateRoleCommand } = await import('@aws-sdk/client-iam')
+    await iam.send(
+      new CreateRoleCommand({
+        RoleName: input.name,
+        Path: input.path,
+        Description: input.description,
+        AssumeRolePolicyDocument: input.trustPolicy,
+        PermissionsBoundary: input.permissionsBoundary,
+        Tags: tagList(input.tags),
+      }),
+    )
+    for (const arn of input.attach) await this.perform({ op: 'attach-policy', arn })
+  }
+
+  protected async perform(op: IamRoleOp): Promise<void> {
+    const iam = await clients.iam(this.aws)
     const sdk = await import('@aws-sdk/client-iam')
-    const s = this.spec
-    const trust = JSON.stringify(s.trustPolicy)
-    if (!actual) {
-      try {
-        await iam.send(
-          new sdk.CreateRoleCommand({
-            RoleName: s.name,
-            Path: s.path,
-            Description: s.description,
-            AssumeRolePolicyDocument: trust,
-            PermissionsBoundary: s.permissionsBoundary,
-            Tags: tagList(s.tags),
-          }),
-        )
-      } catch (e) {
-        // Created meanwhile (a rerun after a partial apply, or a race): continue as an update.
-        if ((e as { name?: string }).name !== 'EntityAlreadyExists') throw e
-        actual = await this.read()
-      }
+    const RoleName = this.spec.name
+    if (op.op === 'update-trust-policy') {
+      await iam.send(new sdk.UpdateAssumeRolePolicyCommand({ RoleName, PolicyDocument: op.document }))
+    } else if (op.op === 'put-permissions-boundary') {
+      await iam.send(new sdk.PutRolePermissionsBoundaryCommand({ RoleName, PermissionsBoundary: op.arn }))
+    } else if (op.op === 'attach-policy') {
+      await iam.send(new sdk.AttachRolePolicyCommand({ RoleName, PolicyArn: op.arn }))
+    } else {
+      await iam.send(new sdk.DetachRolePolicyCommand({ RoleName, PolicyArn: op.arn }))
     }
-    if (actual) {
-      if (canonicalPolicyJson(actual.trustPolicy) !== canonicalPolicyJson(s.trustPolicy)) {
-        await iam.send(new sdk.UpdateAssumeRolePolicyCommand({ RoleName: s.name, PolicyDocument: trust }))
-      }
-      const tags = missingTags(s.tags, actual.tags)
-      if (Object.keys(tags).length) await iam.send(new sdk.TagRoleCommand({ RoleName: s.name, Tags: tagList(tags) }))
-      if (s.permissionsBoundary && actual.permissionsBoundary !== s.permissionsBoundary) {
-        await iam.send(
-          new sdk.PutRolePermissionsBoundaryCommand({ RoleName: s.name, PermissionsBoundary: s.permissionsBoundary }),
-        )
-      }
-    }
-    const { missing, extra } = this.attachmentChanges(actual ?? { attached: [] })
-    for (const arn of missing) await iam.send(new sdk.AttachRolePolicyCommand({ RoleName: s.name, PolicyArn: arn }))
-    for (const arn of extra) await iam.send(new sdk.DetachRolePolicyCommand({ RoleName: s.name, PolicyArn: arn }))
+  }
+
+  protected async tag(RoleName: string, tags: Tags): Promise<void> {
+    const iam = await clients.iam(this.aws)
+    const { TagRoleCommand } = await import('@aws-sdk/client-iam')
+    await iam.send(new TagRoleCommand({ RoleName, Tags: tagList(tags) }))
   }
 
   /** Deletes the role: first what IAM requires gone (attachments, inline policies, instance profiles). */
-  async destroy(actual: IamRoleActual): Promise<void> {
-    const iam = await this.iam()
+  async destroy(actual: IamRoleState): Promise<void> {
+    const iam = await clients.iam(this.aws)
     const sdk = await import('@aws-sdk/client-iam')
-    const name = this.spec.name
-    for (const arn of actual.attached) {
-      await ignoreNotFound(iam.send(new sdk.DetachRolePolicyCommand({ RoleName: name, PolicyArn: arn })))
+    const RoleName = this.spec.name
+    for (const PolicyArn of actual.attached) {
+      await ignoreNotFound(iam.send(new sdk.DetachRolePolicyCommand({ RoleName, PolicyArn })))
     }
-    const inline = await iam.send(new sdk.ListRolePoliciesCommand({ RoleName: name }))
-    for (const p of inline.PolicyNames ?? []) {
-      await ignoreNotFound(iam.send(new sdk.DeleteRolePolicyCommand({ RoleName: name, PolicyName: p })))
+    const inline = await iam.send(new sdk.ListRolePoliciesCommand({ RoleName }))
+    for (const PolicyName of inline.PolicyNames ?? []) {
+      await ignoreNotFound(iam.send(new sdk.DeleteRolePolicyCommand({ RoleName, PolicyName })))
     }
-    const profiles = await iam.send(new sdk.ListInstanceProfilesForRoleCommand({ RoleName: name }))
+    const profiles = await iam.send(new sdk.ListInstanceProfilesForRoleCommand({ RoleName }))
     for (const p of profiles.InstanceProfiles ?? []) {
       await ignoreNotFound(
         iam.send(
-          new sdk.RemoveRoleFromInstanceProfileCommand({ RoleName: name, InstanceProfileName: p.InstanceProfileName! }),
+          new sdk.RemoveRoleFromInstanceProfileCommand({ RoleName, InstanceProfileName: p.InstanceProfileName! }),
         ),
       )
     }
-    await ignoreNotFound(iam.send(new sdk.DeleteRoleCommand({ RoleName: name })))
+    await ignoreNotFound(iam.send(new sdk.DeleteRoleCommand({ RoleName })))
   }
-}
-
-export async function ignoreNotFound<T>(p: Promise<T>): Promise<T | undefined> {
-  try {
-    return await p
-  } catch (e) {
-    if (isNotFound(e)) return undefined
-    throw e
-  }
-}
-
-/** Follows an IAM Marker pagination to the end. */
-export async function collect<T>(page: (marker?: string) => Promise<{ items: T[]; marker?: string }>): Promise<T[]> {
-  const out: T[] = []
-  let marker: string | undefined
-  do {
-    const p = await page(marker)
-    out.push(...p.items)
-    marker = p.marker
-  } while (marker)
-  return out
 }

@@ -1,58 +1,54 @@
-import type { IAMClient } from '@aws-sdk/client-iam'
-import { awsErrorName, clients, type AwsSession } from '../aws/clients.js'
-import { decide, field, type Decision, type Resource } from '../plan/resource.js'
-import type { FieldChange } from '../plan/types.js'
-import { ignoreNotFound } from './iam-role.js'
-import { adoptionNote, missingTags, tagList, tagMap, tagsField } from './tags.js'
+import { ignoreNotFound, tagList, tagMap, type Tags } from '../aws/calls.js'
+import { clients, type AwsSession } from '../aws/clients.js'
+import { field } from '../plan/fields.js'
+import { AwsResource, type AwsSpec, type Differences } from './aws-resource.js'
 
-export interface InstanceProfileSpec {
-  id: string
+export interface InstanceProfileSpec extends AwsSpec {
   name: string
   path: string
   /** The one role the profile holds (an instance profile holds at most one). */
   roleName: string
-  tags: Record<string, string>
-  dependsOn: string[]
 }
 
-export interface InstanceProfileActual {
+export interface InstanceProfileState {
   arn: string
   roles: string[]
-  tags: Record<string, string>
+  tags: Tags
 }
 
+interface ProfileCreation {
+  name: string
+  path: string
+  tags: Tags
+  role: string
+}
+
+export type InstanceProfileOp = { op: 'remove-role'; role: string } | { op: 'add-role'; role: string }
+
 /** The instance profile Karpenter's nodes launch with, holding the node role. */
-export class InstanceProfile implements Resource<InstanceProfileActual> {
+export class InstanceProfile extends AwsResource<
+  InstanceProfileSpec,
+  InstanceProfileState,
+  InstanceProfileOp,
+  ProfileCreation
+> {
   readonly kind = 'iam instance profile'
-  readonly wanted = true
-  constructor(
-    private readonly session: AwsSession,
-    readonly spec: InstanceProfileSpec,
-  ) {}
+  protected readonly noun = 'instance profile'
 
-  get id() {
-    return this.spec.id
-  }
-  get name() {
-    return this.spec.name
-  }
-  get dependsOn() {
-    return this.spec.dependsOn
+  constructor(aws: AwsSession, spec: InstanceProfileSpec) {
+    super(aws, spec, { name: spec.name })
   }
 
-  private iam(): Promise<IAMClient> {
-    return clients.iam(this.session)
-  }
-
-  async read(): Promise<InstanceProfileActual | undefined> {
-    const iam = await this.iam()
+  async read(): Promise<InstanceProfileState | undefined> {
+    const iam = await clients.iam(this.aws)
     const { GetInstanceProfileCommand, ListInstanceProfileTagsCommand } = await import('@aws-sdk/client-iam')
-    const out = await ignoreNotFound(iam.send(new GetInstanceProfileCommand({ InstanceProfileName: this.spec.name })))
-    const profile = out?.InstanceProfile
+    const InstanceProfileName = this.spec.name
+    const profile = (await ignoreNotFound(iam.send(new GetInstanceProfileCommand({ InstanceProfileName }))))
+      ?.InstanceProfile
     if (!profile) return undefined
     const tags = profile.Tags
       ? tagMap(profile.Tags)
-      : tagMap((await iam.send(new ListInstanceProfileTagsCommand({ InstanceProfileName: this.spec.name }))).Tags)
+      : tagMap((await iam.send(new ListInstanceProfileTagsCommand({ InstanceProfileName }))).Tags)
     return {
       arn: profile.Arn ?? '',
       roles: (profile.Roles ?? []).map((r) => r.RoleName ?? '').filter(Boolean),
@@ -60,57 +56,54 @@ export class InstanceProfile implements Resource<InstanceProfileActual> {
     }
   }
 
-  diff(actual: InstanceProfileActual | undefined): Decision {
+  protected creation() {
+    const { name, path, tags, roleName } = this.spec
+    return { fields: [field('role', undefined, roleName)], input: { name, path, tags, role: roleName } }
+  }
+
+  protected differences(actual: InstanceProfileState): Differences<InstanceProfileOp> {
     const want = this.spec.roleName
-    if (!actual) return decide(undefined, [field('role', undefined, want)])
-    const fields: FieldChange[] = []
-    if (actual.roles.length !== 1 || actual.roles[0] !== want) {
-      fields.push(field('role', actual.roles.length ? actual.roles.join(', ') : undefined, want))
-    }
-    const tags = tagsField(this.spec.tags, actual.tags)
-    if (tags) fields.push(field(tags.path, tags.before, tags.after))
-    return decide(actual, fields, adoptionNote('instance profile', actual.tags))
+    if (actual.roles.length === 1 && actual.roles[0] === want) return { fields: [], ops: [] }
+    const ops: InstanceProfileOp[] = actual.roles.filter((r) => r !== want).map((role) => ({ op: 'remove-role', role }))
+    if (!actual.roles.includes(want)) ops.push({ op: 'add-role', role: want })
+    return { fields: [field('role', actual.roles.length ? actual.roles.join(', ') : undefined, want)], ops }
   }
 
-  async apply(_decision: Decision, actual: InstanceProfileActual | undefined): Promise<void> {
-    const iam = await this.iam()
+  protected tagTarget(): string {
+    return this.spec.name
+  }
+
+  protected async create(input: ProfileCreation): Promise<void> {
+    const iam = await clients.iam(this.aws)
+    const { CreateInstanceProfileCommand } = await import('@aws-sdk/client-iam')
+    const { name: InstanceProfileName, path: Path, tags } = input
+    await iam.send(new CreateInstanceProfileCommand({ InstanceProfileName, Path, Tags: tagList(tags) }))
+    await this.perform({ op: 'add-role', role: input.role })
+  }
+
+  protected async perform(op: InstanceProfileOp): Promise<void> {
+    const iam = await clients.iam(this.aws)
     const sdk = await import('@aws-sdk/client-iam')
-    const { name, path, roleName, tags } = this.spec
-    if (!actual) {
-      try {
-        await iam.send(
-          new sdk.CreateInstanceProfileCommand({ InstanceProfileName: name, Path: path, Tags: tagList(tags) }),
-        )
-        actual = { arn: '', roles: [], tags }
-      } catch (e) {
-        // Made by an earlier, interrupted run: carry on from what is there.
-        if (awsErrorName(e) !== 'EntityAlreadyExists') throw e
-        actual = await this.read()
-        if (!actual) throw e
-      }
-    }
-    const missing = missingTags(tags, actual.tags)
-    if (Object.keys(missing).length) {
-      await iam.send(new sdk.TagInstanceProfileCommand({ InstanceProfileName: name, Tags: tagList(missing) }))
-    }
-    for (const other of actual.roles.filter((r) => r !== roleName)) {
+    const InstanceProfileName = this.spec.name
+    if (op.op === 'add-role') {
+      await iam.send(new sdk.AddRoleToInstanceProfileCommand({ InstanceProfileName, RoleName: op.role }))
+    } else {
       await ignoreNotFound(
-        iam.send(new sdk.RemoveRoleFromInstanceProfileCommand({ InstanceProfileName: name, RoleName: other })),
+        iam.send(new sdk.RemoveRoleFromInstanceProfileCommand({ InstanceProfileName, RoleName: op.role })),
       )
-    }
-    if (!actual.roles.includes(roleName)) {
-      await iam.send(new sdk.AddRoleToInstanceProfileCommand({ InstanceProfileName: name, RoleName: roleName }))
     }
   }
 
-  async destroy(actual: InstanceProfileActual): Promise<void> {
-    const iam = await this.iam()
-    const sdk = await import('@aws-sdk/client-iam')
-    for (const role of actual.roles) {
-      await ignoreNotFound(
-        iam.send(new sdk.RemoveRoleFromInstanceProfileCommand({ InstanceProfileName: this.spec.name, RoleName: role })),
-      )
-    }
-    await ignoreNotFound(iam.send(new sdk.DeleteInstanceProfileCommand({ InstanceProfileName: this.spec.name })))
+  protected async tag(InstanceProfileName: string, tags: Tags): Promise<void> {
+    const iam = await clients.iam(this.aws)
+    const { TagInstanceProfileCommand } = await import('@aws-sdk/client-iam')
+    await iam.send(new TagInstanceProfileCommand({ InstanceProfileName, Tags: tagList(tags) }))
+  }
+
+  async destroy(actual: InstanceProfileState): Promise<void> {
+    for (const role of actual.roles) await this.perform({ op: 'remove-role', role })
+    const iam = await clients.iam(this.aws)
+    const { DeleteInstanceProfileCommand } = await import('@aws-sdk/client-iam')
+    await ignoreNotFound(iam.send(new DeleteInstanceProfileCommand({ InstanceProfileName: this.spec.name })))
   }
 }

@@ -1,17 +1,21 @@
-import type { KubeApi } from '../kube/api.js'
-import { FIELD_MANAGER, MANAGED_BY_LABEL, MANAGED_BY_VALUE, type KubeObject } from '../kube/kubectl.js'
-import { diffValues, durationMs, leaves, objectKey, redact } from '../kube/objects.js'
+import type { KubeClient } from '../kube/client.js'
+import { durationMs, objectKey, redact } from '../kube/objects.js'
+import { isOwned, refOf, type KubeObject, type NamedRef } from '../kube/types.js'
 import type { Checked, Validator } from '../kube/validate.js'
-import { decide, type Decision, type Resource } from '../plan/resource.js'
-import type { FieldChange } from '../plan/types.js'
+import { creationFields, diffValues } from '../plan/fields.js'
+import { decide, type Decision, type ResourceId } from '../plan/resource.js'
+import { ManagedResource } from './base.js'
+
+/** Server-side apply of `object` under the action's field manager: what every Kubernetes object kind plans. */
+export type ApplyObjectOp = { op: 'apply'; object: KubeObject }
 
 export interface KubeObjectSpec {
-  id: string
+  id: ResourceId
   /** Kind as the plan shows it, e.g. `nodepool`. */
   kind: string
   /** The desired object; for an unwanted one, enough to find it (apiVersion, kind, metadata.name/namespace). */
   object: KubeObject
-  dependsOn: string[]
+  dependsOn: readonly ResourceId[]
   /** false: the action created it and the configuration no longer has it, so it is deleted. */
   wanted: boolean
   /** Checks the desired object at plan time; absent when nothing is applied (destroy). */
@@ -19,11 +23,13 @@ export interface KubeObjectSpec {
   /** Bound of the waits after a delete (karpenter.timeout). */
   timeout: string
   /** Extra waiting after the delete request, before the object itself must be gone (NodePool: its NodeClaims). */
-  afterDelete?: (api: KubeApi, deadline: number) => Promise<void>
+  afterDelete?: (kube: KubeClient, deadline: number) => Promise<void>
 }
 
-export interface KubeObjectActual {
-  live: KubeObject
+/** What the read found: the live object (absent: undefined), and how the desired one was checked at plan time. */
+export interface KubeObjectRead {
+  live?: KubeObject
+  check?: Checked
 }
 
 /**
@@ -32,72 +38,74 @@ export interface KubeObjectActual {
  * compares the live object with what the API server says it would become, so defaults and fields others
  * own never show as changes, and the API server's validation runs at plan time.
  */
-export class KubeObjectResource implements Resource<KubeObjectActual> {
-  readonly id: string
+export class KubeObjectResource extends ManagedResource<KubeObjectRead, ApplyObjectOp> {
   readonly kind: string
-  readonly name: string
-  readonly dependsOn: string[]
-  readonly wanted: boolean
-  private checked?: Checked
 
   constructor(
-    private readonly api: KubeApi,
+    private readonly kube: KubeClient,
     readonly spec: KubeObjectSpec,
   ) {
-    this.id = spec.id
-    this.kind = spec.kind
     const ns = spec.object.metadata.namespace
-    this.name = ns ? `${ns}/${spec.object.metadata.name}` : spec.object.metadata.name
-    this.dependsOn = spec.dependsOn
-    this.wanted = spec.wanted
+    const name = ns ? `${ns}/${spec.object.metadata.name}` : spec.object.metadata.name
+    super({ id: spec.id, name, dependsOn: spec.dependsOn, wanted: spec.wanted })
+    this.kind = spec.kind
   }
 
-  private get ref() {
-    const o = this.spec.object
-    return { apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name, namespace: o.metadata.namespace }
+  override exists(read: KubeObjectRead): boolean {
+    return read.live !== undefined
   }
 
-  async read(): Promise<KubeObjectActual | undefined> {
+  async read(): Promise<KubeObjectRead> {
     const check = this.wanted && this.spec.validator ? this.spec.validator.check(this.spec.object) : undefined
-    const [live, checked] = await Promise.all([this.api.get(this.ref), check])
-    this.checked = checked
-    return live ? { live } : undefined
+    const [live, checked] = await Promise.all([this.kube.get(refOf(this.spec.object)), check])
+    return { ...(live ? { live } : {}), ...(checked ? { check: checked } : {}) }
   }
 
-  diff(actual: KubeObjectActual | undefined): Decision {
-    const note = this.checked && this.checked.by !== 'api-server' ? this.checked.note : undefined
-    if (!actual) {
-      const fields: FieldChange[] = []
-      for (const [path, after] of leaves(comparable(redact(this.spec.object)))) fields.push({ path, after })
-      return decide(undefined, fields, note)
-    }
-    const owned = actual.live.metadata.labels?.[MANAGED_BY_LABEL] === MANAGED_BY_VALUE
-    const adopt = owned ? undefined : `adopting the existing ${this.spec.object.kind} (not created by this action)`
-    const wouldBe = this.checked?.by === 'api-server' ? this.checked.result : undefined
-    if (!wouldBe) {
-      // Served kinds are always dry-run; without a result there is nothing sound to compare.
-      return decide(actual, [], [adopt, note].filter(Boolean).join('; ') || undefined)
-    }
-    const fields = diffValues(comparable(redact(actual.live)), comparable(redact(wouldBe)))
-    return decide(actual, fields, adopt)
+  diff({ live, check }: KubeObjectRead): Decision<ApplyObjectOp> {
+    const ops: ApplyObjectOp[] = [{ op: 'apply', object: this.spec.object }]
+    const note = check && check.by !== 'api-server' ? check.note : undefined
+    if (!live) return decide(false, creationFields(comparable(redact(this.spec.object))), ops, note)
+    const adopt = isOwned(live)
+      ? undefined
+      : `adopting the existing ${this.spec.object.kind} (not created by this action)`
+    const wouldBe = check?.by === 'api-server' ? check.result : undefined
+    // Served kinds are always dry-run; without a result there is nothing sound to compare.
+    if (!wouldBe) return decide(true, [], [], [adopt, note].filter(Boolean).join('; ') || undefined)
+    const fields = diffValues(comparable(redact(live)), comparable(redact(wouldBe)))
+    return decide(true, fields, ops, adopt)
   }
 
-  async apply(): Promise<void> {
-    await this.api.apply(this.spec.object, FIELD_MANAGER)
+  async apply(ops: readonly ApplyObjectOp[]): Promise<void> {
+    for (const op of ops) await this.kube.apply(op.object)
   }
 
   async destroy(): Promise<void> {
-    const deadline = Date.now() + durationMs(this.spec.timeout)
-    await this.api.delete(this.ref)
-    await this.spec.afterDelete?.(this.api, deadline)
-    await waitUntil(
-      deadline,
-      async () => !(await this.api.get(this.ref)),
-      () => {
-        return `${objectKey(this.spec.object)} still exists (a finalizer holds it) after karpenter.timeout (${this.spec.timeout})`
-      },
-    )
+    const ref = refOf(this.spec.object)
+    await deleteAndWait(this.kube, ref, this.spec.timeout, {
+      afterDelete: this.spec.afterDelete,
+      why: () => `${objectKey(this.spec.object)} still exists (a finalizer holds it)`,
+    })
   }
+}
+
+/**
+ * Deletes an object and waits, bounded by `timeout` (karpenter.timeout), until it is gone; `afterDelete` waits for
+ * what must go first (a NodePool's NodeClaims).
+ */
+export async function deleteAndWait(
+  kube: KubeClient,
+  ref: NamedRef,
+  timeout: string,
+  opts: { why: () => string; afterDelete?: (kube: KubeClient, deadline: number) => Promise<void> },
+): Promise<void> {
+  const deadline = Date.now() + durationMs(timeout)
+  await kube.delete(ref)
+  await opts.afterDelete?.(kube, deadline)
+  await waitUntil(
+    deadline,
+    async () => !(await kube.get(ref)),
+    () => `${opts.why()} after karpenter.timeout (${timeout})`,
+  )
 }
 
 /** What the plan compares: every top-level field but status, and the labels and annotations. */

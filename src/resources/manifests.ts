@@ -1,8 +1,8 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { isAbsolute, join, relative, resolve } from 'node:path'
-import type { KubeObject } from '../kube/kubectl.js'
 import { objectKey, parseObjects } from '../kube/objects.js'
-import { ownedLabels } from './nodepool.js'
+import { ownedLabels, type KubeObject } from '../kube/types.js'
+import { ActionFailure } from '../outcome.js'
 
 /** Kinds applied before the rest of the extra manifests (what the others may live in or be instances of). */
 export const FOUNDATION_KINDS = new Set(['Namespace', 'CustomResourceDefinition'])
@@ -17,7 +17,8 @@ export function loadExtraManifests(folder: string, cwd = process.cwd()): KubeObj
   const key = 'karpenter.extraManifests'
   const root = isAbsolute(folder) ? folder : resolve(cwd, folder)
   if (!existsSync(root) || !statSync(root).isDirectory()) {
-    throw new Error(
+    throw new ActionFailure(
+      'config',
       `${key}: the folder ${folder} does not exist (relative paths start at ${cwd}). Fix: commit it, or remove ${key}.`,
     )
   }
@@ -38,12 +39,13 @@ export function loadExtraManifests(folder: string, cwd = process.cwd()): KubeObj
     try {
       objects = parseObjects(readFileSync(file, 'utf8'), name)
     } catch (e) {
-      throw new Error(`${(e as Error).message}. Fix: correct the file.`)
+      throw new ActionFailure('config', `${(e as Error).message}. Fix: correct the file.`)
     }
     for (const o of objects) {
       const k = `${o.apiVersion} ${objectKey(o)}`
       const before = seen.get(k)
-      if (before) throw new Error(`${name}: ${objectKey(o)} is also defined in ${before}. Fix: keep one.`)
+      if (before)
+        throw new ActionFailure('config', `${name}: ${objectKey(o)} is also defined in ${before}. Fix: keep one.`)
       seen.set(k, name)
       out.push({ ...o, metadata: { ...o.metadata, labels: { ...o.metadata.labels, ...ownedLabels() } } })
     }

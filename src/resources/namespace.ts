@@ -1,62 +1,56 @@
-import type { Kube, KubeObject } from '../kube/kubectl.js'
-import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../kube/kubectl.js'
-import { durationMs } from '../kube/objects.js'
-import { decide, field, type Decision, type Resource } from '../plan/resource.js'
-import { waitUntil } from './kube-object.js'
+import type { KubeClient } from '../kube/client.js'
+import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, NAMESPACE, ownedLabels, type KubeObject } from '../kube/types.js'
+import { field } from '../plan/fields.js'
+import { decide, type Decision, type ResourceId } from '../plan/resource.js'
+import { ManagedResource } from './base.js'
+import { deleteAndWait, type ApplyObjectOp } from './kube-object.js'
 
-const NAMESPACE = { apiVersion: 'v1', kind: 'Namespace' } as const
+export interface NamespaceSpec {
+  id: ResourceId
+  name: string
+  /** Bound of the wait for its contents to go on delete (karpenter.timeout). */
+  timeout: string
+  /**
+   * A destroy leaves the namespace (it holds the record of a Helm release that stays: the CRD chart's when
+   * karpenter.destroyCrds is false).
+   */
+  keepOnDestroy: boolean
+}
 
 /** The namespace Karpenter runs in, labelled as managed by this action. */
-export class Namespace implements Resource<KubeObject> {
+export class Namespace extends ManagedResource<KubeObject | undefined, ApplyObjectOp> {
   readonly kind = 'namespace'
-  readonly id: string
-  readonly dependsOn: string[] = []
-  readonly wanted = true
 
-  /**
-   * `keepOnDestroy`: a destroy leaves the namespace (it holds the record of a Helm release that stays, the
-   * CRD chart's when karpenter.destroyCrds is false).
-   */
   constructor(
-    private readonly kube: Kube,
-    readonly name: string,
-    private readonly timeout: string,
-    readonly keepOnDestroy = false,
+    private readonly kube: KubeClient,
+    readonly spec: NamespaceSpec,
   ) {
-    this.id = `namespace.${name}`
-  }
-
-  private desired(): KubeObject {
-    return { ...NAMESPACE, metadata: { name: this.name, labels: { [MANAGED_BY_LABEL]: MANAGED_BY_VALUE } } }
+    super(spec)
   }
 
   read(): Promise<KubeObject | undefined> {
-    return this.kube.get('namespace', this.name)
+    return this.kube.get({ ...NAMESPACE, name: this.name })
   }
 
-  diff(actual: KubeObject | undefined): Decision {
-    if (!actual) return decide(undefined, [field(`metadata.labels.${MANAGED_BY_LABEL}`, undefined, MANAGED_BY_VALUE)])
+  diff(actual: KubeObject | undefined): Decision<ApplyObjectOp> {
+    const ops: ApplyObjectOp[] = [
+      { op: 'apply', object: { ...NAMESPACE, metadata: { name: this.name, labels: ownedLabels() } } },
+    ]
+    const path = `metadata.labels.${MANAGED_BY_LABEL}`
+    if (!actual) return decide(false, [field(path, undefined, MANAGED_BY_VALUE)], ops)
     const label = actual.metadata.labels?.[MANAGED_BY_LABEL]
-    if (label === MANAGED_BY_VALUE) return decide(actual, [])
-    return decide(
-      actual,
-      [field(`metadata.labels.${MANAGED_BY_LABEL}`, label, MANAGED_BY_VALUE)],
-      'adopting the existing namespace',
-    )
+    if (label === MANAGED_BY_VALUE) return decide(true, [], [])
+    return decide(true, [field(path, label, MANAGED_BY_VALUE)], ops, 'adopting the existing namespace')
   }
 
-  async apply(): Promise<void> {
-    await this.kube.apply([this.desired()])
+  async apply(ops: readonly ApplyObjectOp[]): Promise<void> {
+    for (const op of ops) await this.kube.apply(op.object)
   }
 
   /** Deletes the namespace and waits (bounded by karpenter.timeout) until its contents are gone. */
   async destroy(): Promise<void> {
-    const deadline = Date.now() + durationMs(this.timeout)
-    await this.kube.api.delete({ ...NAMESPACE, name: this.name })
-    await waitUntil(
-      deadline,
-      async () => !(await this.kube.api.get({ ...NAMESPACE, name: this.name })),
-      () => `namespace ${this.name} is still terminating after karpenter.timeout (${this.timeout})`,
-    )
+    await deleteAndWait(this.kube, { ...NAMESPACE, name: this.name }, this.spec.timeout, {
+      why: () => `namespace ${this.name} is still terminating`,
+    })
   }
 }

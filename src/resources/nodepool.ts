@@ -1,15 +1,6 @@
 import type { Config, NodePoolConfig } from '../config/types.js'
-import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, type KubeObject } from '../kube/kubectl.js'
 import { renderTemplate } from '../kube/template.js'
-
-export const NODEPOOL = { apiVersion: 'karpenter.sh/v1', kind: 'NodePool' } as const
-export const EC2NODECLASS = { apiVersion: 'karpenter.k8s.aws/v1', kind: 'EC2NodeClass' } as const
-export const NODECLAIM = { apiVersion: 'karpenter.sh/v1', kind: 'NodeClaim' } as const
-
-/** Labels on every object the action creates: how it later knows what it created (and may delete). */
-export function ownedLabels(): Record<string, string> {
-  return { [MANAGED_BY_LABEL]: MANAGED_BY_VALUE }
-}
+import { ownedLabels, type KubeObject } from '../kube/types.js'
 
 /** The NodePool of one `nodePools` entry, from manifests/nodepool.yaml. */
 export function nodePoolObject(np: NodePoolConfig): KubeObject {

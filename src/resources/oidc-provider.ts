@@ -1,25 +1,29 @@
-import type { IAMClient } from '@aws-sdk/client-iam'
-import { awsErrorName, clients, type AwsSession } from '../aws/clients.js'
-import { decide, field, type Decision, type Resource } from '../plan/resource.js'
-import type { FieldChange } from '../plan/types.js'
-import { ignoreNotFound } from './iam-role.js'
-import { adoptionNote, missingTags, tagList, tagMap, tagsField } from './tags.js'
+import { ignoreNotFound, tagList, tagMap, type Tags } from '../aws/calls.js'
+import { clients, type AwsSession } from '../aws/clients.js'
+import { field } from '../plan/fields.js'
+import { AwsResource, type AwsSpec, type Differences } from './aws-resource.js'
 
 /** The audience EKS puts in projected service-account tokens for IRSA. */
 export const IRSA_AUDIENCE = 'sts.amazonaws.com'
 
-export interface OidcProviderSpec {
-  id: string
+export interface OidcProviderSpec extends AwsSpec {
   /** The issuer as IAM names it: host and path, no scheme. */
   issuerHostPath: string
   arn: string
-  tags: Record<string, string>
 }
 
-export interface OidcProviderActual {
+export interface OidcProviderState {
   clientIds: string[]
-  tags: Record<string, string>
+  tags: Tags
 }
+
+interface ProviderCreation {
+  url: string
+  clientIds: string[]
+  tags: Tags
+}
+
+export type OidcProviderOp = { op: 'add-client-id'; clientId: string }
 
 /**
  * The account's IAM OIDC identity provider for the cluster's issuer, which IRSA trust policies name.
@@ -28,86 +32,72 @@ export interface OidcProviderActual {
  * optional), which stays right when the certificate changes, where a pinned value would go stale.
  * Kept on destroy: every IRSA role of the cluster (not only Karpenter's) depends on it.
  */
-export class OidcProvider implements Resource<OidcProviderActual> {
+export class OidcProvider extends AwsResource<OidcProviderSpec, OidcProviderState, OidcProviderOp, ProviderCreation> {
   readonly kind = 'iam oidc provider'
-  readonly wanted = true
-  readonly keepOnDestroy = true
-  readonly dependsOn: string[] = []
-  constructor(
-    private readonly session: AwsSession,
-    readonly spec: OidcProviderSpec,
-  ) {}
+  protected readonly noun = 'OIDC provider'
 
-  get id() {
-    return this.spec.id
-  }
-  get name() {
-    return this.spec.issuerHostPath
+  constructor(aws: AwsSession, spec: OidcProviderSpec) {
+    super(aws, spec, { name: spec.issuerHostPath, keepOnDestroy: true })
   }
 
-  private iam(): Promise<IAMClient> {
-    return clients.iam(this.session)
-  }
-
-  async read(): Promise<OidcProviderActual | undefined> {
-    const iam = await this.iam()
-    const sdk = await import('@aws-sdk/client-iam')
+  async read(): Promise<OidcProviderState | undefined> {
+    const iam = await clients.iam(this.aws)
+    const { GetOpenIDConnectProviderCommand } = await import('@aws-sdk/client-iam')
     const out = await ignoreNotFound(
-      iam.send(new sdk.GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: this.spec.arn })),
+      iam.send(new GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: this.spec.arn })),
     )
     if (!out) return undefined
     return { clientIds: [...(out.ClientIDList ?? [])].sort(), tags: tagMap(out.Tags) }
   }
 
-  diff(actual: OidcProviderActual | undefined): Decision {
-    if (!actual) {
-      return decide(undefined, [
-        field('url', undefined, `https://${this.spec.issuerHostPath}`),
-        field('clientIds', undefined, [IRSA_AUDIENCE]),
-      ])
+  protected creation() {
+    const url = `https://${this.spec.issuerHostPath}`
+    return {
+      fields: [field('url', undefined, url), field('clientIds', undefined, [IRSA_AUDIENCE])],
+      input: { url, clientIds: [IRSA_AUDIENCE], tags: this.spec.tags },
     }
-    const fields: FieldChange[] = []
-    if (!actual.clientIds.includes(IRSA_AUDIENCE)) {
-      fields.push(field('clientIds', actual.clientIds, [...actual.clientIds, IRSA_AUDIENCE].sort()))
-    }
-    const tags = tagsField(this.spec.tags, actual.tags)
-    if (tags) fields.push(field(tags.path, tags.before, tags.after))
-    return decide(actual, fields, adoptionNote('OIDC provider', actual.tags))
   }
 
-  async apply(_decision: Decision, actual: OidcProviderActual | undefined): Promise<void> {
-    const iam = await this.iam()
-    const sdk = await import('@aws-sdk/client-iam')
-    if (!actual) {
-      try {
-        await iam.send(
-          new sdk.CreateOpenIDConnectProviderCommand({
-            Url: `https://${this.spec.issuerHostPath}`,
-            ClientIDList: [IRSA_AUDIENCE],
-            Tags: tagList(this.spec.tags),
-          }),
-        )
-        return
-      } catch (e) {
-        if (awsErrorName(e) !== 'EntityAlreadyExists') throw e
-        actual = await this.read()
-        if (!actual) throw e
-      }
+  protected differences(actual: OidcProviderState): Differences<OidcProviderOp> {
+    if (actual.clientIds.includes(IRSA_AUDIENCE)) return { fields: [], ops: [] }
+    return {
+      fields: [field('clientIds', actual.clientIds, [...actual.clientIds, IRSA_AUDIENCE].sort())],
+      ops: [{ op: 'add-client-id', clientId: IRSA_AUDIENCE }],
     }
-    const OpenIDConnectProviderArn = this.spec.arn
-    if (!actual.clientIds.includes(IRSA_AUDIENCE)) {
-      await iam.send(
-        new sdk.AddClientIDToOpenIDConnectProviderCommand({ OpenIDConnectProviderArn, ClientID: IRSA_AUDIENCE }),
-      )
-    }
-    const missing = missingTags(this.spec.tags, actual.tags)
-    if (Object.keys(missing).length) {
-      await iam.send(new sdk.TagOpenIDConnectProviderCommand({ OpenIDConnectProviderArn, Tags: tagList(missing) }))
-    }
+  }
+
+  protected tagTarget(): string {
+    return this.spec.arn
+  }
+
+  protected async create(input: ProviderCreation): Promise<void> {
+    const iam = await clients.iam(this.aws)
+    const { CreateOpenIDConnectProviderCommand } = await import('@aws-sdk/client-iam')
+    await iam.send(
+      new CreateOpenIDConnectProviderCommand({
+        Url: input.url,
+        ClientIDList: input.clientIds,
+        Tags: tagList(input.tags),
+      }),
+    )
+  }
+
+  protected async perform(op: OidcProviderOp): Promise<void> {
+    const iam = await clients.iam(this.aws)
+    const { AddClientIDToOpenIDConnectProviderCommand } = await import('@aws-sdk/client-iam')
+    await iam.send(
+      new AddClientIDToOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: this.spec.arn, ClientID: op.clientId }),
+    )
+  }
+
+  protected async tag(OpenIDConnectProviderArn: string, tags: Tags): Promise<void> {
+    const iam = await clients.iam(this.aws)
+    const { TagOpenIDConnectProviderCommand } = await import('@aws-sdk/client-iam')
+    await iam.send(new TagOpenIDConnectProviderCommand({ OpenIDConnectProviderArn, Tags: tagList(tags) }))
   }
 
   async destroy(): Promise<void> {
-    const iam = await this.iam()
+    const iam = await clients.iam(this.aws)
     const { DeleteOpenIDConnectProviderCommand } = await import('@aws-sdk/client-iam')
     await ignoreNotFound(iam.send(new DeleteOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: this.spec.arn })))
   }

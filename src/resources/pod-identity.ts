@@ -1,51 +1,50 @@
-import type { EKSClient } from '@aws-sdk/client-eks'
-import { awsErrorName, clients, isNotFound, type AwsSession } from '../aws/clients.js'
-import { decide, field, type Decision, type Resource } from '../plan/resource.js'
-import type { FieldChange } from '../plan/types.js'
-import { adoptionNote, missingTags, tagsField } from './tags.js'
+import { ignoreNotFound, type Tags } from '../aws/calls.js'
+import { clients, type AwsSession } from '../aws/clients.js'
+import { field } from '../plan/fields.js'
+import { tagEksResource } from './access-entry.js'
+import { AwsResource, type AwsSpec, type Differences } from './aws-resource.js'
 
-export interface PodIdentitySpec {
-  id: string
+export interface PodIdentitySpec extends AwsSpec {
   clusterName: string
   namespace: string
   serviceAccount: string
   roleArn: string
-  tags: Record<string, string>
-  dependsOn: string[]
 }
 
-export interface PodIdentityActual {
+export interface PodIdentityState {
   associationId: string
   arn: string
   roleArn: string
-  tags: Record<string, string>
+  tags: Tags
 }
 
+interface AssociationCreation {
+  clusterName: string
+  namespace: string
+  serviceAccount: string
+  roleArn: string
+  tags: Tags
+}
+
+export type PodIdentityOp = { op: 'update-role'; associationId: string; roleArn: string }
+
 /** The EKS Pod Identity association that hands the controller role to Karpenter's service account. */
-export class PodIdentityAssociation implements Resource<PodIdentityActual> {
+export class PodIdentityAssociation extends AwsResource<
+  PodIdentitySpec,
+  PodIdentityState,
+  PodIdentityOp,
+  AssociationCreation
+> {
   readonly kind = 'eks pod identity association'
-  readonly wanted = true
-  constructor(
-    private readonly session: AwsSession,
-    readonly spec: PodIdentitySpec,
-  ) {}
+  protected readonly noun = 'association'
+  protected override readonly alreadyExists = ['ResourceInUseException']
 
-  get id() {
-    return this.spec.id
-  }
-  get name() {
-    return `${this.spec.namespace}/${this.spec.serviceAccount}`
-  }
-  get dependsOn() {
-    return this.spec.dependsOn
+  constructor(aws: AwsSession, spec: PodIdentitySpec) {
+    super(aws, spec, { name: `${spec.namespace}/${spec.serviceAccount}` })
   }
 
-  private eks(): Promise<EKSClient> {
-    return clients.eks(this.session)
-  }
-
-  async read(): Promise<PodIdentityActual | undefined> {
-    const eks = await this.eks()
+  async read(): Promise<PodIdentityState | undefined> {
+    const eks = await clients.eks(this.aws)
     const sdk = await import('@aws-sdk/client-eks')
     const { clusterName, namespace, serviceAccount } = this.spec
     const listed = await eks.send(
@@ -56,72 +55,66 @@ export class PodIdentityAssociation implements Resource<PodIdentityActual> {
       (a) => a.namespace === namespace && a.serviceAccount === serviceAccount,
     )
     if (!summary?.associationId) return undefined
-    try {
-      const out = await eks.send(
-        new sdk.DescribePodIdentityAssociationCommand({ clusterName, associationId: summary.associationId }),
-      )
-      const a = out.association
-      if (!a) return undefined
-      return {
-        associationId: summary.associationId,
-        arn: a.associationArn ?? summary.associationArn ?? '',
-        roleArn: a.roleArn ?? '',
-        tags: a.tags ?? {},
-      }
-    } catch (e) {
-      if (isNotFound(e)) return undefined
-      throw e
+    const { associationId } = summary
+    const out = await ignoreNotFound(
+      eks.send(new sdk.DescribePodIdentityAssociationCommand({ clusterName, associationId })),
+    )
+    const a = out?.association
+    if (!a) return undefined
+    return {
+      associationId,
+      arn: a.associationArn ?? summary.associationArn ?? '',
+      roleArn: a.roleArn ?? '',
+      tags: a.tags ?? {},
     }
   }
 
-  diff(actual: PodIdentityActual | undefined): Decision {
-    if (!actual) return decide(undefined, [field('roleArn', undefined, this.spec.roleArn)])
-    const fields: FieldChange[] = []
-    if (actual.roleArn !== this.spec.roleArn) fields.push(field('roleArn', actual.roleArn, this.spec.roleArn))
-    const tags = tagsField(this.spec.tags, actual.tags)
-    if (tags) fields.push(field(tags.path, tags.before, tags.after))
-    return decide(actual, fields, adoptionNote('association', actual.tags))
-  }
-
-  async apply(_decision: Decision, actual: PodIdentityActual | undefined): Promise<void> {
-    const eks = await this.eks()
-    const sdk = await import('@aws-sdk/client-eks')
+  protected creation() {
     const { clusterName, namespace, serviceAccount, roleArn, tags } = this.spec
-    if (!actual) {
-      try {
-        await eks.send(
-          new sdk.CreatePodIdentityAssociationCommand({ clusterName, namespace, serviceAccount, roleArn, tags }),
-        )
-        return
-      } catch (e) {
-        if (awsErrorName(e) !== 'ResourceInUseException') throw e
-        actual = await this.read()
-        if (!actual) throw e
-      }
-    }
-    if (actual.roleArn !== roleArn) {
-      await eks.send(
-        new sdk.UpdatePodIdentityAssociationCommand({ clusterName, associationId: actual.associationId, roleArn }),
-      )
-    }
-    const missing = missingTags(tags, actual.tags)
-    if (Object.keys(missing).length) {
-      await eks.send(new sdk.TagResourceCommand({ resourceArn: actual.arn, tags: missing }))
+    return {
+      fields: [field('roleArn', undefined, roleArn)],
+      input: { clusterName, namespace, serviceAccount, roleArn, tags },
     }
   }
 
-  async destroy(actual: PodIdentityActual): Promise<void> {
-    const eks = await this.eks()
-    const { DeletePodIdentityAssociationCommand } = await import('@aws-sdk/client-eks')
-    try {
-      await eks.send(
-        new DeletePodIdentityAssociationCommand({
-          clusterName: this.spec.clusterName,
-          associationId: actual.associationId,
-        }),
-      )
-    } catch (e) {
-      if (!isNotFound(e)) throw e
+  protected differences(actual: PodIdentityState): Differences<PodIdentityOp> {
+    const { roleArn } = this.spec
+    if (actual.roleArn === roleArn) return { fields: [], ops: [] }
+    return {
+      fields: [field('roleArn', actual.roleArn, roleArn)],
+      ops: [{ op: 'update-role', associationId: actual.associationId, roleArn }],
     }
+  }
+
+  protected tagTarget(actual: PodIdentityState): string {
+    return actual.arn
+  }
+
+  protected async create(input: AssociationCreation): Promise<void> {
+    const eks = await clients.eks(this.aws)
+    const { CreatePodIdentityAssociationCommand } = await import('@aws-sdk/client-eks')
+    await eks.send(new CreatePodIdentityAssociationCommand(input))
+  }
+
+  protected async perform(op: PodIdentityOp): Promise<void> {
+    const eks = await clients.eks(this.aws)
+    const { UpdatePodIdentityAssociationCommand } = await import('@aws-sdk/client-eks')
+    const { associationId, roleArn } = op
+    await eks.send(
+      new UpdatePodIdentityAssociationCommand({ clusterName: this.spec.clusterName, associationId, roleArn }),
+    )
+  }
+
+  protected async tag(resourceArn: string, tags: Tags): Promise<void> {
+    await tagEksResource(this.aws, resourceArn, tags)
+  }
+
+  async destroy(actual: PodIdentityState): Promise<void> {
+    const eks = await clients.eks(this.aws)
+    const { DeletePodIdentityAssociationCommand } = await import('@aws-sdk/client-eks')
+    const { associationId } = actual
+    await ignoreNotFound(
+      eks.send(new DeletePodIdentityAssociationCommand({ clusterName: this.spec.clusterName, associationId })),
+    )
   }
 }

@@ -3,14 +3,17 @@
  * (`If-None-Match: *`) so that of two runs racing for it exactly one succeeds. It says who holds it, from which
  * run, since when, for which operation. A run that finds it held fails at once, naming the holder; a lock left by
  * a run that died is removed only when the `break-lock` input asks for it. Releasing deletes the object only if it
- * is still ours (`If-Match` with the ETag we wrote).
+ * is still ours (`If-Match` with the ETag we wrote). The run's session (src/session.ts) releases it on every way out,
+ * a cancelled job included.
  */
 import { hostname, userInfo } from 'node:os'
 import { randomUUID } from 'node:crypto'
 import * as core from '@actions/core'
 import type { S3Client } from '@aws-sdk/client-s3'
-import { ActionFailure } from '../github/outcome.js'
-import { awsErrorName, clients, type AwsSession } from '../aws/clients.js'
+import { awsErrorName, describeAwsError, httpStatus } from '../aws/calls.js'
+import { clients, type AwsSession } from '../aws/clients.js'
+import { ActionFailure } from '../outcome.js'
+import { runUrl } from '../workflow-run.js'
 
 export interface StateLocation {
   bucket: string
@@ -99,11 +102,6 @@ export function holderFromEnvironment(
   options: Pick<AcquireOptions, 'operation' | 'cluster' | 'env' | 'now'>,
 ): LockHolder {
   const env = options.env ?? process.env
-  const server = (env.GITHUB_SERVER_URL ?? 'https://github.com').replace(/\/+$/, '')
-  const runUrl =
-    env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID
-      ? `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`
-      : undefined
   const holder: LockHolder = {
     formatVersion: 1,
     id: randomUUID(),
@@ -113,7 +111,7 @@ export function holderFromEnvironment(
     repository: env.GITHUB_REPOSITORY || undefined,
     runId: env.GITHUB_RUN_ID || undefined,
     runAttempt: env.GITHUB_RUN_ATTEMPT || undefined,
-    runUrl,
+    runUrl: runUrl(env),
     workflow: env.GITHUB_WORKFLOW || undefined,
     job: env.GITHUB_JOB || undefined,
     commit: env.GITHUB_SHA || undefined,
@@ -130,35 +128,20 @@ function localUser(): string {
   }
 }
 
-/** Exit codes of a process ended by these signals (128 + the signal's number), as a shell reports them. */
-const SIGNAL_EXIT: Record<'SIGINT' | 'SIGTERM', number> = { SIGINT: 130, SIGTERM: 143 }
-
-/**
- * The lock we hold. `release()` is safe to call more than once. While held, a cancelled job (GitHub sends SIGINT,
- * then SIGTERM) releases it on the way out, so a cancel does not leave a lock for the next run to break.
- */
+/** The lock we hold. `release()` is safe to call more than once. */
 export class StateLock {
   private released = false
-  private readonly onSignal = (signal: 'SIGINT' | 'SIGTERM') => {
-    core.warning(`${signal}: the run is being cancelled; releasing the state lock`)
-    void this.release().finally(() => process.exit(SIGNAL_EXIT[signal]))
-  }
 
   constructor(
     private readonly s3: S3Client,
     readonly location: StateLocation,
     readonly holder: LockHolder,
     private readonly etag: string | undefined,
-  ) {
-    process.once('SIGINT', this.onSignal)
-    process.once('SIGTERM', this.onSignal)
-  }
+  ) {}
 
   async release(): Promise<void> {
     if (this.released) return
     this.released = true
-    process.removeListener('SIGINT', this.onSignal)
-    process.removeListener('SIGTERM', this.onSignal)
     const { DeleteObjectCommand } = await import('@aws-sdk/client-s3')
     const url = s3Url(this.location, lockKey(this.location))
     try {
@@ -311,23 +294,19 @@ function formatAge(ms: number): string {
 // S3 errors
 // ---------------------------------------------------------------------------------------------------------------
 
-function statusOf(e: unknown): number | undefined {
-  return (e as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode
-}
-
 function isPreconditionFailed(e: unknown): boolean {
-  return awsErrorName(e) === 'PreconditionFailed' || statusOf(e) === 412
+  return awsErrorName(e) === 'PreconditionFailed' || httpStatus(e) === 412
 }
 
 /** The object exists (412), or a concurrent conditional write won the race (409 ConditionalRequestConflict). */
 function isLockConflict(e: unknown): boolean {
-  return isPreconditionFailed(e) || awsErrorName(e) === 'ConditionalRequestConflict' || statusOf(e) === 409
+  return isPreconditionFailed(e) || awsErrorName(e) === 'ConditionalRequestConflict' || httpStatus(e) === 409
 }
 
 /** No such object (a missing bucket is another matter). */
 export function isMissing(e: unknown): boolean {
   const name = awsErrorName(e)
-  return name === 'NoSuchKey' || name === 'NotFound' || (statusOf(e) === 404 && name !== 'NoSuchBucket')
+  return name === 'NoSuchKey' || name === 'NotFound' || (httpStatus(e) === 404 && name !== 'NoSuchBucket')
 }
 
 /** One clear error per cause, naming the object, the permission and the fix. */
@@ -344,13 +323,13 @@ export function explainS3Error(
   let message: string
   if (name === 'NoSuchBucket') {
     message = `The state bucket ${location.bucket} does not exist ${said}: create it, or fix \`state.bucket\` in the config.`
-  } else if (name === 'AccessDenied' || statusOf(e) === 403) {
+  } else if (name === 'AccessDenied' || httpStatus(e) === 403) {
     message =
       `Access denied to ${url} ${said}: the role needs ${permission} there (the state and its lock need ` +
       `s3:GetObject, s3:PutObject and s3:DeleteObject on arn:aws:s3:::${location.bucket}/${location.key}*).`
-  } else if (name === 'PermanentRedirect' || name === 'AuthorizationHeaderMalformed' || statusOf(e) === 301) {
+  } else if (name === 'PermanentRedirect' || name === 'AuthorizationHeaderMalformed' || httpStatus(e) === 301) {
     message = `The state bucket ${location.bucket} is in another region ${said}: set \`state.region\` in the config.`
-  } else if (name === 'NotImplemented' || statusOf(e) === 501) {
+  } else if (name === 'NotImplemented' || httpStatus(e) === 501) {
     message =
       `The S3 endpoint cannot do conditional writes ${said}, which the state lock needs (If-None-Match on ` +
       'PutObject, If-Match on DeleteObject). Use Amazon S3 or a store that supports them.'
@@ -358,10 +337,4 @@ export function explainS3Error(
     message = `Could not ${access} ${url} ${said}.`
   }
   return new ActionFailure('state', message, { cause: e })
-}
-
-export function describeAwsError(e: unknown): string {
-  const name = awsErrorName(e)
-  const message = e instanceof Error ? e.message : String(e)
-  return name && !message.startsWith(name) ? `${name}: ${message}` : message
 }

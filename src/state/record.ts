@@ -5,9 +5,10 @@
  */
 import * as core from '@actions/core'
 import type { S3Client } from '@aws-sdk/client-s3'
-import type { ActionFailure } from '../github/outcome.js'
+import { describeAwsError } from '../aws/calls.js'
+import type { ActionFailure } from '../outcome.js'
 import type { ChangeResult, Plan, PlanSummary } from '../plan/types.js'
-import { describeAwsError, explainS3Error, isMissing, s3Url, type LockHolder, type StateLocation } from './lock.js'
+import { explainS3Error, isMissing, s3Url, type LockHolder, type StateLocation } from './lock.js'
 
 /** How many earlier applies the record keeps, newest first. */
 export const HISTORY_LENGTH = 20

@@ -12,10 +12,9 @@ import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { parse } from 'yaml'
 import { decodeToken, eksKubeconfig, eksToken } from '../../src/aws/eks-auth.js'
-import type { Context } from '../../src/context.js'
-import { sandboxContext } from '../support/context.js'
+import { sandboxContext, type RecordedContext } from '../support/context.js'
 
-let ctx: Context
+let ctx: RecordedContext
 const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' }
 
 beforeAll(async () => {
@@ -91,7 +90,7 @@ print(q['X-Amz-SignedHeaders'][0], q['X-Amz-Signature'][0])
   })
 
   it('make a kubeconfig from what DescribeCluster says', async () => {
-    const kc = await eksKubeconfig({ session: ctx.session, cluster: ctx.cluster })
+    const kc = await eksKubeconfig({ session: ctx.aws, cluster: ctx.cluster })
     try {
       const cfg = parse(readFileSync(kc.path, 'utf8')) as {
         clusters: { cluster: { server: string; 'certificate-authority-data': string } }[]

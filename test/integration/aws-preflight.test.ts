@@ -2,12 +2,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { awsCallLog } from '../../src/aws/clients.js'
 import { PreflightError, preflight } from '../../src/aws/preflight.js'
-import type { Context } from '../../src/context.js'
-import { sandboxContext } from '../support/context.js'
+import { sandboxContext, type RecordedContext } from '../support/context.js'
 
-let ctx: Context
+let ctx: RecordedContext
 let world: { vpcId: string; subnets: Record<string, string> }
 
 beforeAll(async () => {
@@ -19,10 +17,10 @@ afterAll(() => ctx.kube.close())
 
 describe('pre-flight in the sandbox', () => {
   it('passes the sandbox configuration with a few concurrent EC2 reads and changes nothing', async () => {
-    const from = awsCallLog.length
+    const from = ctx.calls.mark()
     const result = await preflight(ctx)
     expect(result).toEqual({ vpcId: world.vpcId, warnings: [] })
-    const calls = awsCallLog.slice(from)
+    const calls = ctx.calls.since(from).aws
     expect(calls.map((c) => c.command).sort()).toEqual([
       'DescribeInstanceTypeOfferings',
       'DescribeInstanceTypes',

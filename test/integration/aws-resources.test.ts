@@ -26,14 +26,13 @@ import {
 import { GetQueueAttributesCommand, GetQueueUrlCommand, ListQueueTagsCommand, SQSClient } from '@aws-sdk/client-sqs'
 import { EventBridgeClient, ListRulesCommand, ListTargetsByRuleCommand } from '@aws-sdk/client-eventbridge'
 import { execFileSync } from 'node:child_process'
-import { awsCallLog, clients } from '../../src/aws/clients.js'
+import { clients } from '../../src/aws/clients.js'
 import { buildControllerPolicies, oidcIssuerHostPath } from '../../src/aws/karpenter-policy.js'
-import type { Context } from '../../src/context.js'
-import { applyPlan, plan } from '../../src/plan/engine.js'
+import { desiredResources, ids, type GraphOptions } from '../../src/graph.js'
+import { applyPlan, plan, type Step } from '../../src/plan/engine.js'
 import type { ChangeResult, Mode, Plan } from '../../src/plan/types.js'
 import { parseMapRoles } from '../../src/resources/aws-auth.js'
-import { awsIds, awsResources, type AwsResourceOptions } from '../../src/resources/aws.js'
-import { sandboxContext } from '../support/context.js'
+import { sandboxContext, type RecordedContext } from '../support/context.js'
 import { uniqueSuffix } from '../support/sandbox.js'
 
 const region = 'eu-west-1'
@@ -54,16 +53,17 @@ function namesFor(tag: string) {
   }
 }
 
-async function run(ctx: Context, mode: Mode, options: AwsResourceOptions = {}) {
-  const result = await plan({
-    mode,
-    cluster: ctx.config.cluster.name,
-    region,
-    resources: awsResources(ctx, options),
-    outputs: {},
-  })
-  const results = mode === 'plan' ? [] : await applyPlan(result.planned)
-  return { plan: result.plan, results }
+type Context = RecordedContext
+
+/** The AWS side of the graph (with the aws-auth entry, which lives in Kubernetes). */
+const awsResources = (ctx: Context, options: GraphOptions = {}) =>
+  desiredResources(ctx, { ...options, mode: options.mode, scope: 'aws' })
+
+async function run(ctx: Context, mode: Mode, options: GraphOptions = {}) {
+  const resources = awsResources(ctx, options)
+  const result = await plan({ mode, cluster: ctx.config.cluster.name, region, resources, outputs: {} })
+  const results = mode === 'plan' ? [] : await applyPlan(result.steps, resources)
+  return { plan: result.plan, steps: result.steps, results }
 }
 
 const failures = (results: ChangeResult[]) => results.filter((r) => r.status === 'failed')
@@ -156,21 +156,21 @@ describe('the AWS resources, from nothing to nothing', () => {
     const first = await run(ctx, 'apply')
     expect(failures(first.results)).toEqual([])
     const created = changing(first.plan)
-    expect(created.every((c) => c.action === 'create' || c.id === awsIds.oidcProvider)).toBe(true)
+    expect(created.every((c) => c.action === 'create' || c.id === ids.oidcProvider)).toBe(true)
     expect(created.map((c) => c.id)).toEqual(
       expect.arrayContaining([
-        awsIds.nodeRole,
-        awsIds.instanceProfile,
-        awsIds.controllerPolicy(0),
-        awsIds.controllerPolicy(1),
-        awsIds.controllerRole,
-        awsIds.queue,
-        awsIds.rule('spot-interruption'),
-        awsIds.rule('scheduled-change'),
-        awsIds.rule('rebalance'),
-        awsIds.rule('instance-state-change'),
-        awsIds.rule('capacity-reservation'),
-        awsIds.awsAuth,
+        ids.nodeRole,
+        ids.instanceProfile,
+        ids.controllerPolicy(0),
+        ids.controllerPolicy(1),
+        ids.controllerRole,
+        ids.queue,
+        ids.rule('spot-interruption'),
+        ids.rule('scheduled-change'),
+        ids.rule('rebalance'),
+        ids.rule('instance-state-change'),
+        ids.rule('capacity-reservation'),
+        ids.awsAuth,
       ]),
     )
     const second = await run(ctx, 'plan')
@@ -229,10 +229,10 @@ describe('the AWS resources, from nothing to nothing', () => {
   })
 
   it('a no-op apply makes no mutating AWS call', async () => {
-    const from = awsCallLog.length
+    const from = ctx.calls.mark()
     const again = await run(ctx, 'apply')
     expect(again.results).toEqual([])
-    const calls = awsCallLog.slice(from)
+    const calls = ctx.calls.since(from).aws
     expect(calls.length).toBeGreaterThan(0)
     expect(calls.filter((c) => c.mutating)).toEqual([])
   })
@@ -252,8 +252,8 @@ describe('the AWS resources, from nothing to nothing', () => {
     await iam.send(new DetachRolePolicyCommand({ RoleName: n.controllerRole, PolicyArn: policy2 }))
 
     const drift = await run(ctx, 'apply')
-    expect(changing(drift.plan).map((c) => `${c.action} ${c.id}`)).toEqual([`update ${awsIds.controllerRole}`])
-    const fields = change(drift.plan, awsIds.controllerRole).fields
+    expect(changing(drift.plan).map((c) => `${c.action} ${c.id}`)).toEqual([`update ${ids.controllerRole}`])
+    const fields = change(drift.plan, ids.controllerRole).fields
     expect(fields.map((f) => f.path)).toEqual(['assumeRolePolicy', 'managedPolicies'])
     expect(fields[0].detail?.join('\n')).toContain('+ statement (Allow sts:AssumeRoleWithWebIdentity for Federated:')
     expect(fields[1].after).toContain(policy2)
@@ -275,8 +275,8 @@ describe('the AWS resources, from nothing to nothing', () => {
     await iam.send(new SetDefaultPolicyVersionCommand({ PolicyArn: arn, VersionId: 'v3' }))
 
     const updated = await run(ctx, 'apply')
-    expect(changing(updated.plan).map((c) => c.id)).toEqual([awsIds.controllerPolicy(1)])
-    const fields = change(updated.plan, awsIds.controllerPolicy(1)).fields
+    expect(changing(updated.plan).map((c) => c.id)).toEqual([ids.controllerPolicy(1)])
+    const fields = change(updated.plan, ids.controllerPolicy(1)).fields
     expect(fields.map((f) => f.path)).toEqual(['document'])
     expect(fields[0].detail).toEqual(expect.arrayContaining(['- statement Three']))
     expect(failures(updated.results)).toEqual([])
@@ -310,7 +310,7 @@ describe('the AWS resources, from nothing to nothing', () => {
     expect(deleted.sort()).toEqual(
       Array.from({ length: count - 2 }, (_, i) => `${names.iam.controllerPolicy}-${i + 3}`).sort(),
     )
-    expect(change(shrunk.plan, awsIds.controllerRole).fields.map((f) => f.path)).toEqual(['managedPolicies'])
+    expect(change(shrunk.plan, ids.controllerRole).fields.map((f) => f.path)).toEqual(['managedPolicies'])
     expect(await attached()).toEqual([names.iam.controllerPolicy, `${names.iam.controllerPolicy}-2`])
     for (const name of deleted) {
       const gone = await exists(
@@ -326,14 +326,14 @@ describe('the AWS resources, from nothing to nothing', () => {
     expect(failures(destroyed.results)).toEqual([])
     const order = destroyed.plan.changes.filter((c) => c.action === 'delete').map((c) => c.id)
     const before = (a: string, b: string) => expect(order.indexOf(a)).toBeLessThan(order.indexOf(b))
-    before(awsIds.rule('spot-interruption'), awsIds.queue)
-    before(awsIds.controllerRole, awsIds.controllerPolicy(0))
-    before(awsIds.instanceProfile, awsIds.nodeRole)
-    before(awsIds.awsAuth, awsIds.nodeRole)
-    expect(order).not.toContain(awsIds.oidcProvider)
+    before(ids.rule('spot-interruption'), ids.queue)
+    before(ids.controllerRole, ids.controllerPolicy(0))
+    before(ids.instanceProfile, ids.nodeRole)
+    before(ids.awsAuth, ids.nodeRole)
+    expect(order).not.toContain(ids.oidcProvider)
     // The engine ran the deletions in that order too.
     const ran = destroyed.results.map((r) => r.id)
-    expect(ran.indexOf(awsIds.controllerRole)).toBeLessThan(ran.indexOf(awsIds.controllerPolicy(0)))
+    expect(ran.indexOf(ids.controllerRole)).toBeLessThan(ran.indexOf(ids.controllerPolicy(0)))
 
     const { iam: n, interruption } = names
     expect(await exists(iam.send(new GetRoleCommand({ RoleName: n.nodeRole })))).toBe(false)
@@ -422,15 +422,15 @@ describe('adoption of what exists under the configured names', () => {
 
     const adopted = await run(ctx, 'apply')
     expect(failures(adopted.results)).toEqual([])
-    const nodeChange = change(adopted.plan, awsIds.nodeRole)
+    const nodeChange = change(adopted.plan, ids.nodeRole)
     expect(nodeChange).toMatchObject({ action: 'update', note: 'adopting the existing role' })
     expect(nodeChange.fields.map((f) => f.path)).toEqual(['managedPolicies', 'tags'])
-    expect(change(adopted.plan, awsIds.instanceProfile)).toMatchObject({
+    expect(change(adopted.plan, ids.instanceProfile)).toMatchObject({
       action: 'update',
       note: 'adopting the existing instance profile',
       fields: [expect.objectContaining({ path: 'tags' })],
     })
-    expect(change(adopted.plan, awsIds.controllerPolicy(0))).toMatchObject({
+    expect(change(adopted.plan, ids.controllerPolicy(0))).toMatchObject({
       action: 'update',
       note: 'adopting the existing policy',
       fields: [expect.objectContaining({ path: 'tags' })],
@@ -464,7 +464,7 @@ describe('a failure halfway', () => {
   })
 
   it('stops at the failing level, and a rerun completes the work', async () => {
-    const client = await clients.sqs(ctx.session)
+    const client = await clients.sqs(ctx.aws)
     const name = 'itFailCreateQueue'
     client.middlewareStack.add(
       (next, context) => async (args) => {
@@ -480,17 +480,83 @@ describe('a failure halfway', () => {
       client.middlewareStack.remove(name)
     }
     expect(failures(broken.results)).toEqual([
-      expect.objectContaining({ id: awsIds.queue, error: expect.stringContaining('injected') }),
+      expect.objectContaining({ id: ids.queue, error: expect.stringContaining('injected') }),
     ])
     const skipped = broken.results.filter((r) => r.status === 'skipped').map((r) => r.id)
-    expect(skipped).toContain(awsIds.rule('spot-interruption'))
+    expect(skipped).toContain(ids.rule('spot-interruption'))
     expect(await exists(sqs.send(new GetQueueUrlCommand({ QueueName: names.interruption.queue })))).toBe(false)
 
     const rerun = await run(ctx, 'apply')
     expect(failures(rerun.results)).toEqual([])
     // What the first run finished is not redone.
-    expect(change(rerun.plan, awsIds.nodeRole).action).toBe('noop')
-    expect(change(rerun.plan, awsIds.queue).action).toBe('create')
+    expect(change(rerun.plan, ids.nodeRole).action).toBe('noop')
+    expect(change(rerun.plan, ids.queue).action).toBe('create')
     expect(changing((await run(ctx, 'plan')).plan)).toEqual([])
+  })
+})
+
+describe('a plan applied from its JSON by resources built again', () => {
+  const inProcess = namesFor('here')
+  const elsewhere = namesFor('json')
+  const contexts: Context[] = []
+
+  afterAll(async () => {
+    for (const ctx of contexts) {
+      await run(ctx, 'destroy')
+      await ctx.kube.close()
+    }
+  })
+
+  /** The AWS writes of applying a plan, each named by its service and command (names differ, the shape may not). */
+  async function applied(ctx: Context, steps: Step[], resources = awsResources(ctx)) {
+    const from = ctx.calls.mark()
+    const results = await applyPlan(steps, resources)
+    const calls = ctx.calls.since(from)
+    return {
+      results: results.map((r) => [r.id, r.action, r.status]),
+      // Independent changes run at once: their calls interleave in any order.
+      aws: calls.aws
+        .filter((c) => c.mutating)
+        .map((c) => `${c.service}:${c.command}`)
+        .sort(),
+      kube: calls.kube
+        .filter((c) => c.mutating)
+        .map((c) => `${c.method} ${c.path}`)
+        .sort(),
+    }
+  }
+
+  it('does what the plan applied in-process does: the same changes, the same AWS writes, then nothing to do', async () => {
+    const here = await sandboxContext(inProcess)
+    const there = await sandboxContext(elsewhere)
+    contexts.push(here, there)
+    // The account's one OIDC provider for the cluster is shared (and kept): made first, it is no part of either plan.
+    const shared = awsResources(here).filter((r) => r.id === ids.oidcProvider)
+    await applyPlan((await plan({ mode: 'apply', cluster: 'c', region, resources: shared, outputs: {} })).steps, shared)
+    const hereResources = awsResources(here)
+    const herePlan = await plan({
+      mode: 'apply',
+      cluster: here.config.cluster.name,
+      region,
+      resources: hereResources,
+      outputs: {},
+    })
+    const expected = await applied(here, herePlan.steps, hereResources)
+
+    // Planned in one place, written down as JSON, applied by a fresh set of resources from the same configuration
+    // (a context of its own, as another process would have).
+    const thereSteps = (await run(there, 'plan')).steps
+    const written = JSON.stringify(thereSteps)
+    const later = await sandboxContext(elsewhere)
+    contexts.push(later)
+    const actual = await applied(later, JSON.parse(written) as Step[])
+
+    expect(actual).toEqual(expected)
+    expect(expected.results.length).toBeGreaterThan(10)
+    expect(expected.results.every(([, , status]) => status === 'done')).toBe(true)
+    expect(expected.aws).toEqual(expect.arrayContaining(['iam:CreateRole', 'sqs:CreateQueue', 'events:PutTargets']))
+    expect(expected.kube).toEqual(['PATCH /api/v1/namespaces/kube-system/configmaps/aws-auth'])
+    expect(changing((await run(here, 'plan')).plan)).toEqual([])
+    expect(changing((await run(later, 'plan')).plan)).toEqual([])
   })
 })

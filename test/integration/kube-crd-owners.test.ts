@@ -4,14 +4,13 @@
  * that is gone is replaced by adoption; a CRD another release owns stops the plan.
  */
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals'
-import type { Context } from '../../src/context.js'
-import { KubeApi } from '../../src/kube/api.js'
+import { ids } from '../../src/graph.js'
+import { KubeClient } from '../../src/kube/client.js'
 import { readRelease } from '../../src/kube/helm.js'
-import { Kube } from '../../src/kube/kubectl.js'
+import { CRD } from '../../src/kube/types.js'
 import { applyPlan } from '../../src/plan/engine.js'
-import { CRD, HELM_RELEASE_NAME, HELM_RELEASE_NAMESPACE } from '../../src/resources/crds.js'
-import { kubeIds } from '../../src/resources/kube.js'
-import { sandboxContext } from '../support/context.js'
+import { HELM_RELEASE_NAME, HELM_RELEASE_NAMESPACE } from '../../src/resources/crds.js'
+import { sandboxContext, type RecordedContext } from '../support/context.js'
 import { charts, planKube, removeLeftovers } from '../support/kube-fixtures.js'
 import { uniqueSuffix, useSandbox } from '../support/sandbox.js'
 
@@ -21,10 +20,9 @@ const suffix = uniqueSuffix()
 const ns = `ka-kube-${suffix}`
 const elsewhere = `ka-kube-${suffix}-sys`
 const release = `karpenter-${suffix}`
-let api: KubeApi
-let kube: Kube
+let api: KubeClient
 
-async function context(version: '1.13.1' | '1.14.1'): Promise<Context> {
+async function context(version: '1.13.1' | '1.14.1'): Promise<RecordedContext> {
   const ctx = await sandboxContext({
     // The sandbox's node pool stays in the config (one is required); only the CRD release is applied here.
     karpenter: { version, chart: charts(version).main, crdChart: charts(version).crd, namespace: ns, release },
@@ -32,13 +30,13 @@ async function context(version: '1.13.1' | '1.14.1'): Promise<Context> {
   return ctx
 }
 
-/** Plans with a fresh Context and returns the CRD release's change. */
+/** Plans with a fresh Context and returns the CRD release's change (named as the plan shows it). */
 async function planCrds(version: '1.13.1' | '1.14.1') {
   const ctx = await context(version)
   try {
     const p = await planKube(ctx)
-    const crds = p.resources.find((r) => r.id === kubeIds.crdRelease(release))!
-    return { p, ctx, change: p.plan.changes.find((c) => c.id === crds.id)!, name: crds.name }
+    const change = p.plan.changes.find((c) => c.id === ids.crdRelease(release))!
+    return { p, ctx, change, name: change.name }
   } finally {
     await ctx.kube.close()
   }
@@ -46,20 +44,19 @@ async function planCrds(version: '1.13.1' | '1.14.1') {
 
 beforeAll(async () => {
   useSandbox()
-  api = new KubeApi(process.env.KUBECONFIG!)
-  kube = new Kube(process.env.KUBECONFIG!)
-  await removeLeftovers(api, kube)
+  api = new KubeClient(process.env.KUBECONFIG!)
+  await removeLeftovers(api)
 })
 
 afterAll(async () => {
-  await removeLeftovers(api, kube).catch(() => undefined)
+  await removeLeftovers(api).catch(() => undefined)
   for (const n of [ns, elsewhere]) await api.delete({ apiVersion: 'v1', kind: 'Namespace', name: n })
-  await Promise.all([api.close(), kube.close()])
+  await api.close()
 })
 
 describe('owners of the Karpenter CRDs', () => {
   it('follows a CRD release installed elsewhere and upgrades that one', async () => {
-    await kube.helm(['install', 'karpenter-crd', charts('1.13.1').crd, '-n', elsewhere, '--create-namespace', '--wait'])
+    await api.helm(['install', 'karpenter-crd', charts('1.13.1').crd, '-n', elsewhere, '--create-namespace', '--wait'])
     const same = await planCrds('1.13.1')
     expect(same.name).toBe(`${elsewhere}/karpenter-crd`)
     expect(same.change.action).toBe('noop')
@@ -72,7 +69,10 @@ describe('owners of the Karpenter CRDs', () => {
     const ctx = await context('1.14.1')
     try {
       const p = await planKube(ctx)
-      const results = await applyPlan(p.planned.filter((x) => x.resource.id === kubeIds.crdRelease(release)))
+      const results = await applyPlan(
+        p.steps.filter((s) => s.id === ids.crdRelease(release)),
+        p.resources,
+      )
       expect(results.map((r) => r.status)).toEqual(['done'])
     } finally {
       await ctx.kube.close()

@@ -13,17 +13,15 @@ import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Context } from '../../src/context.js'
-import { apiCallLog, KubeApi } from '../../src/kube/api.js'
-import { processLog } from '../../src/kube/exec.js'
+import { desiredGraph, ids as kubeIds } from '../../src/graph.js'
+import { KubeClient } from '../../src/kube/client.js'
 import { readRelease } from '../../src/kube/helm.js'
-import { Kube, type KubeObject } from '../../src/kube/kubectl.js'
-import { applyPlan } from '../../src/plan/engine.js'
+import { CRD, EC2NODECLASS, NODECLAIM, NODEPOOL, type KubeObject } from '../../src/kube/types.js'
+import { applyPlan, type Step } from '../../src/plan/engine.js'
 import type { ChangeResult } from '../../src/plan/types.js'
-import { CRD, HELM_RELEASE_NAME } from '../../src/resources/crds.js'
-import { kubeIds, verifyKarpenter } from '../../src/resources/kube.js'
-import { EC2NODECLASS, NODECLAIM, NODEPOOL } from '../../src/resources/nodepool.js'
-import { sandboxContext } from '../support/context.js'
+import { HELM_RELEASE_NAME } from '../../src/resources/crds.js'
+import { verifyKarpenter } from '../../src/verify.js'
+import { sandboxContext, type RecordedContext } from '../support/context.js'
 import { charts, planKube, removeLeftovers } from '../support/kube-fixtures.js'
 import { uniqueSuffix, useSandbox } from '../support/sandbox.js'
 
@@ -56,7 +54,7 @@ function pool(name: string, extra: Record<string, unknown> = {}) {
 async function context(
   version: Version,
   opts: { pools?: object[]; karpenter?: Record<string, unknown> } = {},
-): Promise<Context> {
+): Promise<RecordedContext> {
   return sandboxContext({
     karpenter: {
       version,
@@ -76,9 +74,9 @@ function expectAllDone(results: ChangeResult[]) {
   expect(results.filter((r) => r.status !== 'done')).toEqual([])
 }
 
-let api: KubeApi
-const open: Context[] = []
-async function withContext<T>(ctx: Context, fn: (ctx: Context) => Promise<T>): Promise<T> {
+let api: KubeClient
+const open: RecordedContext[] = []
+async function withContext<T>(ctx: RecordedContext, fn: (ctx: RecordedContext) => Promise<T>): Promise<T> {
   open.push(ctx)
   try {
     return await fn(ctx)
@@ -93,19 +91,18 @@ const nodeClass = (name: string) => api.get({ ...EC2NODECLASS, name })
 
 beforeAll(async () => {
   useSandbox()
-  api = new KubeApi(process.env.KUBECONFIG!)
-  await removeLeftovers(api, new Kube(process.env.KUBECONFIG!))
+  api = new KubeClient(process.env.KUBECONFIG!)
+  await removeLeftovers(api)
 })
 
 afterAll(async () => {
-  const kube = new Kube(process.env.KUBECONFIG!)
-  await kube.helm(['uninstall', release, '-n', ns, '--wait'], { allowFailure: true })
-  await kube.helm(['uninstall', `${release}-crd`, '-n', ns, '--wait'], { allowFailure: true })
+  await api.helm(['uninstall', release, '-n', ns, '--wait'], { allowFailure: true })
+  await api.helm(['uninstall', `${release}-crd`, '-n', ns, '--wait'], { allowFailure: true })
   for (const name of [poolA, poolB, foreign]) await api.delete({ ...NODEPOOL, name })
   for (const name of [poolA, poolB]) await api.delete({ ...EC2NODECLASS, name })
   await api.delete({ apiVersion: 'v1', kind: 'Namespace', name: ns })
-  await removeLeftovers(api, kube).catch(() => undefined)
-  await Promise.all([api.close(), kube.close(), ...open.map((c) => c.kube.close())])
+  await removeLeftovers(api).catch(() => undefined)
+  await Promise.all([api.close(), ...open.map((c) => c.kube.close())])
 })
 
 describe('Kubernetes side against the sandbox', () => {
@@ -155,9 +152,8 @@ describe('Kubernetes side against the sandbox', () => {
 
   it('finds CRDs an earlier `helm install` of the main chart left behind without Helm ownership', async () => {
     // The main chart installs its crds/ folder unowned, and `helm uninstall` leaves them.
-    const kube = new Kube(process.env.KUBECONFIG!)
     const scratch = `${ns}-old`
-    await kube.helm([
+    await api.helm([
       'install',
       `old-${suffix}`,
       charts('1.13.1').main,
@@ -167,7 +163,7 @@ describe('Kubernetes side against the sandbox', () => {
       '--set',
       'settings.clusterName=old',
     ])
-    await kube.helm(['uninstall', `old-${suffix}`, '-n', scratch, '--wait'])
+    await api.helm(['uninstall', `old-${suffix}`, '-n', scratch, '--wait'])
     await api.delete({ apiVersion: 'v1', kind: 'Namespace', name: scratch })
     const crd = await api.get({ ...CRD, name: 'nodepools.karpenter.sh' })
     expect(crd?.metadata.labels?.['app.kubernetes.io/managed-by']).toBeUndefined()
@@ -204,7 +200,7 @@ describe('Kubernetes side against the sandbox', () => {
       // The CRDs left behind serve NodePool already: the pools were dry-run by the API server.
       expect(p.plan.changes.find((c) => c.id === kubeIds.nodePool(poolA))!.note).toBeUndefined()
 
-      expectAllDone(await applyPlan(p.planned))
+      expectAllDone(await applyPlan(p.steps, p.resources))
       const report = await verifyKarpenter(ctx, p.resources)
       expect(report.deployment.available).toBe(true)
       expect(report.objects.map((o) => [o.object, o.specMatches])).toEqual([
@@ -234,7 +230,7 @@ describe('Kubernetes side against the sandbox', () => {
       expect(p.processes.map((x) => x.args.find((a) => ['proxy', 'template', 'upgrade'].includes(a)))).toEqual([
         'proxy',
       ])
-      expect(await applyPlan(p.planned)).toEqual([])
+      expect(await applyPlan(p.steps, p.resources)).toEqual([])
       expect(p.mutatingCalls()).toEqual([])
     })
     const after = await Promise.all([helmReleaseOf(), nodePool(poolA), nodeClass(poolA)])
@@ -268,8 +264,7 @@ describe('Kubernetes side against the sandbox', () => {
     // The config loader refuses an empty list itself; this is what the API server says when one gets through.
     ctx.config.nodePools[1].instanceTypes = []
     await withContext(ctx, async (ctx) => {
-      const p0 = processLog.length
-      const a0 = apiCallLog.length
+      const mark = ctx.calls.mark()
       const attempt = planKube(ctx)
       await expect(attempt).rejects.toThrow(/rejected at plan time, before anything was applied/)
       const message = await attempt.then(
@@ -282,8 +277,8 @@ describe('Kubernetes side against the sandbox', () => {
       expect(message).toContain(`NodePool ${poolB}: NodePool.karpenter.sh "${poolB}" is invalid`)
       expect(message).toContain("requirements with operator 'In' must have a value defined")
       expect(message).toContain(`NodePool ${poolB}-extra:`)
-      expect(apiCallLog.slice(a0).filter((c) => c.mutating)).toEqual([])
-      expect(processLog.slice(p0).some((p) => p.args.includes('upgrade'))).toBe(false)
+      expect(ctx.calls.since(mark).kube.filter((c) => c.mutating)).toEqual([])
+      expect(ctx.calls.since(mark).processes.some((p) => p.args.includes('upgrade'))).toBe(false)
     })
     expect((await nodePool(poolA))?.metadata.resourceVersion).toBe(live?.metadata.resourceVersion)
     expect(await nodePool(`${poolB}-extra`)).toBeUndefined()
@@ -315,7 +310,7 @@ describe('Kubernetes side against the sandbox', () => {
         { path: `manifest["Deployment ${ns}/${release}"].spec.replicas`, before: 2, after: 1 },
       ])
       expect(p.processes.length).toBe(2) // the proxy and one helm template
-      expectAllDone(await applyPlan(p.planned))
+      expectAllDone(await applyPlan(p.steps, p.resources))
       await verifyKarpenter(ctx, p.resources)
     })
     expect((await helmReleaseOf())!.revision).toBe(before + 1)
@@ -334,7 +329,7 @@ describe('Kubernetes side against the sandbox', () => {
     await withContext(await context('1.13.1', { karpenter: { values: broken, timeout: '15s' } }), async (ctx) => {
       const p = await planKube(ctx)
       expect(p.actions[kubeIds.release(release)]).toBe('update')
-      const results = await applyPlan(p.planned)
+      const results = await applyPlan(p.steps, p.resources)
       const failed = results.find((r) => r.id === kubeIds.release(release))!
       expect(failed.status).toBe('failed')
       expect(failed.error).toMatch(/rolled back/)
@@ -375,10 +370,23 @@ describe('Kubernetes side against the sandbox', () => {
         `manifest["Deployment ${ns}/${release}"].spec.template.spec.containers[0].image`,
       )
       expect(p.processes.length).toBeLessThanOrEqual(3)
-      const results = await applyPlan(p.planned)
-      expectAllDone(results)
-      expect(results.map((r) => r.id)).toEqual([kubeIds.crdRelease(release), kubeIds.release(release)])
-      await verifyKarpenter(ctx, p.resources)
+      // Carried out as a reviewed plan is: written down as JSON, then applied by resources built again from the
+      // same configuration, with a client of their own (another process would have nothing else).
+      const steps = JSON.parse(JSON.stringify(p.steps)) as Step[]
+      await withContext(await context('1.14.1', { karpenter: { values: { replicas: 1 } } }), async (later) => {
+        const resources = await desiredGraph(later, { mode: 'apply', scope: 'cluster' })
+        const mark = later.calls.mark()
+        const results = await applyPlan(steps, resources)
+        expectAllDone(results)
+        expect(results.map((r) => r.id)).toEqual([kubeIds.crdRelease(release), kubeIds.release(release)])
+        // It ran the two planned upgrades and no helm template: nothing was worked out again.
+        const helm = later.calls
+          .since(mark)
+          .processes.filter((x) => x.tool === 'helm')
+          .map((x) => x.args[2])
+        expect(helm).toEqual(['upgrade', 'upgrade'])
+        await verifyKarpenter(later, resources)
+      })
     })
     expect(await helmReleaseOf()).toMatchObject({ revision: before + 1, chart: { version: '1.13.0' } })
     expect(await api.get({ ...CRD, name: 'capacitybuffers.autoscaling.x-k8s.io' })).toBeDefined()
@@ -461,7 +469,7 @@ describe('Kubernetes side against the sandbox', () => {
             [kubeIds.nodePool(poolB), 'delete'],
           ])
           expect(p.actions[kubeIds.nodePool(foreign)]).toBeUndefined()
-          const results = await applyPlan(p.planned)
+          const results = await applyPlan(p.steps, p.resources)
           expectAllDone(results)
           expect(results.map((r) => r.id)).toEqual([kubeIds.nodePool(poolB), kubeIds.nodeClass(poolB)])
         },
@@ -487,7 +495,7 @@ describe('Kubernetes side against the sandbox', () => {
         [kubeIds.nodeClass(poolA), 'delete'],
         [kubeIds.release(release), 'delete'],
       ])
-      const results = await applyPlan(p.planned)
+      const results = await applyPlan(p.steps, p.resources)
       expectAllDone(results)
       expect(results.map((r) => r.id)).toEqual([
         kubeIds.nodePool(poolA),
@@ -509,7 +517,7 @@ describe('Kubernetes side against the sandbox', () => {
           kubeIds.crdRelease(release),
           kubeIds.namespace(ns),
         ])
-        expectAllDone(await applyPlan(p.planned))
+        expectAllDone(await applyPlan(p.steps, p.resources))
       },
     )
     expect(await api.get({ ...CRD, name: 'nodepools.karpenter.sh' })).toBeUndefined()

@@ -3,7 +3,7 @@
  * writes decide which of two concurrent applies gets the lock; the other fails at once naming the holder.
  * Every test uses its own keys, so tests sharing the sandbox never collide.
  */
-import { afterAll, beforeAll, beforeEach, afterEach, describe, expect, jest, test } from '@jest/globals'
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
 import {
   DeleteObjectCommand,
   GetObjectCommand,
@@ -22,10 +22,10 @@ import {
 } from '../../src/state/lock.js'
 import { readRecord, writeRecord } from '../../src/state/record.js'
 import type { Plan } from '../../src/plan/types.js'
+import { captureStdoutOfEachTest } from '../support/stdout.js'
 
 const BUCKET = 'espace-project-store'
 let s3: S3Client
-let stdout: string[]
 
 /** Two runners of GitHub Actions, as the lock sees them. */
 const runA = {
@@ -68,17 +68,7 @@ beforeAll(() => {
 
 afterAll(() => s3?.destroy())
 
-beforeEach(() => {
-  stdout = []
-  jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout.push(String(chunk))
-    return true
-  })
-})
-
-afterEach(() => {
-  jest.restoreAllMocks()
-})
+const stdout = captureStdoutOfEachTest()
 
 describe('moto honours the conditional writes the lock relies on', () => {
   test('PutObject If-None-Match: * on an existing key answers 412 PreconditionFailed', async () => {
@@ -117,7 +107,7 @@ describe('state lock', () => {
     await lock.release()
     expect(await objectText(lockKey(where))).toBeUndefined()
     await lock.release() // twice is harmless
-    expect(stdout.join('')).toContain('State lock released')
+    expect(stdout()).toContain('State lock released')
   })
 
   test('two concurrent applies: exactly one gets the lock, the other fails naming the holder', async () => {
@@ -173,14 +163,14 @@ describe('state lock', () => {
     const lock = await acquireLock(s3, where, { operation: 'apply', cluster: 'c', env: runB, breakLock: true })
     expect(lock.holder.who).toBe('bob')
     expect(JSON.parse((await objectText(lockKey(where)))!).id).toBe(lock.holder.id)
-    expect(stdout.join('')).toMatch(/::warning::break-lock: removed the state lock .* held by alice \(apply of c/)
+    expect(stdout()).toMatch(/::warning::break-lock: removed the state lock .* held by alice \(apply of c/)
     await lock.release()
   })
 
   test('break-lock with no lock present just takes it', async () => {
     const where = location()
     const lock = await acquireLock(s3, where, { operation: 'apply', cluster: 'c', env: runA, breakLock: true })
-    expect(stdout.join('')).toContain('break-lock: there was no lock to break')
+    expect(stdout()).toContain('break-lock: there was no lock to break')
     await lock.release()
   })
 
@@ -201,28 +191,9 @@ describe('state lock', () => {
     await mine.release()
 
     expect(JSON.parse((await objectText(lockKey(where)))!).id).toBe(theirs.holder.id)
-    expect(stdout.join('')).toMatch(/::warning::The state lock .* is no longer ours/)
+    expect(stdout()).toMatch(/::warning::The state lock .* is no longer ours/)
     await theirs.release()
     expect(await objectText(lockKey(where))).toBeUndefined()
-  })
-
-  test('a cancelled run (SIGTERM) releases its lock on the way out', async () => {
-    const where = location()
-    const lock = await acquireLock(s3, where, { operation: 'apply', cluster: 'c', env: runA })
-    let exited: (code: number) => void = () => undefined
-    const exit = new Promise<number>((resolve) => (exited = resolve))
-    jest.spyOn(process, 'exit').mockImplementation((code?: string | number | null) => {
-      exited(Number(code))
-      return undefined as never
-    })
-
-    process.emit('SIGTERM', 'SIGTERM')
-
-    expect(await exit).toBe(143)
-    expect(await objectText(lockKey(where))).toBeUndefined()
-    expect(stdout.join('')).toContain('SIGTERM: the run is being cancelled; releasing the state lock')
-    expect(process.listenerCount('SIGTERM')).toBe(0)
-    await lock.release()
   })
 
   test('a bucket that does not exist is a clear error with reason state', async () => {
@@ -295,7 +266,7 @@ describe('state record', () => {
     await expect(
       writeRecord(s3, where, { plan, planId: 'p1', results, holder: { who: 'a' }, versions: {} }),
     ).resolves.toBe(false)
-    expect(stdout.join('')).toMatch(
+    expect(stdout()).toMatch(
       /::warning::The state record s3:\/\/no-such-bucket-.* could not be written: The state bucket/,
     )
   })

@@ -2,12 +2,16 @@ import { readFileSync } from 'node:fs'
 import { parse, stringify } from 'yaml'
 import { callerAccount, environmentSession } from '../../src/aws/credentials.js'
 import { describeCluster } from '../../src/aws/cluster.js'
+import { CallLog } from '../../src/calls.js'
 import { parseConfig } from '../../src/config/load.js'
-import type { Context } from '../../src/context.js'
-import { Kube } from '../../src/kube/kubectl.js'
+import type { Context } from '../../src/graph.js'
+import { KubeClient } from '../../src/kube/client.js'
 import { sandboxConfigPath, useSandbox } from './sandbox.js'
 
 type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> | T[K] : T[K] }
+
+/** A Context whose AWS clients and Kubernetes client tell `calls` of everything they do. */
+export type RecordedContext = Context & { calls: CallLog }
 
 function merge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
   const out = { ...base }
@@ -28,14 +32,12 @@ export function sandboxConfigData(overrides: Record<string, unknown> = {}): Reco
 }
 
 /** A Context against the sandbox's real engines: moto for AWS, the local control plane for Kubernetes. */
-export async function sandboxContext(overrides: DeepPartial<Record<string, unknown>> = {}): Promise<Context> {
+export async function sandboxContext(overrides: DeepPartial<Record<string, unknown>> = {}): Promise<RecordedContext> {
   useSandbox()
   const text = stringify(sandboxConfigData(overrides as Record<string, unknown>))
   const config = parseConfig(text, 'sandbox-test.yaml')
-  const session = environmentSession(config.cluster.region)
-  const [{ accountId }, cluster] = await Promise.all([
-    callerAccount(session),
-    describeCluster(session, config.cluster.name),
-  ])
-  return { config, session, accountId, cluster, kube: new Kube(process.env.KUBECONFIG!) }
+  const calls = new CallLog()
+  const aws = environmentSession(config.cluster.region, { recorder: calls })
+  const [{ accountId }, cluster] = await Promise.all([callerAccount(aws), describeCluster(aws, config.cluster.name)])
+  return { config, aws, accountId, cluster, kube: new KubeClient(process.env.KUBECONFIG!, { recorder: calls }), calls }
 }

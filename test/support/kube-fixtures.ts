@@ -2,16 +2,16 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { parse } from 'yaml'
+import { CallLog } from '../../src/calls.js'
 import { parseConfig } from '../../src/config/load.js'
 import type { Config } from '../../src/config/types.js'
-import type { Context } from '../../src/context.js'
-import { apiCallLog, type KubeApi } from '../../src/kube/api.js'
-import { processLog } from '../../src/kube/exec.js'
-import { Kube, type KubeObject } from '../../src/kube/kubectl.js'
+import { desiredGraph } from '../../src/graph.js'
+import { KubeClient } from '../../src/kube/client.js'
+import { CRD, type KubeObject } from '../../src/kube/types.js'
 import { plan } from '../../src/plan/engine.js'
 import type { Mode } from '../../src/plan/types.js'
-import { CRD, HELM_RELEASE_NAME, HELM_RELEASE_NAMESPACE, KARPENTER_CRDS } from '../../src/resources/crds.js'
-import { kubeResourcesFor } from '../../src/resources/kube.js'
+import { HELM_RELEASE_NAME, HELM_RELEASE_NAMESPACE, KARPENTER_CRDS } from '../../src/resources/crds.js'
+import type { RecordedContext } from './context.js'
 import { fixtures, repoRoot } from './sandbox.js'
 
 /** The real Karpenter charts of ../shared/fixtures (read-only). */
@@ -26,20 +26,23 @@ export function exampleConfig(edit: (text: string) => string = (t) => t): Config
   return parseConfig(edit(text), 'examples/opsfleet-dev.yaml')
 }
 
-/** A Context for unit tests: no AWS, and a Kube whose proxy is never started unless used. */
-export function unitContext(config: Config = exampleConfig()): Context {
+/** A Context for unit tests: no AWS, and a Kubernetes client whose proxy is never started unless used. */
+export function unitContext(config: Config = exampleConfig()): RecordedContext {
+  const calls = new CallLog()
   return {
     config,
-    session: { region: config.cluster.region, partition: 'aws' },
+    aws: { region: config.cluster.region, partition: 'aws', recorder: calls },
     accountId: '123456789012',
     cluster: {
       name: config.cluster.name,
       arn: `arn:aws:eks:${config.cluster.region}:123456789012:cluster/${config.cluster.name}`,
       status: 'ACTIVE',
       endpoint: 'https://0123456789ABCDEF.gr7.eu-west-1.eks.amazonaws.com',
+      oidcIssuer: 'https://oidc.eks.eu-west-1.amazonaws.com/id/0123456789ABCDEF',
       subnetIds: [],
     },
-    kube: new Kube('/nonexistent/kubeconfig'),
+    kube: new KubeClient('/nonexistent/kubeconfig', { recorder: calls }),
+    calls,
   }
 }
 
@@ -67,10 +70,9 @@ export function releaseSecret(release: Record<string, unknown>): KubeObject {
  * Plans the Kubernetes side alone through the engine, as the action's pipeline does, and records the
  * helm/kubectl processes and API calls the plan made.
  */
-export async function planKube(ctx: Context, mode: Mode = 'apply') {
-  const p0 = processLog.length
-  const a0 = apiCallLog.length
-  const resources = await kubeResourcesFor(ctx, mode)
+export async function planKube(ctx: RecordedContext, mode: Mode = 'apply') {
+  const mark = ctx.calls.mark()
+  const resources = await desiredGraph(ctx, { mode, scope: 'cluster' })
   const result = await plan({
     mode,
     cluster: ctx.config.cluster.name,
@@ -83,8 +85,8 @@ export async function planKube(ctx: Context, mode: Mode = 'apply') {
     ...result,
     resources,
     actions,
-    processes: processLog.slice(p0),
-    mutatingCalls: () => apiCallLog.slice(a0).filter((c) => c.mutating),
+    processes: ctx.calls.since(mark).processes,
+    mutatingCalls: () => ctx.calls.since(mark).kube.filter((c) => c.mutating),
   }
 }
 
@@ -92,9 +94,9 @@ export async function planKube(ctx: Context, mode: Mode = 'apply') {
  * Removes the Karpenter CRDs (and the CRD releases owning them) that an earlier run of the kube-* tests left,
  * whose namespaces start with `ka-kube-`. CRDs owned by anyone else stop the tests instead.
  */
-export async function removeLeftovers(api: KubeApi, kube: Kube): Promise<void> {
+export async function removeLeftovers(kube: KubeClient): Promise<void> {
   for (const name of [...KARPENTER_CRDS, 'provisioners.karpenter.sh']) {
-    const crd = await api.get({ ...CRD, name })
+    const crd = await kube.get({ ...CRD, name })
     if (!crd) continue
     const owner = crd.metadata.annotations?.[HELM_RELEASE_NAME]
     const ownerNs = crd.metadata.annotations?.[HELM_RELEASE_NAMESPACE] ?? ''
@@ -102,7 +104,7 @@ export async function removeLeftovers(api: KubeApi, kube: Kube): Promise<void> {
       throw new Error(`${name} belongs to helm release ${ownerNs}/${owner}: another run uses the Karpenter CRDs`)
     }
     if (owner) await kube.helm(['uninstall', owner, '-n', ownerNs, '--wait'], { allowFailure: true })
-    await api.delete({ ...CRD, name })
-    for (let i = 0; i < 100 && (await api.get({ ...CRD, name })); i++) await new Promise((r) => setTimeout(r, 100))
+    await kube.delete({ ...CRD, name })
+    for (let i = 0; i < 100 && (await kube.get({ ...CRD, name })); i++) await new Promise((r) => setTimeout(r, 100))
   }
 }

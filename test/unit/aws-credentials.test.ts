@@ -8,15 +8,15 @@ import type { AddressInfo } from 'node:net'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { partitionOf } from '../../src/aws/arns.js'
 import {
   CredentialsError,
   assumeRoleWithOidc,
-  backoffDelay,
   checkOidcPreconditions,
-  partitionOf,
   sessionName,
   tokenClaims,
 } from '../../src/aws/credentials.js'
+import { backoffDelay } from '../../src/retry.js'
 
 const ROLE = 'arn:aws:iam::123456789012:role/github-deploy'
 
@@ -74,6 +74,13 @@ beforeAll(async () => {
       const params = new URLSearchParams(text)
       calls.push({ action: params.get('Action') ?? '', params })
       const next = script.shift() ?? 'ok'
+      // Failures of the exchange itself: a connection cut, an answer that never comes, a bare 503 (no XML body).
+      if (next === 'reset') return req.socket.destroy()
+      if (next === 'hang') return
+      if (next === '503') {
+        res.statusCode = 503
+        return res.end()
+      }
       res.setHeader('content-type', 'text/xml')
       if (next === 'ok') {
         res.end(credentialsXml)
@@ -178,6 +185,17 @@ describe('preconditions', () => {
   })
 })
 
+/** Assumes ROLE with at most two attempts, quickly. */
+const assumeTwice = () =>
+  assumeRoleWithOidc({
+    roleToAssume: ROLE,
+    audience: 'sts.amazonaws.com',
+    region: 'eu-west-1',
+    attempts: 2,
+    baseDelayMs: 1,
+    getIdToken: async () => jwt({ sub: 'x' }),
+  })
+
 describe('assumeRoleWithOidc', () => {
   it('refuses to start without a region', async () => {
     await expect(assumeRoleWithOidc({ roleToAssume: ROLE, audience: 'sts.amazonaws.com', region: '' })).rejects.toThrow(
@@ -217,16 +235,18 @@ describe('assumeRoleWithOidc', () => {
     expect(calls[0].params.get('RoleSessionName')).toBe('ka-opsfleet-infra@31337')
   })
 
-  it('retries transient refusals with a fresh token for every attempt', async () => {
-    captureStdout()
-    script = ['Throttling', 'IDPCommunicationError', 'InvalidIdentityToken', 'ok']
+  it('retries what is transient (throttling, a cut connection, a timeout, a bare 503) with a fresh token each time', async () => {
+    const out = captureStdout()
+    script = ['Throttling', 'IDPCommunicationError', 'reset', 'hang', '503', 'ok']
     let n = 0
     const audiences: string[] = []
     const session = await assumeRoleWithOidc({
       roleToAssume: ROLE,
       audience: 'sts.amazonaws.com',
       region: 'eu-west-1',
+      attempts: 6,
       baseDelayMs: 1,
+      requestTimeoutMs: 300,
       getIdToken: async (aud) => {
         audiences.push(aud)
         return jwt({ sub: 'repo:opsfleet/infra:ref:refs/heads/main', n: ++n })
@@ -234,27 +254,32 @@ describe('assumeRoleWithOidc', () => {
     })
     expect(session.credentials?.accessKeyId).toBe('ASIAUNITTESTKEY00001')
     const tokens = calls.map((c) => c.params.get('WebIdentityToken'))
-    expect(tokens).toHaveLength(4)
-    expect(new Set(tokens).size).toBe(4)
-    expect(tokens.map((t) => tokenClaims(t!).n)).toEqual([1, 2, 3, 4])
+    expect(tokens).toHaveLength(6)
+    expect(new Set(tokens).size).toBe(6)
+    expect(tokens.map((t) => tokenClaims(t!).n)).toEqual([1, 2, 3, 4, 5, 6])
     expect(new Set(audiences)).toEqual(new Set(['sts.amazonaws.com']))
+    const retried = out
+      .text()
+      .match(/AssumeRoleWithWebIdentity: (\S+); retrying/g)
+      ?.map((l) => l.split(' ')[1])
+    expect(retried).toEqual(['Throttling;', 'IDPCommunicationError;', 'ECONNRESET;', 'ETIMEDOUT;', 'HTTP503;'])
   })
 
-  it('gives up after the last attempt and says what to check for an unknown identity provider', async () => {
+  it('does not retry an unknown identity provider (InvalidIdentityToken): fails at once, saying what to check', async () => {
     captureStdout()
     script = ['InvalidIdentityToken', 'InvalidIdentityToken']
-    await expect(
-      assumeRoleWithOidc({
-        roleToAssume: ROLE,
-        audience: 'sts.amazonaws.com',
-        region: 'eu-west-1',
-        attempts: 2,
-        baseDelayMs: 1,
-        getIdToken: async () => jwt({ sub: 'x' }),
-      }),
-    ).rejects.toThrow(
+    await expect(assumeTwice()).rejects.toThrow(
       /Could not assume .*github-deploy.*IAM OIDC provider for https:\/\/token.actions.githubusercontent.com/,
     )
+    expect(calls).toHaveLength(1)
+  })
+
+  it('gives up after the last attempt when STS stays unavailable', async () => {
+    captureStdout()
+    script = ['503', '503', '503']
+    const err = await assumeTwice().catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(CredentialsError)
+    expect((err as Error).message).toMatch(/^Could not assume .*github-deploy: STS answered 503\.$/)
     expect(calls).toHaveLength(2)
   })
 

@@ -9,11 +9,13 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
 import { createServer, type IncomingMessage, type ServerResponse, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { applyPlan, plan } from '../../src/plan/engine.js'
+import type { AwsSession } from '../../src/aws/clients.js'
+import { ids } from '../../src/graph.js'
+import { applyPlan, plan, type Step } from '../../src/plan/engine.js'
+import type { Resource } from '../../src/plan/resource.js'
 import { AccessEntry } from '../../src/resources/access-entry.js'
 import { PodIdentityAssociation } from '../../src/resources/pod-identity.js'
 import { managedTags } from '../../src/resources/tags.js'
-import type { AwsSession } from '../../src/aws/clients.js'
 
 const CLUSTER = 'opsfleet-dev-cluster'
 const ACCOUNT = '123456789012'
@@ -228,7 +230,7 @@ beforeEach(() => {
 
 const entry = () =>
   new AccessEntry(session, {
-    id: 'eks-access-entry.node',
+    id: ids.accessEntry,
     clusterName: CLUSTER,
     principalArn: NODE_ROLE,
     roleName: 'karpenter-role',
@@ -238,7 +240,7 @@ const entry = () =>
 
 const association = (roleArn = CONTROLLER_ROLE) =>
   new PodIdentityAssociation(session, {
-    id: 'eks-pod-identity.controller',
+    id: ids.podIdentity,
     clusterName: CLUSTER,
     namespace: 'karpenter',
     serviceAccount: 'karpenter',
@@ -249,7 +251,7 @@ const association = (roleArn = CONTROLLER_ROLE) =>
 
 async function run(mode: 'apply' | 'destroy', resource: AccessEntry | PodIdentityAssociation) {
   const result = await plan({ mode, cluster: CLUSTER, region: 'eu-west-1', resources: [resource], outputs: {} })
-  const results = await applyPlan(result.planned)
+  const results = await applyPlan(result.steps, [resource])
   for (const r of results) if (r.status === 'failed') throw new Error(r.error)
   return result.plan.changes[0]
 }
@@ -309,8 +311,8 @@ describe('EKS access entry (EC2_LINUX)', () => {
   it('continues when the entry appeared between plan and apply', async () => {
     const r = entry()
     const planned = await plan({ mode: 'apply', cluster: CLUSTER, region: 'eu-west-1', resources: [r], outputs: {} })
-    await entry().apply({ action: 'create', fields: [] }, undefined) // someone else, meanwhile
-    const results = await applyPlan(planned.planned)
+    await entry().apply(entry().diff(undefined).ops) // someone else, meanwhile
+    const results = await applyPlan(planned.steps, [r])
     expect(results[0].status).toBe('done')
     expect(world.entries.size).toBe(1)
   })
@@ -345,5 +347,47 @@ describe('EKS Pod Identity association', () => {
       path: `/clusters/${CLUSTER}/pod-identity-associations/${id}`,
     })
     expect(world.associations.get(id)?.roleArn).toBe(CONTROLLER_ROLE)
+  })
+})
+
+describe('a plan applied from its JSON by resources built again', () => {
+  /** Plans an update of the association and a new access entry, then applies the plan, in-process or from JSON. */
+  async function outcome(fromJson: boolean) {
+    world.entries.clear()
+    world.associations.clear()
+    nextId = 1
+    await run('apply', association(`arn:aws:iam::${ACCOUNT}:role/old`))
+    requests.length = 0
+    const resources: Resource[] = [association(), entry()]
+    const planned = await plan({ mode: 'apply', cluster: CLUSTER, region: 'eu-west-1', resources, outputs: {} })
+    const steps = fromJson ? (JSON.parse(JSON.stringify(planned.steps)) as Step[]) : planned.steps
+    const results = await applyPlan(steps, fromJson ? [association(), entry()] : resources)
+    return {
+      changes: planned.plan.changes.map((c) => [c.id, c.action]),
+      results: results.map((r) => [r.id, r.status]),
+      // Every request but its idempotency token (a fresh one each time, by design).
+      requests: requests.map(({ method, path, body: { clientRequestToken: _, ...body } }) => ({ method, path, body })),
+      entries: [...world.entries.values()].map(({ createdAt: _, modifiedAt: __, ...e }) => e),
+      associations: [...world.associations.values()].map(({ createdAt: _, modifiedAt: __, ...a }) => a),
+    }
+  }
+
+  it('makes the same requests and leaves the same state as the plan applied where it was made', async () => {
+    const inProcess = await outcome(false)
+    const fromJson = await outcome(true)
+    expect(fromJson).toEqual(inProcess)
+    expect(inProcess.changes).toEqual([
+      [ids.podIdentity, 'update'],
+      [ids.accessEntry, 'create'],
+    ])
+    const writes = inProcess.requests.filter((r) => r.method !== 'GET')
+    expect(writes.map((r) => `${r.method} ${r.path}`).sort()).toEqual(
+      [
+        `POST /clusters/${CLUSTER}/access-entries`,
+        `POST /clusters/${CLUSTER}/pod-identity-associations/a-00000000000000001`,
+      ].sort(),
+    )
+    expect(inProcess.associations.map((a) => a.roleArn)).toEqual([CONTROLLER_ROLE])
+    expect(inProcess.entries.map((e) => [e.principalArn, e.type])).toEqual([[NODE_ROLE, 'EC2_LINUX']])
   })
 })

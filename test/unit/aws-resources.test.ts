@@ -6,17 +6,16 @@ import { describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parseConfig } from '../../src/config/load.js'
-import type { Context } from '../../src/context.js'
-import { Kube } from '../../src/kube/kubectl.js'
+import { desiredResources, ids, nodeAccessMethod, type Context, type GraphOptions } from '../../src/graph.js'
+import { KubeClient } from '../../src/kube/client.js'
 import { dependencyOrder } from '../../src/plan/engine.js'
-import type { Resource } from '../../src/plan/resource.js'
+import { resourceId, type Resource, type ResourceId } from '../../src/plan/resource.js'
 import {
   buildControllerPolicies,
   interruptionQueuePolicy,
   nodeRoleTrustPolicy,
 } from '../../src/aws/karpenter-policy.js'
 import { AwsAuthMapping, mergeMapRoles, parseMapRoles } from '../../src/resources/aws-auth.js'
-import { awsIds, awsResources, nodeAccessMethod } from '../../src/resources/aws.js'
 import { EventRule, EventRuleReader, canonicalEventPattern } from '../../src/resources/event-rule.js'
 import { IamPolicy } from '../../src/resources/iam-policy.js'
 import { IamRole } from '../../src/resources/iam-role.js'
@@ -32,7 +31,7 @@ const example = readFileSync(join(repoRoot, 'examples/opsfleet-dev.yaml'), 'utf8
 function context(overrides: { text?: string; authenticationMode?: string; oidcIssuer?: string | null } = {}): Context {
   return {
     config: parseConfig(overrides.text ?? example, 'karpenter.yaml'),
-    session,
+    aws: session,
     accountId: '123456789012',
     cluster: {
       name: 'opsfleet-dev-cluster',
@@ -45,9 +44,12 @@ function context(overrides: { text?: string; authenticationMode?: string; oidcIs
       authenticationMode: overrides.authenticationMode,
       subnetIds: [],
     },
-    kube: new Kube('/nonexistent/kubeconfig'),
+    kube: new KubeClient('/nonexistent/kubeconfig'),
   }
 }
+
+/** The AWS side of the graph (with the aws-auth entry, which lives in Kubernetes). */
+const awsResources = (ctx: Context, options: GraphOptions = {}) => desiredResources(ctx, { ...options, scope: 'aws' })
 
 const byId = (resources: Resource[], id: string) => resources.find((r) => r.id === id)!
 
@@ -65,7 +67,7 @@ describe('policies compare by meaning', () => {
     'karpenter-policy',
   )[0].document
   const policy = new IamPolicy(session, {
-    id: 'p',
+    id: resourceId('iam-policy', 'p'),
     name: 'karpenter-policy',
     path: '/',
     arn: 'arn:aws:iam::123456789012:policy/karpenter-policy',
@@ -104,7 +106,7 @@ describe('policies compare by meaning', () => {
 
 describe('roles', () => {
   const role = new IamRole(session, {
-    id: 'r',
+    id: resourceId('iam-role', 'r'),
     name: 'karpenter-role',
     path: '/',
     description: '',
@@ -147,7 +149,7 @@ describe('roles', () => {
 
 describe('instance profile', () => {
   const profile = new InstanceProfile(session, {
-    id: 'ip',
+    id: resourceId('iam-instance-profile', 'ip'),
     name: 'profile',
     path: '/',
     roleName: 'karpenter-role',
@@ -166,7 +168,7 @@ describe('instance profile', () => {
 describe('queue', () => {
   const arn = 'arn:aws:sqs:eu-west-1:123456789012:q'
   const queue = new SqsQueue(session, {
-    id: 'q',
+    id: resourceId('sqs-queue', 'q'),
     name: 'q',
     attributes: { MessageRetentionPeriod: '300', SqsManagedSseEnabled: 'true' },
     policy: interruptionQueuePolicy({ queueArn: arn }),
@@ -198,7 +200,7 @@ describe('event rules', () => {
     const rule = new EventRule(
       session,
       {
-        id: 'e',
+        id: resourceId('event-rule', 'e'),
         name: 'r',
         description: 'd',
         eventPattern: { source: ['aws.ec2'] },
@@ -266,8 +268,8 @@ describe('aws-auth mapRoles', () => {
   })
 
   it('diffs the entry field by field', () => {
-    const m = new AwsAuthMapping(new Kube('/nonexistent'), {
-      id: 'a',
+    const m = new AwsAuthMapping(new KubeClient('/nonexistent'), {
+      id: resourceId('aws-auth', 'a'),
       roleName: 'karpenter-role',
       roleArn: ours.rolearn,
       dependsOn: [],
@@ -291,23 +293,23 @@ describe('awsResources', () => {
 
   it('assembles the example (irsa, aws-auth) in a dependency order that holds', () => {
     const resources = awsResources(context())
-    const ids = dependencyOrder(resources).map((r) => r.id)
-    const before = (a: string, b: string) => expect(ids.indexOf(a)).toBeLessThan(ids.indexOf(b))
-    before(awsIds.nodeRole, awsIds.instanceProfile)
-    before(awsIds.controllerPolicy(0), awsIds.controllerRole)
-    before(awsIds.controllerPolicy(1), awsIds.controllerRole)
-    before(awsIds.oidcProvider, awsIds.controllerRole)
-    before(awsIds.queue, awsIds.rule('spot-interruption'))
-    before(awsIds.nodeRole, awsIds.awsAuth)
-    expect(ids).not.toContain(awsIds.accessEntry)
-    expect(ids).not.toContain(awsIds.podIdentity)
+    const order = dependencyOrder(resources).map((r) => r.id)
+    const before = (a: ResourceId, b: ResourceId) => expect(order.indexOf(a)).toBeLessThan(order.indexOf(b))
+    before(ids.nodeRole, ids.instanceProfile)
+    before(ids.controllerPolicy(0), ids.controllerRole)
+    before(ids.controllerPolicy(1), ids.controllerRole)
+    before(ids.oidcProvider, ids.controllerRole)
+    before(ids.queue, ids.rule('spot-interruption'))
+    before(ids.nodeRole, ids.awsAuth)
+    expect(order).not.toContain(ids.accessEntry)
+    expect(order).not.toContain(ids.podIdentity)
     // Two policies are wanted today (the permissions pass 6,144 characters); the rest are leftovers to clean.
     const policies = resources.filter((r) => r.kind === 'iam policy')
     expect(policies.filter((p) => p.wanted).map((p) => p.name)).toEqual(['karpenter-policy', 'karpenter-policy-2'])
     expect(policies.filter((p) => !p.wanted).map((p) => p.name)[0]).toBe('karpenter-policy-3')
     const rules = resources.filter((r) => r.kind === 'eventbridge rule').map((r) => r.name)
     expect(rules).toContain('karpenter-opsfleet-dev-cluster-karpenter-spot-interruption')
-    const controller = byId(resources, awsIds.controllerRole) as IamRole
+    const controller = byId(resources, ids.controllerRole) as IamRole
     expect(JSON.stringify(controller.spec.trustPolicy)).toContain(
       'oidc.eks.eu-west-1.amazonaws.com/id/ABC:sub":"system:serviceaccount:karpenter:karpenter',
     )
@@ -326,22 +328,22 @@ describe('awsResources', () => {
   it('pod identity: the pods service trust and an association; access entries when the cluster uses the API', () => {
     const text = example.replace('auth: irsa', 'auth: pod-identity')
     const resources = awsResources(context({ text, authenticationMode: 'API_AND_CONFIG_MAP', oidcIssuer: null }))
-    const ids = resources.map((r) => r.id)
-    expect(ids).toContain(awsIds.podIdentity)
-    expect(ids).toContain(awsIds.accessEntry)
-    expect(ids).not.toContain(awsIds.oidcProvider)
-    expect(ids).not.toContain(awsIds.awsAuth)
-    const controller = byId(resources, awsIds.controllerRole) as IamRole
+    const present = resources.map((r) => r.id)
+    expect(present).toContain(ids.podIdentity)
+    expect(present).toContain(ids.accessEntry)
+    expect(present).not.toContain(ids.oidcProvider)
+    expect(present).not.toContain(ids.awsAuth)
+    const controller = byId(resources, ids.controllerRole) as IamRole
     expect(JSON.stringify(controller.spec.trustPolicy)).toContain('pods.eks.amazonaws.com')
-    expect(byId(resources, awsIds.podIdentity).dependsOn).toEqual([awsIds.controllerRole])
+    expect(byId(resources, ids.podIdentity).dependsOn).toEqual([ids.controllerRole])
   })
 
   it('with interruption off, the queue and rules are listed as unwanted (to clean up what the action made)', () => {
     const text = example.replace('enabled: true', 'enabled: false')
     const resources = awsResources(context({ text }))
-    expect(byId(resources, awsIds.queue).wanted).toBe(false)
+    expect(byId(resources, ids.queue).wanted).toBe(false)
     expect(resources.filter((r) => r.kind === 'eventbridge rule').every((r) => !r.wanted)).toBe(true)
-    const controller = byId(resources, awsIds.controllerRole) as IamRole
+    const controller = byId(resources, ids.controllerRole) as IamRole
     expect(JSON.stringify(controller.spec)).not.toContain('sqs:')
   })
 

@@ -68,6 +68,57 @@ describe('config', () => {
     expect(parseConfig(minimal, 'k.yaml', { region: 'eu-central-1' }).cluster.region).toBe('eu-central-1')
   })
 
+  it('takes the partition from the region, and refuses one that disagrees with it', () => {
+    expect(parseConfig(minimal, 'k.yaml', { region: 'cn-north-1' }).cluster.partition).toBe('aws-cn')
+    const text = minimal.replace('  region: eu-west-1', '  region: eu-west-1\n  partition: aws-us-gov')
+    expect(problemsOf(text)).toEqual([
+      expect.objectContaining({
+        field: 'cluster.partition',
+        line: 4,
+        message: 'is aws-us-gov, but the region eu-west-1 is in aws',
+      }),
+    ])
+  })
+
+  it('fills every default the schema gives, `<cluster>` standing for the cluster name, and nothing else', () => {
+    const c = parseConfig(minimal, 'k.yaml')
+    expect(c.iam).toEqual({
+      nodeRole: 'KarpenterNodeRole-opsfleet-dev-cluster',
+      controllerRole: 'KarpenterControllerRole-opsfleet-dev-cluster',
+      controllerPolicy: 'KarpenterControllerPolicy-opsfleet-dev-cluster',
+      instanceProfile: 'KarpenterNodeInstanceProfile-opsfleet-dev-cluster',
+      nodeAccess: 'auto',
+      path: '/',
+    })
+    expect(c.karpenter).toEqual({
+      version: '1.14.1',
+      chart: 'oci://public.ecr.aws/karpenter/karpenter',
+      crdChart: 'oci://public.ecr.aws/karpenter/karpenter-crd',
+      namespace: 'karpenter',
+      release: 'karpenter',
+      timeout: '10m',
+      auth: 'irsa',
+      installCrds: true,
+      destroyCrds: false,
+      values: {},
+    })
+    expect(c.tags).toEqual({})
+    expect(c.nodePools[0]).toEqual({
+      name: 'default',
+      subnetSelector: { 'karpenter.sh/discovery': 'opsfleet-dev-cluster' },
+      securityGroupSelector: { 'karpenter.sh/discovery': 'opsfleet-dev-cluster' },
+      architectures: ['amd64'],
+      capacityTypes: ['on-demand'],
+      consolidateAfter: '30s',
+      consolidationPolicy: 'WhenEmpty',
+      expireAfter: 'Never',
+      amiAlias: DEFAULT_AMI_ALIAS,
+    })
+    // Defaults are copies: filling one config leaves the next one's defaults alone.
+    c.karpenter.values.x = 1
+    expect(parseConfig(minimal, 'k.yaml').karpenter.values).toEqual({})
+  })
+
   it('names the field, its line and the fix for schema errors', () => {
     const problems = problemsOf(
       minimal.replace('  region: eu-west-1', '  region: eu-west-1\n  regoin: x') + '    capacityTypes: [spot, cheap]\n',
@@ -124,7 +175,7 @@ nodePools:
   })
 
   it('publishes the same schema it validates with', () => {
-    const published = JSON.parse(readFileSync(join(repoRoot, 'schema/karpenter-config.schema.json'), 'utf8'))
+    const published = JSON.parse(readFileSync(join(repoRoot, 'schema/generated/karpenter-config.schema.json'), 'utf8'))
     expect(published).toEqual(configSchema)
   })
 })
@@ -136,6 +187,8 @@ describe('generated validator', () => {
       validatorSource: (s: unknown) => string
     }
     expect(loadSchema()).toEqual(configSchema)
-    expect(readFileSync(join(repoRoot, 'src/config/validate-config.js'), 'utf8')).toBe(validatorSource(configSchema))
+    expect(readFileSync(join(repoRoot, 'src/config/generated/validate-config.js'), 'utf8')).toBe(
+      validatorSource(configSchema),
+    )
   })
 })

@@ -1,35 +1,48 @@
 import { describe, expect, it } from '@jest/globals'
-import { applyPlan, dependencyOrder, plan } from '../../src/plan/engine.js'
-import { decide, field, type Decision, type Resource } from '../../src/plan/resource.js'
+import { applyPlan, dependencyOrder, plan, type Step } from '../../src/plan/engine.js'
+import { decide, resourceId, type Decision, type Resource, type ResourceId } from '../../src/plan/resource.js'
+import { field } from '../../src/plan/fields.js'
 import { planFingerprint } from '../../src/plan/fingerprint.js'
 import { renderText } from '../../src/report/text.js'
 
+type SetValue = { op: 'set'; value: string }
+
 /** An in-memory resource: its "world" is a Map, so the engine's ordering and failure handling can be observed. */
-class Thing implements Resource<string> {
+class Thing implements Resource<string | undefined, SetValue> {
   kind = 'thing'
   wanted = true
+  keepOnDestroy = false
+  readonly id: ResourceId
+  readonly dependsOn: ResourceId[]
   constructor(
-    readonly id: string,
-    readonly dependsOn: string[],
+    id: string,
+    dependsOn: string[],
     private world: Map<string, string>,
     private want: string,
     private log: string[],
     private failOn?: string,
-  ) {}
+  ) {
+    this.id = id as ResourceId
+    this.dependsOn = dependsOn as ResourceId[]
+  }
   get name() {
     return this.id
   }
   async read() {
     return this.world.get(this.id)
   }
-  diff(actual: string | undefined): Decision {
-    return decide(actual, actual === this.want ? [] : [field('value', actual, this.want)])
+  exists(actual: string | undefined) {
+    return actual !== undefined
   }
-  async apply() {
+  diff(actual: string | undefined): Decision<SetValue> {
+    const fields = actual === this.want ? [] : [field('value', actual, this.want)]
+    return decide(actual !== undefined, fields, [{ op: 'set', value: this.want }])
+  }
+  async apply(ops: readonly SetValue[]) {
     await new Promise((r) => setTimeout(r, 5))
     if (this.failOn === 'apply') throw new Error(`${this.id} broke`)
     this.log.push(`apply ${this.id}`)
-    this.world.set(this.id, this.want)
+    for (const op of ops) this.world.set(this.id, op.value)
   }
   async destroy() {
     this.log.push(`destroy ${this.id}`)
@@ -66,7 +79,7 @@ describe('engine', () => {
       new Thing('role', [], w, 'new', log),
       new Thing('ns', [], w, 'ok', log),
     ]
-    const { plan: p, planned } = await plan({ mode: 'apply', cluster: 'c', region: 'r', resources, outputs: {} })
+    const { plan: p, steps } = await plan({ mode: 'apply', cluster: 'c', region: 'r', resources, outputs: {} })
     expect(p.changes.map((c) => [c.id, c.action])).toEqual([
       ['role', 'update'],
       ['profile', 'create'],
@@ -75,7 +88,7 @@ describe('engine', () => {
     expect(p.summary).toEqual({ add: 1, change: 1, destroy: 0 })
     expect(renderText(p)).toContain('Plan: 1 to add, 1 to change, 0 to destroy.')
     expect(renderText(p)).toContain('  ~ thing role\n        ~ value: "old" -> "new"')
-    const results = await applyPlan(planned)
+    const results = await applyPlan(steps, resources)
     expect(results.every((r) => r.status === 'done')).toBe(true)
     expect(log).toEqual(['apply role', 'apply profile'])
     const again = await plan({ mode: 'apply', cluster: 'c', region: 'r', resources, outputs: {} })
@@ -91,8 +104,8 @@ describe('engine', () => {
       new Thing('b', ['a'], w, '1', log),
       new Thing('c', [], w, '1', log),
     ]
-    const { planned } = await plan({ mode: 'apply', cluster: 'c', region: 'r', resources, outputs: {} })
-    const results = await applyPlan(planned)
+    const { steps } = await plan({ mode: 'apply', cluster: 'c', region: 'r', resources, outputs: {} })
+    const results = await applyPlan(steps, resources)
     expect(results.find((r) => r.id === 'a')).toMatchObject({ status: 'failed', error: 'a broke' })
     expect(results.find((r) => r.id === 'c')).toMatchObject({ status: 'done' })
     expect(results.find((r) => r.id === 'b')).toMatchObject({ status: 'skipped' })
@@ -108,9 +121,9 @@ describe('engine', () => {
     const log: string[] = []
     const kept = Object.assign(new Thing('c', [], w, '1', log), { keepOnDestroy: true })
     const resources = [new Thing('b', ['a'], w, '1', log), new Thing('a', [], w, '1', log), kept]
-    const { plan: p, planned } = await plan({ mode: 'destroy', cluster: 'c', region: 'r', resources, outputs: {} })
+    const { plan: p, steps } = await plan({ mode: 'destroy', cluster: 'c', region: 'r', resources, outputs: {} })
     expect(p.summary).toEqual({ add: 0, change: 0, destroy: 2 })
-    await applyPlan(planned)
+    await applyPlan(steps, resources)
     expect(log).toEqual(['destroy b', 'destroy a'])
     expect(w.has('c')).toBe(true)
   })
@@ -139,5 +152,48 @@ describe('engine', () => {
     expect(planFingerprint(p1)).toBe(planFingerprint(p2))
     expect(planFingerprint(p1)).not.toBe(planFingerprint(p3))
     expect(planFingerprint(p1)).toMatch(/^[0-9a-f]{16}$/)
+  })
+
+  it('applies exactly the planned operations, also from a plan that went through JSON to a fresh set of resources', async () => {
+    const log: string[] = []
+    const make = (w: Map<string, string>, want: string) => [
+      new Thing('a', [], w, want, log),
+      new Thing('b', ['a'], w, want, log),
+    ]
+    const inProcess = world([['a', 'old']])
+    const planned = await plan({
+      mode: 'apply',
+      cluster: 'c',
+      region: 'r',
+      resources: make(inProcess, 'v1'),
+      outputs: {},
+    })
+    expect(planned.steps).toEqual([
+      { id: 'a', action: 'update', ops: [{ op: 'set', value: 'v1' }] },
+      { id: 'b', action: 'create', ops: [{ op: 'set', value: 'v1' }] },
+    ])
+    // The serialized plan, applied elsewhere by resources built again: even ones that would now plan another value
+    // run what was planned, nothing re-derived.
+    const steps = JSON.parse(JSON.stringify(planned.steps)) as Step[]
+    const elsewhere = world([['a', 'old']])
+    const results = await applyPlan(steps, make(elsewhere, 'v2'))
+    expect(results.map((r) => r.status)).toEqual(['done', 'done'])
+    await applyPlan(planned.steps, make(inProcess, 'v1'))
+    expect([...elsewhere]).toEqual([...inProcess])
+    expect([...elsewhere]).toEqual([
+      ['a', 'v1'],
+      ['b', 'v1'],
+    ])
+  })
+
+  it('tells what happens while applying through onEvent, and refuses a step for an unknown resource', async () => {
+    const w = world()
+    const resources = [new Thing('a', [], w, '1', []), new Thing('b', [], w, '1', [], 'apply')]
+    const { steps } = await plan({ mode: 'apply', cluster: 'c', region: 'r', resources, outputs: {} })
+    const events: string[] = []
+    await applyPlan(steps, resources, { onEvent: (e) => events.push(`${e.type} ${e.id}`) })
+    expect(events.sort()).toEqual(['done a', 'failed b', 'started a', 'started b'])
+    const stray: Step = { id: resourceId('thing', 'gone'), action: 'create', ops: [] }
+    await expect(applyPlan([stray], resources)).rejects.toThrow(/thing.gone, which is not a resource/)
   })
 })

@@ -2,8 +2,8 @@ import { afterEach, describe, expect, it } from '@jest/globals'
 import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { apiCallLog, KubeApi, KubeApiError } from '../../src/kube/api.js'
-import { processLog } from '../../src/kube/exec.js'
+import { CallLog } from '../../src/calls.js'
+import { KubeApiError, KubeClient } from '../../src/kube/client.js'
 
 /**
  * A stand-in for `kubectl proxy`: serves HTTP on the --unix-socket it is given, announces itself as kubectl
@@ -50,16 +50,22 @@ process.on('SIGTERM', () => process.exit(0))
   return { bin, dir }
 }
 
-let api: KubeApi | undefined
+let api: KubeClient | undefined
+let calls: CallLog
 afterEach(async () => {
   await api?.close()
 })
 
+/** A client of the fake kubectl, telling `calls` what it does. */
+function client(kubeconfig: string, kubectl: string): KubeClient {
+  calls = new CallLog()
+  return new KubeClient(kubeconfig, { kubectl, recorder: calls })
+}
+
 describe('the Kubernetes API through one kubectl proxy', () => {
   it('starts one proxy for concurrent requests and answers JSON', async () => {
     const { bin } = fakeKubectl()
-    api = new KubeApi('/some/kubeconfig', bin)
-    const p0 = processLog.length
+    api = client('/some/kubeconfig', bin)
     const [a, b, missing] = await Promise.all([
       api.getPath('/api/v1/namespaces/here'),
       api.get({ apiVersion: 'v1', kind: 'Namespace', name: 'here' }),
@@ -68,7 +74,7 @@ describe('the Kubernetes API through one kubectl proxy', () => {
     expect(a).toEqual({ kind: 'Namespace', metadata: { name: 'here' } })
     expect(b).toEqual(a)
     expect(missing).toBeUndefined()
-    expect(processLog.slice(p0)).toEqual([
+    expect(calls.processes).toEqual([
       {
         tool: bin,
         args: [
@@ -84,12 +90,12 @@ describe('the Kubernetes API through one kubectl proxy', () => {
 
   it("hands back the API server's own message, and counts only real writes as mutating", async () => {
     const { bin } = fakeKubectl()
-    api = new KubeApi('/k', bin)
+    api = client('/k', bin)
     const error = await api.request('PATCH', '/invalid').catch((e: unknown) => e)
     expect(error).toBeInstanceOf(KubeApiError)
     expect((error as KubeApiError).apiMessage).toBe('NodePool.karpenter.sh "x" is invalid: spec: Required value')
     expect((error as KubeApiError).status).toBe(422)
-    const a0 = apiCallLog.length
+    const mark = calls.mark()
     await api.request('PATCH', '/echo', { query: { dryRun: 'All' }, body: { a: 1 } })
     const echoed = await api.request('PATCH', '/echo', {
       query: { fieldManager: 'm', dryRun: undefined },
@@ -102,31 +108,30 @@ describe('the Kubernetes API through one kubectl proxy', () => {
       type: 'application/apply-patch+yaml',
       body: { a: 1 },
     })
-    expect(apiCallLog.slice(a0).map((c) => c.mutating)).toEqual([false, true])
+    expect(calls.since(mark).kube.map((c) => c.mutating)).toEqual([false, true])
   })
 
   it('retries what the API server did not take (429) after the time it asks for', async () => {
     const { bin } = fakeKubectl()
-    api = new KubeApi('/k', bin)
+    api = client('/k', bin)
     expect(await api.request('GET', '/throttled')).toEqual({ ok: true })
-    expect(apiCallLog.at(-1)).toMatchObject({ path: '/throttled', status: 200, throttled: 2 })
+    expect(calls.kube.at(-1)).toMatchObject({ path: '/throttled', status: 200, throttled: 2 })
   })
 
   it('starts a fresh proxy once when credentials expired (401), so a renewed kubeconfig token is used', async () => {
     const { bin, dir } = fakeKubectl()
-    api = new KubeApi('/k', bin)
-    const p0 = processLog.length
+    api = client('/k', bin)
     const answers = await Promise.all([api.request('GET', '/auth'), api.request('GET', '/auth')])
     expect(answers).toEqual([{ start: 2 }, { start: 2 }])
-    expect(processLog.length - p0).toBe(2)
+    expect(calls.processes.length).toBe(2)
     expect(readFileSync(join(dir, 'starts'), 'utf8')).toBe('2')
   })
 
   it('stops the proxy on close and removes its socket', async () => {
     const { bin } = fakeKubectl()
-    api = new KubeApi('/k', bin)
+    api = client('/k', bin)
     await api.getPath('/api/v1/namespaces/here')
-    const socket = String(processLog.at(-1)!.args[3]).slice('--unix-socket='.length)
+    const socket = String(calls.processes.at(-1)!.args[3]).slice('--unix-socket='.length)
     expect(existsSync(socket)).toBe(true)
     await api.close()
     expect(existsSync(socket)).toBe(false)

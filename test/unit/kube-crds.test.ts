@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import type { KubeObject } from '../../src/kube/kubectl.js'
+import type { KubeObject } from '../../src/kube/types.js'
 import { preV1Problem } from '../../src/resources/crds.js'
 import { fixtureCrd } from '../support/kube-fixtures.js'
 
@@ -7,7 +7,7 @@ import { fixtureCrd } from '../support/kube-fixtures.js'
 function installed(file: string, storedVersions: string[]): KubeObject {
   return { ...fixtureCrd('1.14.1', file), status: { storedVersions } }
 }
-const crds = (...objs: KubeObject[]) => new Map(objs.map((o) => [o.metadata.name, o]))
+const crds = (...objs: KubeObject[]) => Object.fromEntries(objs.map((o) => [o.metadata.name, o]))
 
 describe('pre-v1 Karpenter', () => {
   it('lets a cluster whose CRDs store only v1 through', () => {
@@ -20,7 +20,7 @@ describe('pre-v1 Karpenter', () => {
         ),
       ),
     ).toBeUndefined()
-    expect(preV1Problem(new Map())).toBeUndefined()
+    expect(preV1Problem({})).toBeUndefined()
   })
 
   it('refuses v1beta1 among the stored versions, naming each CRD and the way out', () => {

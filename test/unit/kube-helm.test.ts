@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals'
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { KubeApi } from '../../src/kube/api.js'
+import type { KubeClient } from '../../src/kube/client.js'
 import {
   chartMetadata,
   chartSource,
@@ -12,7 +12,7 @@ import {
   readRelease,
   type HelmRelease,
 } from '../../src/kube/helm.js'
-import { karpenterValues } from '../../src/resources/kube.js'
+import { karpenterValues } from '../../src/graph.js'
 import { charts, exampleConfig, releaseSecret, unitContext } from '../support/kube-fixtures.js'
 
 const b64 = (s: string) => Buffer.from(s).toString('base64')
@@ -65,7 +65,7 @@ describe('Helm releases', () => {
         if (path.endsWith('/secrets')) return { items: secrets.map((s) => ({ metadata: s.metadata })) }
         return secrets.find((s) => path.endsWith(`/${s.metadata.name}`))
       },
-    } as unknown as KubeApi
+    } as unknown as KubeClient
     const r = await readRelease(api, 'karpenter', 'karpenter')
     expect(r?.revision).toBe(3)
     expect(calls).toEqual([
@@ -80,7 +80,7 @@ describe('Helm releases', () => {
         accept: undefined,
       },
     ])
-    const none = { getPath: async () => ({ items: [] }) } as unknown as KubeApi
+    const none = { getPath: async () => ({ items: [] }) } as unknown as KubeClient
     expect(await readRelease(none, 'karpenter', 'karpenter')).toBeUndefined()
   })
 

@@ -1,17 +1,10 @@
 import { describe, expect, it } from '@jest/globals'
-import {
-  deepEqual,
-  diffValues,
-  durationMs,
-  isSubset,
-  leaves,
-  objectKey,
-  parseObjects,
-  redact,
-} from '../../src/kube/objects.js'
+import { deepEqual } from '../../src/json.js'
+import { durationMs, isSubset, objectKey, parseObjects, redact } from '../../src/kube/objects.js'
+import type { KubeObject } from '../../src/kube/types.js'
+import { diffValues, leaves } from '../../src/plan/fields.js'
 import { comparable } from '../../src/resources/kube-object.js'
 import { manifestChanges } from '../../src/resources/helm-release.js'
-import type { KubeObject } from '../../src/kube/kubectl.js'
 
 const deployment = (image: string, replicas = 2): KubeObject => ({
   apiVersion: 'apps/v1',

@@ -2,17 +2,19 @@ import { describe, expect, it } from '@jest/globals'
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { desiredResources, ids, type Context, type GraphOptions } from '../../src/graph.js'
 import { chartSource, decodeReleaseSecret } from '../../src/kube/helm.js'
-import type { KubeObject } from '../../src/kube/kubectl.js'
+import type { KubeObject } from '../../src/kube/types.js'
 import { applyPlan, dependencyOrder } from '../../src/plan/engine.js'
 import type { Resource } from '../../src/plan/resource.js'
-import { awsIds } from '../../src/resources/aws.js'
-import { HelmReleaseResource } from '../../src/resources/helm-release.js'
-import { kubeIds, kubeResources } from '../../src/resources/kube.js'
+import { ChartRenderings, HelmReleaseResource } from '../../src/resources/helm-release.js'
 import { loadExtraManifests } from '../../src/resources/manifests.js'
 import { charts, exampleConfig, releaseSecret, unitContext } from '../support/kube-fixtures.js'
 
 const byId = (rs: Resource[]) => Object.fromEntries(rs.map((r) => [r.id, r]))
+/** The cluster's side of the graph alone, depending on no AWS resource. */
+const kubeResources = (ctx: Context, options: GraphOptions = {}) =>
+  desiredResources(ctx, { ...options, scope: 'cluster' })
 const labelled = { 'app.kubernetes.io/managed-by': 'karpenter-action' }
 
 describe('the Kubernetes resources of a configuration', () => {
@@ -32,16 +34,17 @@ describe('the Kubernetes resources of a configuration', () => {
   })
 
   it('depends on the AWS resources of the same plan that it needs, and only on those', () => {
-    const others = [awsIds.controllerRole, awsIds.queue, awsIds.instanceProfile, awsIds.nodeRole]
-    const r = byId(kubeResources(unitContext(), { otherIds: others }))
+    const r = byId(desiredResources(unitContext()))
     expect(r['helm-release.karpenter'].dependsOn).toEqual([
       'namespace.karpenter',
       'helm-release.karpenter-crd',
-      awsIds.controllerRole,
-      awsIds.queue,
+      ids.controllerRole,
+      ids.queue,
     ])
-    expect(r['ec2nodeclass.default'].dependsOn).toContain(awsIds.instanceProfile)
-    expect(r['ec2nodeclass.default'].dependsOn).not.toContain(awsIds.accessEntry)
+    expect(r['ec2nodeclass.default'].dependsOn).toContain(ids.instanceProfile)
+    expect(r['ec2nodeclass.default'].dependsOn).toContain(ids.awsAuth)
+    expect(r['ec2nodeclass.default'].dependsOn).not.toContain(ids.accessEntry)
+    expect(r['nodepool.default'].dependsOn).not.toContain(ids.instanceProfile)
   })
 
   it('keeps the CRD release and its namespace on destroy unless karpenter.destroyCrds', () => {
@@ -100,7 +103,8 @@ describe('the Kubernetes resources of a configuration', () => {
     const order: string[] = []
     for (const r of rs) r.destroy = async () => void order.push(r.id)
     const results = await applyPlan(
-      rs.map((resource) => ({ resource, actual: {}, decision: { action: 'delete' as const, fields: [] } })),
+      rs.map((r) => ({ id: r.id, action: 'delete' as const, ops: [], prior: {} })),
+      rs,
     )
     expect(results.every((x) => x.status === 'done')).toBe(true)
     expect(order).toEqual([
@@ -130,7 +134,7 @@ describe('the Kubernetes resources of a configuration', () => {
       'helm-release.karpenter',
       'manifest.namespace.team',
     ])
-    expect(kubeIds.manifest(extras[1])).toBe('manifest.configmap.team.c')
+    expect(ids.manifest(extras[1])).toBe('manifest.configmap.team.c')
   })
 
   it('names the key and the fix for a missing folder or an object defined twice', () => {
@@ -161,31 +165,36 @@ describe('a Helm release in the plan', () => {
         manifest: 'apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: karpenter, namespace: karpenter}\n',
       }),
     )
+  const chart = chartSource(charts('1.14.1').main, '1.14.1', 'karpenter.chart')
   const resource = (values: Record<string, unknown>, expectedVersion = '1.14.1') =>
-    new HelmReleaseResource(ctx.kube, {
-      id: 'helm-release.karpenter',
-      release: 'karpenter',
-      namespace: 'karpenter',
-      chart: chartSource(charts('1.14.1').main, '1.14.1', 'karpenter.chart'),
-      values,
-      timeout: '10m',
-      skipCrds: true,
-      dependsOn: [],
-      render: true,
-      expectedVersion,
-    })
+    new HelmReleaseResource(
+      ctx.kube,
+      {
+        id: ids.release('karpenter'),
+        release: 'karpenter',
+        namespace: 'karpenter',
+        chart,
+        values,
+        timeout: '10m',
+        skipCrds: true,
+        dependsOn: [],
+        render: true,
+        expectedVersion,
+      },
+      new ChartRenderings(ctx.kube),
+    )
 
   it('is a no-op when nothing was rendered (chart, values and chart files all unchanged)', () => {
-    expect(resource({ a: 1 }).diff({ release: release({ a: 1 }) })).toEqual({ action: 'noop', fields: [] })
+    expect(resource({ a: 1 }).diff({ release: release({ a: 1 }) })).toEqual({ action: 'noop', fields: [], ops: [] })
   })
 
-  it('shows the chart version, the values and the rendered objects that change', () => {
+  it('shows the chart version, the values and the rendered objects that change, and plans the upgrade', () => {
     const r = resource({ replicas: 1 })
-    r.rendered = [
+    const rendered: KubeObject[] = [
       { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'karpenter', namespace: 'karpenter' } },
       { apiVersion: 'v1', kind: 'Service', metadata: { name: 'karpenter', namespace: 'karpenter' } },
     ]
-    expect(r.diff({ release: release({ replicas: 2 }) })).toEqual({
+    expect(r.diff({ release: release({ replicas: 2 }), rendered })).toEqual({
       action: 'update',
       note: "the chart folder's Chart.yaml says 1.13.0; karpenter.version is 1.14.1",
       fields: [
@@ -193,12 +202,40 @@ describe('a Helm release in the plan', () => {
         { path: 'values.replicas', before: 2, after: 1 },
         { path: 'manifest["Service karpenter/karpenter"]', after: 'v1' },
       ],
+      ops: [
+        {
+          op: 'upgrade',
+          release: 'karpenter',
+          namespace: 'karpenter',
+          chart,
+          values: { replicas: 1 },
+          timeout: '10m',
+          skipCrds: true,
+        },
+      ],
     })
   })
 
   it('is a no-op when the rendering shows nothing would change', () => {
     const r = resource({ replicas: 2 }, '1.13.0')
-    r.rendered = [{ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'karpenter', namespace: 'karpenter' } }]
-    expect(r.diff({ release: release({ replicas: 2 }, '1.13.0') })).toEqual({ action: 'noop', fields: [] })
+    const rendered = [
+      { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'karpenter', namespace: 'karpenter' } },
+    ]
+    expect(r.diff({ release: release({ replicas: 2 }, '1.13.0'), rendered })).toEqual({
+      action: 'noop',
+      fields: [],
+      ops: [],
+    })
+  })
+
+  it('can be planned twice, the same way: nothing the read learnt stays on the resource', () => {
+    const r = resource({ replicas: 1 })
+    const rendered = [
+      { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'karpenter', namespace: 'karpenter' } },
+    ]
+    const read = { release: release({ replicas: 2 }), rendered }
+    const first = r.diff(read)
+    expect(r.diff({ release: release({ replicas: 2 }) })).toEqual({ action: 'noop', fields: [], ops: [] })
+    expect(r.diff(read)).toEqual(first)
   })
 })

@@ -1,20 +1,21 @@
 /** The event context, when to comment, and how a run ends (failure-reason, drift exit code). */
 import { afterEach, beforeEach, describe, expect, jest, test } from '@jest/globals'
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { decideComment, readEventContext, type EventContext } from '../../src/github/event.js'
-import {
-  ActionFailure,
-  DRIFT_EXIT_CODE,
-  DriftDetected,
-  failRun,
-  failureReasonOf,
-  isDriftCheck,
-} from '../../src/github/outcome.js'
-import { ConfigError } from '../../src/config/errors.js'
+import { decideComment, isDriftCheck, readEventContext, type EventContext } from '../../src/github/event.js'
+import { ActionFailure, DRIFT_EXIT_CODE, DriftDetected, failureReasonOf } from '../../src/outcome.js'
+import { failRun } from '../../src/report/failure.js'
+import { parse } from 'yaml'
+import { ClusterError } from '../../src/aws/cluster.js'
 import { CredentialsError } from '../../src/aws/credentials.js'
+import { PreflightError } from '../../src/aws/preflight.js'
+import { ConfigError } from '../../src/config/errors.js'
 import { InputError } from '../../src/inputs.js'
+import { FAILURE_REASONS } from '../../src/outcome.js'
+import { PlanError } from '../../src/plan/engine.js'
+import { VerifyError } from '../../src/verify.js'
+import { repoRoot } from '../support/sandbox.js'
 
 const HEAD = '3f786850e387550fdab836ed7e6dc881de23001b'
 const MERGE = '9d4568c009d203ab10e33ea9953a0264ab2b7f4b'
@@ -161,20 +162,37 @@ describe('outcome', () => {
     process.exitCode = 0
   })
 
-  test('drift checks: plans on schedule by default; forced or disabled by the setting', () => {
+  test('drift checks: plans on schedule', () => {
     expect(isDriftCheck('plan', 'schedule')).toBe(true)
     expect(isDriftCheck('plan', 'pull_request')).toBe(false)
-    expect(isDriftCheck('plan', 'workflow_dispatch', 'true')).toBe(true)
-    expect(isDriftCheck('plan', 'schedule', 'false')).toBe(false)
+    expect(isDriftCheck('plan', 'workflow_dispatch')).toBe(false)
     expect(isDriftCheck('apply', 'schedule')).toBe(false)
   })
 
-  test('failure reasons come from the error type', () => {
+  test('failure reasons come from the error type; every failure has one', () => {
     expect(failureReasonOf(new ActionFailure('locked', 'x'))).toBe('locked')
     expect(failureReasonOf(new ConfigError('k.yaml', [{ field: 'a', message: 'b' }]))).toBe('config')
     expect(failureReasonOf(new InputError('bad input'))).toBe('config')
     expect(failureReasonOf(new CredentialsError('no token'))).toBe('credentials')
-    expect(failureReasonOf(new Error('boom'))).toBeUndefined()
+    expect(failureReasonOf(new PreflightError('k.yaml', [{ field: 'a', message: 'b' }]))).toBe('preflight')
+    expect(failureReasonOf(new ClusterError('cluster.name: no such cluster'))).toBe('preflight')
+    expect(failureReasonOf(new PlanError('reading x failed', { cause: new Error('socket hang up') }))).toBe('plan')
+    // A plan stopped by a known failure keeps its reason (a chart folder without Chart.yaml is a config problem).
+    expect(failureReasonOf(new PlanError('planning x failed', { cause: new ActionFailure('config', 'x') }))).toBe(
+      'config',
+    )
+    expect(
+      failureReasonOf(
+        new VerifyError({
+          deployment: { name: 'k/k', available: false, replicas: '0/2' },
+          objects: [],
+          problems: ['p'],
+          notes: [],
+        }),
+      ),
+    ).toBe('verify')
+    expect(failureReasonOf(new Error('boom'))).toBe('unexpected')
+    expect(failureReasonOf('not even an Error')).toBe('unexpected')
   })
 
   test('a drift exits 2 with failure-reason=drift and an error annotation', async () => {
@@ -185,14 +203,30 @@ describe('outcome', () => {
     expect(out.join('')).toContain('::error title=Drift detected::the cluster drifted: 1 to change')
   })
 
-  test('any other failure exits 1; an unknown one sets no failure-reason', async () => {
+  test('any other failure exits 1; one of no known kind is failure-reason unexpected', async () => {
     failRun(new ActionFailure('plan-changed', 'the plan changed'))
     expect(process.exitCode).toBe(1)
     failRun(new Error('surprise'))
     const { readFileSync } = await import('node:fs')
     const written = readFileSync(outputFile, 'utf8')
-    expect(written.match(/failure-reason/g)).toHaveLength(1)
-    expect(written).toContain('plan-changed')
+    expect(written.match(/failure-reason<<.*\n(.*)\n/g)?.map((m) => m.split('\n')[1])).toEqual([
+      'plan-changed',
+      'unexpected',
+    ])
     expect(out.join('')).toContain('::error::surprise')
+  })
+
+  test('action.yml and the README document every failure-reason the action sets, and no other', () => {
+    const reasons = Object.keys(FAILURE_REASONS).sort()
+    const action = parse(readFileSync(join(repoRoot, 'action.yml'), 'utf8')) as {
+      outputs: Record<string, { description: string }>
+    }
+    const described = action.outputs['failure-reason'].description
+    expect([...described.matchAll(/`([a-z-]+)`/g)].map((m) => m[1]).sort()).toEqual(reasons)
+    const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8')
+    const section = readme.slice(readme.indexOf('### Failure reasons'))
+    const table = section.slice(0, section.indexOf('\n#'))
+    const rows = Object.fromEntries([...table.matchAll(/^\| `([a-z-]+)` +\| (.+?) +\|$/gm)].map((m) => [m[1], m[2]]))
+    expect(rows).toEqual(FAILURE_REASONS)
   })
 })

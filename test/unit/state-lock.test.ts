@@ -1,8 +1,9 @@
 /** The parts of the state lock and record that need no bucket: who holds it, messages, the record's shape. */
-import { afterEach, beforeEach, describe, expect, jest, test } from '@jest/globals'
+import { describe, expect, test } from '@jest/globals'
 import { describeHolder, explainS3Error, holderFromEnvironment, lockKey, stateLocation } from '../../src/state/lock.js'
 import { buildRecord, HISTORY_LENGTH, type StateRecord } from '../../src/state/record.js'
 import { change, field, firstPlan } from './pr-fixtures.js'
+import { captureStdoutOfEachTest } from '../support/stdout.js'
 
 const location = { bucket: 'espace-project-store', key: 'karpenter/opsfleet-dev-cluster.json' }
 const ghEnv = {
@@ -18,17 +19,7 @@ const ghEnv = {
 }
 const at = new Date('2025-06-02T09:00:00Z')
 
-let stdout: string[]
-beforeEach(() => {
-  stdout = []
-  jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout.push(String(chunk))
-    return true
-  })
-})
-afterEach(() => {
-  jest.restoreAllMocks()
-})
+const stdout = captureStdoutOfEachTest()
 
 describe('lock holder', () => {
   test('on GitHub: the triggering actor, the run and its attempt, the commit, the time', () => {
@@ -82,9 +73,9 @@ describe('location and errors', () => {
 
   test('no state in the config: an apply warns that it runs unlocked; a plan says nothing', () => {
     expect(stateLocation(undefined, 'plan')).toBeUndefined()
-    expect(stdout.join('')).toBe('')
+    expect(stdout()).toBe('')
     expect(stateLocation(undefined, 'apply')).toBeUndefined()
-    expect(stdout.join('')).toMatch(/::warning::No `state` in the config: this apply runs without a lock/)
+    expect(stdout()).toMatch(/::warning::No `state` in the config: this apply runs without a lock/)
     expect(stateLocation(location, 'apply')).toBe(location)
   })
 

@@ -1,7 +1,16 @@
-import type { KubeApi } from './api.js'
-import { readRelease, releaseObjects } from './helm.js'
-import type { KubeObject } from './kubectl.js'
-import { durationMs, isSubset, objectKey } from './objects.js'
+/**
+ * The check after an apply: not a resource of the plan, but a look at what the apply produced. The Karpenter
+ * Deployment is Available, the desired NodePools, EC2NodeClasses and extra objects exist with the desired spec;
+ * their status conditions are reported.
+ */
+import type { Context } from './graph.js'
+import type { KubeClient } from './kube/client.js'
+import { readRelease, releaseObjects } from './kube/helm.js'
+import { durationMs, isSubset, objectKey } from './kube/objects.js'
+import { DEPLOYMENT, refOf, type KubeObject } from './kube/types.js'
+import { ActionFailure } from './outcome.js'
+import type { Resource } from './plan/resource.js'
+import { KubeObjectResource } from './resources/kube-object.js'
 
 export interface Condition {
   type: string
@@ -55,10 +64,10 @@ export interface VerifyOptions {
  * desired object exists with the desired spec, and their status conditions are reported. Conditions are
  * reported, not required: the controller sets them asynchronously, and some need EC2.
  */
-export async function verify(api: KubeApi, opts: VerifyOptions): Promise<VerifyReport> {
+export async function verify(kube: KubeClient, opts: VerifyOptions): Promise<VerifyReport> {
   const problems: string[] = []
   const notes: string[] = []
-  const release = await readRelease(api, opts.namespace, opts.release)
+  const release = await readRelease(kube, opts.namespace, opts.release)
   const deployObj = release ? releaseObjects(release).find((o) => o.kind === 'Deployment') : undefined
   const name = deployObj?.metadata.name ?? opts.release
   const deployment = { name: `${opts.namespace}/${name}`, available: false, replicas: '0/0' }
@@ -66,7 +75,7 @@ export async function verify(api: KubeApi, opts: VerifyOptions): Promise<VerifyR
   else {
     const deadline = Date.now() + durationMs(opts.timeout)
     for (;;) {
-      const d = await api.get({ apiVersion: 'apps/v1', kind: 'Deployment', name, namespace: opts.namespace })
+      const d = await kube.get({ ...DEPLOYMENT, name, namespace: opts.namespace })
       const status = (d?.status ?? {}) as { conditions?: Condition[]; availableReplicas?: number; replicas?: number }
       const spec = (d?.spec ?? {}) as { replicas?: number }
       deployment.replicas = `${status.availableReplicas ?? 0}/${spec.replicas ?? 0}`
@@ -83,12 +92,7 @@ export async function verify(api: KubeApi, opts: VerifyOptions): Promise<VerifyR
 
   const objects = await Promise.all(
     opts.desired.map(async (want): Promise<ObjectHealth> => {
-      const live = await api.get({
-        apiVersion: want.apiVersion,
-        kind: want.kind,
-        name: want.metadata.name,
-        namespace: want.metadata.namespace,
-      })
+      const live = await kube.get(refOf(want))
       const key = objectKey(want)
       if (!live) {
         problems.push(`${key} does not exist`)
@@ -135,4 +139,26 @@ export function verifyLines(r: VerifyReport): string[] {
   for (const n of r.notes) lines.push(`note: ${n}`)
   for (const p of r.problems) lines.push(`problem: ${p}`)
   return lines
+}
+
+/** Karpenter is not healthy after the apply (reason `verify`); the report says what is wrong. */
+export class VerifyError extends ActionFailure {
+  constructor(readonly report: VerifyReport) {
+    super('verify', `verification after apply failed: ${report.problems.join('; ')}`)
+    this.name = 'VerifyError'
+  }
+}
+
+/**
+ * After an apply: verify() for the release and the desired objects of the plan's resources. Throws a VerifyError
+ * (holding the report) when something is wrong.
+ */
+export async function verifyKarpenter(ctx: Context, resources: Resource[]): Promise<VerifyReport> {
+  const k = ctx.config.karpenter
+  const desired = resources
+    .filter((r): r is KubeObjectResource => r instanceof KubeObjectResource && r.wanted)
+    .map((r) => r.spec.object)
+  const report = await verify(ctx.kube, { namespace: k.namespace, release: k.release, desired, timeout: k.timeout })
+  if (report.problems.length) throw new VerifyError(report)
+  return report
 }

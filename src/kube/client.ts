@@ -3,21 +3,21 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { Agent, request } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { processLog, ToolError } from './exec.js'
-import type { KubeObject } from './kubectl.js'
+import type { CallRecorder } from '../calls.js'
+import { retry } from '../retry.js'
+import { runTool, ToolError, type RunOptions, type RunResult } from './tools.js'
+import { FIELD_MANAGER, type ApiResource, type KubeObject, type NamedRef, type ObjectRef } from './types.js'
 
 /**
- * The Kubernetes API as plain HTTP, through ONE `kubectl proxy` per run listening on a private unix socket.
+ * The one way to the cluster: its API as plain HTTP through ONE `kubectl proxy` per run on a private unix socket,
+ * and helm with the same kubeconfig.
  *
- * Why: a plan reads a dozen objects, lists helm release records and dry-runs every NodePool; one kubectl
- * process per step would cost a process (~100-300 ms, and a round of discovery) each. The proxy costs one
- * process for all of them, lets reads run truly concurrently, and keeps kubectl in charge of authentication
- * (client certificates, tokens, the `aws eks get-token` exec plugin and its refresh). The socket lives in a
- * 0700 folder, so no other user of the machine can talk through it.
+ * Why a proxy: a plan reads a dozen objects, lists helm release records and dry-runs every NodePool; one kubectl
+ * process per step would cost a process (~100-300 ms, and a round of discovery) each. The proxy costs one process
+ * for all of them, lets reads run truly concurrently, and keeps kubectl in charge of authentication (client
+ * certificates, tokens, the `aws eks get-token` exec plugin and its refresh). The socket lives in a 0700 folder, so
+ * no other user of the machine can talk through it.
  */
-
-/** Every request sent through the proxy: what the benchmark and the "no-op apply" tests count. */
-export const apiCallLog: { method: string; path: string; status: number; mutating: boolean; throttled: number }[] = []
 
 /** The API server's own answer to a failed request (its `Status` object). */
 export class KubeApiError extends Error {
@@ -32,19 +32,6 @@ export class KubeApiError extends Error {
     super(`${method} ${path}: ${status} ${reason}: ${apiMessage}`)
     this.name = 'KubeApiError'
   }
-}
-
-export interface ObjectRef {
-  apiVersion: string
-  kind: string
-  name?: string
-  namespace?: string
-}
-
-export interface ApiResource {
-  /** The plural used in paths, e.g. `nodepools`. */
-  plural: string
-  namespaced: boolean
 }
 
 /** Kinds this action touches, so their paths need no discovery round trip. */
@@ -69,21 +56,48 @@ export interface RequestOptions {
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 
-export class KubeApi {
+/** How often a request the API server did not take (429) is sent again, at most. */
+const THROTTLED_ATTEMPTS = 10
+
+/** A 429 answer: the API server did not take the request and says when to come back. */
+class Throttled extends Error {
+  constructor(readonly waitMs: number) {
+    super('throttled')
+  }
+}
+
+export interface KubeClientOptions {
+  /** The kubectl that runs the proxy. */
+  kubectl?: string
+  /** Told of every API request and process (benchmarks and tests install one). */
+  recorder?: CallRecorder
+}
+
+export class KubeClient {
   private proxy?: Promise<Proxy>
   private agent?: Agent
   private readonly discovery = new Map<string, Promise<Map<string, ApiResource>>>()
   private closed = false
+  readonly recorder?: CallRecorder
+  private readonly kubectl: string
 
   constructor(
     readonly kubeconfig: string,
-    private readonly kubectlBin = 'kubectl',
-  ) {}
+    options: KubeClientOptions = {},
+  ) {
+    this.kubectl = options.kubectl ?? 'kubectl'
+    this.recorder = options.recorder
+  }
+
+  /** helm against this cluster (same kubeconfig). */
+  helm(args: string[], opts: Omit<RunOptions, 'recorder'> = {}): Promise<RunResult> {
+    return runTool('helm', ['--kubeconfig', this.kubeconfig, ...args], { ...opts, recorder: this.recorder })
+  }
 
   /** Starts the proxy on first use; concurrent callers share the one start. */
   private start(): Promise<Proxy> {
     if (this.closed) return Promise.reject(new Error('the Kubernetes API client is closed'))
-    this.proxy ??= startProxy(this.kubectlBin, this.kubeconfig).then((p) => {
+    this.proxy ??= startProxy(this.kubectl, this.kubeconfig, this.recorder).then((p) => {
       this.agent = new Agent({ keepAlive: true, maxSockets: 16 })
       return p
     })
@@ -115,18 +129,27 @@ export class KubeApi {
 
   /** One HTTP request; JSON in and out. Throws KubeApiError for any non-2xx answer. */
   async request<T = unknown>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
-    let answer = await this.deliver(method, path, opts)
-    // 429: the API server did not take the request (throttled, or the storage of a just-created CRD is
-    // still initializing) and says when to come back; client-go retries it the same way.
+    // 429: the API server did not take the request (throttled, or the storage of a just-created CRD is still
+    // initializing) and says when to come back; client-go retries it the same way.
     let throttled = 0
-    for (; answer.status === 429 && throttled < 10; throttled++) {
-      const after = Number(answer.retryAfter ?? '1')
-      await new Promise((r) => setTimeout(r, Math.min(Number.isFinite(after) ? after : 1, 5) * 1000))
-      answer = await this.deliver(method, path, opts)
-    }
+    const answer = await retry(
+      async (n) => {
+        const a = await this.deliver(method, path, opts)
+        if (a.status !== 429 || n >= THROTTLED_ATTEMPTS) return a
+        throttled++
+        const after = Number(a.retryAfter ?? '1')
+        throw new Throttled(Math.min(Number.isFinite(after) ? after : 1, 5) * 1000)
+      },
+      {
+        attempts: THROTTLED_ATTEMPTS + 1,
+        baseDelayMs: 1000,
+        retryable: (e) => e instanceof Throttled,
+        waitFor: (e) => (e as Throttled).waitMs,
+      },
+    )
     const { status, text } = answer
     const dryRun = opts.query?.dryRun !== undefined
-    apiCallLog.push({ method, path, status, mutating: MUTATING.has(method) && !dryRun, throttled })
+    this.recorder?.apiRequest({ method, path, status, mutating: MUTATING.has(method) && !dryRun, throttled })
     let json: unknown
     try {
       json = text ? JSON.parse(text) : undefined
@@ -260,7 +283,7 @@ export class KubeApi {
     return pathOf(ref, r)
   }
 
-  async get(ref: ObjectRef & { name: string }): Promise<KubeObject | undefined> {
+  async get(ref: NamedRef): Promise<KubeObject | undefined> {
     const r = await this.resource(ref.apiVersion, ref.kind)
     if (!r) return undefined
     return this.getPath(pathOf(ref, r))
@@ -276,21 +299,32 @@ export class KubeApi {
 
   /**
    * Server-side apply under `fieldManager`, taking over fields other managers set (as `kubectl apply
-   * --server-side --force-conflicts`). `dryRun`: the API server runs defaulting, validation (OpenAPI and
-   * CEL rules) and admission, and answers the object as it would be, without storing it.
+   * --server-side --force-conflicts`).
    */
-  async apply(obj: KubeObject, fieldManager: string, opts: { dryRun?: boolean } = {}): Promise<KubeObject> {
+  apply(obj: KubeObject, fieldManager = FIELD_MANAGER): Promise<KubeObject> {
+    return this.serverSideApply(obj, fieldManager, false)
+  }
+
+  /**
+   * A server-side apply the API server runs through defaulting, validation (OpenAPI and CEL rules) and admission
+   * without storing it: it answers the object as it would be.
+   */
+  dryRunApply(obj: KubeObject, fieldManager = FIELD_MANAGER): Promise<KubeObject> {
+    return this.serverSideApply(obj, fieldManager, true)
+  }
+
+  private async serverSideApply(obj: KubeObject, fieldManager: string, dryRun: boolean): Promise<KubeObject> {
     const { apiVersion, kind, metadata } = obj
     const path = await this.path({ apiVersion, kind, name: metadata.name, namespace: metadata.namespace })
     return this.request<KubeObject>('PATCH', path, {
-      query: { fieldManager, force: 'true', fieldValidation: 'Strict', dryRun: opts.dryRun ? 'All' : undefined },
+      query: { fieldManager, force: 'true', fieldValidation: 'Strict', dryRun: dryRun ? 'All' : undefined },
       body: obj,
       contentType: 'application/apply-patch+yaml',
     })
   }
 
   /** Merge patch (metadata edits such as adoption labels). */
-  async mergePatch(ref: ObjectRef & { name: string }, patch: unknown, fieldManager: string): Promise<KubeObject> {
+  async mergePatch(ref: NamedRef, patch: unknown, fieldManager = FIELD_MANAGER): Promise<KubeObject> {
     return this.request<KubeObject>('PATCH', await this.path(ref), {
       query: { fieldManager },
       body: patch,
@@ -299,7 +333,7 @@ export class KubeApi {
   }
 
   /** Deletes an object; true when it existed. */
-  async delete(ref: ObjectRef & { name: string }, propagationPolicy = 'Background'): Promise<boolean> {
+  async delete(ref: NamedRef, propagationPolicy = 'Background'): Promise<boolean> {
     const r = await this.resource(ref.apiVersion, ref.kind)
     if (!r) return false
     try {
@@ -331,11 +365,11 @@ interface Proxy {
  * even when the action is killed (a handler on process exit could not run then). Where there is no sh
  * (Windows), kubectl runs directly and is stopped on exit.
  */
-function startProxy(kubectl: string, kubeconfig: string): Promise<Proxy> {
+function startProxy(kubectl: string, kubeconfig: string, recorder: CallRecorder | undefined): Promise<Proxy> {
   const dir = mkdtempSync(join(tmpdir(), 'ka-kube-'))
   const socket = join(dir, 'api.sock')
   const args = ['--kubeconfig', kubeconfig, 'proxy', `--unix-socket=${socket}`, '--keepalive=30s']
-  processLog.push({ tool: kubectl, args })
+  recorder?.process({ tool: kubectl, args })
   const watchdog = process.platform !== 'win32'
   // $0 is kubectl. It runs in the background with its own stdin; a reader of our pipe (fd 3) kills it at EOF.
   // Its folder goes when it does (the socket with it).
@@ -398,10 +432,4 @@ function pathOf(ref: ObjectRef, r: ApiResource): string {
   const ns = r.namespaced && namespace ? `/namespaces/${encodeURIComponent(namespace)}` : ''
   const name = ref.name ? `/${encodeURIComponent(ref.name)}` : ''
   return `${base}${ns}/${r.plural}${name}`
-}
-
-/** Counts of what the API log holds from `from` on (for benchmarks and tests). */
-export function apiCallsSince(from: number): { total: number; mutating: number } {
-  const calls = apiCallLog.slice(from)
-  return { total: calls.length, mutating: calls.filter((c) => c.mutating).length }
 }

@@ -1,73 +1,199 @@
-export const id = 705;
-export const ids = [705];
+export const id = 37;
+export const ids = [37];
 export const modules = {
+
+/***/ 6145:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   RI: () => (/* binding */ iamPath),
+/* harmony export */   VQ: () => (/* binding */ iamRoleArn),
+/* harmony export */   f0: () => (/* binding */ iamPolicyArn),
+/* harmony export */   iQ: () => (/* binding */ partitionOf),
+/* harmony export */   iw: () => (/* binding */ oidcProviderArn),
+/* harmony export */   mU: () => (/* binding */ iamRoleArnWithoutPath),
+/* harmony export */   tD: () => (/* binding */ looksLikeArnOrUrl)
+/* harmony export */ });
+/** ARNs of the IAM things the action manages, built from names (the plan knows them before they exist). */
+/** The partition of a region: aws, aws-cn, aws-us-gov. */
+function partitionOf(region) {
+    if (region.startsWith('cn-'))
+        return 'aws-cn';
+    if (region.startsWith('us-gov-'))
+        return 'aws-us-gov';
+    return 'aws';
+}
+/** An IAM path in the form IAM stores: `/` or `/a/b/`. */
+function iamPath(path) {
+    if (!path || path === '/')
+        return '/';
+    return `/${path.replace(/^\/+|\/+$/g, '')}/`;
+}
+function iamRoleArn(scope, name, path) {
+    return `arn:${scope.partition}:iam::${scope.accountId}:role${iamPath(path)}${name}`;
+}
+/**
+ * The role ARN as the aws-auth ConfigMap wants it: without the path. The EKS authenticator compares the
+ * path-less form of the caller's role, so a mapping that names the path never matches.
+ */
+function iamRoleArnWithoutPath(scope, name) {
+    return `arn:${scope.partition}:iam::${scope.accountId}:role/${name}`;
+}
+function iamPolicyArn(scope, name, path) {
+    return `arn:${scope.partition}:iam::${scope.accountId}:policy${iamPath(path)}${name}`;
+}
+function oidcProviderArn(scope, issuerHostPath) {
+    return `arn:${scope.partition}:iam::${scope.accountId}:oidc-provider/${issuerHostPath}`;
+}
+/** True for `arn:...` and `https://...` values where a plain name is expected. */
+function looksLikeArnOrUrl(value) {
+    return /^arn:|^https?:\/\//i.test(value);
+}
+
+
+/***/ }),
+
+/***/ 6484:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   En: () => (/* binding */ paginate),
+/* harmony export */   Ko: () => (/* binding */ ignoreNotFound),
+/* harmony export */   Pp: () => (/* binding */ describeAwsError),
+/* harmony export */   Tw: () => (/* binding */ tagList),
+/* harmony export */   ZH: () => (/* binding */ awsErrorName),
+/* harmony export */   c4: () => (/* binding */ isNotFound),
+/* harmony export */   lD: () => (/* binding */ tagMap),
+/* harmony export */   m_: () => (/* binding */ isAwsError),
+/* harmony export */   nG: () => (/* binding */ httpStatus),
+/* harmony export */   vd: () => (/* binding */ iamPage)
+/* harmony export */ });
+/**
+ * The mechanics every AWS call shares: error names, "not found", pagination, and tags in the two shapes the services
+ * use (a list of {Key, Value} for IAM, EC2 and EventBridge; a plain map for SQS and EKS).
+ */
+/** The error name of an AWS SDK error (e.g. NoSuchEntity), or undefined. */
+function awsErrorName(e) {
+    const name = e?.name;
+    return typeof name === 'string' ? name : undefined;
+}
+/** True when the error's name is one of `names`. */
+function isAwsError(e, ...names) {
+    const name = awsErrorName(e);
+    return name !== undefined && names.includes(name);
+}
+/** The HTTP status of an AWS SDK error's answer, or undefined. */
+function httpStatus(e) {
+    return e?.$metadata?.httpStatusCode;
+}
+/** `Name: message`, or the message alone when it already starts with the name. */
+function describeAwsError(e) {
+    const name = awsErrorName(e);
+    const message = e instanceof Error ? e.message : String(e);
+    return name && !message.startsWith(name) ? `${name}: ${message}` : message;
+}
+function isNotFound(e) {
+    return (/NoSuchEntity|NotFound|NonExistent|ResourceNotFound|NoSuchKey|QueueDoesNotExist/.test(awsErrorName(e) ?? '') ||
+        httpStatus(e) === 404);
+}
+/** The call's answer, or undefined when what it names does not exist. */
+async function ignoreNotFound(call) {
+    try {
+        return await call;
+    }
+    catch (e) {
+        if (isNotFound(e))
+            return undefined;
+        throw e;
+    }
+}
+/** Every item of a paginated listing, following its token to the end. */
+async function paginate(page) {
+    const out = [];
+    let token;
+    do {
+        const p = await page(token);
+        out.push(...p.items);
+        token = p.next;
+    } while (token);
+    return out;
+}
+/** IAM's pagination: the next marker only when the answer says it is truncated. */
+function iamPage(items, out) {
+    return { items: items ?? [], next: out.IsTruncated ? out.Marker : undefined };
+}
+function tagList(tags) {
+    return Object.keys(tags)
+        .sort()
+        .map((Key) => ({ Key, Value: tags[Key] }));
+}
+function tagMap(list) {
+    const out = {};
+    for (const t of list ?? [])
+        if (t.Key)
+            out[t.Key] = t.Value ?? '';
+    return out;
+}
+
+
+/***/ }),
 
 /***/ 201:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   YL: () => (/* binding */ awsCallLog),
-/* harmony export */   ZH: () => (/* binding */ awsErrorName),
-/* harmony export */   b2: () => (/* binding */ clients),
-/* harmony export */   c4: () => (/* binding */ isNotFound)
+/* harmony export */   b: () => (/* binding */ clients)
 /* harmony export */ });
-/* unused harmony exports isMutating, clientConfig */
-/** Every AWS call made in this process, by client and command: what `npm run bench` counts. */
-const awsCallLog = [];
+/* unused harmony export isMutating */
 const READ_ONLY = /^(Get|List|Describe|Head|Lookup)/;
 function isMutating(command) {
     return !READ_ONLY.test(command.replace(/Command$/, ''));
 }
-/** Shared settings: region, retries with jittered backoff, the endpoint from AWS_ENDPOINT_URL (read by the SDK). */
+/**
+ * Shared settings: region, the SDK's own retries (jittered backoff, its classification of throttling and transient
+ * errors), the endpoint from AWS_ENDPOINT_URL (read by the SDK).
+ */
 function clientConfig(session, region = session.region) {
-    return {
-        region,
-        maxAttempts: 6,
-        ...(session.credentials ? { credentials: session.credentials } : {}),
-    };
+    return { region, maxAttempts: 6, ...(session.credentials ? { credentials: session.credentials } : {}) };
 }
-function instrument(service, client) {
-    ;
+function recording(service, client, recorder) {
+    if (!recorder)
+        return client;
     client.middlewareStack.add((next, ctx) => async (args) => {
         const command = (ctx.commandName ?? 'Unknown').replace(/Command$/, '');
-        awsCallLog.push({ service, command, mutating: isMutating(command) });
+        recorder.awsCall({ service, command, mutating: isMutating(command) });
         return next(args);
-    }, { step: 'initialize', name: 'karpenterActionCallLog' });
+    }, { step: 'initialize', name: 'karpenterActionCallRecorder' });
     return client;
 }
-const cache = new Map();
-/** One client per service and session, each SDK package loaded only when first used (start-up stays fast). */
-function lazy(service, session, make) {
-    const key = `${service}|${session.region}|${session.credentials?.accessKeyId ?? 'default'}`;
-    let p = cache.get(key);
-    if (!p) {
-        p = make().then((c) => instrument(service, c));
-        cache.set(key, p);
-    }
-    return p;
+/** The clients of each session, by service (and region): one of each, made when first asked for. */
+const made = new WeakMap();
+/** A client factory for one service; its SDK package is loaded only when first used (start-up stays fast). */
+function factory(service, load, extra = () => ({})) {
+    return (session, region = session.region) => {
+        let clients = made.get(session);
+        if (!clients)
+            made.set(session, (clients = new Map()));
+        const key = `${service}|${region}`;
+        let client = clients.get(key);
+        if (!client) {
+            const Client = load();
+            client = Client.then((C) => recording(service, new C({ ...clientConfig(session, region), ...extra() }), session.recorder));
+            clients.set(key, client);
+        }
+        return client;
+    };
 }
 const clients = {
-    sts: (s) => lazy('sts', s, async () => new (await Promise.all(/* import() */[__webpack_require__.e(118), __webpack_require__.e(861), __webpack_require__.e(695)]).then(__webpack_require__.t.bind(__webpack_require__, 1695, 19))).STSClient(clientConfig(s))),
-    iam: (s) => lazy('iam', s, async () => new (await Promise.all(/* import() */[__webpack_require__.e(118), __webpack_require__.e(861), __webpack_require__.e(764)]).then(__webpack_require__.t.bind(__webpack_require__, 6764, 19))).IAMClient(clientConfig(s))),
-    ec2: (s) => lazy('ec2', s, async () => new (await Promise.all(/* import() */[__webpack_require__.e(118), __webpack_require__.e(861), __webpack_require__.e(193)]).then(__webpack_require__.t.bind(__webpack_require__, 5193, 19))).EC2Client(clientConfig(s))),
-    eks: (s) => lazy('eks', s, async () => new (await Promise.all(/* import() */[__webpack_require__.e(118), __webpack_require__.e(861), __webpack_require__.e(524)]).then(__webpack_require__.t.bind(__webpack_require__, 4524, 19))).EKSClient(clientConfig(s))),
-    sqs: (s) => lazy('sqs', s, async () => new (await Promise.all(/* import() */[__webpack_require__.e(118), __webpack_require__.e(861), __webpack_require__.e(868)]).then(__webpack_require__.t.bind(__webpack_require__, 8868, 19))).SQSClient(clientConfig(s))),
-    events: (s) => lazy('events', s, async () => new (await Promise.all(/* import() */[__webpack_require__.e(118), __webpack_require__.e(861), __webpack_require__.e(612)]).then(__webpack_require__.t.bind(__webpack_require__, 6612, 19))).EventBridgeClient(clientConfig(s))),
-    s3: (s, region) => lazy(`s3-${region ?? s.region}`, s, async () => {
-        const { S3Client } = await Promise.all(/* import() */[__webpack_require__.e(118), __webpack_require__.e(861), __webpack_require__.e(711)]).then(__webpack_require__.t.bind(__webpack_require__, 3711, 19));
-        // Path-style addressing keeps bucket names out of host names (needed for a local endpoint).
-        return new S3Client({ ...clientConfig(s, region), forcePathStyle: !!process.env.AWS_ENDPOINT_URL });
-    }),
+    sts: factory('sts', async () => (await Promise.all(/* import() */[__webpack_require__.e(118), __webpack_require__.e(861), __webpack_require__.e(695)]).then(__webpack_require__.t.bind(__webpack_require__, 1695, 19))).STSClient),
+    iam: factory('iam', async () => (await Promise.all(/* import() */[__webpack_require__.e(118), __webpack_require__.e(861), __webpack_require__.e(764)]).then(__webpack_require__.t.bind(__webpack_require__, 6764, 19))).IAMClient),
+    ec2: factory('ec2', async () => (await Promise.all(/* import() */[__webpack_require__.e(118), __webpack_require__.e(861), __webpack_require__.e(193)]).then(__webpack_require__.t.bind(__webpack_require__, 5193, 19))).EC2Client),
+    eks: factory('eks', async () => (await Promise.all(/* import() */[__webpack_require__.e(118), __webpack_require__.e(861), __webpack_require__.e(524)]).then(__webpack_require__.t.bind(__webpack_require__, 4524, 19))).EKSClient),
+    sqs: factory('sqs', async () => (await Promise.all(/* import() */[__webpack_require__.e(118), __webpack_require__.e(861), __webpack_require__.e(868)]).then(__webpack_require__.t.bind(__webpack_require__, 8868, 19))).SQSClient),
+    events: factory('events', async () => (await Promise.all(/* import() */[__webpack_require__.e(118), __webpack_require__.e(861), __webpack_require__.e(612)]).then(__webpack_require__.t.bind(__webpack_require__, 6612, 19))).EventBridgeClient),
+    // Path-style addressing keeps bucket names out of host names (needed for a local endpoint).
+    s3: factory('s3', async () => (await Promise.all(/* import() */[__webpack_require__.e(118), __webpack_require__.e(861), __webpack_require__.e(711)]).then(__webpack_require__.t.bind(__webpack_require__, 3711, 19))).S3Client, () => ({ forcePathStyle: !!process.env.AWS_ENDPOINT_URL })),
 };
-/** The error name of an AWS SDK error (e.g. NoSuchEntity), or undefined. */
-function awsErrorName(e) {
-    return e?.name;
-}
-function isNotFound(e) {
-    const name = awsErrorName(e) ?? '';
-    return (/NoSuchEntity|NotFound|NonExistent|ResourceNotFound|NoSuchKey/.test(name) ||
-        e?.$metadata?.httpStatusCode === 404);
-}
 
 
 /***/ }),
@@ -78,18 +204,25 @@ function isNotFound(e) {
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
-  lE: () => (/* binding */ CredentialsError),
   Y0: () => (/* binding */ assumeRoleWithOidc),
   Xr: () => (/* binding */ callerAccount),
   Ot: () => (/* binding */ environmentSession)
 });
 
-// UNUSED EXPORTS: backoffDelay, checkOidcPreconditions, partitionOf, sessionName, tokenClaims
+// UNUSED EXPORTS: CredentialsError, checkOidcPreconditions, sessionName, tokenClaims
 
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __webpack_require__(3024);
+// EXTERNAL MODULE: ./src/outcome.ts
+var outcome = __webpack_require__(4671);
+// EXTERNAL MODULE: ./src/retry.ts
+var retry = __webpack_require__(9809);
 // EXTERNAL MODULE: ./src/runner.ts
 var runner = __webpack_require__(4813);
+// EXTERNAL MODULE: ./src/workflow-run.ts
+var workflow_run = __webpack_require__(9586);
+// EXTERNAL MODULE: ./src/aws/arns.ts
+var arns = __webpack_require__(6145);
+// EXTERNAL MODULE: ./src/aws/calls.ts
+var calls = __webpack_require__(6484);
 // EXTERNAL MODULE: ./src/aws/clients.ts
 var clients = __webpack_require__(201);
 ;// CONCATENATED MODULE: ./src/aws/sts-web-identity.ts
@@ -99,13 +232,16 @@ var clients = __webpack_require__(201);
  * AWS_ENDPOINT_URL like the SDK. Errors carry the STS error code as `name`, as SDK errors do.
  */
 
+/** STS's refusal (its error code as `name`), or a failed exchange (the connection's error code as `name` and `code`). */
 class StsError extends Error {
     name;
     $metadata;
-    constructor(name, message, $metadata) {
+    code;
+    constructor(name, message, $metadata, code) {
         super(message);
         this.name = name;
         this.$metadata = $metadata;
+        this.code = code;
     }
 }
 function stsEndpoint(region, partition, env = process.env) {
@@ -134,10 +270,13 @@ async function assumeRoleWithWebIdentity(req) {
             method: 'POST',
             headers: { 'Content-Type': 'application/x-www-form-urlencoded; charset=utf-8', Accept: 'text/xml' },
             body,
+            timeoutMs: req.timeoutMs,
         });
     }
     catch (e) {
-        throw new StsError('NetworkError', e.message, { httpStatusCode: 0 });
+        // The connection failed (reset, refused, timed out...): the error's code says which, and whether to try again.
+        const code = e.code ?? 'NetworkError';
+        throw new StsError(code, e.message, { httpStatusCode: 0 }, code);
     }
     if (answer.status !== 200) {
         const code = xmlText(answer.body, 'Code') ?? (answer.status === 429 ? 'Throttling' : `HTTP${answer.status}`);
@@ -161,15 +300,16 @@ async function assumeRoleWithWebIdentity(req) {
 
 
 
-class CredentialsError extends Error {
-}
-/** The partition of a region: aws, aws-cn, aws-us-gov. */
-function partitionOf(region) {
-    if (region.startsWith('cn-'))
-        return 'aws-cn';
-    if (region.startsWith('us-gov-'))
-        return 'aws-us-gov';
-    return 'aws';
+
+
+
+
+/** No usable AWS credentials (reason `credentials`). */
+class CredentialsError extends outcome/* ActionFailure */.dR {
+    constructor(message) {
+        super('credentials', message);
+        this.name = 'CredentialsError';
+    }
 }
 /** A role session name from the repository and run: 2–64 characters of [\w+=,.@-]. */
 function sessionName(repository = process.env.GITHUB_REPOSITORY, runId = process.env.GITHUB_RUN_ID) {
@@ -191,7 +331,8 @@ function tokenClaims(token) {
 }
 /** Refuses early, with one clear message per cause, what would fail obscurely later. */
 function checkOidcPreconditions(env = process.env) {
-    if (isForkPullRequest(env)) {
+    const pullRequest = env.GITHUB_EVENT_NAME?.startsWith('pull_request') && env.GITHUB_EVENT_NAME !== 'pull_request_target';
+    if (pullRequest && (0,workflow_run/* isForkPullRequest */.B7)((0,workflow_run/* readEventPayload */.N5)(env.GITHUB_EVENT_PATH), env.GITHUB_REPOSITORY)) {
         throw new CredentialsError('This run is for a pull request from a fork: GitHub gives such runs no OIDC token, so `role-to-assume` cannot work. ' +
             'Run the plan for forks from `pull_request_target` with care, or leave forks to a maintainer.');
     }
@@ -200,47 +341,14 @@ function checkOidcPreconditions(env = process.env) {
             'Did you grant the workflow `permissions: id-token: write`?');
     }
 }
-function isForkPullRequest(env) {
-    if (!env.GITHUB_EVENT_NAME?.startsWith('pull_request') || env.GITHUB_EVENT_NAME === 'pull_request_target')
-        return false;
-    if (!env.GITHUB_EVENT_PATH)
-        return false;
-    try {
-        const event = JSON.parse((0,external_node_fs_.readFileSync)(env.GITHUB_EVENT_PATH, 'utf8'));
-        const pr = event.pull_request;
-        if (!pr)
-            return false;
-        // A fork's pull request comes from another repository (or from one since deleted: head.repo is null).
-        // head.repo.fork alone is not it: inside a repository that is itself a fork, every branch says fork.
-        const head = pr.head?.repo;
-        const base = pr.base?.repo;
-        if (!head)
-            return true;
-        return !!base?.full_name && head.full_name !== base.full_name;
-    }
-    catch {
-        return false;
-    }
-}
-const RETRYABLE = new Set([
-    'Throttling',
-    'ThrottlingException',
-    'RequestLimitExceeded',
-    'IDPCommunicationError',
-    'InvalidIdentityToken', // GitHub's JWKS sometimes isn't visible to STS yet; a fresh token usually passes
-    'ServiceUnavailable',
-    'InternalError',
-    'TimeoutError',
-    'ECONNRESET',
-]);
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-/** Full-jitter exponential backoff: a random delay in [0, base·2^attempt). */
-function backoffDelay(attempt, baseMs, random = Math.random) {
-    return Math.floor(random() * baseMs * 2 ** attempt);
+/** STS's error code: SDK v3 names modeled errors `<Code>Exception`; the wire code is what counts. */
+function stsCode(e) {
+    return ((0,calls/* awsErrorName */.ZH)(e) ?? e.code ?? '').replace(/(?<=.)Exception$/, '');
 }
 /**
- * Assumes `roleToAssume` with a GitHub OIDC token. Each attempt fetches a fresh token; throttling and
- * transient failures are retried with jittered backoff. The credentials are masked the moment they exist.
+ * Assumes `roleToAssume` with a GitHub OIDC token. Each attempt fetches a fresh token; transient failures are retried
+ * with jittered backoff (src/retry.ts), a refusal of the token or the role fails at once. The credentials are masked
+ * the moment they exist.
  */
 async function assumeRoleWithOidc(opts) {
     if (!opts.region) {
@@ -250,78 +358,81 @@ async function assumeRoleWithOidc(opts) {
     if (!opts.getIdToken)
         checkOidcPreconditions();
     const attempts = opts.attempts ?? 5;
-    const base = { region: opts.region, partition: partitionOf(opts.region) };
+    const base = { region: opts.region, partition: opts.partition ?? (0,arns/* partitionOf */.iQ)(opts.region) };
     const fetchToken = () => getIdToken(opts.audience).catch((e) => {
         throw new CredentialsError(`Could not get a GitHub OIDC token for audience "${opts.audience}": ${e.message}. ` +
             'Did you grant the workflow `permissions: id-token: write`?');
     });
-    // Marked handled now; its error surfaces where it is awaited.
-    let firstToken = fetchToken();
+    // Asked for before the first attempt needs it; marked handled now, its error surfaces where it is awaited.
+    const firstToken = fetchToken();
     firstToken.catch(() => undefined);
     const name = sessionName();
-    let lastError;
-    for (let attempt = 0; attempt < attempts; attempt++) {
-        // Every attempt after the first fetches a fresh token.
-        const token = await (firstToken ?? fetchToken());
-        firstToken = undefined;
-        try {
-            // One attempt per token: a retry fetches a fresh one. Opening a session changes nothing the action manages.
-            clients/* awsCallLog */.YL.push({ service: 'sts', command: 'AssumeRoleWithWebIdentity', mutating: false });
-            const c = await assumeRoleWithWebIdentity({
-                region: base.region,
-                partition: base.partition,
-                roleArn: opts.roleToAssume,
-                sessionName: name,
-                token,
-                durationSeconds: opts.sessionDuration ?? 3600,
-            });
-            (0,runner/* setSecret */.Pq)(c.accessKeyId);
-            (0,runner/* setSecret */.Pq)(c.secretAccessKey);
-            (0,runner/* setSecret */.Pq)(c.sessionToken);
-            const credentials = c;
-            return { ...base, credentials };
-        }
-        catch (e) {
-            if (e instanceof CredentialsError)
-                throw e;
-            lastError = e;
-            // SDK v3 names modeled errors `<Code>Exception` (InvalidIdentityTokenException); the wire code is what counts.
-            const code = ((0,clients/* awsErrorName */.ZH)(e) ?? e.code ?? '').replace(/(?<=.)Exception$/, '');
-            if (code === 'AccessDenied') {
+    try {
+        const c = await (0,retry/* retry */.L5)(async (attempt) => {
+            const token = attempt === 0 ? await firstToken : await fetchToken();
+            // Opening a session changes nothing the action manages.
+            opts.recorder?.awsCall({ service: 'sts', command: 'AssumeRoleWithWebIdentity', mutating: false });
+            try {
+                return await assumeRoleWithWebIdentity({
+                    region: base.region,
+                    partition: base.partition,
+                    roleArn: opts.roleToAssume,
+                    sessionName: name,
+                    token,
+                    durationSeconds: opts.sessionDuration ?? 3600,
+                    timeoutMs: opts.requestTimeoutMs,
+                });
+            }
+            catch (e) {
+                if (stsCode(e) !== 'AccessDenied')
+                    throw e;
                 const sub = tokenClaims(token).sub ?? '(unknown)';
                 throw new CredentialsError(`AWS refused to let this workflow assume ${opts.roleToAssume}: the role's trust policy does not accept ` +
                     `the GitHub token with sub "${String(sub)}" and aud "${opts.audience}". ` +
                     'Allow that subject (e.g. `repo:OWNER/REPO:pull_request` or `repo:OWNER/REPO:ref:refs/heads/main`) in the trust policy.');
             }
-            if (!RETRYABLE.has(code) || attempt === attempts - 1)
-                break;
-            const delay = backoffDelay(attempt, opts.baseDelayMs ?? 500);
-            (0,runner/* info */.pq)(`AssumeRoleWithWebIdentity: ${code}; retrying in ${delay} ms (attempt ${attempt + 2} of ${attempts})`);
-            await sleep(delay);
-        }
+        }, {
+            attempts,
+            baseDelayMs: opts.baseDelayMs ?? 500,
+            onRetry: (e, next, delay) => (0,runner/* info */.pq)(`AssumeRoleWithWebIdentity: ${stsCode(e)}; retrying in ${delay} ms (attempt ${next} of ${attempts})`),
+        });
+        (0,runner/* setSecret */.Pq)(c.accessKeyId);
+        (0,runner/* setSecret */.Pq)(c.secretAccessKey);
+        (0,runner/* setSecret */.Pq)(c.sessionToken);
+        const credentials = c;
+        return { ...base, credentials };
     }
-    const last = (0,clients/* awsErrorName */.ZH)(lastError)?.replace(/Exception$/, '');
-    const hint = last === 'InvalidIdentityToken'
-        ? ` Check that the account has an IAM OIDC provider for https://token.actions.githubusercontent.com whose audiences include "${opts.audience}" (the \`audience\` input).`
-        : '';
-    throw new CredentialsError(`Could not assume ${opts.roleToAssume}: ${(lastError?.message ?? String(lastError)).replace(/\.$/, '')}.${hint}`);
+    catch (e) {
+        if (e instanceof CredentialsError)
+            throw e;
+        const hint = stsCode(e) === 'InvalidIdentityToken'
+            ? ` Check that the account has an IAM OIDC provider for https://token.actions.githubusercontent.com whose audiences include "${opts.audience}" (the \`audience\` input).`
+            : '';
+        throw new CredentialsError(`Could not assume ${opts.roleToAssume}: ${(e?.message ?? String(e)).replace(/\.$/, '')}.${hint}`);
+    }
 }
 /** The environment's credentials (already configured by an earlier step, or the sandbox's). */
-function environmentSession(region) {
+function environmentSession(region, options = {}) {
     if (!region)
         throw new CredentialsError('No AWS region: set `cluster.region` in the config or the `aws-region` input.');
     for (const v of ['AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN'])
         if (process.env[v])
             (0,runner/* setSecret */.Pq)(process.env[v]);
-    return { region, partition: partitionOf(region) };
+    return { region, partition: options.partition ?? (0,arns/* partitionOf */.iQ)(region), recorder: options.recorder };
 }
-/** The account of the session's identity. */
+/** The account of the session's identity; a CredentialsError when AWS does not accept the credentials. */
 async function callerAccount(session) {
-    const sts = await clients/* clients */.b2.sts(session);
+    const sts = await clients/* clients */.b.sts(session);
     const { GetCallerIdentityCommand } = await Promise.all(/* import() */[__webpack_require__.e(118), __webpack_require__.e(861), __webpack_require__.e(695)]).then(__webpack_require__.t.bind(__webpack_require__, 1695, 19));
-    const out = await sts.send(new GetCallerIdentityCommand({}));
+    let out;
+    try {
+        out = await sts.send(new GetCallerIdentityCommand({}));
+    }
+    catch (e) {
+        throw new CredentialsError(`AWS did not accept the credentials (STS GetCallerIdentity): ${e.message}`);
+    }
     if (!out.Account)
-        throw new Error('STS GetCallerIdentity returned no account');
+        throw new CredentialsError('STS GetCallerIdentity returned no account');
     return { accountId: out.Account, arn: out.Arn ?? '' };
 }
 
@@ -335,11 +446,14 @@ async function callerAccount(session) {
 /* harmony export */   C: () => (/* binding */ formatProblems),
 /* harmony export */   x: () => (/* binding */ ConfigError)
 /* harmony export */ });
-class ConfigError extends Error {
+/* harmony import */ var _outcome_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4671);
+
+/** Problems of the configuration file, each with its field, line and fix (reason `config`). */
+class ConfigError extends _outcome_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionFailure */ .dR {
     file;
     problems;
-    constructor(file, problems) {
-        super(formatProblems(file, problems));
+    constructor(file, problems, reason = 'config') {
+        super(reason, formatProblems(file, problems));
         this.file = file;
         this.problems = problems;
         this.name = 'ConfigError';
@@ -357,54 +471,7 @@ function formatProblems(file, problems) {
 
 /***/ }),
 
-/***/ 8422:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   K: () => (/* binding */ readInputs),
-/* harmony export */   d: () => (/* binding */ InputError)
-/* harmony export */ });
-/* harmony import */ var _runner_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4813);
-
-class InputError extends Error {
-}
-function oneOf(name, value, allowed) {
-    if (allowed.includes(value))
-        return value;
-    throw new InputError(`input \`${name}\` is "${value}"; it must be one of ${allowed.join(', ')}`);
-}
-/** Reads and checks the action's inputs (INPUT_* variables). */
-function readInputs() {
-    const get = (name, fallback = '') => (0,_runner_js__WEBPACK_IMPORTED_MODULE_0__/* .getInput */ .V4)(name) || fallback;
-    const pr = get('pr-number');
-    if (pr && !/^[1-9][0-9]*$/.test(pr))
-        throw new InputError(`input \`pr-number\` is "${pr}"; it must be a pull request number`);
-    const token = get('github-token');
-    if (token)
-        (0,_runner_js__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq)(token);
-    const role = get('role-to-assume');
-    if (role && !/^arn:aws[a-z-]*:iam::[0-9]{12}:role\/.+$/.test(role)) {
-        throw new InputError(`input \`role-to-assume\` is "${role}"; it must be an IAM role ARN (arn:aws:iam::<account>:role/<name>)`);
-    }
-    const breakLock = get('break-lock', 'false');
-    return {
-        mode: oneOf('mode', get('mode', 'plan'), ['plan', 'apply', 'destroy']),
-        config: get('config', '.github/karpenter.yaml'),
-        roleToAssume: role,
-        awsRegion: get('aws-region'),
-        audience: get('audience', 'sts.amazonaws.com'),
-        githubToken: token,
-        comment: oneOf('comment', get('comment', 'auto'), ['auto', 'always', 'never']),
-        prNumber: pr ? Number(pr) : undefined,
-        kubeconfig: get('kubeconfig'),
-        breakLock: oneOf('break-lock', breakLock, ['true', 'false']) === 'true',
-    };
-}
-
-
-/***/ }),
-
-/***/ 1705:
+/***/ 8037:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -415,18 +482,72 @@ __webpack_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./src/aws/credentials.ts + 1 modules
 var credentials = __webpack_require__(1429);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __webpack_require__(3024);
+;// CONCATENATED MODULE: ./src/calls.ts
+/**
+ * What a run asked of the outside world: AWS calls, Kubernetes API requests, helm and kubectl processes. Nothing is
+ * recorded unless a recorder is installed: the benchmark installs one (through KARPENTER_ACTION_CALL_LOG for
+ * `node dist/index.js`, or directly for the in-process benches) and tests do, to count what a plan or a no-op apply
+ * did. The AWS client factory and the Kubernetes client are handed the recorder; there is no global log.
+ */
+
+/** A recorder that keeps everything in memory, in order. */
+class CallLog {
+    aws = [];
+    kube = [];
+    processes = [];
+    awsCall(call) {
+        this.aws.push(call);
+    }
+    apiRequest(request) {
+        this.kube.push(request);
+    }
+    process(run) {
+        this.processes.push(run);
+    }
+    /** Where each list stands now, to look at what came after with since(). */
+    mark() {
+        return { aws: this.aws.length, kube: this.kube.length, processes: this.processes.length };
+    }
+    since(mark) {
+        return {
+            aws: this.aws.slice(mark.aws),
+            kube: this.kube.slice(mark.kube),
+            processes: this.processes.slice(mark.processes),
+        };
+    }
+}
+/** The environment variable naming the file a run writes its call log to when it ends (the benchmark sets it). */
+const CALL_LOG_ENV = 'KARPENTER_ACTION_CALL_LOG';
+/** A CallLog when the environment asks for one, with the way to save it. */
+function callLogFromEnvironment(env = process.env) {
+    const file = env[CALL_LOG_ENV];
+    if (!file)
+        return undefined;
+    const log = new CallLog();
+    return {
+        log,
+        save: () => (0,external_node_fs_.writeFileSync)(file, JSON.stringify({ aws: log.aws, kube: log.kube, processes: log.processes })),
+    };
+}
+
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __webpack_require__(1455);
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __webpack_require__(8815);
-;// CONCATENATED MODULE: ./src/config/validate-config.js
+// EXTERNAL MODULE: ./src/aws/arns.ts
+var arns = __webpack_require__(6145);
+// EXTERNAL MODULE: ./src/config/errors.ts
+var errors = __webpack_require__(7827);
+;// CONCATENATED MODULE: ./src/config/generated/validate-config.js
 // Generated by scripts/write-schema.mjs from src/config/schema.ts. Do not edit.
 // @ts-nocheck
 /* eslint-disable */
 
 const validate = validate10;
 /* harmony default export */ const validate_config = ((/* unused pure expression or super */ null && (validate10)));
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://github.com/opsfleet/karpenter-action/schema/karpenter-config.schema.json","title":"karpenter-action configuration","description":"Karpenter on an existing EKS cluster: the IAM it needs, the interruption queue, the Helm release and the node pools.","type":"object","additionalProperties":false,"required":["cluster","nodePools"],"properties":{"cluster":{"type":"object","additionalProperties":false,"required":["name"],"description":"The existing EKS cluster.","properties":{"name":{"type":"string","pattern":"^[0-9A-Za-z][A-Za-z0-9\\-_]{0,99}$","description":"EKS cluster name."},"region":{"type":"string","pattern":"^[a-z]{2}(-[a-z]+)+-[0-9]+$","description":"AWS region of the cluster, e.g. eu-west-1. The `aws-region` input overrides it."},"vpcId":{"type":"string","pattern":"^vpc-[0-9a-f]+$","description":"The cluster's VPC. Subnets and security groups must belong to it. Default: the VPC of the cluster."},"partition":{"type":"string","enum":["aws","aws-cn","aws-us-gov"],"default":"aws","description":"AWS partition."}}},"karpenter":{"type":"object","additionalProperties":false,"description":"The Karpenter installation.","properties":{"version":{"type":"string","pattern":"^[0-9]+\\.[0-9]+\\.[0-9]+$","default":"1.14.1","description":"Karpenter chart version (also selects the controller IAM permissions)."},"chart":{"type":"string","minLength":1,"default":"oci://public.ecr.aws/karpenter/karpenter","description":"The Karpenter chart: an OCI reference or a local chart directory."},"crdChart":{"type":"string","minLength":1,"default":"oci://public.ecr.aws/karpenter/karpenter-crd","description":"The Karpenter CRD chart: an OCI reference or a local chart directory."},"namespace":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"default":"karpenter","description":"Namespace of the Karpenter controller."},"release":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":53,"default":"karpenter","description":"Helm release name."},"timeout":{"type":"string","pattern":"^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$","default":"10m","description":"Helm timeout, e.g. 10m (Go duration)."},"auth":{"type":"string","enum":["irsa","pod-identity"],"default":"irsa","description":"How the controller gets its IAM role: irsa (service-account annotation) or pod-identity."},"installCrds":{"type":"boolean","default":true,"description":"Install and upgrade the CRD chart before the main chart."},"destroyCrds":{"type":"boolean","default":false,"description":"mode destroy: also uninstall the CRD chart (deletes every NodePool, EC2NodeClass and NodeClaim)."},"resources":{"type":"object","additionalProperties":false,"description":"Controller container resources.","properties":{"requests":{"$ref":"#/definitions/resourceList"},"limits":{"$ref":"#/definitions/resourceList"}}},"values":{"type":"object","default":{},"description":"Extra Helm values, merged last (they win over the values the action builds)."},"extraManifests":{"type":"string","description":"A folder of your own Kubernetes YAML, applied with server-side apply once Karpenter is ready."}}},"iam":{"type":"object","additionalProperties":false,"description":"IAM names. Existing roles, policies and instance profiles of these names are adopted, never recreated.","properties":{"nodeRole":{"$ref":"#/definitions/iamName","default":"KarpenterNodeRole-<cluster>","description":"Role of the nodes Karpenter launches (trusted by ec2.amazonaws.com)."},"controllerRole":{"$ref":"#/definitions/iamName","default":"KarpenterControllerRole-<cluster>","description":"Role of the Karpenter controller."},"controllerPolicy":{"type":"string","pattern":"^[\\w+=,.@-]+$","maxLength":120,"default":"KarpenterControllerPolicy-<cluster>","description":"Name of the controller's managed policy (split into -2, -3... past IAM's 6,144-character limit)."},"instanceProfile":{"type":"string","pattern":"^[\\w+=,.@-]+$","maxLength":128,"default":"KarpenterNodeInstanceProfile-<cluster>","description":"Instance profile holding the node role (a name, not an ARN)."},"nodeAccess":{"type":"string","enum":["auto","access-entry","aws-auth"],"default":"auto","description":"How nodes join: an EKS access entry, the aws-auth ConfigMap, or auto (access entry when the cluster allows it)."},"permissionsBoundary":{"type":"string","pattern":"^arn:aws[a-z-]*:iam::[0-9]{12}:policy/.+$","description":"ARN of a permissions boundary for the roles the action creates."},"path":{"type":"string","pattern":"^/([\\x21-\\x7E]*/)?$","default":"/","description":"IAM path of the roles, policies and instance profile."}}},"interruption":{"type":"object","additionalProperties":false,"description":"Spot interruption and scheduled-event handling through an SQS queue and EventBridge rules.","properties":{"enabled":{"type":"boolean","default":true,"description":"Create the queue and rules."},"queue":{"type":"string","pattern":"^[A-Za-z0-9_-]{1,80}$","default":"<cluster>","description":"SQS queue name (a name, not a URL or ARN)."}}},"nodePools":{"type":"array","minItems":1,"description":"One NodePool and one EC2NodeClass each.","items":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"NodePool name (also the EC2NodeClass name)."},"instanceTypes":{"type":"array","items":{"type":"string","pattern":"^[a-z0-9-]+\\.[a-z0-9-]+$"},"uniqueItems":true,"description":"Allowed EC2 instance types; omit to allow any."},"architectures":{"type":"array","items":{"type":"string","enum":["amd64","arm64"]},"uniqueItems":true,"minItems":1,"default":["amd64"],"description":"CPU architectures."},"zones":{"type":"array","items":{"type":"string","pattern":"^[a-z]{2}(-[a-z]+)+-[0-9]+[a-z]$"},"uniqueItems":true,"description":"Availability zones; omit to allow every zone with a matching subnet."},"capacityTypes":{"type":"array","items":{"type":"string","enum":["on-demand","spot","reserved"]},"uniqueItems":true,"minItems":1,"default":["on-demand"],"description":"Capacity types."},"subnetSelector":{"$ref":"#/definitions/tagSelector","description":"Tags selecting the nodes' subnets."},"subnetIds":{"type":"array","items":{"type":"string","pattern":"^subnet-[0-9a-f]+$"},"minItems":1,"uniqueItems":true,"description":"Subnet ids (instead of subnetSelector)."},"securityGroupSelector":{"$ref":"#/definitions/tagSelector","description":"Tags selecting the nodes' security groups."},"securityGroupIds":{"type":"array","items":{"type":"string","pattern":"^sg-[0-9a-f]+$"},"minItems":1,"uniqueItems":true,"description":"Security group ids (instead of securityGroupSelector)."},"consolidateAfter":{"type":"string","description":"How long a node must be empty before it is removed, e.g. 30s (or Never).","default":"30s"},"consolidationPolicy":{"type":"string","enum":["WhenEmpty","WhenEmptyOrUnderutilized"],"default":"WhenEmpty","description":"Disruption policy."},"expireAfter":{"type":"string","default":"Never","description":"Maximum node lifetime, e.g. 720h, or Never."},"amiAlias":{"type":"string","pattern":"^[a-z0-9]+@v?[0-9A-Za-z.]+$","description":"EC2NodeClass AMI alias, family@version (a pinned version; @latest is refused)."},"limits":{"type":"object","additionalProperties":{"type":["string","number"]},"description":"NodePool resource limits, e.g. {cpu: 1000, memory: 1000Gi}."},"labels":{"type":"object","additionalProperties":{"type":"string"},"description":"Labels on the nodes."},"taints":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["key","effect"],"properties":{"key":{"type":"string"},"value":{"type":"string"},"effect":{"type":"string","enum":["NoSchedule","PreferNoSchedule","NoExecute"]}}},"description":"Taints on the nodes."},"weight":{"type":"integer","minimum":1,"maximum":100,"description":"NodePool weight."},"tags":{"type":"object","additionalProperties":{"type":"string"},"description":"Extra EC2 tags on the instances."}}}},"state":{"type":"object","additionalProperties":false,"required":["bucket","key"],"description":"Where the lock and the record of applies live (S3). Without it the action works unlocked and warns.","properties":{"bucket":{"type":"string","pattern":"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$","description":"S3 bucket."},"key":{"type":"string","minLength":1,"description":"Object key of the state record; the lock is <key>.lock."},"region":{"type":"string","description":"Bucket region (default: the cluster's)."}}},"tags":{"type":"object","additionalProperties":{"type":"string"},"description":"Extra tags on every AWS resource the action creates."}},"definitions":{"iamName":{"type":"string","pattern":"^[\\w+=,.@-]+$","maxLength":64},"tagSelector":{"type":"object","minProperties":1,"additionalProperties":{"type":"string"}},"resourceList":{"type":"object","additionalProperties":false,"properties":{"cpu":{"type":["string","number"]},"memory":{"type":"string"}}}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://github.com/opsfleet/karpenter-action/schema/generated/karpenter-config.schema.json","title":"karpenter-action configuration","description":"Karpenter on an existing EKS cluster: the IAM it needs, the interruption queue, the Helm release and the node pools.","type":"object","additionalProperties":false,"required":["cluster","nodePools"],"properties":{"cluster":{"type":"object","additionalProperties":false,"required":["name"],"description":"The existing EKS cluster.","properties":{"name":{"type":"string","pattern":"^[0-9A-Za-z][A-Za-z0-9\\-_]{0,99}$","description":"EKS cluster name."},"region":{"type":"string","pattern":"^[a-z]{2}(-[a-z]+)+-[0-9]+$","description":"AWS region of the cluster, e.g. eu-west-1. The `aws-region` input overrides it."},"vpcId":{"type":"string","pattern":"^vpc-[0-9a-f]+$","description":"The cluster's VPC. Subnets and security groups must belong to it. Default: the VPC of the cluster."},"partition":{"type":"string","enum":["aws","aws-cn","aws-us-gov"],"description":"AWS partition of every ARN the action builds. Default: the region's (aws-cn and aws-us-gov for their regions, aws elsewhere); set, it must agree with the region."}}},"karpenter":{"type":"object","additionalProperties":false,"description":"The Karpenter installation.","properties":{"version":{"type":"string","pattern":"^[0-9]+\\.[0-9]+\\.[0-9]+$","default":"1.14.1","description":"Karpenter chart version (also selects the controller IAM permissions)."},"chart":{"type":"string","minLength":1,"default":"oci://public.ecr.aws/karpenter/karpenter","description":"The Karpenter chart: an OCI reference or a local chart directory."},"crdChart":{"type":"string","minLength":1,"default":"oci://public.ecr.aws/karpenter/karpenter-crd","description":"The Karpenter CRD chart: an OCI reference or a local chart directory."},"namespace":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"default":"karpenter","description":"Namespace of the Karpenter controller."},"release":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":53,"default":"karpenter","description":"Helm release name."},"timeout":{"type":"string","pattern":"^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$","default":"10m","description":"Helm timeout, e.g. 10m (Go duration)."},"auth":{"type":"string","enum":["irsa","pod-identity"],"default":"irsa","description":"How the controller gets its IAM role: irsa (service-account annotation) or pod-identity."},"installCrds":{"type":"boolean","default":true,"description":"Install and upgrade the CRD chart before the main chart."},"destroyCrds":{"type":"boolean","default":false,"description":"mode destroy: also uninstall the CRD chart (deletes every NodePool, EC2NodeClass and NodeClaim)."},"resources":{"type":"object","additionalProperties":false,"description":"Controller container resources.","properties":{"requests":{"$ref":"#/definitions/resourceList"},"limits":{"$ref":"#/definitions/resourceList"}}},"values":{"type":"object","default":{},"description":"Extra Helm values, merged last (they win over the values the action builds)."},"extraManifests":{"type":"string","description":"A folder of your own Kubernetes YAML, applied with server-side apply once Karpenter is ready."}}},"iam":{"type":"object","additionalProperties":false,"description":"IAM names. Existing roles, policies and instance profiles of these names are adopted, never recreated.","properties":{"nodeRole":{"$ref":"#/definitions/iamName","default":"KarpenterNodeRole-<cluster>","description":"Role of the nodes Karpenter launches (trusted by ec2.amazonaws.com)."},"controllerRole":{"$ref":"#/definitions/iamName","default":"KarpenterControllerRole-<cluster>","description":"Role of the Karpenter controller."},"controllerPolicy":{"type":"string","pattern":"^[\\w+=,.@-]+$","maxLength":120,"default":"KarpenterControllerPolicy-<cluster>","description":"Name of the controller's managed policy (split into -2, -3... past IAM's 6,144-character limit)."},"instanceProfile":{"type":"string","pattern":"^[\\w+=,.@-]+$","maxLength":128,"default":"KarpenterNodeInstanceProfile-<cluster>","description":"Instance profile holding the node role (a name, not an ARN)."},"nodeAccess":{"type":"string","enum":["auto","access-entry","aws-auth"],"default":"auto","description":"How nodes join: an EKS access entry, the aws-auth ConfigMap, or auto (access entry when the cluster allows it)."},"permissionsBoundary":{"type":"string","pattern":"^arn:aws[a-z-]*:iam::[0-9]{12}:policy/.+$","description":"ARN of a permissions boundary for the roles the action creates."},"path":{"type":"string","pattern":"^/([\\x21-\\x7E]*/)?$","default":"/","description":"IAM path of the roles, policies and instance profile."}}},"interruption":{"type":"object","additionalProperties":false,"description":"Spot interruption and scheduled-event handling through an SQS queue and EventBridge rules.","properties":{"enabled":{"type":"boolean","default":true,"description":"Create the queue and rules."},"queue":{"type":"string","pattern":"^[A-Za-z0-9_-]{1,80}$","default":"<cluster>","description":"SQS queue name (a name, not a URL or ARN)."}}},"nodePools":{"type":"array","minItems":1,"description":"One NodePool and one EC2NodeClass each.","items":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"NodePool name (also the EC2NodeClass name)."},"instanceTypes":{"type":"array","items":{"type":"string","pattern":"^[a-z0-9-]+\\.[a-z0-9-]+$"},"uniqueItems":true,"description":"Allowed EC2 instance types; omit to allow any."},"architectures":{"type":"array","items":{"type":"string","enum":["amd64","arm64"]},"uniqueItems":true,"minItems":1,"default":["amd64"],"description":"CPU architectures."},"zones":{"type":"array","items":{"type":"string","pattern":"^[a-z]{2}(-[a-z]+)+-[0-9]+[a-z]$"},"uniqueItems":true,"description":"Availability zones; omit to allow every zone with a matching subnet."},"capacityTypes":{"type":"array","items":{"type":"string","enum":["on-demand","spot","reserved"]},"uniqueItems":true,"minItems":1,"default":["on-demand"],"description":"Capacity types."},"subnetSelector":{"$ref":"#/definitions/tagSelector","description":"Tags selecting the nodes' subnets."},"subnetIds":{"type":"array","items":{"type":"string","pattern":"^subnet-[0-9a-f]+$"},"minItems":1,"uniqueItems":true,"description":"Subnet ids (instead of subnetSelector)."},"securityGroupSelector":{"$ref":"#/definitions/tagSelector","description":"Tags selecting the nodes' security groups."},"securityGroupIds":{"type":"array","items":{"type":"string","pattern":"^sg-[0-9a-f]+$"},"minItems":1,"uniqueItems":true,"description":"Security group ids (instead of securityGroupSelector)."},"consolidateAfter":{"type":"string","description":"How long a node must be empty before it is removed, e.g. 30s (or Never).","default":"30s"},"consolidationPolicy":{"type":"string","enum":["WhenEmpty","WhenEmptyOrUnderutilized"],"default":"WhenEmpty","description":"Disruption policy."},"expireAfter":{"type":"string","default":"Never","description":"Maximum node lifetime, e.g. 720h, or Never."},"amiAlias":{"type":"string","pattern":"^[a-z0-9]+@v?[0-9A-Za-z.]+$","default":"al2023@v20251117","description":"EC2NodeClass AMI alias, family@version (a pinned version; @latest is refused)."},"limits":{"type":"object","additionalProperties":{"type":["string","number"]},"description":"NodePool resource limits, e.g. {cpu: 1000, memory: 1000Gi}."},"labels":{"type":"object","additionalProperties":{"type":"string"},"description":"Labels on the nodes."},"taints":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["key","effect"],"properties":{"key":{"type":"string"},"value":{"type":"string"},"effect":{"type":"string","enum":["NoSchedule","PreferNoSchedule","NoExecute"]}}},"description":"Taints on the nodes."},"weight":{"type":"integer","minimum":1,"maximum":100,"description":"NodePool weight."},"tags":{"type":"object","additionalProperties":{"type":"string"},"description":"Extra EC2 tags on the instances."}}}},"state":{"type":"object","additionalProperties":false,"required":["bucket","key"],"description":"Where the lock and the record of applies live (S3). Without it the action works unlocked and warns.","properties":{"bucket":{"type":"string","pattern":"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$","description":"S3 bucket."},"key":{"type":"string","minLength":1,"description":"Object key of the state record; the lock is <key>.lock."},"region":{"type":"string","description":"Bucket region (default: the cluster's)."}}},"tags":{"type":"object","additionalProperties":{"type":"string"},"default":{},"description":"Extra tags on every AWS resource the action creates."}},"definitions":{"iamName":{"type":"string","pattern":"^[\\w+=,.@-]+$","maxLength":64},"tagSelector":{"type":"object","minProperties":1,"additionalProperties":{"type":"string"}},"resourceList":{"type":"object","additionalProperties":false,"properties":{"cpu":{"type":["string","number"]},"memory":{"type":"string"}}}}};
 const schema12 = {"type":"object","additionalProperties":false,"properties":{"cpu":{"type":["string","number"]},"memory":{"type":"string"}}};
 const schema14 = {"type":"string","pattern":"^[\\w+=,.@-]+$","maxLength":64};
 const schema16 = {"type":"object","minProperties":1,"additionalProperties":{"type":"string"}};
@@ -450,7 +571,7 @@ const func2 = Object.prototype.hasOwnProperty;
 const func3 = ((s) => [...s].length);
 
 function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://github.com/opsfleet/karpenter-action/schema/karpenter-config.schema.json" */;
+/*# sourceURL="https://github.com/opsfleet/karpenter-action/schema/generated/karpenter-config.schema.json" */;
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -2390,15 +2511,355 @@ return errors === 0;
 }
 
 
-// EXTERNAL MODULE: ./src/config/errors.ts
-var errors = __webpack_require__(7827);
+;// CONCATENATED MODULE: ./src/config/schema.ts
+// The JSON Schema of the configuration file: the one source of its keys, their types and their defaults. From it come
+// the Config type (src/config/types.ts), the defaults the loader fills in (`<cluster>` stands for cluster.name), and,
+// through `npm run schema`, the files in the generated folders: schema/generated/karpenter-config.schema.json for
+// editors and src/config/generated/validate-config.js for the loader. A unit test fails when those are stale.
+const configSchema = {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    $id: 'https://github.com/opsfleet/karpenter-action/schema/generated/karpenter-config.schema.json',
+    title: 'karpenter-action configuration',
+    description: 'Karpenter on an existing EKS cluster: the IAM it needs, the interruption queue, the Helm release and the node pools.',
+    type: 'object',
+    additionalProperties: false,
+    required: ['cluster', 'nodePools'],
+    properties: {
+        cluster: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['name'],
+            description: 'The existing EKS cluster.',
+            properties: {
+                name: {
+                    type: 'string',
+                    pattern: '^[0-9A-Za-z][A-Za-z0-9\\-_]{0,99}$',
+                    description: 'EKS cluster name.',
+                },
+                region: {
+                    type: 'string',
+                    pattern: '^[a-z]{2}(-[a-z]+)+-[0-9]+$',
+                    description: 'AWS region of the cluster, e.g. eu-west-1. The `aws-region` input overrides it.',
+                },
+                vpcId: {
+                    type: 'string',
+                    pattern: '^vpc-[0-9a-f]+$',
+                    description: "The cluster's VPC. Subnets and security groups must belong to it. Default: the VPC of the cluster.",
+                },
+                partition: {
+                    type: 'string',
+                    enum: ['aws', 'aws-cn', 'aws-us-gov'],
+                    description: "AWS partition of every ARN the action builds. Default: the region's (aws-cn and aws-us-gov for their regions, aws elsewhere); set, it must agree with the region.",
+                },
+            },
+        },
+        karpenter: {
+            type: 'object',
+            additionalProperties: false,
+            description: 'The Karpenter installation.',
+            properties: {
+                version: {
+                    type: 'string',
+                    pattern: '^[0-9]+\\.[0-9]+\\.[0-9]+$',
+                    default: '1.14.1',
+                    description: 'Karpenter chart version (also selects the controller IAM permissions).',
+                },
+                chart: {
+                    type: 'string',
+                    minLength: 1,
+                    default: 'oci://public.ecr.aws/karpenter/karpenter',
+                    description: 'The Karpenter chart: an OCI reference or a local chart directory.',
+                },
+                crdChart: {
+                    type: 'string',
+                    minLength: 1,
+                    default: 'oci://public.ecr.aws/karpenter/karpenter-crd',
+                    description: 'The Karpenter CRD chart: an OCI reference or a local chart directory.',
+                },
+                namespace: {
+                    type: 'string',
+                    pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$',
+                    maxLength: 63,
+                    default: 'karpenter',
+                    description: 'Namespace of the Karpenter controller.',
+                },
+                release: {
+                    type: 'string',
+                    pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$',
+                    maxLength: 53,
+                    default: 'karpenter',
+                    description: 'Helm release name.',
+                },
+                timeout: {
+                    type: 'string',
+                    pattern: '^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$',
+                    default: '10m',
+                    description: 'Helm timeout, e.g. 10m (Go duration).',
+                },
+                auth: {
+                    type: 'string',
+                    enum: ['irsa', 'pod-identity'],
+                    default: 'irsa',
+                    description: 'How the controller gets its IAM role: irsa (service-account annotation) or pod-identity.',
+                },
+                installCrds: {
+                    type: 'boolean',
+                    default: true,
+                    description: 'Install and upgrade the CRD chart before the main chart.',
+                },
+                destroyCrds: {
+                    type: 'boolean',
+                    default: false,
+                    description: 'mode destroy: also uninstall the CRD chart (deletes every NodePool, EC2NodeClass and NodeClaim).',
+                },
+                resources: {
+                    type: 'object',
+                    additionalProperties: false,
+                    description: 'Controller container resources.',
+                    properties: {
+                        requests: { $ref: '#/definitions/resourceList' },
+                        limits: { $ref: '#/definitions/resourceList' },
+                    },
+                },
+                values: {
+                    type: 'object',
+                    default: {},
+                    description: 'Extra Helm values, merged last (they win over the values the action builds).',
+                },
+                extraManifests: {
+                    type: 'string',
+                    description: 'A folder of your own Kubernetes YAML, applied with server-side apply once Karpenter is ready.',
+                },
+            },
+        },
+        iam: {
+            type: 'object',
+            additionalProperties: false,
+            description: 'IAM names. Existing roles, policies and instance profiles of these names are adopted, never recreated.',
+            properties: {
+                nodeRole: {
+                    $ref: '#/definitions/iamName',
+                    default: 'KarpenterNodeRole-<cluster>',
+                    description: 'Role of the nodes Karpenter launches (trusted by ec2.amazonaws.com).',
+                },
+                controllerRole: {
+                    $ref: '#/definitions/iamName',
+                    default: 'KarpenterControllerRole-<cluster>',
+                    description: 'Role of the Karpenter controller.',
+                },
+                controllerPolicy: {
+                    type: 'string',
+                    pattern: '^[\\w+=,.@-]+$',
+                    maxLength: 120,
+                    default: 'KarpenterControllerPolicy-<cluster>',
+                    description: "Name of the controller's managed policy (split into -2, -3... past IAM's 6,144-character limit).",
+                },
+                instanceProfile: {
+                    type: 'string',
+                    pattern: '^[\\w+=,.@-]+$',
+                    maxLength: 128,
+                    default: 'KarpenterNodeInstanceProfile-<cluster>',
+                    description: 'Instance profile holding the node role (a name, not an ARN).',
+                },
+                nodeAccess: {
+                    type: 'string',
+                    enum: ['auto', 'access-entry', 'aws-auth'],
+                    default: 'auto',
+                    description: 'How nodes join: an EKS access entry, the aws-auth ConfigMap, or auto (access entry when the cluster allows it).',
+                },
+                permissionsBoundary: {
+                    type: 'string',
+                    pattern: '^arn:aws[a-z-]*:iam::[0-9]{12}:policy/.+$',
+                    description: 'ARN of a permissions boundary for the roles the action creates.',
+                },
+                path: {
+                    type: 'string',
+                    pattern: '^/([\\x21-\\x7E]*/)?$',
+                    default: '/',
+                    description: 'IAM path of the roles, policies and instance profile.',
+                },
+            },
+        },
+        interruption: {
+            type: 'object',
+            additionalProperties: false,
+            description: 'Spot interruption and scheduled-event handling through an SQS queue and EventBridge rules.',
+            properties: {
+                enabled: { type: 'boolean', default: true, description: 'Create the queue and rules.' },
+                queue: {
+                    type: 'string',
+                    pattern: '^[A-Za-z0-9_-]{1,80}$',
+                    default: '<cluster>',
+                    description: 'SQS queue name (a name, not a URL or ARN).',
+                },
+            },
+        },
+        nodePools: {
+            type: 'array',
+            minItems: 1,
+            description: 'One NodePool and one EC2NodeClass each.',
+            items: {
+                type: 'object',
+                additionalProperties: false,
+                required: ['name'],
+                properties: {
+                    name: {
+                        type: 'string',
+                        pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$',
+                        maxLength: 63,
+                        description: 'NodePool name (also the EC2NodeClass name).',
+                    },
+                    instanceTypes: {
+                        type: 'array',
+                        items: { type: 'string', pattern: '^[a-z0-9-]+\\.[a-z0-9-]+$' },
+                        uniqueItems: true,
+                        description: 'Allowed EC2 instance types; omit to allow any.',
+                    },
+                    architectures: {
+                        type: 'array',
+                        items: { type: 'string', enum: ['amd64', 'arm64'] },
+                        uniqueItems: true,
+                        minItems: 1,
+                        default: ['amd64'],
+                        description: 'CPU architectures.',
+                    },
+                    zones: {
+                        type: 'array',
+                        items: { type: 'string', pattern: '^[a-z]{2}(-[a-z]+)+-[0-9]+[a-z]$' },
+                        uniqueItems: true,
+                        description: 'Availability zones; omit to allow every zone with a matching subnet.',
+                    },
+                    capacityTypes: {
+                        type: 'array',
+                        items: { type: 'string', enum: ['on-demand', 'spot', 'reserved'] },
+                        uniqueItems: true,
+                        minItems: 1,
+                        default: ['on-demand'],
+                        description: 'Capacity types.',
+                    },
+                    subnetSelector: { $ref: '#/definitions/tagSelector', description: "Tags selecting the nodes' subnets." },
+                    subnetIds: {
+                        type: 'array',
+                        items: { type: 'string', pattern: '^subnet-[0-9a-f]+$' },
+                        minItems: 1,
+                        uniqueItems: true,
+                        description: 'Subnet ids (instead of subnetSelector).',
+                    },
+                    securityGroupSelector: {
+                        $ref: '#/definitions/tagSelector',
+                        description: "Tags selecting the nodes' security groups.",
+                    },
+                    securityGroupIds: {
+                        type: 'array',
+                        items: { type: 'string', pattern: '^sg-[0-9a-f]+$' },
+                        minItems: 1,
+                        uniqueItems: true,
+                        description: 'Security group ids (instead of securityGroupSelector).',
+                    },
+                    consolidateAfter: {
+                        type: 'string',
+                        description: 'How long a node must be empty before it is removed, e.g. 30s (or Never).',
+                        default: '30s',
+                    },
+                    consolidationPolicy: {
+                        type: 'string',
+                        enum: ['WhenEmpty', 'WhenEmptyOrUnderutilized'],
+                        default: 'WhenEmpty',
+                        description: 'Disruption policy.',
+                    },
+                    expireAfter: {
+                        type: 'string',
+                        default: 'Never',
+                        description: 'Maximum node lifetime, e.g. 720h, or Never.',
+                    },
+                    amiAlias: {
+                        type: 'string',
+                        pattern: '^[a-z0-9]+@v?[0-9A-Za-z.]+$',
+                        default: 'al2023@v20251117',
+                        description: 'EC2NodeClass AMI alias, family@version (a pinned version; @latest is refused).',
+                    },
+                    limits: {
+                        type: 'object',
+                        additionalProperties: { type: ['string', 'number'] },
+                        description: 'NodePool resource limits, e.g. {cpu: 1000, memory: 1000Gi}.',
+                    },
+                    labels: {
+                        type: 'object',
+                        additionalProperties: { type: 'string' },
+                        description: 'Labels on the nodes.',
+                    },
+                    taints: {
+                        type: 'array',
+                        items: {
+                            type: 'object',
+                            additionalProperties: false,
+                            required: ['key', 'effect'],
+                            properties: {
+                                key: { type: 'string' },
+                                value: { type: 'string' },
+                                effect: { type: 'string', enum: ['NoSchedule', 'PreferNoSchedule', 'NoExecute'] },
+                            },
+                        },
+                        description: 'Taints on the nodes.',
+                    },
+                    weight: { type: 'integer', minimum: 1, maximum: 100, description: 'NodePool weight.' },
+                    tags: {
+                        type: 'object',
+                        additionalProperties: { type: 'string' },
+                        description: 'Extra EC2 tags on the instances.',
+                    },
+                },
+            },
+        },
+        state: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['bucket', 'key'],
+            description: 'Where the lock and the record of applies live (S3). Without it the action works unlocked and warns.',
+            properties: {
+                bucket: { type: 'string', pattern: '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$', description: 'S3 bucket.' },
+                key: { type: 'string', minLength: 1, description: 'Object key of the state record; the lock is <key>.lock.' },
+                region: { type: 'string', description: "Bucket region (default: the cluster's)." },
+            },
+        },
+        tags: {
+            type: 'object',
+            additionalProperties: { type: 'string' },
+            default: {},
+            description: 'Extra tags on every AWS resource the action creates.',
+        },
+    },
+    definitions: {
+        iamName: {
+            type: 'string',
+            pattern: '^[\\w+=,.@-]+$',
+            maxLength: 64,
+        },
+        tagSelector: {
+            type: 'object',
+            minProperties: 1,
+            additionalProperties: { type: 'string' },
+        },
+        resourceList: {
+            type: 'object',
+            additionalProperties: false,
+            properties: {
+                cpu: { type: ['string', 'number'] },
+                memory: { type: 'string' },
+            },
+        },
+    },
+};
+
 ;// CONCATENATED MODULE: ./src/config/load.ts
 
 
 
 
+
+
 /** The AMI alias used when a node pool names none: pinned, never @latest. */
-const DEFAULT_AMI_ALIAS = 'al2023@v20251117';
+const DEFAULT_AMI_ALIAS = configSchema.properties.nodePools.items.properties.amiAlias.default;
 /** Reads, validates and completes the configuration file. Throws ConfigError naming every problem found. */
 async function loadConfig(file, options = {}) {
     let text;
@@ -2514,7 +2975,7 @@ function describeSchemaError(err) {
             return {
                 field: fieldOf(err.instancePath, String(p.additionalProperty)),
                 message: 'is not a known setting',
-                fix: 'remove it or correct its spelling (the schema in schema/karpenter-config.schema.json lists the keys)',
+                fix: 'remove it or correct its spelling (the schema in schema/generated/karpenter-config.schema.json lists the keys)',
             };
         case 'enum':
             return {
@@ -2556,52 +3017,46 @@ function describeSchemaError(err) {
             };
     }
 }
+/**
+ * The configuration with the schema's defaults filled in: a missing property gets its `default` (`<cluster>` in a
+ * default stands for cluster.name), an object the file leaves out gets the defaults of its properties when it has
+ * any (`karpenter`, `iam`...; `state` stays absent), items of lists of objects get theirs. Then what the schema
+ * cannot say: the region from the `aws-region` input or the file, the partition from the region unless set.
+ */
 function withDefaults(raw, file, options) {
-    const name = raw.cluster.name;
+    const filled = fillDefaults(configSchema, structuredClone(raw), raw.cluster.name);
     const region = options.region || raw.cluster.region || '';
-    const k = raw.karpenter ?? {};
-    const iam = raw.iam ?? {};
-    const intr = raw.interruption ?? {};
-    return {
-        file,
-        cluster: { name, region, vpcId: raw.cluster.vpcId, partition: raw.cluster.partition ?? 'aws' },
-        karpenter: {
-            version: k.version ?? '1.14.1',
-            chart: k.chart ?? 'oci://public.ecr.aws/karpenter/karpenter',
-            crdChart: k.crdChart ?? 'oci://public.ecr.aws/karpenter/karpenter-crd',
-            namespace: k.namespace ?? 'karpenter',
-            release: k.release ?? 'karpenter',
-            timeout: k.timeout ?? '10m',
-            auth: k.auth ?? 'irsa',
-            installCrds: k.installCrds ?? true,
-            destroyCrds: k.destroyCrds ?? false,
-            resources: k.resources,
-            values: k.values ?? {},
-            extraManifests: k.extraManifests,
-        },
-        iam: {
-            nodeRole: iam.nodeRole ?? `KarpenterNodeRole-${name}`,
-            controllerRole: iam.controllerRole ?? `KarpenterControllerRole-${name}`,
-            controllerPolicy: iam.controllerPolicy ?? `KarpenterControllerPolicy-${name}`,
-            instanceProfile: iam.instanceProfile ?? `KarpenterNodeInstanceProfile-${name}`,
-            nodeAccess: iam.nodeAccess ?? 'auto',
-            permissionsBoundary: iam.permissionsBoundary,
-            path: iam.path ?? '/',
-        },
-        interruption: { enabled: intr.enabled ?? true, queue: intr.queue ?? name },
-        nodePools: raw.nodePools.map((np) => ({
-            ...np,
-            name: np.name,
-            architectures: np.architectures ?? ['amd64'],
-            capacityTypes: np.capacityTypes ?? ['on-demand'],
-            consolidateAfter: np.consolidateAfter ?? '30s',
-            consolidationPolicy: np.consolidationPolicy ?? 'WhenEmpty',
-            expireAfter: np.expireAfter ?? 'Never',
-            amiAlias: np.amiAlias ?? DEFAULT_AMI_ALIAS,
-        })),
-        state: raw.state,
-        tags: raw.tags ?? {},
-    };
+    const cluster = { ...filled.cluster, region, partition: raw.cluster.partition ?? (0,arns/* partitionOf */.iQ)(region) };
+    return { file, ...filled, cluster };
+}
+function fillDefaults(schema, value, cluster) {
+    const node = resolve(schema);
+    if (Array.isArray(value) && node.items)
+        return value.map((item) => fillDefaults(node.items, item, cluster));
+    if (!node.properties || !value || typeof value !== 'object' || Array.isArray(value))
+        return value;
+    const out = value;
+    for (const [key, property] of Object.entries(node.properties)) {
+        const p = resolve(property);
+        if (out[key] === undefined && p.default !== undefined)
+            out[key] = placeholders(structuredClone(p.default), cluster);
+        else if (out[key] === undefined && p.properties && hasDefaults(p))
+            out[key] = {};
+        if (out[key] !== undefined)
+            out[key] = fillDefaults(p, out[key], cluster);
+    }
+    return out;
+}
+function resolve(node) {
+    const name = node.$ref?.replace('#/definitions/', '');
+    const definitions = configSchema.definitions;
+    return name ? { ...definitions[name], ...node, $ref: undefined } : node;
+}
+function hasDefaults(node) {
+    return Object.values(node.properties ?? {}).some((p) => resolve(p).default !== undefined);
+}
+function placeholders(value, cluster) {
+    return typeof value === 'string' ? value.replace(/<cluster>/g, cluster) : value;
 }
 /** Checks the schema cannot express. */
 function semanticProblems(c) {
@@ -2611,6 +3066,13 @@ function semanticProblems(c) {
             field: 'cluster.region',
             message: 'no region is set',
             fix: 'set `cluster.region` in the file or the `aws-region` input',
+        });
+    }
+    else if (c.cluster.partition !== (0,arns/* partitionOf */.iQ)(c.cluster.region)) {
+        out.push({
+            field: 'cluster.partition',
+            message: `is ${c.cluster.partition}, but the region ${c.cluster.region} is in ${(0,arns/* partitionOf */.iQ)(c.cluster.region)}`,
+            fix: 'remove cluster.partition (the region tells it) or correct it',
         });
     }
     const names = new Set();
@@ -2677,44 +3139,256 @@ function semanticProblems(c) {
     return out;
 }
 
-// EXTERNAL MODULE: ./src/inputs.ts
-var src_inputs = __webpack_require__(8422);
+// EXTERNAL MODULE: ./src/outcome.ts
+var outcome = __webpack_require__(4671);
 // EXTERNAL MODULE: ./src/runner.ts
 var runner = __webpack_require__(4813);
+;// CONCATENATED MODULE: ./src/inputs.ts
+
+
+/** An input of the action that cannot be used (reason `config`). */
+class InputError extends outcome/* ActionFailure */.dR {
+    constructor(message) {
+        super('config', message);
+        this.name = 'InputError';
+    }
+}
+function oneOf(name, value, allowed) {
+    if (allowed.includes(value))
+        return value;
+    throw new InputError(`input \`${name}\` is "${value}"; it must be one of ${allowed.join(', ')}`);
+}
+/** Reads and checks the action's inputs (INPUT_* variables). */
+function readInputs() {
+    const get = (name, fallback = '') => (0,runner/* getInput */.V4)(name) || fallback;
+    const pr = get('pr-number');
+    if (pr && !/^[1-9][0-9]*$/.test(pr))
+        throw new InputError(`input \`pr-number\` is "${pr}"; it must be a pull request number`);
+    const token = get('github-token');
+    if (token)
+        (0,runner/* setSecret */.Pq)(token);
+    const role = get('role-to-assume');
+    if (role && !/^arn:aws[a-z-]*:iam::[0-9]{12}:role\/.+$/.test(role)) {
+        throw new InputError(`input \`role-to-assume\` is "${role}"; it must be an IAM role ARN (arn:aws:iam::<account>:role/<name>)`);
+    }
+    const breakLock = get('break-lock', 'false');
+    return {
+        mode: oneOf('mode', get('mode', 'plan'), ['plan', 'apply', 'destroy']),
+        config: get('config', '.github/karpenter.yaml'),
+        roleToAssume: role,
+        awsRegion: get('aws-region'),
+        audience: get('audience', 'sts.amazonaws.com'),
+        githubToken: token,
+        comment: oneOf('comment', get('comment', 'auto'), ['auto', 'always', 'never']),
+        prNumber: pr ? Number(pr) : undefined,
+        kubeconfig: get('kubeconfig'),
+        breakLock: oneOf('break-lock', breakLock, ['true', 'false']) === 'true',
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/main.ts
 
 
 
 
+
 /**
- * The action: inputs → config → session, then the pipeline (context → pre-flight → plan → apply → report).
- * Only what is needed to get credentials is loaded up front (not even @actions/core: see runner.ts); the pipeline
- * (GitHub client, Kubernetes, the resources, the reports) loads once they are in hand.
+ * The action: inputs → config → credentials, then the pipeline (src/pipeline.ts); a failure ends the run through
+ * src/report/failure.ts. Only what is needed to get credentials is loaded up front (not even @actions/core: see
+ * runner.ts); the pipeline (GitHub client, Kubernetes, the resources, the reports) loads once they are in hand.
  */
 async function run() {
+    // The benchmark asks for a log of every call this run makes (KARPENTER_ACTION_CALL_LOG).
+    const calls = callLogFromEnvironment();
     try {
-        const inputs = (0,src_inputs/* readInputs */.K)();
+        const inputs = readInputs();
         const config = await loadConfig(inputs.config, { region: inputs.awsRegion });
         (0,runner/* info */.pq)(`config ${inputs.config}: cluster ${config.cluster.name} in ${config.cluster.region}, ${config.nodePools.length} node pool(s)`);
-        const session = await openSession(inputs, config);
-        const { runPipeline } = await Promise.all(/* import() */[__webpack_require__.e(264), __webpack_require__.e(139), __webpack_require__.e(18)]).then(__webpack_require__.bind(__webpack_require__, 8018));
-        await runPipeline(inputs, config, session);
+        const aws = await main_credentials(inputs, config, calls?.log);
+        const { runPipeline } = await Promise.all(/* import() */[__webpack_require__.e(264), __webpack_require__.e(139), __webpack_require__.e(609)]).then(__webpack_require__.bind(__webpack_require__, 609));
+        await runPipeline(inputs, config, aws);
     }
     catch (e) {
-        const { failRun } = await Promise.all(/* import() */[__webpack_require__.e(264), __webpack_require__.e(623)]).then(__webpack_require__.bind(__webpack_require__, 623));
+        const { failRun } = await Promise.all(/* import() */[__webpack_require__.e(264), __webpack_require__.e(304)]).then(__webpack_require__.bind(__webpack_require__, 3304));
         failRun(e);
     }
+    finally {
+        calls?.save();
+    }
 }
-async function openSession(inputs, config) {
-    const region = config.cluster.region;
+async function main_credentials(inputs, config, recorder) {
+    const { region, partition } = config.cluster;
     if (!inputs.roleToAssume) {
         (0,runner/* info */.pq)('AWS: using the credentials of the environment (no `role-to-assume`)');
-        return (0,credentials/* environmentSession */.Ot)(region);
+        return (0,credentials/* environmentSession */.Ot)(region, { partition, recorder });
     }
     (0,runner/* info */.pq)(`AWS: assuming ${inputs.roleToAssume} with GitHub OIDC`);
-    const session = await (0,credentials/* assumeRoleWithOidc */.Y0)({ roleToAssume: inputs.roleToAssume, audience: inputs.audience, region });
+    const session = await (0,credentials/* assumeRoleWithOidc */.Y0)({
+        roleToAssume: inputs.roleToAssume,
+        audience: inputs.audience,
+        region,
+        partition,
+        recorder,
+    });
     (0,runner/* info */.pq)('AWS: credentials in hand');
-    return session;
+    return { ...session, recorder };
+}
+
+
+/***/ }),
+
+/***/ 4671:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Fz: () => (/* binding */ DRIFT_EXIT_CODE),
+/* harmony export */   M0: () => (/* binding */ DriftDetected),
+/* harmony export */   M3: () => (/* binding */ failureReasonOf),
+/* harmony export */   dR: () => (/* binding */ ActionFailure),
+/* harmony export */   gJ: () => (/* binding */ errorMessage)
+/* harmony export */ });
+/* unused harmony export FAILURE_REASONS */
+/**
+ * How a run can fail, as the calling workflow sees it: one word in the `failure-reason` output, carried by the error
+ * that ends the run. Every layer throws these; nothing here talks to GitHub (src/report/failure.ts ends the run).
+ * action.yml and the README list the same words (a unit test keeps the three in step).
+ */
+/** Every failure-reason the action sets, with what it means. */
+const FAILURE_REASONS = {
+    config: 'the configuration file or an input is invalid (found before anything is read in AWS)',
+    credentials: 'no usable AWS credentials: GitHub OIDC, STS or the credentials of the environment refused',
+    preflight: 'the configuration does not fit the AWS account or the cluster (checked before anything changes)',
+    plan: 'reading what exists failed, or the API server refused the desired objects at plan time',
+    comment: 'the pull-request comment could not be posted, or there is no pull request to post it on',
+    'no-reviewed-plan': 'the pull request has no plan comment for this cluster to check the apply against',
+    'plan-stale': 'commits were pushed to the pull request after its plan was posted',
+    'plan-changed': 'the plan now differs from the one reviewed on the pull request',
+    locked: 'another run holds the state lock',
+    state: 'the state bucket could not be read or written (other than the lock being held)',
+    apply: 'a change failed while applying or destroying',
+    verify: 'after the apply, Karpenter is not healthy: its Deployment is not Available, or an object differs',
+    drift: 'a drift check (a scheduled plan) found that the cluster differs from the configuration; exit code 2',
+    unexpected: 'a failure of no known kind (a bug, or an error nothing anticipated): the log has the whole error',
+};
+/** An error that knows which failure it is. */
+class ActionFailure extends Error {
+    reason;
+    constructor(reason, message, options) {
+        super(message, options);
+        this.reason = reason;
+        this.name = 'ActionFailure';
+    }
+}
+/** Exit code of a drift check that found drift (any other failure exits 1). */
+const DRIFT_EXIT_CODE = 2;
+class DriftDetected extends ActionFailure {
+    constructor(message) {
+        super('drift', message);
+        this.name = 'DriftDetected';
+    }
+}
+/** The reason of a failure: its own when it has one, `unexpected` for anything else. */
+function failureReasonOf(e) {
+    return e instanceof ActionFailure ? e.reason : 'unexpected';
+}
+function errorMessage(e) {
+    return e instanceof Error ? e.message : String(e);
+}
+
+
+/***/ }),
+
+/***/ 9809:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   L5: () => (/* binding */ retry)
+/* harmony export */ });
+/* unused harmony exports isTransient, backoffDelay */
+/* harmony import */ var _outcome_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4671);
+/**
+ * The one retry helper: what is worth another attempt, and how long to wait before it.
+ *
+ * Transient: the connection was cut, refused or timed out; the server answered 429 or 5xx; AWS said it throttles or
+ * had an internal problem. Everything else is permanent and fails at once: a refusal of the credentials or the token
+ * (STS InvalidIdentityToken, AccessDenied), a bad request, a configuration error, any ActionFailure. Waits are
+ * exponential with full jitter (a random delay in [0, base·2^attempt)), unless the failure says how long to wait.
+ */
+
+/** Codes of a connection that failed in a way a new attempt may not. */
+const NETWORK_CODES = new Set([
+    'ECONNRESET',
+    'ECONNREFUSED',
+    'ECONNABORTED',
+    'ETIMEDOUT',
+    'EPIPE',
+    'EAI_AGAIN',
+    'ENETUNREACH',
+    'EHOSTUNREACH',
+    'TimeoutError',
+]);
+/** AWS error codes (SDK error names without `Exception`) that say: not now, try again. */
+const TRANSIENT_AWS_CODES = new Set([
+    'Throttling',
+    'ThrottlingException',
+    'ThrottledException',
+    'RequestThrottled',
+    'RequestLimitExceeded',
+    'TooManyRequests',
+    'SlowDown',
+    'PriorRequestNotComplete',
+    'ServiceUnavailable',
+    'InternalError',
+    'InternalFailure',
+    'RequestTimeout',
+    'IDPCommunicationError',
+]);
+const TRANSIENT_STATUS = new Set([429, 500, 502, 503, 504]);
+/** The HTTP status an error carries (AWS SDK `$metadata`, Octokit `status`, the Kubernetes client's `status`). */
+function statusOf(e) {
+    const o = e;
+    const status = o?.$metadata?.httpStatusCode ?? o?.status;
+    return typeof status === 'number' && status > 0 ? status : undefined;
+}
+/** True for a failure another attempt may not meet (see the module comment). */
+function isTransient(e) {
+    if (e instanceof _outcome_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionFailure */ .dR || !e || typeof e !== 'object')
+        return false;
+    const { code, name } = e;
+    if (typeof code === 'string' && NETWORK_CODES.has(code))
+        return true;
+    if (typeof name === 'string') {
+        if (NETWORK_CODES.has(name))
+            return true;
+        if (TRANSIENT_AWS_CODES.has(name.replace(/(?<=.)Exception$/, '')))
+            return true;
+    }
+    const status = statusOf(e);
+    return status !== undefined && TRANSIENT_STATUS.has(status);
+}
+/** Full-jitter exponential backoff: a random delay in [0, base·2^attempt). */
+function backoffDelay(attempt, baseMs, random = Math.random) {
+    return Math.floor(random() * baseMs * 2 ** attempt);
+}
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+/**
+ * Runs `attempt(n)` (n from 0) until it succeeds, a failure is permanent, or the attempts are used up; then throws the
+ * last failure as it was.
+ */
+async function retry(attempt, options) {
+    const retryable = options.retryable ?? isTransient;
+    for (let n = 0;; n++) {
+        try {
+            return await attempt(n);
+        }
+        catch (e) {
+            if (n + 1 >= options.attempts || !retryable(e))
+                throw e;
+            const delay = options.waitFor?.(e) ?? backoffDelay(n, options.baseDelayMs, options.random);
+            options.onRetry?.(e, n + 2, delay);
+            await (options.sleep ?? sleep)(delay);
+        }
+    }
 }
 
 
@@ -2768,7 +3442,7 @@ function httpCall(url, options) {
             res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
             res.on('error', reject);
         });
-        req.setTimeout(options.timeoutMs ?? 15_000, () => req.destroy(new Error(`no answer from ${target.host} in time`)));
+        req.setTimeout(options.timeoutMs ?? 15_000, () => req.destroy(Object.assign(new Error(`no answer from ${target.host} in time`), { code: 'ETIMEDOUT' })));
         req.on('error', reject);
         req.end(options.body);
     });
@@ -2801,6 +3475,68 @@ async function getIdToken(audience, env = process.env) {
         throw new Error('the token service answered without a token');
     setSecret(value);
     return value;
+}
+
+
+/***/ }),
+
+/***/ 9586:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   B7: () => (/* binding */ isForkPullRequest),
+/* harmony export */   Ek: () => (/* binding */ repositoryUrl),
+/* harmony export */   N5: () => (/* binding */ readEventPayload),
+/* harmony export */   Vp: () => (/* binding */ runUrl)
+/* harmony export */ });
+/* unused harmony export serverUrl */
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/**
+ * The workflow run this process is, as the runner's GITHUB_* environment and event payload tell it: its URLs, and
+ * whether its pull request comes from a fork. Plain reads of the environment and one file: light enough for the
+ * start-up path (credentials), and shared by the pull-request flow and the state lock.
+ */
+
+/** `https://github.com` or a GitHub Enterprise Server's URL, without a trailing slash. */
+function serverUrl(env = process.env) {
+    return (env.GITHUB_SERVER_URL ?? 'https://github.com').replace(/\/+$/, '');
+}
+/** `https://github.com/<owner>/<repo>`, or undefined outside GitHub. */
+function repositoryUrl(env = process.env) {
+    const [owner, repo] = (env.GITHUB_REPOSITORY ?? '').split('/');
+    return owner && repo ? `${serverUrl(env)}/${owner}/${repo}` : undefined;
+}
+/** The run's page (`…/actions/runs/<id>`), or undefined outside GitHub. */
+function runUrl(env = process.env) {
+    const repo = repositoryUrl(env);
+    return repo && env.GITHUB_RUN_ID ? `${repo}/actions/runs/${env.GITHUB_RUN_ID}` : undefined;
+}
+/** The event payload (GITHUB_EVENT_PATH); empty when there is none or it cannot be read. */
+function readEventPayload(path) {
+    if (!path)
+        return {};
+    try {
+        return JSON.parse((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync)(path, 'utf8'));
+    }
+    catch {
+        return {};
+    }
+}
+/**
+ * A pull request from a fork: its head lives in another repository (owner and name compared without regard to
+ * case, as GitHub does), or in one since deleted (head.repo is null). `head.repo.fork` alone is not it: inside a
+ * repository that is itself a fork, every branch says fork.
+ */
+function isForkPullRequest(payload, baseRepository) {
+    const pr = payload.pull_request;
+    if (!pr)
+        return false;
+    const head = pr.head?.repo;
+    if (head === null)
+        return true;
+    const base = pr.base?.repo?.full_name ?? baseRepository;
+    return !!base && !!head?.full_name && head.full_name.toLowerCase() !== base.toLowerCase();
 }
 
 

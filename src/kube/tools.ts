@@ -1,8 +1,7 @@
 import * as exec from '@actions/exec'
+import type { CallRecorder } from '../calls.js'
 
-/** Every helm and kubectl process this run spawned: what `npm run bench` counts. */
-export const processLog: { tool: string; args: string[] }[] = []
-
+/** A helm or kubectl process that failed. */
 export class ToolError extends Error {
   constructor(
     readonly tool: string,
@@ -20,6 +19,8 @@ export interface RunOptions {
   env?: Record<string, string>
   /** Don't throw on a non-zero exit; the caller reads exitCode. */
   allowFailure?: boolean
+  /** Told of the process (the benchmark counts them). */
+  recorder?: CallRecorder
 }
 
 export interface RunResult {
@@ -30,7 +31,7 @@ export interface RunResult {
 
 /** Runs helm or kubectl quietly (the caller logs what matters) and captures its output. */
 export async function runTool(tool: string, args: string[], opts: RunOptions = {}): Promise<RunResult> {
-  processLog.push({ tool, args })
+  opts.recorder?.process({ tool, args })
   const out = await exec.getExecOutput(tool, args, {
     silent: true,
     ignoreReturnCode: true,

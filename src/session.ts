@@ -1,0 +1,113 @@
+/**
+ * One prepared run: the account and the cluster as read, a kubeconfig (the given one, or one for the EKS endpoint
+ * with a token made and renewed here), the Kubernetes client (its `kubectl proxy` starts on first use), and the
+ * state lock once taken. It disposes of all of that itself on every way out: close() at the end of the run, and a
+ * cancelled job (GitHub sends SIGINT, then SIGTERM) closes it before the process exits, so that no lock is left for
+ * the next run to break and no proxy or token file outlives the run.
+ */
+import * as core from '@actions/core'
+import type { AwsSession } from './aws/clients.js'
+import { describeCluster } from './aws/cluster.js'
+import { callerAccount } from './aws/credentials.js'
+import { eksKubeconfig, type EksKubeconfig } from './aws/eks-auth.js'
+import type { Config } from './config/types.js'
+import type { Context } from './graph.js'
+import { KubeClient } from './kube/client.js'
+import { acquireLock, stateClient, type AcquireOptions, type StateLocation, type StateLock } from './state/lock.js'
+
+/** Exit codes of a process ended by these signals (128 + the signal's number), as a shell reports them. */
+const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 } as const
+type Signal = keyof typeof SIGNAL_EXIT
+
+export interface SessionOptions {
+  config: Config
+  aws: AwsSession
+  /** A kubeconfig to use (the `kubeconfig` input, or KUBECONFIG); without one, one for the EKS endpoint is made. */
+  kubeconfig?: string
+}
+
+export class Session implements Context {
+  readonly config: Config
+  readonly aws: AwsSession
+  private heldLock?: StateLock
+  private closing?: Promise<void>
+  private readonly onSignal = (signal: Signal) => {
+    if (this.closing) return
+    core.warning(`${signal}: the run is being cancelled; ${this.cleanup().join(', ')}`)
+    void this.close().finally(() => process.exit(SIGNAL_EXIT[signal]))
+  }
+
+  constructor(
+    options: SessionOptions,
+    readonly accountId: string,
+    readonly cluster: Context['cluster'],
+    readonly kube: KubeClient,
+    private readonly eks?: EksKubeconfig,
+  ) {
+    this.config = options.config
+    this.aws = options.aws
+    for (const signal of Object.keys(SIGNAL_EXIT) as Signal[]) process.on(signal, this.onSignal)
+  }
+
+  /** The state lock this session holds, if it took one. */
+  get lock(): StateLock | undefined {
+    return this.heldLock
+  }
+
+  /** Takes the state lock for the rest of the session (it is released when the session closes). */
+  async takeLock(location: StateLocation, options: AcquireOptions): Promise<StateLock> {
+    this.heldLock = await acquireLock(await stateClient(this.aws, location), location, options)
+    return this.heldLock
+  }
+
+  private cleanup(): string[] {
+    return [
+      ...(this.heldLock ? ['releasing the state lock'] : []),
+      'stopping the Kubernetes proxy',
+      ...(this.eks ? ['removing the kubeconfig'] : []),
+    ]
+  }
+
+  /** Releases the lock, stops the proxy, removes the kubeconfig. Safe to call more than once. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      try {
+        await this.heldLock?.release()
+        this.eks?.close()
+        await this.kube.close()
+      } finally {
+        for (const signal of Object.keys(SIGNAL_EXIT) as Signal[]) process.removeListener(signal, this.onSignal)
+      }
+    })()
+    return this.closing
+  }
+}
+
+/** Reads the account and the cluster and prepares the way to it. */
+export async function openSession(options: SessionOptions): Promise<Session> {
+  const { config, aws } = options
+  const [{ accountId, arn }, cluster] = await Promise.all([
+    callerAccount(aws),
+    describeCluster(aws, config.cluster.name),
+  ])
+  core.info(`AWS: account ${accountId} as ${arn}; cluster ${cluster.name} is ${cluster.status}`)
+  // A given kubeconfig wins; otherwise one for the EKS endpoint with a token made in-process, renewed while we run.
+  let eks: EksKubeconfig | undefined
+  let kubeconfig = options.kubeconfig
+  if (!kubeconfig) {
+    eks = await eksKubeconfig({ session: aws, cluster })
+    kubeconfig = eks.path
+    core.info(`Kubernetes: ${cluster.endpoint} with an EKS token`)
+  }
+  return new Session(options, accountId, cluster, new KubeClient(kubeconfig, { recorder: aws.recorder }), eks)
+}
+
+/** Runs `fn` with an open session, and closes it however `fn` ends. */
+export async function withSession<T>(options: SessionOptions, fn: (session: Session) => Promise<T>): Promise<T> {
+  const session = await openSession(options)
+  try {
+    return await fn(session)
+  } finally {
+    await session.close()
+  }
+}
