@@ -58,7 +58,8 @@ check() {
 }
 
 # controllers_report: the Karpenter controllers karpenter_runner.py runs (none until the action installs Karpenter),
-# and the nodes it registered. Fails when a controller that should run does not.
+# why one that should run does not (a warning: that is the state of what was installed, not of the sandbox), and
+# the nodes it registered. Fails only when the runner itself is not reporting.
 controllers_report() {
   local status="$DIR/karpenter/status.json"
   [ -f "$status" ] || { warn "karpenter: no status from karpenter_runner.py yet ($status)"; return 1; }
@@ -82,7 +83,6 @@ for c in s["controllers"]:
               f"up {up}s, {rss} MiB resident, {c['auth']} {c['roleArn']}, restarts {c['restarts']}, log {c['log']})")
     else:
         print(f"[sandbox] karpenter: controller for Deployment {c['deployment']} NOT running: {c['error']}", file=sys.stderr)
-        bad = 1
 nodes = s["registered"]
 if nodes:
     print(f"[sandbox] karpenter: {len(nodes)} node(s) registered so far for launched instances: "
