@@ -17,7 +17,8 @@ export const FAILURE_REASONS = {
   locked: 'another run holds the state lock',
   state: 'the state bucket could not be read or written (other than the lock being held)',
   apply: 'a change failed while applying or destroying',
-  verify: 'after the apply, Karpenter is not healthy: its Deployment is not Available, or an object differs',
+  verify:
+    'after the apply, Karpenter is not healthy: its Deployment is not Available, an object differs, or a NodePool or EC2NodeClass is not Ready',
   drift: 'a drift check (a scheduled plan) found that the cluster differs from the configuration; exit code 2',
   unexpected: 'a failure of no known kind (a bug, or an error nothing anticipated): the log has the whole error',
 } as const

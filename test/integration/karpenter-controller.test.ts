@@ -142,9 +142,13 @@ afterAll(async () => {
 
 describe('the real Karpenter controller runs what the action installed', () => {
   it('installs 1.13.1 from the OCI registry; the controller reconciles the EC2NodeClass and NodePool to Ready', async () => {
+    const t0 = Date.now()
     const apply = await runAction({ mode: 'apply', config: configFor('1.13.1'), comment: 'never' })
     expect({ exit: apply.exitCode, log: apply.exitCode ? log(apply) : '' }).toEqual({ exit: 0, log: '' })
-    const t0 = Date.now()
+    // The apply's own verify step waited for the real controller: both objects Ready=True on its word.
+    expect(apply.stdout).toMatch(/^EC2NodeClass default: spec as desired; .*\bReady=True\b/m)
+    expect(apply.stdout).toMatch(/^NodePool default: spec as desired; .*\bReady=True\b/m)
+    expect(apply.stdout).not.toMatch(/no status conditions|is not Ready/)
     const c = await waitFor(
       'a running controller for karpenter/karpenter',
       async () => controllerOf('karpenter/karpenter')?.running && controllerOf('karpenter/karpenter'),
