@@ -10,6 +10,8 @@ export const FAILURE_REASONS = {
   credentials: 'no usable AWS credentials: GitHub OIDC, STS or the credentials of the environment refused',
   preflight: 'the configuration does not fit the AWS account or the cluster (checked before anything changes)',
   plan: 'reading what exists failed, or the API server refused the desired objects at plan time',
+  chart:
+    'a chart in `karpenter.chart` or `karpenter.crdChart` cannot be fetched: no such version (`karpenter.version`), or the registry is unreachable or refuses it',
   comment: 'the pull-request comment could not be posted, or there is no pull request to post it on',
   'no-reviewed-plan': 'the pull request has no plan comment for this cluster to check the apply against',
   'plan-stale': 'commits were pushed to the pull request after its plan was posted',

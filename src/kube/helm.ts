@@ -169,9 +169,53 @@ export async function renderChart(kube: KubeClient, src: ChartSource, opts: Rend
   if (!src.local && src.version) args.push('--version', src.version)
   if (opts.kubeVersion) args.push('--kube-version', opts.kubeVersion)
   const out = await kube.helm(args, { input: JSON.stringify(opts.values) }).catch((e: unknown) => {
-    throw new Error(`${src.key}: helm could not render ${src.ref}: ${helmMessage(e)}`)
+    throw (
+      chartError(src, helmMessage(e)) ?? new Error(`${src.key}: helm could not render ${src.ref}: ${helmMessage(e)}`)
+    )
   })
   return parseObjects(out.stdout, `helm template ${src.ref}`).filter((o) => !isHelmHook(o))
+}
+
+/** The config key that holds the chart's version. */
+const VERSION_KEY = 'karpenter.version'
+
+/**
+ * What helm's failure to fetch an OCI chart means, as an error of reason `chart` naming the config keys and the fix:
+ * the chart or its version is not in the registry, the registry cannot be reached or is not trusted, or it refuses
+ * the pull. Undefined for anything else (a chart that fetched but does not render).
+ */
+export function chartError(src: ChartSource, helm: string): ActionFailure | undefined {
+  if (src.local) return undefined
+  const version = src.version ? ` ${src.version}` : ''
+  const where = `${src.key} (${src.ref}${src.version ? `, ${VERSION_KEY} ${src.version}` : ''})`
+  const cause = helm.replace(/^failed to perform "FetchReference" on source:\s*/, '')
+  if (/: not found$|manifest unknown|name unknown|not found: .*manifest/i.test(helm)) {
+    return new ActionFailure(
+      'chart',
+      `${where}: the registry has no chart version${version} (${cause}). ` +
+        `Fix: set ${VERSION_KEY} to a version the registry serves, or point ${src.key} at a registry that has it ` +
+        `(\`helm show chart ${src.ref} --version <version>\` tells). Nothing was changed.`,
+    )
+  }
+  if (/unauthorized|denied|forbidden|401|403/i.test(helm)) {
+    return new ActionFailure(
+      'chart',
+      `${where}: the registry refused the pull (${cause}). ` +
+        `Fix: make the chart public, or log the runner in first (\`helm registry login\`). Nothing was changed.`,
+    )
+  }
+  if (
+    /dial tcp|connection refused|no such host|i\/o timeout|network is unreachable|TLS handshake|x509|tls:|EOF$/i.test(
+      helm,
+    )
+  ) {
+    return new ActionFailure(
+      'chart',
+      `${where}: the registry cannot be reached (${cause}). ` +
+        `Fix: check the registry address in ${src.key}, and that the runner reaches it (network, proxy, a CA it trusts). Nothing was changed.`,
+    )
+  }
+  return undefined
 }
 
 export interface UpgradeOptions extends RenderOptions {
@@ -187,6 +231,8 @@ export async function upgradeRelease(kube: KubeClient, src: ChartSource, opts: U
   if (!src.local && src.version) args.push('--version', src.version)
   await kube.helm(args, { input: JSON.stringify(opts.values) }).catch((e: unknown) => {
     const msg = helmMessage(e)
+    const chart = chartError(src, msg)
+    if (chart) throw chart
     const rolledBack = /rolled back|uninstalled due to atomic/i.test(msg)
     const timedOut = /context deadline exceeded|timed out/i.test(msg)
     const hints: string[] = []

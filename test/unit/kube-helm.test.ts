@@ -2,9 +2,12 @@ import { describe, expect, it } from '@jest/globals'
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { KubeClient } from '../../src/kube/client.js'
+import { KubeClient } from '../../src/kube/client.js'
+import { renderChart } from '../../src/kube/helm.js'
+import { failureReasonOf } from '../../src/outcome.js'
 import {
   chartMetadata,
+  chartError,
   chartSource,
   decodeReleaseSecret,
   localChartMatches,
@@ -215,5 +218,54 @@ describe('Karpenter values', () => {
   it('let karpenter.values override what the action sets', () => {
     const config = exampleConfig((t) => t.replace('values: {}', 'values: {settings: {clusterName: other}}'))
     expect((karpenterValues(unitContext(config)).settings as Record<string, unknown>).clusterName).toBe('other')
+  })
+})
+
+describe('chart sources that cannot be fetched (reason `chart`)', () => {
+  const oci = chartSource('oci://registry.example/karpenter/karpenter', '9.9.9', 'karpenter.chart')
+  // helm's own words (helm v3.22 against a distribution registry).
+  const notFound = 'failed to perform "FetchReference" on source: registry.example/karpenter/karpenter:9.9.9: not found'
+  const refused =
+    'failed to perform "FetchReference" on source: Get "https://127.0.0.1:1/v2/karpenter/karpenter/manifests/9.9.9": dial tcp 127.0.0.1:1: connect: connection refused'
+  const untrusted =
+    'failed to perform "FetchReference" on source: Get "https://registry.example/v2/karpenter/karpenter/manifests/9.9.9": tls: failed to verify certificate: x509: certificate signed by unknown authority'
+
+  it('a missing version names karpenter.chart, karpenter.version and the fix', () => {
+    const e = chartError(oci, notFound)!
+    expect(failureReasonOf(e)).toBe('chart')
+    expect(e.message).toBe(
+      'karpenter.chart (oci://registry.example/karpenter/karpenter, karpenter.version 9.9.9): the registry has no chart version 9.9.9 ' +
+        '(registry.example/karpenter/karpenter:9.9.9: not found). Fix: set karpenter.version to a version the registry serves, ' +
+        'or point karpenter.chart at a registry that has it (`helm show chart oci://registry.example/karpenter/karpenter --version <version>` tells). Nothing was changed.',
+    )
+  })
+
+  it('an unreachable or untrusted registry says so, with the key of the chart that needs it', () => {
+    const crd = chartSource('oci://127.0.0.1:1/karpenter/karpenter-crd', '9.9.9', 'karpenter.crdChart')
+    for (const helm of [refused, untrusted]) {
+      const e = chartError(crd, helm)!
+      expect(failureReasonOf(e)).toBe('chart')
+      expect(e.message).toMatch(
+        /^karpenter\.crdChart \(oci:\/\/127\.0\.0\.1:1\/karpenter\/karpenter-crd, karpenter\.version 9\.9\.9\): the registry cannot be reached/,
+      )
+      expect(e.message).toContain('Fix: check the registry address in karpenter.crdChart')
+    }
+    expect(chartError(oci, 'unexpected status from HEAD request: 401 Unauthorized')!.message).toContain(
+      'the registry refused the pull',
+    )
+  })
+
+  it('a chart folder, or a chart that fetched but does not render, is no `chart` failure', () => {
+    expect(chartError(chartSource(charts('1.14.1').main, '1.14.1', 'karpenter.chart'), notFound)).toBeUndefined()
+    expect(chartError(oci, 'template: karpenter/templates/deployment.yaml:12: nil pointer')).toBeUndefined()
+  })
+
+  it("renderChart turns helm's failure into it", async () => {
+    const kube = new KubeClient('/k')
+    ;(kube as unknown as { helm: () => Promise<never> }).helm = () =>
+      Promise.reject(Object.assign(new Error('helm failed'), { stderr: `Error: ${notFound}\n` }))
+    const attempt = renderChart(kube, oci, { release: 'karpenter', namespace: 'karpenter', values: {} })
+    await expect(attempt).rejects.toThrow(/the registry has no chart version 9\.9\.9/)
+    expect(failureReasonOf(await attempt.catch((e: unknown) => e))).toBe('chart')
   })
 })
