@@ -50,6 +50,7 @@ import { FOUNDATION_KINDS, loadExtraManifests } from './resources/manifests.js'
 import { Namespace } from './resources/namespace.js'
 import { ec2NodeClassObject, nodePoolObject } from './resources/nodepool.js'
 import { OidcProvider } from './resources/oidc-provider.js'
+import { refuseOtherKarpenter } from './resources/other-karpenter.js'
 import { PodIdentityAssociation } from './resources/pod-identity.js'
 import { SqsQueue } from './resources/sqs-queue.js'
 import { managedTags } from './resources/tags.js'
@@ -147,7 +148,15 @@ export async function observe(ctx: Context): Promise<Pick<GraphOptions, 'found' 
 
 /** observe(), then desiredResources(): the graph the pipeline plans. */
 export async function desiredGraph(ctx: Context, options: GraphOptions = {}): Promise<Resource[]> {
-  return desiredResources(ctx, { ...(await observe(ctx)), ...options })
+  // One Karpenter per cluster: another one installed stops an install or upgrade here, before any resource is read.
+  // A destroy stays possible (it removes only what the config names).
+  const { namespace, release } = ctx.config.karpenter
+  const installs = options.mode !== 'destroy' && options.scope !== 'aws'
+  const [observed] = await Promise.all([
+    observe(ctx),
+    installs ? refuseOtherKarpenter(ctx.kube, { namespace, release }) : undefined,
+  ])
+  return desiredResources(ctx, { ...observed, ...options })
 }
 
 /**

@@ -12,6 +12,8 @@ export const FAILURE_REASONS = {
   plan: 'reading what exists failed, or the API server refused the desired objects at plan time',
   chart:
     'a chart in `karpenter.chart` or `karpenter.crdChart` cannot be fetched: no such version (`karpenter.version`), or the registry is unreachable or refuses it',
+  'other-karpenter':
+    'another Karpenter is installed in the cluster (another namespace or release name): adopt it by naming it in the config, or remove it (checked at plan time, before anything changes)',
   comment: 'the pull-request comment could not be posted, or there is no pull request to post it on',
   'no-reviewed-plan': 'the pull request has no plan comment for this cluster to check the apply against',
   'plan-stale': 'commits were pushed to the pull request after its plan was posted',

@@ -42,6 +42,7 @@ const KNOWN: Record<string, ApiResource> = {
   'v1/Pod': { plural: 'pods', namespaced: true },
   'v1/Event': { plural: 'events', namespaced: true },
   'apps/v1/Deployment': { plural: 'deployments', namespaced: true },
+  'rbac.authorization.k8s.io/v1/ClusterRole': { plural: 'clusterroles', namespaced: false },
   'apiextensions.k8s.io/v1/CustomResourceDefinition': { plural: 'customresourcedefinitions', namespaced: false },
 }
 

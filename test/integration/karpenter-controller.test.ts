@@ -11,7 +11,7 @@
  * controller policies the action created; and destroy with live nodes leaves no instance running.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { stringify } from 'yaml'
@@ -184,6 +184,33 @@ describe('the real Karpenter controller runs what the action installed', () => {
     expect((nodeClass?.status?.amis as { id: string }[]).length).toBeGreaterThanOrEqual(2) // amd64 and arm64
     expect(nodeClass?.status?.instanceProfile).toBe(instanceProfile)
   }, 600_000)
+
+  it('two controllers never run: a config naming another namespace and release is refused while this one runs', async () => {
+    const callLog = join(mkdtempSync(join(tmpdir(), 'ka-controller-calls-')), 'calls.json')
+    const second = await runAction(
+      {
+        mode: 'apply',
+        config: configFor('1.13.1', {
+          karpenter: { version: '1.13.1', namespace: 'kube-system', release: 'karpenter-2' },
+        }),
+        comment: 'never',
+      },
+      { KARPENTER_ACTION_CALL_LOG: callLog },
+    )
+    expect(second.exitCode).toBe(1)
+    expect(second.outputs['failure-reason']).toBe('other-karpenter')
+    expect(second.stdout).toContain('set karpenter.namespace: karpenter and karpenter.release: karpenter in the config')
+    const calls = JSON.parse(readFileSync(callLog, 'utf8')) as {
+      aws: { mutating: boolean }[]
+      kube: { mutating: boolean }[]
+    }
+    expect(calls.aws.filter((c) => c.mutating)).toEqual([])
+    expect(calls.kube.filter((c) => c.mutating)).toEqual([])
+    // What the runner runs: the one controller, still.
+    const running = runnerStatus().controllers.filter((c) => c.running)
+    expect(running.map((c) => c.deployment)).toEqual(['karpenter/karpenter'])
+    expect(await getObject('deployment', 'karpenter-2', '-n', 'kube-system')).toBeUndefined()
+  }, 300_000)
 
   it('pending pods that only the pool can take make Karpenter launch allowed instances that register as nodes', async () => {
     await kubectl(['create', 'namespace', workload])
