@@ -2443,6 +2443,8 @@ function isOwned(o) {
     return o.metadata.labels?.[MANAGED_BY_LABEL] === MANAGED_BY_VALUE;
 }
 
+// EXTERNAL MODULE: ./node_modules/ajv/dist/ajv.js
+var dist_ajv = __webpack_require__(2463);
 // EXTERNAL MODULE: external "node:child_process"
 var external_node_child_process_ = __webpack_require__(1421);
 // EXTERNAL MODULE: external "node:http"
@@ -2882,6 +2884,7 @@ function pathOf(ref, r) {
 ;// CONCATENATED MODULE: ./src/kube/validate.ts
 
 
+
 /** The plan-time check refused objects. `message` holds every refusal, each with the API server's own words. */
 class RejectedError extends Error {
     rejections;
@@ -2978,9 +2981,7 @@ const compiled = new WeakMap();
 async function schemaProblems(schema, obj) {
     let validate = compiled.get(schema);
     if (!validate) {
-        // Loaded only here: most plans check every object with the API server and never need it.
-        const { Ajv } = await __webpack_require__.e(/* import() */ 463).then(__webpack_require__.t.bind(__webpack_require__, 2463, 23));
-        const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false, unicodeRegExp: false });
+        const ajv = new dist_ajv.Ajv({ strict: false, allErrors: true, validateFormats: false, unicodeRegExp: false });
         validate = ajv.compile(toJsonSchema(schema));
         compiled.set(schema, validate);
     }
