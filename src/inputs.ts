@@ -1,3 +1,4 @@
+import { regionProblem } from './aws/regions.js'
 import { ActionFailure } from './outcome.js'
 import type { Mode } from './plan/types.js'
 import { getInput, setSecret } from './runner.js'
@@ -42,12 +43,15 @@ export function readInputs(): Inputs {
       `input \`role-to-assume\` is "${role}"; it must be an IAM role ARN (arn:aws:iam::<account>:role/<name>)`,
     )
   }
+  const region = get('aws-region')
+  const badRegion = region ? regionProblem(region) : undefined
+  if (badRegion) throw new InputError(`input \`aws-region\`: ${badRegion}`)
   const breakLock = get('break-lock', 'false')
   return {
     mode: oneOf('mode', get('mode', 'plan'), ['plan', 'apply', 'destroy'] as const),
     config: get('config', '.github/karpenter.yaml'),
     roleToAssume: role,
-    awsRegion: get('aws-region'),
+    awsRegion: region,
     audience: get('audience', 'sts.amazonaws.com'),
     githubToken: token,
     comment: oneOf('comment', get('comment', 'auto'), ['auto', 'always', 'never'] as const),
