@@ -3205,7 +3205,7 @@ async function run() {
         const config = await loadConfig(inputs.config, { region: inputs.awsRegion });
         (0,runner/* info */.pq)(`config ${inputs.config}: cluster ${config.cluster.name} in ${config.cluster.region}, ${config.nodePools.length} node pool(s)`);
         const aws = await main_credentials(inputs, config, calls?.log);
-        const { runPipeline } = await Promise.all(/* import() */[__webpack_require__.e(264), __webpack_require__.e(139), __webpack_require__.e(609)]).then(__webpack_require__.bind(__webpack_require__, 609));
+        const { runPipeline } = await Promise.all(/* import() */[__webpack_require__.e(264), __webpack_require__.e(413), __webpack_require__.e(609)]).then(__webpack_require__.bind(__webpack_require__, 609));
         await runPipeline(inputs, config, aws);
     }
     catch (e) {

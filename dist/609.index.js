@@ -2443,8 +2443,6 @@ function isOwned(o) {
     return o.metadata.labels?.[MANAGED_BY_LABEL] === MANAGED_BY_VALUE;
 }
 
-// EXTERNAL MODULE: ./node_modules/ajv/dist/ajv.js
-var dist_ajv = __webpack_require__(2463);
 // EXTERNAL MODULE: external "node:child_process"
 var external_node_child_process_ = __webpack_require__(1421);
 // EXTERNAL MODULE: external "node:http"
@@ -2884,7 +2882,6 @@ function pathOf(ref, r) {
 ;// CONCATENATED MODULE: ./src/kube/validate.ts
 
 
-
 /** The plan-time check refused objects. `message` holds every refusal, each with the API server's own words. */
 class RejectedError extends Error {
     rejections;
@@ -2962,7 +2959,7 @@ class Validator {
                 note: `${obj.kind} (${obj.apiVersion}) is not served yet and no CRD in this plan defines it: the API server checks it when it is applied`,
             };
         }
-        const problems = schemaProblems(schema, obj);
+        const problems = await schemaProblems(schema, obj);
         if (problems.length) {
             rejections.push({ object: objectKey(obj), by: 'crd-schema', message: problems.join('; ') });
             return undefined;
@@ -2978,10 +2975,12 @@ const compiled = new WeakMap();
  * Problems of an object against a CRD's openAPIV3Schema (structural rules: types, patterns, enums, required,
  * sizes). CEL rules (`x-kubernetes-validations`) are the API server's alone and are not checked here.
  */
-function schemaProblems(schema, obj) {
+async function schemaProblems(schema, obj) {
     let validate = compiled.get(schema);
     if (!validate) {
-        const ajv = new dist_ajv.Ajv({ strict: false, allErrors: true, validateFormats: false, unicodeRegExp: false });
+        // Loaded only here: most plans check every object with the API server and never need it.
+        const { Ajv } = await __webpack_require__.e(/* import() */ 463).then(__webpack_require__.t.bind(__webpack_require__, 2463, 23));
+        const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false, unicodeRegExp: false });
         validate = ajv.compile(toJsonSchema(schema));
         compiled.set(schema, validate);
     }
