@@ -4,6 +4,7 @@ import { callLogFromEnvironment, type CallRecorder } from './calls.js'
 import { loadConfig } from './config/load.js'
 import type { Config } from './config/types.js'
 import { readInputs, type Inputs } from './inputs.js'
+import { oneLine } from './report/escape.js'
 import { info } from './runner.js'
 
 /**
@@ -18,7 +19,7 @@ export async function run(): Promise<void> {
     const inputs = readInputs()
     const config = await loadConfig(inputs.config, { region: inputs.awsRegion })
     info(
-      `config ${inputs.config}: cluster ${config.cluster.name} in ${config.cluster.region}, ${config.nodePools.length} node pool(s)`,
+      `config ${oneLine(inputs.config)}: cluster ${config.cluster.name} in ${config.cluster.region}, ${config.nodePools.length} node pool(s)`,
     )
     const aws = await credentials(inputs, config, calls?.log)
     const { runPipeline } = await import('./pipeline.js')
