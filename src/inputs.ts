@@ -1,5 +1,6 @@
 import { regionProblem } from './aws/regions.js'
 import { ActionFailure } from './outcome.js'
+import { oneLine } from './report/escape.js'
 import type { Mode } from './plan/types.js'
 import { getInput, setSecret } from './runner.js'
 
@@ -24,9 +25,14 @@ export class InputError extends ActionFailure {
   }
 }
 
+/** An input's value in a message: on one line, and cut when long. */
+function shown(value: string): string {
+  return oneLine(value.length > 80 ? `${value.slice(0, 80)}...` : value)
+}
+
 function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {
   if ((allowed as readonly string[]).includes(value)) return value as T
-  throw new InputError(`input \`${name}\` is "${value}"; it must be one of ${allowed.join(', ')}`)
+  throw new InputError(`input \`${name}\` is "${shown(value)}"; it must be one of ${allowed.join(', ')}`)
 }
 
 /** Reads and checks the action's inputs (INPUT_* variables). */
@@ -34,13 +40,13 @@ export function readInputs(): Inputs {
   const get = (name: string, fallback = '') => getInput(name) || fallback
   const pr = get('pr-number')
   if (pr && !/^[1-9][0-9]*$/.test(pr))
-    throw new InputError(`input \`pr-number\` is "${pr}"; it must be a pull request number`)
+    throw new InputError(`input \`pr-number\` is "${shown(pr)}"; it must be a pull request number`)
   const token = get('github-token')
   if (token) setSecret(token)
   const role = get('role-to-assume')
   if (role && !/^arn:aws[a-z-]*:iam::[0-9]{12}:role\/.+$/.test(role)) {
     throw new InputError(
-      `input \`role-to-assume\` is "${role}"; it must be an IAM role ARN (arn:aws:iam::<account>:role/<name>)`,
+      `input \`role-to-assume\` is "${shown(role)}"; it must be an IAM role ARN (arn:aws:iam::<account>:role/<name>)`,
     )
   }
   const region = get('aws-region')

@@ -3,6 +3,7 @@
  * its service endpoints. A region ends up in hostnames (the STS endpoint the OIDC token is sent to), so nothing but a
  * name of this exact shape is ever accepted as one.
  */
+import { oneLine } from '../report/escape.js'
 
 export interface PartitionInfo {
   /** The partition's id, as ARNs spell it. */
@@ -51,10 +52,8 @@ export function isRegion(region: string): boolean {
 /** Why a region is refused, in one sentence naming the fix; undefined when it is a region. */
 export function regionProblem(region: string): string | undefined {
   if (isRegion(region)) return undefined
-  return (
-    `${JSON.stringify(region.length > 60 ? `${region.slice(0, 60)}...` : region)} is not an AWS region; ` +
-    `write a region name such as eu-west-1, cn-north-1 or us-gov-west-1`
-  )
+  const cut = region.length > 60 ? `${region.slice(0, 60)}...` : region
+  return `"${oneLine(cut)}" is not an AWS region; write a region name such as eu-west-1, cn-north-1 or us-gov-west-1`
 }
 
 /** The DNS suffix of a partition's endpoints (amazonaws.com when unknown). */
