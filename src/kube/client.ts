@@ -79,6 +79,8 @@ export class KubeClient {
   private agent?: Agent
   private readonly discovery = new Map<string, Promise<Map<string, ApiResource>>>()
   private closed = false
+  private draining = false
+  private readonly runningHelm = new Set<{ command: string; done: Promise<void> }>()
   readonly recorder?: CallRecorder
   private readonly kubectl: string
 
@@ -90,9 +92,38 @@ export class KubeClient {
     this.recorder = options.recorder
   }
 
-  /** helm against this cluster (same kubeconfig). */
+  /** helm against this cluster (same kubeconfig). Refused once the client is draining (a cancelled run). */
   helm(args: string[], opts: Omit<RunOptions, 'recorder'> = {}): Promise<RunResult> {
-    return runTool('helm', ['--kubeconfig', this.kubeconfig, ...args], { ...opts, recorder: this.recorder })
+    if (this.draining) return Promise.reject(new Error(`the run is being cancelled: helm ${args[0]} was not started`))
+    const run = runTool('helm', ['--kubeconfig', this.kubeconfig, ...args], { ...opts, recorder: this.recorder })
+    const entry = {
+      command: args.slice(0, 2).join(' '),
+      done: run.then(
+        () => undefined,
+        () => undefined,
+      ),
+    }
+    this.runningHelm.add(entry)
+    void entry.done.then(() => this.runningHelm.delete(entry))
+    return run
+  }
+
+  /** The helm commands running now (e.g. `upgrade karpenter`). */
+  get helmRunning(): string[] {
+    return [...this.runningHelm].map((e) => e.command)
+  }
+
+  /**
+   * Starts no more helm processes, and waits (up to `boundMs`) for the running ones to end. Returns the commands
+   * still running when the bound ran out (empty when all ended).
+   */
+  async drain(boundMs: number): Promise<string[]> {
+    this.draining = true
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const bound = new Promise<void>((resolve) => (timer = setTimeout(resolve, boundMs)))
+    await Promise.race([Promise.all([...this.runningHelm].map((e) => e.done)), bound])
+    clearTimeout(timer)
+    return this.helmRunning
   }
 
   /** Starts the proxy on first use; concurrent callers share the one start. */
