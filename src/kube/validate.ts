@@ -1,4 +1,4 @@
-import type { ErrorObject, ValidateFunction } from 'ajv'
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
 import { KubeApiError, type KubeClient } from './client.js'
 import type { KubeObject } from './types.js'
 import { objectKey } from './objects.js'
@@ -122,8 +122,6 @@ const compiled = new WeakMap<object, ValidateFunction>()
 export async function schemaProblems(schema: object, obj: unknown): Promise<string[]> {
   let validate = compiled.get(schema)
   if (!validate) {
-    // Loaded only here: most plans check every object with the API server and never need it.
-    const { Ajv } = await import('ajv')
     const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false, unicodeRegExp: false })
     validate = ajv.compile(toJsonSchema(schema) as object)
     compiled.set(schema, validate)
