@@ -2,6 +2,7 @@ import { regionProblem } from './aws/regions.js'
 import { ActionFailure } from './outcome.js'
 import { oneLine } from './report/escape.js'
 import type { Mode } from './plan/types.js'
+import type { BreakLock } from './state/lock.js'
 import { getInput, setSecret } from './runner.js'
 
 export interface Inputs {
@@ -14,7 +15,7 @@ export interface Inputs {
   comment: 'auto' | 'always' | 'never'
   prNumber?: number
   kubeconfig: string
-  breakLock: boolean
+  breakLock: BreakLock
 }
 
 /** An input of the action that cannot be used (reason `config`). */
@@ -65,6 +66,8 @@ export function readInputs(): Inputs {
     comment: oneOf('comment', get('comment', 'auto'), ['auto', 'always', 'never'] as const),
     prNumber: pr ? Number(pr) : undefined,
     kubeconfig: get('kubeconfig'),
-    breakLock: oneOf('break-lock', breakLock, ['true', 'false'] as const) === 'true',
+    breakLock: { true: true, false: false, force: 'force' as const }[
+      oneOf('break-lock', breakLock, ['true', 'false', 'force'] as const)
+    ],
   }
 }
