@@ -40,12 +40,14 @@ function oneOf<T extends string>(name: string, value: string, allowed: readonly 
 export function readInputs(): Inputs {
   const get = (name: string, fallback = '') => getInput(name) || fallback
   const pr = get('pr-number')
-  if (pr && !/^[1-9][0-9]*$/.test(pr))
-    throw new InputError(`input \`pr-number\` is "${shown(pr)}"; it must be a pull request number`)
+  if (pr && !/^[1-9][0-9]{0,9}$/.test(pr))
+    throw new InputError(
+      `input \`pr-number\` is "${shown(pr)}"; it must be a pull request number (digits only, at most 10, e.g. 42)`,
+    )
   const token = get('github-token')
   if (token) setSecret(token)
   const role = get('role-to-assume')
-  if (role && !/^arn:aws[a-z-]*:iam::[0-9]{12}:role\/.+$/.test(role)) {
+  if (role && !/^arn:aws[a-z-]*:iam::[0-9]{12}:role\/([\x21-\x7e]{1,510}\/)?[\w+=,.@-]{1,64}$/.test(role)) {
     throw new InputError(
       `input \`role-to-assume\` is "${shown(role)}"; it must be an IAM role ARN (arn:aws:iam::<account>:role/<name>)`,
     )

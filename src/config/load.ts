@@ -5,6 +5,7 @@ import { LineCounter, parseDocument, isMap, isScalar, isSeq, visit, type Node as
 import { partitionOf } from '../aws/arns.js'
 import { ConfigError, type ConfigProblem } from './errors.js'
 import { validate } from './generated/validate-config.js'
+import { didYouMean, labelProblems, quantityProblems, tagProblems, taintProblems } from './rules.js'
 import { configSchema } from './schema.js'
 import type { Config, RawConfig } from './types.js'
 
@@ -203,8 +204,11 @@ export function parseConfig(text: string, file: string, options: LoadOptions = {
   const problems = schemaProblems(raw, lineOf)
   if (problems.length > 0) throw configError(file, problems)
   const config = withDefaults(raw as RawConfig, file, options)
-  const semantic = semanticProblems(config).map((p) => ({ ...p, line: p.line ?? lineOf(pathOf(p.field)) }))
-  if (semantic.length > 0) throw new ConfigError(file, semantic)
+  const semantic = [
+    ...semanticProblems(config).map((p) => ({ ...p, line: p.line ?? lineOf(pathOf(p.field)) })),
+    ...offlineProblems(config, lineOf),
+  ]
+  if (semantic.length > 0) throw configError(file, semantic)
   return config
 }
 
@@ -257,12 +261,17 @@ function describeSchemaError(err: ErrorObject): ConfigProblem {
         message: 'is required but missing',
         fix: `add \`${String(p.missingProperty)}\``,
       }
-    case 'additionalProperties':
+    case 'additionalProperties': {
+      const known = Object.keys((err.parentSchema as { properties?: object } | undefined)?.properties ?? {})
+      const guess = didYouMean(String(p.additionalProperty), known)
       return {
         field: fieldOf(err.instancePath, String(p.additionalProperty)),
-        message: 'is not a known setting',
-        fix: 'remove it or correct its spelling (the schema in schema/generated/karpenter-config.schema.json lists the keys)',
+        message: guess ? `is not a known setting (did you mean \`${guess}\`?)` : 'is not a known setting',
+        fix: guess
+          ? `rename it to \`${guess}\``
+          : `remove it or correct its spelling (known here: ${known.join(', ') || 'none'})`,
       }
+    }
     case 'enum':
       return {
         field: fieldOf(err.instancePath),
@@ -353,6 +362,25 @@ function hasDefaults(node: SchemaNode): boolean {
 
 function placeholders(value: unknown, cluster: string): unknown {
   return typeof value === 'string' ? value.replace(/<cluster>/g, cluster) : value
+}
+
+/** Tags, labels, taints and quantities, judged offline (src/config/rules.ts). */
+function offlineProblems(c: Config, lineOf: (path: (string | number)[]) => number | undefined): ConfigProblem[] {
+  const out: ConfigProblem[] = [...tagProblems(c.tags, 'tags', lineOf, ['tags'])]
+  const resources = c.karpenter.resources
+  for (const kind of ['requests', 'limits'] as const) {
+    const at = ['karpenter', 'resources', kind]
+    out.push(...quantityProblems(resources?.[kind], at.join('.'), lineOf, at))
+  }
+  c.nodePools.forEach((np, i) => {
+    const at = `nodePools[${i}]`
+    const path = ['nodePools', i]
+    out.push(...labelProblems(np.labels, `${at}.labels`, lineOf, [...path, 'labels']))
+    out.push(...taintProblems(np.taints, `${at}.taints`, lineOf, [...path, 'taints']))
+    out.push(...quantityProblems(np.limits, `${at}.limits`, lineOf, [...path, 'limits']))
+    out.push(...tagProblems(np.tags, `${at}.tags`, lineOf, [...path, 'tags'], { karpenter: true }))
+  })
+  return out
 }
 
 /** Checks the schema cannot express. */

@@ -253,6 +253,8 @@ export const configSchema = {
           },
           consolidateAfter: {
             type: 'string',
+            // Karpenter's own pattern for NodePool durations.
+            pattern: '^(([0-9]+(s|m|h))+|Never)$',
             description: 'How long a node must be empty before it is removed, e.g. 30s (or Never).',
             default: '30s',
           },
@@ -264,6 +266,7 @@ export const configSchema = {
           },
           expireAfter: {
             type: 'string',
+            pattern: '^(([0-9]+(s|m|h))+|Never)$',
             default: 'Never',
             description: 'Maximum node lifetime, e.g. 720h, or Never.',
           },
