@@ -1,5 +1,6 @@
 /** Building the field changes of a plan: one value, the leaves of a new one, the differences between two. */
 import { deepEqual, isPlainObject } from '../json.js'
+import { isSecretPair } from './redact.js'
 import type { FieldChange } from './types.js'
 
 export function field(path: string, before: unknown, after: unknown, extra: Partial<FieldChange> = {}): FieldChange {
@@ -79,11 +80,14 @@ export function creationFields(value: unknown, prefix = ''): FieldChange[] {
  */
 export function diffValues(before: unknown, after: unknown, prefix = ''): FieldChange[] {
   const out: FieldChange[] = []
-  const walk = (a: unknown, b: unknown, path: string) => {
+  // Beneath a name/value pair named like a secret (`{name: API_TOKEN, value: ...}`), the leaves lose the name
+  // that tells: they are marked sensitive here (src/plan/redact.ts marks the rest).
+  const walk = (a: unknown, b: unknown, path: string, secret: boolean) => {
     if (deepEqual(a, b)) return
     if (isPlainObject(a) && isPlainObject(b)) {
       const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort()
-      for (const k of keys) walk(a[k], b[k], joinPath(path, k))
+      const inPair = secret || isSecretPair(a) || isSecretPair(b)
+      for (const k of keys) walk(a[k], b[k], joinPath(path, k), inPair)
       return
     }
     if (Array.isArray(a) && Array.isArray(b)) {
@@ -99,11 +103,11 @@ export function diffValues(before: unknown, after: unknown, prefix = ''): FieldC
       }
     }
     if (Array.isArray(a) && Array.isArray(b) && a.length === b.length) {
-      a.forEach((x, i) => walk(x, b[i], joinPath(path, i)))
+      a.forEach((x, i) => walk(x, b[i], joinPath(path, i), secret))
       return
     }
-    out.push({ path, before: a, after: b })
+    out.push({ path, before: a, after: b, ...(secret ? { sensitive: true } : {}) })
   }
-  walk(before, after, prefix)
+  walk(before, after, prefix, false)
   return out
 }
