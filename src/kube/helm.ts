@@ -14,6 +14,8 @@ export interface HelmRelease {
   name: string
   namespace: string
   revision: number
+  /** The resourceVersion of the Secret it was read from (absent when decoded from elsewhere). */
+  resourceVersion?: string
   /** deployed, failed, superseded, pending-install, pending-upgrade, pending-rollback, uninstalling ... */
   status: string
   chart: { name: string; version: string; appVersion?: string }
@@ -58,6 +60,7 @@ export function decodeReleaseSecret(secret: KubeObject): HelmRelease {
     name: r.name,
     namespace: r.namespace,
     revision: r.version,
+    ...(secret.metadata.resourceVersion ? { resourceVersion: String(secret.metadata.resourceVersion) } : {}),
     status: r.info?.status ?? 'unknown',
     chart: {
       name: r.chart?.metadata?.name ?? '',
@@ -73,21 +76,33 @@ export function decodeReleaseSecret(secret: KubeObject): HelmRelease {
 
 /** The latest revision of a release, or undefined when Helm has no record of it. Two requests, no process. */
 export async function readRelease(kube: KubeClient, namespace: string, name: string): Promise<HelmRelease | undefined> {
-  const list = await kube.getPath<{ items: { metadata: { name: string; labels?: Record<string, string> } }[] }>(
-    `/api/v1/namespaces/${encodeURIComponent(namespace)}/secrets`,
-    {
-      query: { labelSelector: `owner=helm,name=${name}` },
-      // Only names and labels: the revisions' payloads are large, and only the latest is needed.
-      accept: 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1',
-    },
-  )
-  const latest = (list?.items ?? [])
-    .map((s) => ({ name: s.metadata.name, revision: Number(s.metadata.labels?.version ?? NaN) }))
+  const latest = await latestRevision(kube, namespace, name)
+  if (!latest) return undefined
+  const secret = await kube.getPath(`/api/v1/namespaces/${encodeURIComponent(namespace)}/secrets/${latest.secret}`)
+  return secret ? decodeReleaseSecret(secret) : undefined
+}
+
+/** The latest revision's number and Secret (name, resourceVersion) by one request of metadata only. */
+export async function latestRevision(
+  kube: KubeClient,
+  namespace: string,
+  name: string,
+): Promise<{ revision: number; secret: string; resourceVersion?: string } | undefined> {
+  const list = await kube.getPath<{
+    items: { metadata: { name: string; resourceVersion?: string; labels?: Record<string, string> } }[]
+  }>(`/api/v1/namespaces/${encodeURIComponent(namespace)}/secrets`, {
+    query: { labelSelector: `owner=helm,name=${name}` },
+    // Only names and labels: the revisions' payloads are large, and only the latest is needed.
+    accept: 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1',
+  })
+  return (list?.items ?? [])
+    .map((s) => ({
+      revision: Number(s.metadata.labels?.version ?? NaN),
+      secret: s.metadata.name,
+      resourceVersion: s.metadata.resourceVersion,
+    }))
     .filter((s) => Number.isFinite(s.revision))
     .sort((a, b) => b.revision - a.revision)[0]
-  if (!latest) return undefined
-  const secret = await kube.getPath(`/api/v1/namespaces/${encodeURIComponent(namespace)}/secrets/${latest.name}`)
-  return secret ? decodeReleaseSecret(secret) : undefined
 }
 
 /** Where a chart comes from: an OCI reference (helm pulls it) or a folder on disk. */

@@ -96,9 +96,11 @@ export function diffValues(before: unknown, after: unknown, prefix = ''): FieldC
         const before = new Map(a.map((x) => [(x as Record<string, string>)[key], x]))
         const after = new Map(b.map((x) => [(x as Record<string, string>)[key], x]))
         const count = out.length
-        for (const k of new Set([...before.keys(), ...after.keys()]))
-          walk(before.get(k), after.get(k), entryPath(path, k), secret)
-        if (out.length === count) out.push({ path, before: a, after: b })
+        for (const k of new Set([...before.keys(), ...after.keys()])) {
+          const [x, y] = [before.get(k), after.get(k)]
+          walk(x, y, entryPath(path, k), secret || isSecretPair(x) || isSecretPair(y))
+        }
+        if (out.length === count) out.push({ path, before: a, after: b, ...(secret ? { sensitive: true } : {}) })
         return
       }
     }

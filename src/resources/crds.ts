@@ -1,3 +1,4 @@
+import { deepEqual } from '../json.js'
 import type { KubeClient } from '../kube/client.js'
 import { CRD, FIELD_MANAGER, type KubeObject } from '../kube/types.js'
 import { manifestCrdNames, readRelease, type HelmRelease } from '../kube/helm.js'
@@ -280,6 +281,14 @@ export class CrdRelease extends HelmReleaseResource<CrdReleaseRead, AdoptCrdOp> 
       name,
       ...(note ? { note } : {}),
     }
+  }
+
+  /** The release's revision and every Karpenter CRD's resourceVersion are those read. */
+  override async unchanged(read: CrdReleaseRead): Promise<boolean> {
+    const [release, crds] = await Promise.all([super.unchanged(read), readKarpenterCrds(this.kube)])
+    const versions = (c: Record<string, KubeObject>) =>
+      Object.fromEntries(Object.entries(c).map(([n, o]) => [n, o.metadata.resourceVersion]))
+    return release && deepEqual(versions(crds), versions(read.crds))
   }
 
   /** Installed without helm's `--wait` (and so without `--atomic`): apply() waits for Established itself. */

@@ -2,6 +2,7 @@ import { canonicalJson, deepEqual } from '../json.js'
 import type { KubeClient } from '../kube/client.js'
 import {
   chartMetadata,
+  latestRevision,
   localChartMatches,
   readRelease,
   releaseObjects,
@@ -121,6 +122,15 @@ export class HelmReleaseResource<
 
   read(): Promise<R> {
     return this.readAt(this.configured) as Promise<R>
+  }
+
+  /** The release's latest revision is the one read (or there is still none): one request of Secret metadata. */
+  async unchanged(read: R): Promise<boolean> {
+    const { namespace, release } = this.targetOf(read)
+    const latest = await latestRevision(this.kube, namespace, release)
+    // A release uninstalled with its history kept reads as absent: confirmed only by reading it again.
+    if (!read.release) return latest === undefined
+    return latest?.revision === read.release.revision && latest.resourceVersion === read.release.resourceVersion
   }
 
   /** The release at `target`, rendered when it might change. */

@@ -62,6 +62,12 @@ export class KubeObjectResource extends ManagedResource<KubeObjectRead, ApplyObj
     return { ...(live ? { live } : {}), ...(checked ? { check: checked } : {}) }
   }
 
+  /** The live object's resourceVersion is the one read (or it is still absent): one GET, no dry run. */
+  async unchanged(read: KubeObjectRead): Promise<boolean> {
+    const live = await this.kube.get(refOf(this.spec.object))
+    return live?.metadata.resourceVersion === read.live?.metadata.resourceVersion && !live === !read.live
+  }
+
   diff({ live, check }: KubeObjectRead): Decision<ApplyObjectOp> {
     const ops: ApplyObjectOp[] = [{ op: 'apply', object: this.spec.object }]
     const note = check && check.by !== 'api-server' ? check.note : undefined

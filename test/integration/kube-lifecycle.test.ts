@@ -397,7 +397,7 @@ describe('Kubernetes side against the sandbox', () => {
       const main = p.plan.changes.find((c) => c.id === kubeIds.release(release))!
       expect(main.fields[0]).toEqual({ path: 'chart', before: 'karpenter-1.12.1', after: 'karpenter-1.13.0' })
       expect(main.fields.map((f) => f.path)).toContain(
-        `manifest["Deployment ${ns}/${release}"].spec.template.spec.containers[0].image`,
+        `manifest["Deployment ${ns}/${release}"].spec.template.spec.containers[controller].image`,
       )
       expect(p.processes.length).toBeLessThanOrEqual(3)
       // Carried out as a reviewed plan is: written down as JSON, then applied by resources built again from the
