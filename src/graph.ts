@@ -197,6 +197,7 @@ function accountSide(ctx: Context, options: GraphOptions): AccountSide {
     scope: { partition: aws.partition, accountId: ctx.accountId },
   }
   const { tags, path, scope } = common
+  const destroyAdopted = config.destroyAdopted
   const nodeRole = new IamRole(aws, {
     id: ids.nodeRole,
     name: config.iam.nodeRole,
@@ -206,6 +207,7 @@ function accountSide(ctx: Context, options: GraphOptions): AccountSide {
     managedPolicyArns: nodeRoleManagedPolicyArns(aws.partition),
     permissionsBoundary: config.iam.permissionsBoundary,
     tags,
+    destroyAdopted,
   })
   const instanceProfile = new InstanceProfile(aws, {
     id: ids.instanceProfile,
@@ -213,6 +215,7 @@ function accountSide(ctx: Context, options: GraphOptions): AccountSide {
     path,
     roleName: config.iam.nodeRole,
     tags,
+    destroyAdopted,
     dependsOn: [nodeRole.id],
   })
   const policies = controllerPolicies(ctx, common, options)
@@ -227,6 +230,7 @@ function accountSide(ctx: Context, options: GraphOptions): AccountSide {
     ownedPolicyArns: policies.map((p) => p.spec.arn),
     permissionsBoundary: config.iam.permissionsBoundary,
     tags,
+    destroyAdopted,
     dependsOn: [...policies.map((p) => p.id), ...idsOf(oidc)],
   })
   const podIdentity =
@@ -238,6 +242,7 @@ function accountSide(ctx: Context, options: GraphOptions): AccountSide {
           serviceAccount: karpenterServiceAccount(config),
           roleArn: iamRoleArn(scope, config.iam.controllerRole, path),
           tags,
+          destroyAdopted,
           dependsOn: [controllerRole.id],
         })
       : undefined
@@ -296,6 +301,7 @@ function controllerPolicies(ctx: Context, { tags, path, scope }: Common, options
       description: `Karpenter controller permissions for ${config.cluster.name}`,
       document: policies[i]?.document,
       tags,
+      destroyAdopted: config.destroyAdopted,
     }
     // The wanted policies are looked up directly; the leftovers only when the listing shows them.
     return new IamPolicy(aws, spec, spec.document ? undefined : listing)
@@ -317,7 +323,13 @@ function controllerTrust(ctx: Context, { tags, scope }: Common): { oidc?: OidcPr
   const issuerHostPath = oidcIssuerHostPath(issuer)
   const arn = oidcProviderArn(scope, issuerHostPath)
   return {
-    oidc: new OidcProvider(aws, { id: ids.oidcProvider, issuerHostPath, arn, tags }),
+    oidc: new OidcProvider(aws, {
+      id: ids.oidcProvider,
+      issuerHostPath,
+      arn,
+      tags,
+      destroyAdopted: config.destroyAdopted,
+    }),
     trustPolicy: irsaTrustPolicy({
       partition: aws.partition,
       accountId: ctx.accountId,
@@ -344,6 +356,7 @@ function interruption(ctx: Context, { tags }: Common): { queue: SqsQueue; rules:
     policy: interruptionQueuePolicy({ queueArn: arn }),
     tags,
     wanted,
+    destroyAdopted: config.destroyAdopted,
   })
   const prefix = interruptionRulePrefix(name)
   const reader = new EventRuleReader(aws, prefix, arn)
@@ -360,6 +373,7 @@ function interruption(ctx: Context, { tags }: Common): { queue: SqsQueue; rules:
           targetId: INTERRUPTION_RULE_TARGET_ID,
           tags,
           wanted,
+          destroyAdopted: config.destroyAdopted,
           dependsOn: [queue.id],
         },
         reader,
@@ -379,6 +393,7 @@ function nodeAccessFor(ctx: Context, { tags, path, scope }: Common, nodeRole: Ia
       principalArn: roleArn,
       roleName: config.iam.nodeRole,
       tags,
+      destroyAdopted: config.destroyAdopted,
       dependsOn: [nodeRole.id],
     })
   }
@@ -424,6 +439,7 @@ function clusterSide(ctx: Context, aws: AccountSide | undefined, options: GraphO
     name: k.namespace,
     timeout: k.timeout,
     keepOnDestroy: k.installCrds && !k.destroyCrds,
+    destroyAdopted: config.destroyAdopted,
   })
   const out: Resource[] = [namespace]
 

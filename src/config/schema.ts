@@ -331,6 +331,12 @@ export const configSchema = {
       default: {},
       description: 'Extra tags on every AWS resource the action creates.',
     },
+    destroyAdopted: {
+      type: 'boolean',
+      default: false,
+      description:
+        'Destroy also what the action adopted (it existed before the action first ran: a role, its policies and instance profiles, a shared namespace), detaching everything from it. Default: destroy leaves adopted resources and says so in the plan.',
+    },
   },
   definitions: {
     iamName: {

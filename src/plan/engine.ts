@@ -87,7 +87,8 @@ export async function plan(input: PlanInput): Promise<PlanResult> {
       let decision: Decision
       if (input.mode === 'destroy' || !resource.wanted) {
         const gone = !exists || (input.mode === 'destroy' && resource.keepOnDestroy)
-        decision = { action: gone ? 'noop' : 'delete', fields: [], ops: [] }
+        const kept = gone ? undefined : resource.keep?.(read)
+        decision = { action: gone || kept ? 'noop' : 'delete', fields: [], ops: [], ...(kept ? { note: kept } : {}) }
       } else decision = resource.diff(read)
       return { resource, read, exists, decision }
     } catch (e) {

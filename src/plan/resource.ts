@@ -53,6 +53,11 @@ export interface Resource<R = unknown, Op = unknown> {
    */
   unchanged?(read: R): Promise<boolean>
   exists(read: R): boolean
+  /**
+   * Why a deletion (destroy, or no longer wanted) leaves what the read found, as the plan's note; undefined: it is
+   * deleted. E.g. a resource the action adopted rather than created.
+   */
+  keep?(read: R): string | undefined
   /** Only called when the resource is wanted. */
   diff(read: R): Decision<Op>
   apply(ops: readonly Op[]): Promise<void>

@@ -66,6 +66,14 @@ export function changing(plan: Pick<Plan, 'changes'>): Change[] {
   return plan.changes.filter((c) => c.action !== 'noop')
 }
 
+/**
+ * A resource the plan leaves as it is although a deletion was asked for (destroy, or a config that no longer wants
+ * it): e.g. one the action adopted rather than created. Its note says why (`left: ...`); views show it, not hide it.
+ */
+export function isLeft(c: Change): boolean {
+  return c.action === 'noop' && c.note?.startsWith('left:') === true
+}
+
 /** True when the plan creates, changes or deletes anything. */
 export function hasChanges(plan: Pick<Plan, 'summary'>): boolean {
   return plan.summary.add + plan.summary.change + plan.summary.destroy > 0

@@ -3,7 +3,15 @@
  * the next step, cut to GitHub's limit by src/github/comment.ts). Sensitive values never reach the text: field
  * lines go through text.ts, which prints `(sensitive)` for them, and their detail lines are left out.
  */
-import { changing, hasChanges, type Change, type ChangeResult, type FieldChange, type Plan } from '../plan/types.js'
+import {
+  changing,
+  hasChanges,
+  isLeft,
+  type Change,
+  type ChangeResult,
+  type FieldChange,
+  type Plan,
+} from '../plan/types.js'
 import { graphLegend, renderMermaid } from './mermaid.js'
 import { fieldLine, SYMBOL, summaryLine } from './text.js'
 
@@ -32,7 +40,8 @@ const MAX_ERROR_CHARS = 300
 export function renderMarkdown(plan: Plan, ctx: MarkdownContext): string {
   const out: string[] = []
   const changes = changing(plan)
-  const unchanged = plan.changes.filter((c) => c.action === 'noop')
+  const left = plan.changes.filter(isLeft)
+  const unchanged = plan.changes.filter((c) => c.action === 'noop' && !isLeft(c))
   const results = ctx.results && new Map(ctx.results.map((r) => [r.id, r]))
 
   out.push(`### ${title(plan, ctx)}`, '')
@@ -40,8 +49,9 @@ export function renderMarkdown(plan: Plan, ctx: MarkdownContext): string {
   out.push(metaLine(plan, ctx), '')
   for (const w of plan.warnings) out.push('> [!WARNING]', `> ${html(oneLine(w))}`, '')
 
+  if (changes.length) out.push(...resourceTable(changes, results), '')
+  if (left.length) out.push(...leftList(left), '')
   if (changes.length) {
-    out.push(...resourceTable(changes, results), '')
     if (unchanged.length) out.push(...unchangedList(unchanged), '')
     const withFields = changes.filter((c) => c.fields.length)
     if (withFields.length) {
@@ -120,6 +130,12 @@ function resultText(r: ChangeResult | undefined): string {
   const error = r.error ?? 'unknown error'
   const shown = error.length > MAX_ERROR_CHARS ? `${error.slice(0, MAX_ERROR_CHARS)}…` : error
   return `**failed** after ${took}: ${cell(shown)}`
+}
+
+/** What a deletion leaves in place, and why: in view, not folded away with the unchanged ones. */
+function leftList(left: Change[]): string[] {
+  const items = left.map((c) => `- ${cell(c.kind)} ${code(c.name)}: ${cell(c.note ?? '')}`)
+  return [`**Left in place** (${left.length}):`, '', ...items]
 }
 
 function unchangedList(unchanged: Change[]): string[] {

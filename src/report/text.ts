@@ -1,5 +1,13 @@
 import { oneLine } from './escape.js'
-import { hasChanges, type Action, type Change, type EngineEvent, type FieldChange, type Plan } from '../plan/types.js'
+import {
+  hasChanges,
+  isLeft,
+  type Action,
+  type Change,
+  type EngineEvent,
+  type FieldChange,
+  type Plan,
+} from '../plan/types.js'
 
 export const SYMBOL: Record<Action, string> = { create: '+', update: '~', delete: '-', replace: '-/+', noop: ' ' }
 
@@ -34,7 +42,7 @@ export function changeLine(c: Change): string {
 export function renderText(plan: Plan): string {
   const lines: string[] = []
   for (const c of plan.changes) {
-    if (c.action === 'noop') continue
+    if (c.action === 'noop' && !isLeft(c)) continue
     lines.push(changeLine(c))
     for (const f of c.fields) lines.push(`        ${fieldLine(f)}`)
   }

@@ -46,7 +46,8 @@ export class AccessEntry extends AwsResource<AccessEntrySpec, AccessEntryState, 
   }
 
   protected creation() {
-    const { clusterName, principalArn, tags } = this.spec
+    const { clusterName, principalArn } = this.spec
+    const tags = this.createTags
     return {
       fields: [field('principalArn', undefined, principalArn), field('type', undefined, NODE_ACCESS_ENTRY_TYPE)],
       input: { clusterName, principalArn, type: NODE_ACCESS_ENTRY_TYPE, tags },

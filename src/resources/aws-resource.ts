@@ -3,15 +3,17 @@ import { isAwsError, type Tags } from '../aws/calls.js'
 import { decide, type Decision, type ResourceId } from '../plan/resource.js'
 import type { FieldChange } from '../plan/types.js'
 import { ManagedResource } from './base.js'
-import { adoptionNote, tagChange } from './tags.js'
+import { adoptionNote, creationTags, isCreated, LEFT_ADOPTED, tagChange } from './tags.js'
 
 /** What every AWS kind's spec holds. */
 export interface AwsSpec {
   id: ResourceId
   tags: Tags
   dependsOn?: readonly ResourceId[]
-  /** false: should not exist (deleted only when this action made or adopted it). */
+  /** false: should not exist (deleted only when this action made it, or adopted it and `destroyAdopted` is set). */
   wanted?: boolean
+  /** The config's `destroyAdopted`: deletions take adopted resources too. */
+  destroyAdopted?: boolean
 }
 
 /** What every AWS kind reads: at least its tags. */
@@ -38,6 +40,8 @@ export interface Differences<Op> {
  * - apply: runs the planned operations in order. A create that finds the thing already there (made by an
  *   interrupted run, or meanwhile) is create-or-adopt: it reads what is there and brings it to the same desired
  *   state the planned create described, never recreating it.
+ * - ownership: a create request carries the ownership tag (tags.ts); what lacks it was adopted, and a deletion
+ *   (destroy, or a config that no longer wants it) leaves it, saying so, unless `destroyAdopted`.
  */
 export abstract class AwsResource<
   S extends AwsSpec,
@@ -68,14 +72,30 @@ export abstract class AwsResource<
   /** Runs one of the kind's own operations. */
   protected abstract perform(op: Op): Promise<void>
 
+  /** The tags a create request carries: the desired ones and the ownership tag. */
+  protected get createTags(): Tags {
+    return creationTags(this.spec.tags)
+  }
+
+  /** True when the thing found was adopted (it lacks the ownership tag a create sets). */
+  protected adopted(actual: A): boolean {
+    return !isCreated(actual.tags)
+  }
+
+  /** A deletion leaves what the action adopted, unless the config says `destroyAdopted`. */
+  keep(actual: A | undefined): string | undefined {
+    if (!actual || this.spec.destroyAdopted) return undefined
+    return this.adopted(actual) ? LEFT_ADOPTED : undefined
+  }
+
   diff(actual: A | undefined): Decision<Op | CreateOp<C> | TagOp> {
     if (!actual) {
       const { fields, input } = this.creation()
       return decide(false, fields, [{ op: 'create', input }])
     }
     const { fields, ops } = this.differences(actual)
-    const note = adoptionNote(this.noun, actual.tags)
     const tags = tagChange(this.spec.tags, actual.tags)
+    const note = adoptionNote(this.noun, actual.tags, fields.length > 0)
     if (tags) fields.push(tags.field)
     if (fields.some((f) => f.forcesReplacement)) {
       return decide(true, fields, [{ op: 'create', input: this.creation().input }], note)

@@ -159,7 +159,7 @@ export class EventRule extends AwsResource<
     const s = this.spec
     return {
       fields: [field('eventPattern', undefined, s.eventPattern), field('target', undefined, s.targetArn)],
-      input: { rule: { ...this.definition(), tags: s.tags }, targets: this.targets() },
+      input: { rule: { ...this.definition(), tags: this.createTags }, targets: this.targets() },
     }
   }
 

@@ -73,7 +73,8 @@ export class IamPolicy extends AwsResource<IamPolicySpec, IamPolicyState, IamPol
   }
 
   protected creation() {
-    const { name, path, description, tags } = this.spec
+    const { name, path, description } = this.spec
+    const tags = this.createTags
     const document = this.spec.document!
     return {
       fields: [field('document', undefined, displayPolicy(document))],

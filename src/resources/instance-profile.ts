@@ -57,7 +57,8 @@ export class InstanceProfile extends AwsResource<
   }
 
   protected creation() {
-    const { name, path, tags, roleName } = this.spec
+    const { name, path, roleName } = this.spec
+    const tags = this.createTags
     return { fields: [field('role', undefined, roleName)], input: { name, path, tags, role: roleName } }
   }
 

@@ -3,6 +3,7 @@ import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, NAMESPACE, ownedLabels, type KubeOb
 import { field } from '../plan/fields.js'
 import { decide, type Decision, type ResourceId } from '../plan/resource.js'
 import { ManagedResource } from './base.js'
+import { CREATED_TAG, CREATED_TAG_VALUE, LEFT_ADOPTED } from './tags.js'
 import { deleteAndWait, type ApplyObjectOp } from './kube-object.js'
 
 export interface NamespaceSpec {
@@ -15,9 +16,19 @@ export interface NamespaceSpec {
    * karpenter.destroyCrds is false).
    */
   keepOnDestroy: boolean
+  /** The config's `destroyAdopted`: a destroy deletes the namespace even when the action did not create it. */
+  destroyAdopted?: boolean
 }
 
-/** The namespace Karpenter runs in, labelled as managed by this action. */
+/** Whether the namespace found was created by this action (the annotation its create sets; never set on adoption). */
+export function createdByAction(ns: KubeObject): boolean {
+  return ns.metadata.annotations?.[CREATED_TAG] === CREATED_TAG_VALUE
+}
+
+/**
+ * The namespace Karpenter runs in, labelled as managed by this action. One it creates is also annotated as created by
+ * it; one that existed (a shared namespace) is adopted: labelled, and left by a destroy unless `destroyAdopted`.
+ */
 export class Namespace extends ManagedResource<KubeObject | undefined, ApplyObjectOp> {
   readonly kind = 'namespace'
 
@@ -33,14 +44,25 @@ export class Namespace extends ManagedResource<KubeObject | undefined, ApplyObje
   }
 
   diff(actual: KubeObject | undefined): Decision<ApplyObjectOp> {
-    const ops: ApplyObjectOp[] = [
-      { op: 'apply', object: { ...NAMESPACE, metadata: { name: this.name, labels: ownedLabels() } } },
-    ]
+    const created = !actual || createdByAction(actual)
+    const metadata = {
+      name: this.name,
+      labels: ownedLabels(),
+      ...(created ? { annotations: { [CREATED_TAG]: CREATED_TAG_VALUE } } : {}),
+    }
+    const ops: ApplyObjectOp[] = [{ op: 'apply', object: { ...NAMESPACE, metadata } }]
     const path = `metadata.labels.${MANAGED_BY_LABEL}`
     if (!actual) return decide(false, [field(path, undefined, MANAGED_BY_VALUE)], ops)
     const label = actual.metadata.labels?.[MANAGED_BY_LABEL]
     if (label === MANAGED_BY_VALUE) return decide(true, [], [])
-    return decide(true, [field(path, label, MANAGED_BY_VALUE)], ops, 'adopting the existing namespace')
+    const note = created ? undefined : 'adopting the existing namespace'
+    return decide(true, [field(path, label, MANAGED_BY_VALUE)], ops, note)
+  }
+
+  /** A destroy leaves a namespace the action did not create (a shared one), unless `destroyAdopted`. */
+  keep(actual: KubeObject | undefined): string | undefined {
+    if (!actual || this.spec.destroyAdopted) return undefined
+    return createdByAction(actual) ? undefined : LEFT_ADOPTED
   }
 
   async apply(ops: readonly ApplyObjectOp[]): Promise<void> {

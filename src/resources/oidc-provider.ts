@@ -54,7 +54,7 @@ export class OidcProvider extends AwsResource<OidcProviderSpec, OidcProviderStat
     const url = `https://${this.spec.issuerHostPath}`
     return {
       fields: [field('url', undefined, url), field('clientIds', undefined, [IRSA_AUDIENCE])],
-      input: { url, clientIds: [IRSA_AUDIENCE], tags: this.spec.tags },
+      input: { url, clientIds: [IRSA_AUDIENCE], tags: this.createTags },
     }
   }
 

@@ -70,7 +70,8 @@ export class PodIdentityAssociation extends AwsResource<
   }
 
   protected creation() {
-    const { clusterName, namespace, serviceAccount, roleArn, tags } = this.spec
+    const { clusterName, namespace, serviceAccount, roleArn } = this.spec
+    const tags = this.createTags
     return {
       fields: [field('roleArn', undefined, roleArn)],
       input: { clusterName, namespace, serviceAccount, roleArn, tags },

@@ -76,7 +76,7 @@ export class SqsQueue extends AwsResource<SqsQueueSpec, SqsQueueState, SqsQueueO
 
   protected creation() {
     const { fields, attributes } = this.changed(undefined)
-    return { fields, input: { name: this.spec.name, attributes, tags: this.spec.tags } }
+    return { fields, input: { name: this.spec.name, attributes, tags: this.createTags } }
   }
 
   protected differences(actual: SqsQueueState): Differences<SqsQueueOp> {

@@ -18,6 +18,7 @@ import {
   GetRoleCommand,
   IAMClient,
   ListAttachedRolePoliciesCommand,
+  ListInstanceProfilesForRoleCommand,
   ListPolicyVersionsCommand,
   ListRoleTagsCommand,
   SetDefaultPolicyVersionCommand,
@@ -32,6 +33,7 @@ import { desiredResources, ids, type GraphOptions } from '../../src/graph.js'
 import { applyPlan, plan, type Step } from '../../src/plan/engine.js'
 import type { ChangeResult, Mode, Plan } from '../../src/plan/types.js'
 import { parseMapRoles } from '../../src/resources/aws-auth.js'
+import { CREATED_TAG, LEFT_ADOPTED } from '../../src/resources/tags.js'
 import { sandboxContext, type RecordedContext } from '../support/context.js'
 import { uniqueSuffix } from '../support/sandbox.js'
 
@@ -447,6 +449,124 @@ describe('adoption of what exists under the configured names', () => {
     expect(policyAfter.DefaultVersionId).toBe('v1') // same permissions: no new version
     expect(policyAfter.Tags).toEqual(expect.arrayContaining([{ Key: 'managed-by', Value: 'karpenter-action' }]))
     expect(changing((await run(ctx, 'plan')).plan)).toEqual([])
+  })
+})
+
+describe('destroy touches only what the action created', () => {
+  const names = namesFor('own')
+  const foreignPolicy = `it-foreign-pol-${uniqueSuffix()}`
+  const foreignProfile = `it-foreign-prof-${uniqueSuffix()}`
+  let ctx: Context
+
+  beforeAll(async () => {
+    ctx = await sandboxContext(names)
+  })
+
+  afterAll(async () => {
+    await run(ctx, 'destroy')
+    await ctx.kube.close()
+  })
+
+  const attached = async (RoleName: string) =>
+    ((await iam.send(new ListAttachedRolePoliciesCommand({ RoleName }))).AttachedPolicies ?? [])
+      .map((p) => p.PolicyArn!)
+      .sort()
+  const profilesOf = async (RoleName: string) =>
+    ((await iam.send(new ListInstanceProfilesForRoleCommand({ RoleName }))).InstanceProfiles ?? [])
+      .map((p) => p.InstanceProfileName!)
+      .sort()
+
+  it('a role that existed, with a policy and an instance profile of its own, survives destroy untouched', async () => {
+    const { iam: n } = names
+    // Someone else's node role: their policy attached, in their instance profile.
+    await iam.send(
+      new CreateRoleCommand({
+        RoleName: n.nodeRole,
+        Description: 'made by someone else',
+        AssumeRolePolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Principal: { Service: 'ssm.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+        }),
+      }),
+    )
+    const policy = (
+      await iam.send(
+        new CreatePolicyCommand({
+          PolicyName: foreignPolicy,
+          PolicyDocument: JSON.stringify({
+            Version: '2012-10-17',
+            Statement: [{ Effect: 'Allow', Action: 's3:ListAllMyBuckets', Resource: '*' }],
+          }),
+        }),
+      )
+    ).Policy!
+    await iam.send(new AttachRolePolicyCommand({ RoleName: n.nodeRole, PolicyArn: policy.Arn }))
+    await iam.send(new CreateInstanceProfileCommand({ InstanceProfileName: foreignProfile }))
+    await iam.send(new AddRoleToInstanceProfileCommand({ InstanceProfileName: foreignProfile, RoleName: n.nodeRole }))
+
+    const applied = await run(ctx, 'apply')
+    expect(failures(applied.results)).toEqual([])
+    // The trust policy keeps their statement and gains the one Karpenter's nodes need.
+    const trust = JSON.parse(
+      decodeURIComponent(
+        (await iam.send(new GetRoleCommand({ RoleName: n.nodeRole }))).Role!.AssumeRolePolicyDocument!,
+      ),
+    ) as { Statement: { Principal: { Service: string | string[] } }[] }
+    expect(trust.Statement.map((st) => st.Principal.Service).flat()).toEqual(
+      expect.arrayContaining(['ssm.amazonaws.com', 'ec2.amazonaws.com']),
+    )
+    const roleTags = (await iam.send(new ListRoleTagsCommand({ RoleName: n.nodeRole }))).Tags ?? []
+    expect(roleTags.map((t) => t.Key)).not.toContain(CREATED_TAG)
+    // What the action created is marked as its own.
+    const controllerTags = (await iam.send(new ListRoleTagsCommand({ RoleName: n.controllerRole }))).Tags ?? []
+    expect(controllerTags).toContainEqual({ Key: CREATED_TAG, Value: 'true' })
+
+    const before = {
+      role: (await iam.send(new GetRoleCommand({ RoleName: n.nodeRole }))).Role!,
+      attached: await attached(n.nodeRole),
+      profiles: await profilesOf(n.nodeRole),
+    }
+    expect(before.attached).toContain(policy.Arn)
+    expect(before.profiles).toEqual([n.instanceProfile, foreignProfile].sort())
+
+    const destroyed = await run(ctx, 'destroy')
+    expect(failures(destroyed.results)).toEqual([])
+    expect(change(destroyed.plan, ids.nodeRole)).toMatchObject({ action: 'noop', note: LEFT_ADOPTED })
+    expect(change(destroyed.plan, ids.instanceProfile)).toMatchObject({ action: 'delete' })
+    expect(change(destroyed.plan, ids.controllerRole)).toMatchObject({ action: 'delete' })
+    expect(destroyed.results.map((r) => r.id)).not.toContain(ids.nodeRole)
+
+    // Their role, its trust policy, their policy and their instance profile: all as they were.
+    const after = (await iam.send(new GetRoleCommand({ RoleName: n.nodeRole }))).Role!
+    expect(after.RoleId).toBe(before.role.RoleId)
+    expect(after.AssumeRolePolicyDocument).toBe(before.role.AssumeRolePolicyDocument)
+    expect(await attached(n.nodeRole)).toEqual(before.attached)
+    expect(await profilesOf(n.nodeRole)).toEqual([foreignProfile]) // only the action's own profile went
+    expect(await exists(iam.send(new GetPolicyCommand({ PolicyArn: policy.Arn })))).toBe(true)
+    const theirProfile = (await iam.send(new GetInstanceProfileCommand({ InstanceProfileName: foreignProfile })))
+      .InstanceProfile!
+    expect(theirProfile.Roles?.map((r) => r.RoleName)).toEqual([n.nodeRole])
+    // What the action created is gone.
+    expect(await exists(iam.send(new GetRoleCommand({ RoleName: n.controllerRole })))).toBe(false)
+    expect(await exists(iam.send(new GetInstanceProfileCommand({ InstanceProfileName: n.instanceProfile })))).toBe(
+      false,
+    )
+  })
+
+  it('with destroyAdopted: true, destroy removes the adopted role too (their attachments taken off it)', async () => {
+    const forced = await sandboxContext({ ...names, destroyAdopted: true })
+    try {
+      const destroyed = await run(forced, 'destroy')
+      expect(failures(destroyed.results)).toEqual([])
+      expect(change(destroyed.plan, ids.nodeRole)).toMatchObject({ action: 'delete' })
+      expect(await exists(iam.send(new GetRoleCommand({ RoleName: names.iam.nodeRole })))).toBe(false)
+      // Their policy and profile stay; only the role left them.
+      const theirProfile = (await iam.send(new GetInstanceProfileCommand({ InstanceProfileName: foreignProfile })))
+        .InstanceProfile!
+      expect(theirProfile.Roles ?? []).toEqual([])
+    } finally {
+      await forced.kube.close()
+    }
   })
 })
 
