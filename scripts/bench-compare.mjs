@@ -114,7 +114,11 @@ function configFile(name, { pools = 1, values = {} } = {}) {
   })
   data.interruption.queue = `${id}-queue`
   const pool = base.nodePools[0]
-  data.nodePools = Array.from({ length: pools }, (_, i) => ({ ...pool, name: i ? `${id}-${i}` : id }))
+  // Each pool its own copy: shared objects would be written as YAML aliases, which a config may hold few of.
+  data.nodePools = Array.from({ length: pools }, (_, i) => ({
+    ...JSON.parse(JSON.stringify(pool)),
+    name: i ? `${id}-${i}` : id,
+  }))
   data.state = { bucket: 'espace-project-store', key: `bench/${id}.json` }
   const file = join(work, `${name}.yaml`)
   writeFileSync(file, stringify(data))
