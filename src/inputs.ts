@@ -1,3 +1,4 @@
+import { parseApplyRequires, type ApplyRequirement } from './github/apply-requires.js'
 import { ActionFailure } from './outcome.js'
 import type { Mode } from './plan/types.js'
 import { getInput, setSecret } from './runner.js'
@@ -11,6 +12,8 @@ export interface Inputs {
   githubToken: string
   comment: 'auto' | 'always' | 'never'
   prNumber?: number
+  /** What the pull request must satisfy before an apply or destroy with `pr-number` (`apply-requires`). */
+  applyRequires: ApplyRequirement[]
   kubeconfig: string
   breakLock: boolean
 }
@@ -43,8 +46,12 @@ export function readInputs(): Inputs {
     )
   }
   const breakLock = get('break-lock', 'false')
+  const mode = oneOf('mode', get('mode', 'plan'), ['plan', 'apply', 'destroy'] as const)
+  // A plan applies nothing: the requirements are only checked for their spelling there.
+  const requires = parseApplyRequires(get('apply-requires'), mode === 'plan' || pr !== '')
+  if ('problem' in requires) throw new InputError(requires.problem)
   return {
-    mode: oneOf('mode', get('mode', 'plan'), ['plan', 'apply', 'destroy'] as const),
+    mode,
     config: get('config', '.github/karpenter.yaml'),
     roleToAssume: role,
     awsRegion: get('aws-region'),
@@ -52,6 +59,7 @@ export function readInputs(): Inputs {
     githubToken: token,
     comment: oneOf('comment', get('comment', 'auto'), ['auto', 'always', 'never'] as const),
     prNumber: pr ? Number(pr) : undefined,
+    applyRequires: mode === 'plan' ? [] : requires.requires,
     kubeconfig: get('kubeconfig'),
     breakLock: oneOf('break-lock', breakLock, ['true', 'false'] as const) === 'true',
   }
