@@ -4,6 +4,8 @@ const common = {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  // The copies Stryker makes while mutation testing (npm run test:mutation) are not part of the project.
+  modulePathIgnorePatterns: ['<rootDir>/.stryker-tmp/'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json', diagnostics: { ignoreCodes: [151002] } }],
   },

@@ -5,6 +5,7 @@ import { loadConfig } from './config/load.js'
 import type { Config } from './config/types.js'
 import { readInputs, type Inputs } from './inputs.js'
 import { checkLocalPaths } from './kube/local-paths.js'
+import { oneLine } from './report/escape.js'
 import { info } from './runner.js'
 
 /**
@@ -21,7 +22,7 @@ export async function run(): Promise<void> {
     // Local charts and manifests must stay inside the workspace: judged on disk, before any AWS call.
     checkLocalPaths(inputs.config, config)
     info(
-      `config ${inputs.config}: cluster ${config.cluster.name} in ${config.cluster.region}, ${config.nodePools.length} node pool(s)`,
+      `config ${oneLine(inputs.config)}: cluster ${config.cluster.name} in ${config.cluster.region}, ${config.nodePools.length} node pool(s)`,
     )
     const aws = await credentials(inputs, config, calls?.log)
     const { runPipeline } = await import('./pipeline.js')

@@ -1,4 +1,4 @@
-import type { ErrorObject, ValidateFunction } from 'ajv'
+import type { Ajv as AjvClass, ErrorObject, ValidateFunction } from 'ajv'
 import { KubeApiError, type KubeClient } from './client.js'
 import type { KubeObject } from './types.js'
 import { objectKey } from './objects.js'
@@ -123,7 +123,10 @@ export async function schemaProblems(schema: object, obj: unknown): Promise<stri
   let validate = compiled.get(schema)
   if (!validate) {
     // Loaded only here: most plans check every object with the API server and never need it.
-    const { Ajv } = await import('ajv')
+    // ajv is CommonJS: Node's import names its exports, a bundle's import may give only the module as `default`.
+    const mod = (await import('ajv')) as unknown as { Ajv?: typeof AjvClass; default?: { Ajv?: typeof AjvClass } }
+    const Ajv = mod.Ajv ?? mod.default?.Ajv
+    if (!Ajv) throw new Error('the ajv module has no Ajv export')
     const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false, unicodeRegExp: false })
     validate = ajv.compile(toJsonSchema(schema) as object)
     compiled.set(schema, validate)
