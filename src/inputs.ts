@@ -1,4 +1,5 @@
 import { regionProblem } from './aws/regions.js'
+import { parseApplyRequires, type ApplyRequirement } from './github/apply-requires.js'
 import { ActionFailure } from './outcome.js'
 import { oneLine } from './report/escape.js'
 import type { Mode } from './plan/types.js'
@@ -14,6 +15,8 @@ export interface Inputs {
   githubToken: string
   comment: 'auto' | 'always' | 'never'
   prNumber?: number
+  /** What the pull request must satisfy before an apply or destroy with `pr-number` (`apply-requires`). */
+  applyRequires: ApplyRequirement[]
   kubeconfig: string
   breakLock: BreakLock
 }
@@ -56,8 +59,12 @@ export function readInputs(): Inputs {
   const badRegion = region ? regionProblem(region) : undefined
   if (badRegion) throw new InputError(`input \`aws-region\`: ${badRegion}`)
   const breakLock = get('break-lock', 'false')
+  const mode = oneOf('mode', get('mode', 'plan'), ['plan', 'apply', 'destroy'] as const)
+  // A plan applies nothing: the requirements are only checked for their spelling there.
+  const requires = parseApplyRequires(get('apply-requires'), mode === 'plan' || pr !== '')
+  if ('problem' in requires) throw new InputError(requires.problem)
   return {
-    mode: oneOf('mode', get('mode', 'plan'), ['plan', 'apply', 'destroy'] as const),
+    mode,
     config: get('config', '.github/karpenter.yaml'),
     roleToAssume: role,
     awsRegion: region,
@@ -65,6 +72,7 @@ export function readInputs(): Inputs {
     githubToken: token,
     comment: oneOf('comment', get('comment', 'auto'), ['auto', 'always', 'never'] as const),
     prNumber: pr ? Number(pr) : undefined,
+    applyRequires: mode === 'plan' ? [] : requires.requires,
     kubeconfig: get('kubeconfig'),
     breakLock: { true: true, false: false, force: 'force' as const }[
       oneOf('break-lock', breakLock, ['true', 'false', 'force'] as const)

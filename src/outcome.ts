@@ -17,7 +17,9 @@ export const FAILURE_REASONS = {
   comment: 'the pull-request comment could not be posted, or there is no pull request to post it on',
   'no-reviewed-plan': 'the pull request has no plan comment for this cluster to check the apply against',
   'plan-stale': 'commits were pushed to the pull request after its plan was posted',
-  'plan-changed': 'the plan now differs from the one reviewed on the pull request',
+  'plan-changed': 'the plan now differs from the one reviewed on the pull request, or its comment was altered',
+  'apply-requirements':
+    'the pull request does not meet `apply-requires` (approved by someone else after the last push, mergeable, base not moved)',
   locked: 'another run holds the state lock',
   state: 'the state bucket could not be read or written (other than the lock being held)',
   apply: 'a change failed while applying or destroying',

@@ -32,6 +32,7 @@ export async function runPipeline(inputs: Inputs, config: Config, aws: AwsSessio
     comment: inputs.comment,
     githubToken: inputs.githubToken,
     prNumber: inputs.prNumber,
+    applyRequires: inputs.applyRequires,
   })
   const kubeconfig = inputs.kubeconfig || process.env.KUBECONFIG || undefined
   await withSession({ config, aws, kubeconfig }, (session) =>

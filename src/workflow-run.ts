@@ -27,7 +27,7 @@ export interface EventPayload {
   pull_request?: {
     number?: number
     head?: { sha?: string; repo?: { full_name?: string } | null }
-    base?: { repo?: { full_name?: string } }
+    base?: { sha?: string; repo?: { full_name?: string } }
   }
 }
 

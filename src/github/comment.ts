@@ -31,15 +31,18 @@ export interface MarkerData {
   planId?: string
   /** Head commit of the pull request the plan was computed for. */
   sha?: string
+  /** The base branch's commit when the plan was made (what `apply-requires: undiverged` compares). */
+  base?: string
 }
 
 const MARKER_KEYS: ReadonlyArray<[keyof MarkerData, string]> = [
   ['cluster', 'cluster'],
   ['planId', 'plan-id'],
   ['sha', 'sha'],
+  ['base', 'base'],
 ]
 
-/** `<!-- karpenter-action:plan cluster=<cluster> plan-id=<hex> sha=<sha> -->` (absent fields left out). */
+/** `<!-- karpenter-action:plan cluster=<cluster> plan-id=<hex> sha=<sha> base=<sha> -->` (absent ones left out). */
 export function formatMarker(data: MarkerData): string {
   const parts = [MARKER_TAG]
   for (const [field, key] of MARKER_KEYS) {
@@ -220,6 +223,8 @@ export interface StickyComment {
   marker: MarkerData
   createdAt: string
   updatedAt: string
+  /** How many comments by the action's identity carry a marker for this cluster (this one included). */
+  count: number
 }
 
 /** The newest comment by the action's own identity whose marker names `cluster`, or null. */
@@ -240,6 +245,7 @@ export async function findStickyComment(
       marker,
       createdAt: c.created_at,
       updatedAt: c.updated_at,
+      count: 0,
     })
   }
   core.debug(
@@ -250,7 +256,8 @@ export async function findStickyComment(
       `found ${ours.length} plan comments for ${params.cluster} on #${params.issueNumber}; updating the newest`,
     )
   }
-  return ours.reduce<StickyComment | null>((newest, c) => (newest && isNewer(newest, c) ? newest : c), null)
+  const newest = ours.reduce<StickyComment | null>((n, c) => (n && isNewer(n, c) ? n : c), null)
+  return newest && { ...newest, count: ours.length }
 }
 
 async function listAllComments(octokit: Octokit, target: CommentTarget) {
@@ -366,6 +373,10 @@ function warnOnAuthorMismatch(actual: string | undefined, identity: Identity): v
 export interface ApprovedPlan {
   planId: string
   sha: string
+  /** The base commit recorded when the plan was made (absent in comments of older versions). */
+  base?: string
+  /** Comments by the action's identity with a marker for the cluster: the action keeps exactly one. */
+  count: number
   commentUrl: string
   commentId: number
   updatedAt: string
@@ -380,7 +391,7 @@ export async function readApprovedPlan(
 ): Promise<ApprovedPlan | null> {
   const comment = await findStickyComment(octokit, { ...params, issueNumber: params.prNumber })
   if (!comment) return null
-  const { planId, sha } = comment.marker
+  const { planId, sha, base } = comment.marker
   if (!planId || !sha) {
     core.debug(`plan comment ${comment.url} records no plan-id or sha`)
     return null
@@ -388,6 +399,8 @@ export async function readApprovedPlan(
   return {
     planId,
     sha,
+    ...(base ? { base } : {}),
+    count: comment.count,
     commentUrl: comment.url,
     commentId: comment.id,
     updatedAt: comment.updatedAt,
@@ -398,8 +411,15 @@ export async function readApprovedPlan(
 export interface PullRequestHead {
   number: number
   headSha: string
+  /** The base branch's commit as GitHub reports it for the pull request. */
+  baseSha: string
+  /** Who opened the pull request. */
+  author?: string
   state: 'open' | 'closed'
   merged: boolean
+  /** GitHub computes it in the background: null until it has. */
+  mergeable: boolean | null
+  mergeableState?: string
   url: string
 }
 
@@ -417,8 +437,12 @@ export async function getPullRequestHead(
     return {
       number: data.number,
       headSha: data.head.sha,
+      baseSha: data.base.sha,
+      ...(data.user?.login ? { author: data.user.login } : {}),
       state: data.state as 'open' | 'closed',
       merged: data.merged,
+      mergeable: data.mergeable,
+      ...(data.mergeable_state ? { mergeableState: data.mergeable_state } : {}),
       url: data.html_url,
     }
   } catch (err) {
@@ -440,7 +464,7 @@ function gitHubSaid(err: unknown): string {
 }
 
 /** One clear error per cause; anything unrecognised passes through untouched. */
-function explain(err: unknown, target: CommentTarget, access: 'read' | 'write'): unknown {
+export function explain(err: unknown, target: CommentTarget, access: 'read' | 'write'): unknown {
   const status = statusOf(err)
   const where = `${target.owner}/${target.repo}#${target.issueNumber}`
   const rateLimited = err instanceof Error && /rate limit/i.test(err.message)
@@ -466,7 +490,7 @@ function explain(err: unknown, target: CommentTarget, access: 'read' | 'write'):
   return err
 }
 
-function sameLogin(a: string | undefined, b: string): boolean {
+export function sameLogin(a: string | undefined, b: string): boolean {
   return a !== undefined && a.toLowerCase() === b.toLowerCase()
 }
 

@@ -18,6 +18,8 @@ export interface EventContext {
    * commit there, which changes whenever the base branch moves); elsewhere GITHUB_SHA.
    */
   headSha?: string
+  /** The base branch's commit, from the pull_request event (absent on other events). */
+  baseSha?: string
   /** The pull request comes from a fork (or a since-deleted repository): GITHUB_TOKEN is read-only for it. */
   fromFork: boolean
   actor?: string
@@ -48,6 +50,7 @@ export function readEventContext(env: NodeJS.ProcessEnv = process.env, prNumberI
     prNumber: prNumberInput ?? eventPr,
     prSource: prNumberInput !== undefined ? 'input' : eventPr !== undefined ? 'event' : undefined,
     headSha: pr?.head?.sha || env.GITHUB_SHA || undefined,
+    ...(typeof pr?.base?.sha === 'string' && pr.base.sha ? { baseSha: pr.base.sha } : {}),
     fromFork: isForkPullRequest(payload, env.GITHUB_REPOSITORY),
     actor: env.GITHUB_TRIGGERING_ACTOR || env.GITHUB_ACTOR || undefined,
     runUrl: runUrl(env),

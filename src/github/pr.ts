@@ -9,6 +9,7 @@ import { ActionFailure, errorMessage } from '../outcome.js'
 import { hasChanges, type ChangeResult, type Plan } from '../plan/types.js'
 import { renderMarkdown } from '../report/markdown.js'
 import { writeJobSummary } from '../report/summary.js'
+import type { ApplyRequirement } from './apply-requires.js'
 import {
   composeCommentBody,
   fitCommentBody,
@@ -35,6 +36,8 @@ import {
   unverifiableFields,
   type PlanDifference,
 } from './reviewed-plan.js'
+import { checkApplyRequirements, type RequirementOptions } from './requirements.js'
+import { compareVisible, visiblePlan } from './visible-plan.js'
 
 /** Set to a file path, the action writes the comment body there, exactly as it would post it (posted or not). */
 export const COMMENT_FILE_ENV = 'KARPENTER_ACTION_COMMENT_FILE'
@@ -47,6 +50,9 @@ export interface PullRequestOptions {
   author?: string
   /** Where to write the comment body (default: $KARPENTER_ACTION_COMMENT_FILE). */
   commentFile?: string
+  /** What the pull request must satisfy before a reviewed apply (`apply-requires`); none when absent. */
+  applyRequires?: readonly ApplyRequirement[]
+  requirementOptions?: RequirementOptions
 }
 
 export interface ReviewedCheck {
@@ -75,12 +81,15 @@ export class PullRequestFlow {
   private client: Octokit | undefined
   /** The reviewed head commit, once the reviewed-apply check confirmed it: the apply's comment keeps it. */
   private reviewedSha: string | undefined
+  /** The base commit the comment records: the event's, the reviewed comment's, or asked of GitHub. */
+  private baseSha: string | undefined
 
   constructor(
     readonly event: EventContext,
     private readonly options: PullRequestOptions,
   ) {
     this.decision = decideComment(options.comment, event)
+    this.baseSha = event.baseSha
   }
 
   static fromInputs(options: PullRequestOptions, env: NodeJS.ProcessEnv = process.env): PullRequestFlow {
@@ -99,7 +108,12 @@ export class PullRequestFlow {
   /** The comment body exactly as it is posted: marker, reviewed-plan digest, the plan, cut to GitHub's limit. */
   composeComment(plan: Plan, planId: string, results?: ChangeResult[]): string {
     const sha = this.reviewedSha ?? this.event.headSha
-    const marker = { cluster: plan.cluster, planId, ...(sha ? { sha } : {}) }
+    return fitCommentBody(this.unfittedComment(plan, planId, sha, results), { runUrl: this.event.runUrl })
+  }
+
+  /** The whole comment before it is fitted to GitHub's limit. */
+  private unfittedComment(plan: Plan, planId: string, sha: string | undefined, results?: ChangeResult[]): string {
+    const marker = { cluster: plan.cluster, planId, ...(sha ? { sha } : {}), ...this.baseField() }
     const view = renderMarkdown(plan, {
       planId,
       commit: sha,
@@ -110,7 +124,7 @@ export class PullRequestFlow {
       prNumber: this.event.prNumber,
     })
     const body = `${formatDigestBlock(planDigest(plan, planId))}\n${view}`
-    return fitCommentBody(composeCommentBody(marker, body), { runUrl: this.event.runUrl })
+    return composeCommentBody(marker, body)
   }
 
   /**
@@ -118,6 +132,7 @@ export class PullRequestFlow {
    * Returns the comment's URL (also the `comment-url` output), or undefined when nothing was posted.
    */
   async publish(plan: Plan, planId: string, results?: ChangeResult[]): Promise<string | undefined> {
+    if (this.decision.post && !this.baseSha) await this.learnBase()
     const body = this.composeComment(plan, planId, results)
     if (this.options.commentFile) {
       writeFileSync(this.options.commentFile, body)
@@ -132,7 +147,7 @@ export class PullRequestFlow {
         owner: this.event.owner!,
         repo: this.event.repo!,
         issueNumber: this.event.prNumber!,
-        marker: { cluster: plan.cluster, planId, ...this.shaField() },
+        marker: { cluster: plan.cluster, planId, ...this.shaField(), ...this.baseField() },
         body,
         runUrl: this.event.runUrl,
         author: this.options.author,
@@ -201,14 +216,58 @@ export class PullRequestFlow {
     if (head.state === 'closed' && !head.merged) {
       core.warning(`Pull request #${prNumber} is closed without being merged; applying its reviewed plan anyway.`)
     }
-    if (approved.planId !== planId) {
-      const refusal = planChanged(plan, planId, approved, prNumber)
+    if (approved.count > 1) {
+      throw new ActionFailure(
+        'plan-changed',
+        `Pull request #${prNumber} has ${approved.count} plan comments for cluster ${plan.cluster} by the action's ` +
+          'identity, but the action keeps exactly one: the others were added by something else (every workflow ' +
+          'using GITHUB_TOKEN writes as the same bot), so which plan was reviewed cannot be told. Delete the plan ' +
+          'comments, re-run the plan on the pull request, review it, then run the apply again. Nothing was changed.',
+      )
+    }
+    // What reviewers read is the comment's visible text: it must be exactly the rendering of the plan now.
+    const diff = compareVisible(visiblePlan(approved.body), visiblePlan(this.reviewRendering(plan, planId, approved)))
+    if (approved.planId !== planId || diff) {
+      const refusal = planChanged(plan, planId, approved, prNumber, diff)
       await writeJobSummary(refusal.markdown)
       throw refusal
     }
+    await checkApplyRequirements(
+      octokit,
+      where,
+      this.options.applyRequires ?? [],
+      { head, reviewed: approved },
+      this.options.requirementOptions,
+    )
     this.reviewedSha = approved.sha
+    if (approved.base) this.baseSha = approved.base
     core.info(`The plan matches the plan reviewed on pull request #${prNumber}: ${planId} (${approved.commentUrl})`)
     return { status: 'matches', approved, head }
+  }
+
+  /** The comment as the plan run on the pull request would have written it for this plan. */
+  private reviewRendering(plan: Plan, planId: string, approved: ApprovedPlan): string {
+    return this.unfittedComment({ ...plan, mode: 'plan' }, planId, approved.sha)
+  }
+
+  /** The base commit, asked of GitHub when the event does not carry it (a plan from workflow_dispatch). */
+  private async learnBase(): Promise<void> {
+    const prNumber = this.event.prNumber
+    if (prNumber === undefined || !this.event.owner || !this.event.repo) return
+    try {
+      const head = await getPullRequestHead(this.octokit(), {
+        owner: this.event.owner,
+        repo: this.event.repo,
+        prNumber,
+      })
+      this.baseSha = head.baseSha
+    } catch (e) {
+      core.warning(`The base commit of pull request #${prNumber} could not be read: ${errorMessage(e)}`)
+    }
+  }
+
+  private baseField(): { base?: string } {
+    return this.baseSha ? { base: this.baseSha } : {}
   }
 
   private shaField(): { sha?: string } {
@@ -236,7 +295,17 @@ export class PullRequestFlow {
   }
 }
 
-function planChanged(plan: Plan, planId: string, approved: ApprovedPlan, prNumber: number): PlanChangedError {
+/** How many lines of the comment's text difference the error message shows; the job summary shows more. */
+const MAX_LISTED_TEXT_LINES = 30
+
+function planChanged(
+  plan: Plan,
+  planId: string,
+  approved: ApprovedPlan,
+  prNumber: number,
+  textDiff?: string[],
+): PlanChangedError {
+  if (approved.planId === planId && textDiff) return commentAltered(planId, approved, prNumber, textDiff)
   const reviewed = parseDigestBlock(approved.body)
   const now = planDigest(plan, planId)
   const usable = reviewed && reviewed.planId === approved.planId
@@ -270,8 +339,61 @@ function planChanged(plan: Plan, planId: string, approved: ApprovedPlan, prNumbe
     ...lines.map((l) => l.trim()),
     '```',
     '',
+    ...(textDiff ? textDiffDetails(textDiff) : []),
     'Nothing was changed. Run the plan on the pull request again, review it, then run the apply again.',
     '',
   ].join('\n')
   return new PlanChangedError(message, differences, markdown)
+}
+
+/** The comment's text against the plan now's, folded away in the job summary. */
+function textDiffDetails(diff: string[]): string[] {
+  const fence = fenceFor(diff)
+  return [
+    '<details><summary>The comment against the plan now (<code>-</code> the comment, <code>+</code> now)</summary>',
+    '',
+    `${fence}diff`,
+    ...diff,
+    fence,
+    '',
+    '</details>',
+    '',
+  ]
+}
+
+/** A code fence longer than any run of backticks in the lines. */
+function fenceFor(lines: string[]): string {
+  const longest = Math.max(0, ...lines.map((l) => Math.max(0, ...(l.match(/`+/g) ?? []).map((m) => m.length))))
+  return '`'.repeat(Math.max(3, longest + 1))
+}
+
+/**
+ * The fingerprint agrees but the comment's visible text is not the rendering of this plan: the comment was
+ * edited, or a newer one forged, by something writing as the action. Reviewers read that text, not the marker.
+ */
+function commentAltered(planId: string, approved: ApprovedPlan, prNumber: number, diff: string[]): PlanChangedError {
+  const shown = diff.slice(0, MAX_LISTED_TEXT_LINES)
+  if (diff.length > shown.length) shown.push(`... ${diff.length - shown.length} more lines in the job summary`)
+  const message =
+    `The plan comment on pull request #${prNumber} (${approved.commentUrl}) does not show the plan being applied: ` +
+    `its marker names plan ${planId}, but its visible text differs from that plan's rendering, so reviewers read ` +
+    `something else (the comment was edited, or written by another workflow using the same token). ` +
+    `Difference (- the comment, + the plan now):\n${shown.map((l) => `  ${l}`).join('\n')}\n` +
+    'Nothing was changed. Re-run the plan on the pull request (it rewrites the comment), review it, then run the ' +
+    'apply again.'
+  const fence = fenceFor(diff)
+  const markdown = [
+    '### Apply refused: the plan comment does not show this plan',
+    '',
+    `The comment ([link](${approved.commentUrl})) carries the marker of plan \`${planId}\`, but its visible text ` +
+      'is not the rendering of that plan. Difference (`-` the comment, `+` the plan now):',
+    '',
+    `${fence}diff`,
+    ...diff,
+    fence,
+    '',
+    'Nothing was changed. Re-run the plan on the pull request, review it, then run the apply again.',
+    '',
+  ].join('\n')
+  return new PlanChangedError(message, [], markdown)
 }

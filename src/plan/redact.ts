@@ -145,12 +145,14 @@ export function containsSecret(v: unknown): boolean {
  */
 export function pathKeys(path: string): string[] {
   const out: string[] = []
-  for (const m of path.matchAll(/(?:^|\.)([A-Za-z_][A-Za-z0-9_-]*)|\[("(?:[^"\\]|\\.)*")\]/g)) {
+  for (const m of path.matchAll(/(?:^|\.)([A-Za-z_][A-Za-z0-9_-]*)|\[([A-Za-z_][\w.-]*)\]|\[("(?:[^"\\]|\\.)*")\]/g)) {
     if (m[1] !== undefined) out.push(m[1])
+    // An entry of a keyed list (`env[API_TOKEN]`): its key value names it as a key would.
+    else if (m[2] !== undefined) out.push(m[2])
     else {
       let key: string
       try {
-        key = JSON.parse(m[2]) as string
+        key = JSON.parse(m[3]) as string
       } catch {
         continue
       }

@@ -21,6 +21,7 @@ import { parseMarker } from '../../src/github/comment.js'
 const PR = 7
 const HEAD = '3f786850e387550fdab836ed7e6dc881de23001b'
 const PUSHED = 'b6589fc6ab0dc82cf12099d1c2d40ab994e8410c'
+const BASE = '0ade7c2cf97f75d009975f4d720d1fa6c19f4897'
 
 let api: GitHubApiStandIn
 let s3: S3Client
@@ -37,7 +38,7 @@ afterAll(() => s3.destroy())
 
 beforeEach(async () => {
   api = await GitHubApiStandIn.start({ owner: 'opsfleet', repo: 'infrastructure' })
-  api.addPullRequest({ number: PR, headSha: HEAD })
+  api.addPullRequest({ number: PR, headSha: HEAD, baseSha: BASE })
   dir = mkdtempSync(join(tmpdir(), 'ka-pr-action-'))
   suffix = uniqueSuffix()
   stateKey = `test/pr-action/${suffix}/opsfleet-dev-cluster.json`
@@ -90,7 +91,7 @@ function planOnPullRequest(config: string, head = HEAD): Promise<ActionRun> {
     pull_request: {
       number: PR,
       head: { sha: head, repo: { full_name: 'opsfleet/infrastructure' } },
-      base: { repo: { full_name: 'opsfleet/infrastructure' } },
+      base: { sha: BASE, repo: { full_name: 'opsfleet/infrastructure' } },
     },
   }
   return runAction(
@@ -130,6 +131,7 @@ describe('plan on a pull request', () => {
       cluster: 'opsfleet-dev-cluster',
       planId: run.outputs['plan-id'],
       sha: HEAD,
+      base: BASE,
     })
     expect(comment.body).toMatch(/\*\*Plan: \d+ to add, \d+ to change, \d+ to destroy\.\*\*/)
     expect(comment.body).toContain(`karpenter-role-${suffix}`)
@@ -177,7 +179,7 @@ describe('reviewed apply refuses, changing nothing', () => {
   test('commits pushed after the review: failure-reason plan-stale', async () => {
     const config = writeConfig()
     await planOnPullRequest(config)
-    api.addPullRequest({ number: PR, headSha: PUSHED })
+    api.addPullRequest({ number: PR, headSha: PUSHED, baseSha: BASE })
 
     const run = await applyReviewed(config)
 

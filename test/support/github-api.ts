@@ -70,6 +70,7 @@ const SERVED: ReadonlyArray<readonly [method: string, template: string]> = [
   ['POST', '/repos/{owner}/{repo}/issues/{issue_number}/comments'],
   ['PATCH', '/repos/{owner}/{repo}/issues/comments/{comment_id}'],
   ['GET', '/repos/{owner}/{repo}/pulls/{pull_number}'],
+  ['GET', '/repos/{owner}/{repo}/pulls/{pull_number}/reviews'],
 ]
 
 let catalog: { operations: Operation[]; basicError: Schema } | undefined
@@ -259,9 +260,35 @@ export interface PullRequestSeed {
   author?: string
   headRef?: string
   baseRef?: string
+  /**
+   * What `mergeable` answers, one value per GET (the last one then sticks): `[null, true]` is GitHub still
+   * computing at the first ask. Default: true while open.
+   */
+  mergeable?: (boolean | null)[]
 }
 
-interface PullRequest extends Required<PullRequestSeed> {
+export interface ReviewSeed {
+  pullNumber: number
+  /** Login of the reviewer; a `[bot]` suffix makes a Bot. */
+  author: string
+  state: 'APPROVED' | 'CHANGES_REQUESTED' | 'COMMENTED' | 'DISMISSED'
+  /** The commit reviewed; default the pull request's head now. */
+  commitId?: string
+  body?: string
+}
+
+export interface StoredReview {
+  id: number
+  pullNumber: number
+  author: string
+  state: string
+  commitId: string
+  body: string
+  submittedAt: string
+}
+
+interface PullRequest extends Omit<Required<PullRequestSeed>, 'mergeable'> {
+  mergeable: (boolean | null)[]
   id: number
   createdAt: string
   updatedAt: string
@@ -359,6 +386,8 @@ export class GitHubApiStandIn {
   private readonly tokens = new Map<string, TokenState>()
   private readonly pulls = new Map<number, PullRequest>()
   private readonly comments = new Map<number, StoredComment>()
+  private readonly reviews: StoredReview[] = []
+  private nextReviewId = 80_000_001
   private nextCommentId = 2_100_000_001
   private nextUserId = 150_000_001
   private nextTokenId = 1
@@ -433,6 +462,7 @@ export class GitHubApiStandIn {
       author: this.ensureUser(seed.author ?? 'octo-dev').login,
       headRef: seed.headRef ?? `feature-${seed.number}`,
       baseRef: seed.baseRef ?? 'main',
+      mergeable: seed.mergeable ?? [(seed.state ?? 'open') === 'open' ? true : null],
       id: 2_400_000_000 + seed.number,
       createdAt: at,
       updatedAt: at,
@@ -443,6 +473,32 @@ export class GitHubApiStandIn {
   seedComment(seed: CommentSeed): StoredComment {
     const login = this.ensureUser(seed.author, seed.author.endsWith('[bot]') ? 'Bot' : 'User').login
     return this.storeComment(seed.issueNumber, seed.body, login, seed.authorAssociation ?? 'MEMBER')
+  }
+
+  /** Submits a review now (after everything already on the pull request). */
+  addReview(seed: ReviewSeed): StoredReview {
+    const pull = this.pulls.get(seed.pullNumber)
+    if (!pull) throw new Error(`no pull request ${seed.pullNumber}`)
+    const login = this.ensureUser(seed.author, seed.author.endsWith('[bot]') ? 'Bot' : 'User').login
+    const review: StoredReview = {
+      id: this.nextReviewId++,
+      pullNumber: seed.pullNumber,
+      author: login,
+      state: seed.state,
+      commitId: seed.commitId ?? pull.headSha,
+      body: seed.body ?? '',
+      submittedAt: this.tick(),
+    }
+    this.reviews.push(review)
+    return { ...review }
+  }
+
+  /** Edits a stored comment as its author would in GitHub's UI (its `updated_at` moves). */
+  editComment(id: number, body: string): void {
+    const stored = this.comments.get(id)
+    if (!stored) throw new Error(`no comment ${id}`)
+    stored.body = body
+    stored.updatedAt = this.tick()
   }
 
   // ----- inspection -------------------------------------------------------------------------------------------------
@@ -600,6 +656,8 @@ export class GitHubApiStandIn {
         return this.updateComment(Number(call.params.comment_id), call.body)
       case 'pulls/get':
         return this.getPull(Number(call.params.pull_number))
+      case 'pulls/list-reviews':
+        return this.listReviews(Number(call.params.pull_number), call.query)
       default:
         throw new Error(`no handler for ${call.op.id}`)
     }
@@ -654,7 +712,41 @@ export class GitHubApiStandIn {
   private getPull(pullNumber: number): Reply {
     const pull = this.pulls.get(pullNumber)
     if (!pull) return error(404, 'Not Found', `${DOCS}/pulls/pulls#get-a-pull-request`)
-    return { status: 200, headers: {}, body: this.pullJson(pull) }
+    const body = this.pullJson(pull)
+    if (pull.mergeable.length > 1) pull.mergeable.shift()
+    return { status: 200, headers: {}, body }
+  }
+
+  private listReviews(pullNumber: number, query: URLSearchParams): Reply {
+    if (!this.pulls.has(pullNumber))
+      return error(404, 'Not Found', `${DOCS}/pulls/reviews#list-reviews-for-a-pull-request`)
+    const perPage = Math.min(100, Math.max(1, Number(query.get('per_page') ?? 30) || 30))
+    const page = Math.max(1, Number(query.get('page') ?? 1) || 1)
+    const all = this.reviews.filter((r) => r.pullNumber === pullNumber)
+    const slice = all.slice((page - 1) * perPage, page * perPage)
+    const lastPage = Math.max(1, Math.ceil(all.length / perPage))
+    const headers: Record<string, string> = {}
+    const link = this.linkHeader(`/repos/${this.owner}/${this.repo}/pulls/${pullNumber}/reviews`, query, page, lastPage)
+    if (link) headers.link = link
+    return { status: 200, headers, body: slice.map((r) => this.reviewJson(r)) }
+  }
+
+  private reviewJson(r: StoredReview): Record<string, unknown> {
+    const html = `${this.htmlBase}/${this.owner}/${this.repo}/pull/${r.pullNumber}`
+    const api = `${this.base}/repos/${this.owner}/${this.repo}/pulls/${r.pullNumber}`
+    return {
+      id: r.id,
+      node_id: nodeId('PRR', r.id),
+      user: this.simpleUserJson(this.userByLogin(r.author)),
+      body: r.body,
+      state: r.state,
+      html_url: `${html}#pullrequestreview-${r.id}`,
+      pull_request_url: api,
+      _links: { html: { href: `${html}#pullrequestreview-${r.id}` }, pull_request: { href: api } },
+      submitted_at: r.submittedAt,
+      commit_id: r.commitId,
+      author_association: 'MEMBER',
+    }
   }
 
   /** GitHub's own checks on a comment body: 422 when blank or longer than 65,536 characters. */
@@ -977,9 +1069,9 @@ export class GitHubApiStandIn {
       auto_merge: null,
       draft: false,
       merged: pr.merged,
-      mergeable: pr.state === 'open' ? true : null,
-      rebaseable: pr.state === 'open' ? true : null,
-      mergeable_state: pr.state === 'open' ? 'clean' : 'unknown',
+      mergeable: pr.mergeable[0],
+      rebaseable: pr.mergeable[0],
+      mergeable_state: pr.mergeable[0] === true ? 'clean' : pr.mergeable[0] === false ? 'dirty' : 'unknown',
       merged_by: pr.merged ? author : null,
       comments: this.commentsOn(pr.number).length,
       review_comments: 0,

@@ -159,6 +159,7 @@ function inputs(over: Partial<Inputs> = {}): Inputs {
     audience: 'sts.amazonaws.com',
     githubToken: 'token',
     comment: 'never',
+    applyRequires: [],
     kubeconfig: '/tmp/kubeconfig',
     breakLock: false,
     ...over,

@@ -121,6 +121,14 @@ describe('the key rule', () => {
       'replicas',
     ])
     expect(pathKeys('spec.containers[0].env[2].value')).toEqual(['spec', 'containers', 'env', 'value'])
+    expect(pathKeys('spec.containers[web].env[API_TOKEN].value')).toEqual([
+      'spec',
+      'containers',
+      'web',
+      'env',
+      'API_TOKEN',
+      'value',
+    ])
   })
 
   it('finds secrets inside values: keys, name/value pairs, Secret objects; booleans are never secret', () => {

@@ -20,6 +20,8 @@ const PR = 42
 const HEAD = '3f786850e387550fdab836ed7e6dc881de23001b'
 const NEXT_HEAD = 'b6589fc6ab0dc82cf12099d1c2d40ab994e8410c'
 const MERGE = '9d4568c009d203ab10e33ea9953a0264ab2b7f4b'
+const BASE = '0ade7c2cf97f75d009975f4d720d1fa6c19f4897'
+const MOVED_BASE = 'c1dfd96eea8cc2b62785275bca38ac261256e278'
 const RUN_URL = 'https://github.com/opsfleet/infrastructure/actions/runs/987'
 
 let api: GitHubApiStandIn
@@ -28,7 +30,7 @@ let stdout: string[]
 
 beforeEach(async () => {
   api = await GitHubApiStandIn.start({ owner: 'opsfleet', repo: 'infrastructure' })
-  api.addPullRequest({ number: PR, headSha: HEAD })
+  api.addPullRequest({ number: PR, headSha: HEAD, baseSha: BASE })
   dir = mkdtempSync(join(tmpdir(), 'ka-pr-'))
   writeFileSync(join(dir, 'output'), '')
   writeFileSync(join(dir, 'summary'), '')
@@ -72,7 +74,7 @@ function pullRequestEvent(head = HEAD, headRepo = 'opsfleet/infrastructure'): No
     pull_request: {
       number: PR,
       head: { sha: head, repo: { full_name: headRepo } },
-      base: { repo: { full_name: 'opsfleet/infrastructure' } },
+      base: { sha: BASE, repo: { full_name: 'opsfleet/infrastructure' } },
     },
   })
 }
@@ -106,7 +108,12 @@ describe('plan on a pull request', () => {
     const stored = onlyComment()
     expect(url).toBe(`https://github.com/opsfleet/infrastructure/pull/${PR}#issuecomment-${stored.id}`)
     expect(stored.author).toBe(GITHUB_ACTIONS_BOT)
-    expect(parseMarker(stored.body)).toEqual({ cluster: CLUSTER, planId: planFingerprint(plan), sha: HEAD })
+    expect(parseMarker(stored.body)).toEqual({
+      cluster: CLUSTER,
+      planId: planFingerprint(plan),
+      sha: HEAD,
+      base: BASE,
+    })
     expect(stored.body).not.toContain(MERGE)
     expect(parseDigestBlock(stored.body)?.planId).toBe(planFingerprint(plan))
     expect(stored.body).toContain('**Plan: 6 to add, 1 to change, 0 to destroy.**')
@@ -123,7 +130,12 @@ describe('plan on a pull request', () => {
     await postPlan(next, pullRequestEvent(NEXT_HEAD))
 
     const stored = onlyComment()
-    expect(parseMarker(stored.body)).toEqual({ cluster: CLUSTER, planId: planFingerprint(next), sha: NEXT_HEAD })
+    expect(parseMarker(stored.body)).toEqual({
+      cluster: CLUSTER,
+      planId: planFingerprint(next),
+      sha: NEXT_HEAD,
+      base: BASE,
+    })
     expect(stored.body).toContain('**Plan: 0 to add, 1 to change, 0 to destroy.**')
     expect(api.requestsFor('issues/create-comment')).toHaveLength(1)
     expect(api.requestsFor('issues/update-comment')).toHaveLength(1)
@@ -249,7 +261,7 @@ describe('reviewed apply', () => {
     await apply.publish({ ...plan, mode: 'apply' }, planId, results)
 
     const stored = onlyComment()
-    expect(parseMarker(stored.body)).toEqual({ cluster: CLUSTER, planId, sha: HEAD })
+    expect(parseMarker(stored.body)).toEqual({ cluster: CLUSTER, planId, sha: HEAD, base: BASE })
     expect(stored.body).toContain('**Apply complete: 7 of 7 change(s) done.**')
     expect(stored.body).toContain('| done in 1.0s |')
   })
@@ -315,7 +327,7 @@ describe('reviewed apply', () => {
   test('commits pushed after the plan: refused with reason plan-stale, naming both commits', async () => {
     const plan = firstPlan()
     await postPlan(plan)
-    api.addPullRequest({ number: PR, headSha: NEXT_HEAD })
+    api.addPullRequest({ number: PR, headSha: NEXT_HEAD, baseSha: BASE })
 
     const attempt = applyFlow().checkReviewedPlan(plan, planFingerprint(plan))
     await expect(attempt).rejects.toMatchObject({ reason: 'plan-stale' })
@@ -366,5 +378,178 @@ describe('reviewed apply', () => {
     await postPlan(reviewed)
     const now = planOf([change('namespace:karpenter', 'create')])
     await expect(applyFlow().checkReviewedPlan(now, planFingerprint(now))).rejects.toBeInstanceOf(ActionFailure)
+  })
+})
+
+describe('the reviewed plan cannot be forged', () => {
+  const dispatch = () => runnerEnv('workflow_dispatch', { inputs: { 'pr-number': String(PR) } })
+  const applyFlow = () => flow(dispatch(), { prNumber: PR })
+
+  test('a comment whose visible plan was edited is refused with plan-changed and the lines that differ', async () => {
+    const plan = firstPlan()
+    const planId = planFingerprint(plan)
+    await postPlan(plan)
+    const real = onlyComment()
+    // Marker and digest kept, the visible plan rewritten: what reviewers read is no longer what would run.
+    const forged = real.body.replace(
+      '**Plan: 6 to add, 1 to change, 0 to destroy.**',
+      '**Plan: 0 to add, 1 to change, 0 to destroy.**',
+    )
+    expect(forged).not.toBe(real.body)
+    api.editComment(real.id, forged)
+
+    const attempt = applyFlow().checkReviewedPlan({ ...plan, mode: 'apply' }, planId)
+    await expect(attempt).rejects.toMatchObject({ reason: 'plan-changed' })
+    const error = (await attempt.catch((e: unknown) => e)) as PlanChangedError
+    expect(error.message).toContain('does not show the plan being applied')
+    expect(error.message).toContain('-**Plan: 0 to add, 1 to change, 0 to destroy.**')
+    expect(error.message).toContain('+**Plan: 6 to add, 1 to change, 0 to destroy.**')
+    expect(error.message).toMatch(/@@ -\d+ \+\d+ @@/)
+    // What the job summary gets.
+    expect(error.markdown).toContain('### Apply refused: the plan comment does not show this plan')
+    expect(error.markdown).toContain('+**Plan: 6 to add, 1 to change, 0 to destroy.**')
+  })
+
+  test('an edit anywhere counts: a line added under the plan is refused too', async () => {
+    const plan = firstPlan()
+    await postPlan(plan)
+    const real = onlyComment()
+    api.editComment(real.id, `${real.body}\n\nApproved by the platform team, nothing to review.\n`)
+    await expect(applyFlow().checkReviewedPlan(plan, planFingerprint(plan))).rejects.toThrow(
+      /\+?-Approved by the platform team, nothing to review\./,
+    )
+  })
+
+  test('the unedited comment passes, also when the apply runs from another run (other run link, mode apply)', async () => {
+    const plan = firstPlan()
+    await postPlan(plan)
+    const env = { ...dispatch(), GITHUB_RUN_ID: '4242' }
+    await expect(
+      flow(env, { prNumber: PR }).checkReviewedPlan({ ...plan, mode: 'apply' }, planFingerprint(plan)),
+    ).resolves.toMatchObject({ status: 'matches' })
+  })
+
+  test('a newer comment by the same bot with a forged marker is refused, whatever its marker says', async () => {
+    const plan = firstPlan()
+    const planId = planFingerprint(plan)
+    await postPlan(plan)
+    // Another workflow of the repository (same GITHUB_TOKEN bot) adds a comment whose marker names the plan.
+    api.seedComment({
+      issueNumber: PR,
+      author: GITHUB_ACTIONS_BOT,
+      body: `${formatMarker({ cluster: CLUSTER, planId, sha: HEAD, base: BASE })}\n### Karpenter plan\n\nNo changes.`,
+    })
+    const attempt = applyFlow().checkReviewedPlan(plan, planId)
+    await expect(attempt).rejects.toMatchObject({ reason: 'plan-changed' })
+    await expect(attempt).rejects.toThrow(/has 2 plan comments for cluster opsfleet-dev-cluster/)
+  })
+
+  test('a forged comment standing alone (the real one deleted) is refused by its visible text', async () => {
+    const plan = firstPlan()
+    const planId = planFingerprint(plan)
+    api.seedComment({
+      issueNumber: PR,
+      author: GITHUB_ACTIONS_BOT,
+      body: `${formatMarker({ cluster: CLUSTER, planId, sha: HEAD, base: BASE })}\n### Karpenter plan\n\nNo changes.`,
+    })
+    const attempt = applyFlow().checkReviewedPlan(plan, planId)
+    await expect(attempt).rejects.toMatchObject({ reason: 'plan-changed' })
+    await expect(attempt).rejects.toThrow(/-No changes\./)
+  })
+})
+
+describe('apply requirements', () => {
+  const dispatch = () => runnerEnv('workflow_dispatch', { inputs: { 'pr-number': String(PR) } })
+  const applyFlow = (applyRequires: ('approved' | 'mergeable' | 'undiverged')[]) =>
+    flow(dispatch(), { prNumber: PR, applyRequires, requirementOptions: { mergeableDelayMs: 1 } })
+
+  test('approved: a review approving the head after the plan comment, by someone else, lets the apply go ahead', async () => {
+    const plan = firstPlan()
+    await postPlan(plan)
+    api.addReview({ pullNumber: PR, author: 'reviewer-1', state: 'APPROVED' })
+    await expect(applyFlow(['approved']).checkReviewedPlan(plan, planFingerprint(plan))).resolves.toMatchObject({
+      status: 'matches',
+    })
+    expect(api.requestsFor('pulls/list-reviews')).toHaveLength(1)
+  })
+
+  test("approved: the author's own approval does not count", async () => {
+    const plan = firstPlan()
+    await postPlan(plan)
+    api.addReview({ pullNumber: PR, author: 'octo-dev', state: 'APPROVED' })
+    const attempt = applyFlow(['approved']).checkReviewedPlan(plan, planFingerprint(plan))
+    await expect(attempt).rejects.toMatchObject({ reason: 'apply-requirements' })
+    await expect(attempt).rejects.toThrow(
+      /approved: no approval of the head commit 3f78685 by someone other than its author \(not counted: octo-dev is the pull request's author\)/,
+    )
+  })
+
+  test('approved: an approval before the last push does not count', async () => {
+    await postPlan(firstPlan())
+    api.addReview({ pullNumber: PR, author: 'reviewer-1', state: 'APPROVED' })
+    // A push after the approval, and the plan posted again for the new head.
+    api.addPullRequest({ number: PR, headSha: NEXT_HEAD, baseSha: BASE })
+    const plan = firstPlan()
+    await postPlan(plan, pullRequestEvent(NEXT_HEAD))
+    const attempt = applyFlow(['approved']).checkReviewedPlan(plan, planFingerprint(plan))
+    await expect(attempt).rejects.toMatchObject({ reason: 'apply-requirements' })
+    await expect(attempt).rejects.toThrow(
+      `reviewer-1 approved commit ${HEAD.slice(0, 7)}, before the last push (head ${NEXT_HEAD.slice(0, 7)})`,
+    )
+  })
+
+  test('approved: an approval given before the plan comment took its text, a bot, or changes requested do not do', async () => {
+    const plan = firstPlan()
+    api.addReview({ pullNumber: PR, author: 'reviewer-1', state: 'APPROVED' })
+    await postPlan(plan)
+    api.addReview({ pullNumber: PR, author: 'github-actions[bot]', state: 'APPROVED' })
+    await expect(applyFlow(['approved']).checkReviewedPlan(plan, planFingerprint(plan))).rejects.toThrow(
+      /reviewer-1 approved before the plan comment took its present text.*github-actions\[bot\] is a bot/,
+    )
+    api.addReview({ pullNumber: PR, author: 'reviewer-2', state: 'APPROVED' })
+    api.addReview({ pullNumber: PR, author: 'reviewer-3', state: 'CHANGES_REQUESTED' })
+    await expect(applyFlow(['approved']).checkReviewedPlan(plan, planFingerprint(plan))).rejects.toThrow(
+      /approved: changes are requested by reviewer-3/,
+    )
+    // A later approval by the same reviewer replaces their request for changes.
+    api.addReview({ pullNumber: PR, author: 'reviewer-3', state: 'APPROVED' })
+    await expect(applyFlow(['approved']).checkReviewedPlan(plan, planFingerprint(plan))).resolves.toMatchObject({
+      status: 'matches',
+    })
+  })
+
+  test('mergeable: asked again while GitHub computes it; false is refused', async () => {
+    const plan = firstPlan()
+    await postPlan(plan)
+    api.addPullRequest({ number: PR, headSha: HEAD, baseSha: BASE, mergeable: [null, null, true] })
+    await expect(applyFlow(['mergeable']).checkReviewedPlan(plan, planFingerprint(plan))).resolves.toMatchObject({
+      status: 'matches',
+    })
+    expect(api.requestsFor('pulls/get')).toHaveLength(3)
+
+    api.addPullRequest({ number: PR, headSha: HEAD, baseSha: BASE, mergeable: [false] })
+    const attempt = applyFlow(['mergeable']).checkReviewedPlan(plan, planFingerprint(plan))
+    await expect(attempt).rejects.toMatchObject({ reason: 'apply-requirements' })
+    await expect(attempt).rejects.toThrow(
+      /mergeable: GitHub says the pull request cannot be merged \(mergeable_state: dirty\)/,
+    )
+  })
+
+  test('undiverged: the base branch moved since the plan is refused, naming both commits', async () => {
+    const plan = firstPlan()
+    await postPlan(plan)
+    await expect(applyFlow(['undiverged']).checkReviewedPlan(plan, planFingerprint(plan))).resolves.toMatchObject({
+      status: 'matches',
+    })
+    api.addPullRequest({ number: PR, headSha: HEAD, baseSha: MOVED_BASE })
+    const attempt = applyFlow(['undiverged', 'approved']).checkReviewedPlan(plan, planFingerprint(plan))
+    await expect(attempt).rejects.toMatchObject({ reason: 'apply-requirements' })
+    const message = String(await attempt.catch((e: unknown) => (e as Error).message))
+    expect(message).toContain(
+      `undiverged: the base branch moved since the plan: it was at ${BASE.slice(0, 7)}, it is now at ${MOVED_BASE.slice(0, 7)}`,
+    )
+    // Every unmet requirement is named at once.
+    expect(message).toContain('approved: no approval of the head commit')
+    expect(message).toContain('Nothing was changed.')
   })
 })
