@@ -2962,7 +2962,7 @@ class Validator {
                 note: `${obj.kind} (${obj.apiVersion}) is not served yet and no CRD in this plan defines it: the API server checks it when it is applied`,
             };
         }
-        const problems = schemaProblems(schema, obj);
+        const problems = await schemaProblems(schema, obj);
         if (problems.length) {
             rejections.push({ object: objectKey(obj), by: 'crd-schema', message: problems.join('; ') });
             return undefined;
@@ -2978,7 +2978,7 @@ const compiled = new WeakMap();
  * Problems of an object against a CRD's openAPIV3Schema (structural rules: types, patterns, enums, required,
  * sizes). CEL rules (`x-kubernetes-validations`) are the API server's alone and are not checked here.
  */
-function schemaProblems(schema, obj) {
+async function schemaProblems(schema, obj) {
     let validate = compiled.get(schema);
     if (!validate) {
         const ajv = new dist_ajv.Ajv({ strict: false, allErrors: true, validateFormats: false, unicodeRegExp: false });
@@ -3071,6 +3071,29 @@ function joinPath(prefix, key) {
     return `${prefix}[${JSON.stringify(key)}]`;
 }
 /**
+ * The keys that name the entries of a list, as Kubernetes merges them (`env`, `containers`, `volumes` by `name`;
+ * NodePool `requirements` and `taints` by `key`; `volumeMounts` by `mountPath`): the first whose value is a string
+ * in every entry and unique among them.
+ */
+const MERGE_KEYS = ['name', 'key', 'mountPath', 'devicePath'];
+/** The merge key of a list of objects, or undefined when its entries can only be told apart by position. */
+function listKey(list) {
+    if (!list.length || !list.every(isPlainObject))
+        return undefined;
+    const items = list;
+    for (const k of MERGE_KEYS) {
+        const values = items.map((x) => x[k]);
+        if (values.every((v) => typeof v === 'string' && v !== '') && new Set(values).size === values.length)
+            return k;
+    }
+    return undefined;
+}
+const BARE_ENTRY = /^(?![0-9]+$)[A-Za-z0-9_./-]+$/;
+/** The display path of a list entry named by its key: `env[LOG_LEVEL]`, `requirements[kubernetes.io/arch]`. */
+function entryPath(prefix, keyValue) {
+    return `${prefix}[${BARE_ENTRY.test(keyValue) ? keyValue : JSON.stringify(keyValue)}]`;
+}
+/**
  * Leaves of a value by display path, for showing a new object. Empty objects and arrays are leaves themselves; a
  * list of scalars stays one value (`values = ["m5.large","c5.large"]` reads better than one line per item), and so
  * does a flat item of a list (`requirements[1] = {"key":"kubernetes.io/arch","operator":"In","values":["amd64"]}`).
@@ -3081,7 +3104,8 @@ function leaves(value, prefix = '') {
         if (inList && isFlat(v))
             out.set(path, v);
         else if (Array.isArray(v) && v.length && v.some((x) => typeof x === 'object' && x !== null)) {
-            v.forEach((x, i) => walk(x, joinPath(path, i), true));
+            const key = listKey(v);
+            v.forEach((x, i) => walk(x, key ? entryPath(path, x[key]) : joinPath(path, i), true));
         }
         else if (isPlainObject(v) && Object.keys(v).length) {
             for (const k of Object.keys(v).sort())
@@ -3104,8 +3128,10 @@ function creationFields(value, prefix = '') {
     return [...leaves(value, prefix)].map(([path, after]) => ({ path, after }));
 }
 /**
- * Field changes between two values, leaf by leaf. A list whose length changed is shown whole (item-by-item
- * shifts read badly); same-length lists item by item.
+ * Field changes between two values, leaf by leaf. Lists whose entries have a merge key (both sides the same) are
+ * compared entry by entry under that key, whatever their order or length: `env[LOG_LEVEL].value`, an added
+ * `env[NEW]`, a removed one; only a change of order alone shows the list whole. Other lists: a list whose length
+ * changed is shown whole (item-by-item shifts read badly); same-length lists item by item.
  */
 function diffValues(before, after, prefix = '') {
     const out = [];
@@ -3117,6 +3143,19 @@ function diffValues(before, after, prefix = '') {
             for (const k of keys)
                 walk(a[k], b[k], joinPath(path, k));
             return;
+        }
+        if (Array.isArray(a) && Array.isArray(b)) {
+            const key = listKey(a);
+            if (key && listKey(b) === key) {
+                const before = new Map(a.map((x) => [x[key], x]));
+                const after = new Map(b.map((x) => [x[key], x]));
+                const count = out.length;
+                for (const k of new Set([...before.keys(), ...after.keys()]))
+                    walk(before.get(k), after.get(k), entryPath(path, k));
+                if (out.length === count)
+                    out.push({ path, before: a, after: b });
+                return;
+            }
         }
         if (Array.isArray(a) && Array.isArray(b) && a.length === b.length) {
             a.forEach((x, i) => walk(x, b[i], joinPath(path, i)));
@@ -3354,15 +3393,18 @@ function parseMapRoles(text) {
 }
 /**
  * mapRoles with `entry` in place of any entry for the same role (`arns`), or appended; `entry` undefined
- * removes them. Every other entry keeps its text, order and comments.
+ * removes them. Every other entry keeps its text, order and comments. The list is written in block style, as EKS
+ * and people write it, so that an entry someone appends by hand (`- rolearn: ...`) keeps it valid YAML; a list
+ * written in flow style (`[{...}]`) is turned into the same entries in block style.
  */
 function mergeMapRoles(text, arns, entry) {
     const doc = mapRolesDocument(text);
     const seq = doc.contents;
+    seq.flow = false;
     const ours = (item) => (0,dist/* isMap */.jh)(item) && arns.includes(String(item.get('rolearn')));
     const at = seq.items.findIndex(ours);
     seq.items = seq.items.filter((item, i) => i === at || !ours(item));
-    const node = entry ? doc.createNode(entry) : undefined;
+    const node = entry ? doc.createNode(entry, { flow: false }) : undefined;
     if (at >= 0) {
         if (node)
             seq.items[at] = node;

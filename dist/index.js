@@ -11,7 +11,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
  */
 const input = (name) => (process.env[`INPUT_${name.toUpperCase()}`] ?? '').trim();
 process.stdout.write(`karpenter-action: mode ${input('mode') || 'plan'}, config ${input('config') || '.github/karpenter.yaml'}\n`);
-const { run } = await Promise.all(/* import() */[__nccwpck_require__.e(815), __nccwpck_require__.e(37)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8037));
+const { run } = await Promise.all(/* import() */[__nccwpck_require__.e(815), __nccwpck_require__.e(152)]).then(__nccwpck_require__.bind(__nccwpck_require__, 7152));
 await run();
 
 

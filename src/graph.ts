@@ -63,8 +63,19 @@ export interface Context {
   kube: KubeClient
 }
 
-/** The service account the Karpenter chart creates (and the controller role trusts). */
+/** The service account the Karpenter chart creates (and the controller role trusts), unless karpenter.values names one. */
 export const KARPENTER_SERVICE_ACCOUNT = 'karpenter'
+
+/**
+ * The name of the controller's service account: the one `karpenter.values.serviceAccount.name` gives, else
+ * `karpenter`. The chart is always given this name (its own default is the release's full name, `<release>-karpenter`
+ * for a release not containing "karpenter"), and the controller role's trust (IRSA) or the Pod Identity association
+ * names the same account: the two can never disagree.
+ */
+export function karpenterServiceAccount(config: Config): string {
+  const sa = (config.karpenter.values as { serviceAccount?: { name?: unknown } }).serviceAccount
+  return typeof sa?.name === 'string' && sa.name.trim() ? sa.name : KARPENTER_SERVICE_ACCOUNT
+}
 
 /**
  * How many controller policies are looked for, at most: the ones the permissions need now are managed,
@@ -215,7 +226,7 @@ function accountSide(ctx: Context, options: GraphOptions): AccountSide {
           id: ids.podIdentity,
           clusterName: config.cluster.name,
           namespace: config.karpenter.namespace,
-          serviceAccount: KARPENTER_SERVICE_ACCOUNT,
+          serviceAccount: karpenterServiceAccount(config),
           roleArn: iamRoleArn(scope, config.iam.controllerRole, path),
           tags,
           dependsOn: [controllerRole.id],
@@ -303,7 +314,7 @@ function controllerTrust(ctx: Context, { tags, scope }: Common): { oidc?: OidcPr
       accountId: ctx.accountId,
       issuerUrl: issuer,
       namespace: config.karpenter.namespace,
-      serviceAccount: KARPENTER_SERVICE_ACCOUNT,
+      serviceAccount: karpenterServiceAccount(config),
     }),
   }
 }
@@ -378,14 +389,16 @@ export function karpenterValues(ctx: Context): Record<string, unknown> {
   const settings: Record<string, unknown> = { clusterName: config.cluster.name }
   if (ctx.cluster.endpoint) settings.clusterEndpoint = ctx.cluster.endpoint
   if (config.interruption.enabled) settings.interruptionQueue = config.interruption.queue
-  const values: Record<string, unknown> = { settings }
+  // The service account the controller role trusts, by name: never the chart's default (its release's full name).
+  const serviceAccount: Record<string, unknown> = { name: karpenterServiceAccount(config) }
+  const values: Record<string, unknown> = { settings, serviceAccount }
   if (config.karpenter.auth === 'irsa') {
     const arn = iamRoleArn(
       { partition: ctx.aws.partition, accountId: ctx.accountId },
       config.iam.controllerRole,
       config.iam.path,
     )
-    values.serviceAccount = { annotations: { 'eks.amazonaws.com/role-arn': arn } }
+    serviceAccount.annotations = { 'eks.amazonaws.com/role-arn': arn }
   }
   if (config.karpenter.resources) values.controller = { resources: config.karpenter.resources }
   return mergeValues(values, config.karpenter.values)

@@ -4,6 +4,12 @@
  * state lock once taken. It disposes of all of that itself on every way out: close() at the end of the run, and a
  * cancelled job (GitHub sends SIGINT, then SIGTERM) closes it before the process exits, so that no lock is left for
  * the next run to break and no proxy or token file outlives the run.
+ *
+ * On a signal, no further helm process starts, and a running one (an upgrade halfway through) is waited for, up to
+ * HELM_GRACE_MS, before the lock is released, so that the next run does not start while this one's helm still
+ * changes the cluster. One still running after that is named in the log: helm leaves its release marked
+ * `pending-*`, which the next run's plan stops at with the fix. The EKS kubeconfig (it holds a token) is removed in
+ * every case.
  */
 import * as core from '@actions/core'
 import type { AwsSession } from './aws/clients.js'
@@ -19,11 +25,16 @@ import { acquireLock, stateClient, type AcquireOptions, type StateLocation, type
 const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 } as const
 type Signal = keyof typeof SIGNAL_EXIT
 
+/** How long a cancelled run waits for a running helm process before it releases the lock and exits. */
+export const HELM_GRACE_MS = 2 * 60_000
+
 export interface SessionOptions {
   config: Config
   aws: AwsSession
   /** A kubeconfig to use (the `kubeconfig` input, or KUBECONFIG); without one, one for the EKS endpoint is made. */
   kubeconfig?: string
+  /** How long a cancelled run waits for helm (HELM_GRACE_MS by default). */
+  helmGraceMs?: number
 }
 
 export class Session implements Context {
@@ -31,10 +42,12 @@ export class Session implements Context {
   readonly aws: AwsSession
   private heldLock?: StateLock
   private closing?: Promise<void>
+  private cancelling = false
+  private readonly helmGraceMs: number
   private readonly onSignal = (signal: Signal) => {
-    if (this.closing) return
-    core.warning(`${signal}: the run is being cancelled; ${this.cleanup().join(', ')}`)
-    void this.close().finally(() => process.exit(SIGNAL_EXIT[signal]))
+    if (this.closing || this.cancelling) return
+    this.cancelling = true
+    void this.cancel(signal).finally(() => process.exit(SIGNAL_EXIT[signal]))
   }
 
   constructor(
@@ -46,6 +59,7 @@ export class Session implements Context {
   ) {
     this.config = options.config
     this.aws = options.aws
+    this.helmGraceMs = options.helmGraceMs ?? HELM_GRACE_MS
     for (const signal of Object.keys(SIGNAL_EXIT) as Signal[]) process.on(signal, this.onSignal)
   }
 
@@ -58,6 +72,25 @@ export class Session implements Context {
   async takeLock(location: StateLocation, options: AcquireOptions): Promise<StateLock> {
     this.heldLock = await acquireLock(await stateClient(this.aws, location), location, options)
     return this.heldLock
+  }
+
+  /** A cancelled run: helm first (bounded), then close(). */
+  private async cancel(signal: Signal): Promise<void> {
+    const helm = this.kube.helmRunning
+    const waiting = helm.length
+      ? [`waiting up to ${this.helmGraceMs / 1000} s for helm ${helm.join(', ')} to finish`]
+      : []
+    core.warning(`${signal}: the run is being cancelled; ${[...waiting, ...this.cleanup()].join(', ')}`)
+    const left = await this.kube.drain(this.helmGraceMs)
+    if (helm.length && !left.length) core.info(`${signal}: helm ${helm.join(', ')} finished`)
+    if (left.length) {
+      core.warning(
+        `${signal}: helm ${left.join(', ')} is still running after ${this.helmGraceMs / 1000} s. Its release stays ` +
+          'marked pending-install or pending-upgrade, and the next run stops at it with the fix (`helm rollback`, or ' +
+          '`helm uninstall` if it was never deployed).',
+      )
+    }
+    await this.close()
   }
 
   private cleanup(): string[] {
@@ -73,9 +106,9 @@ export class Session implements Context {
     this.closing ??= (async () => {
       try {
         await this.heldLock?.release()
+      } finally {
         this.eks?.close()
         await this.kube.close()
-      } finally {
         for (const signal of Object.keys(SIGNAL_EXIT) as Signal[]) process.removeListener(signal, this.onSignal)
       }
     })()

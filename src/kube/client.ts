@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process'
+import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { Agent, request } from 'node:http'
 import { tmpdir } from 'node:os'
@@ -78,6 +78,8 @@ export class KubeClient {
   private agent?: Agent
   private readonly discovery = new Map<string, Promise<Map<string, ApiResource>>>()
   private closed = false
+  private draining = false
+  private readonly runningHelm = new Set<{ command: string; done: Promise<void> }>()
   readonly recorder?: CallRecorder
   private readonly kubectl: string
 
@@ -89,9 +91,38 @@ export class KubeClient {
     this.recorder = options.recorder
   }
 
-  /** helm against this cluster (same kubeconfig). */
+  /** helm against this cluster (same kubeconfig). Refused once the client is draining (a cancelled run). */
   helm(args: string[], opts: Omit<RunOptions, 'recorder'> = {}): Promise<RunResult> {
-    return runTool('helm', ['--kubeconfig', this.kubeconfig, ...args], { ...opts, recorder: this.recorder })
+    if (this.draining) return Promise.reject(new Error(`the run is being cancelled: helm ${args[0]} was not started`))
+    const run = runTool('helm', ['--kubeconfig', this.kubeconfig, ...args], { ...opts, recorder: this.recorder })
+    const entry = {
+      command: args.slice(0, 2).join(' '),
+      done: run.then(
+        () => undefined,
+        () => undefined,
+      ),
+    }
+    this.runningHelm.add(entry)
+    void entry.done.then(() => this.runningHelm.delete(entry))
+    return run
+  }
+
+  /** The helm commands running now (e.g. `upgrade karpenter`). */
+  get helmRunning(): string[] {
+    return [...this.runningHelm].map((e) => e.command)
+  }
+
+  /**
+   * Starts no more helm processes, and waits (up to `boundMs`) for the running ones to end. Returns the commands
+   * still running when the bound ran out (empty when all ended).
+   */
+  async drain(boundMs: number): Promise<string[]> {
+    this.draining = true
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const bound = new Promise<void>((resolve) => (timer = setTimeout(resolve, boundMs)))
+    await Promise.race([Promise.all([...this.runningHelm].map((e) => e.done)), bound])
+    clearTimeout(timer)
+    return this.helmRunning
   }
 
   /** Starts the proxy on first use; concurrent callers share the one start. */
@@ -363,7 +394,11 @@ interface Proxy {
  * Runs `kubectl proxy` on a unix socket in a fresh 0700 folder, behind a small sh watchdog: the watchdog
  * holds a pipe from this process and stops kubectl when it closes, so a proxy never outlives the action,
  * even when the action is killed (a handler on process exit could not run then). Where there is no sh
- * (Windows), kubectl runs directly and is stopped on exit.
+ * (Windows), kubectl runs directly.
+ *
+ * Nothing of the proxy keeps this process alive: once it serves, the child and its pipes are unref'd, so a run
+ * that fails without closing its client (or a test suite that forgets to) still ends, and its end takes the
+ * proxy with it (the watchdog sees its pipe close; on exit the child is also killed outright).
  */
 function startProxy(kubectl: string, kubeconfig: string, recorder: CallRecorder | undefined): Promise<Proxy> {
   const dir = mkdtempSync(join(tmpdir(), 'ka-kube-'))
@@ -382,8 +417,12 @@ function startProxy(kubectl: string, kubeconfig: string, recorder: CallRecorder 
       })
     : spawn(kubectl, args, { stdio: ['ignore', 'pipe', 'pipe'] })
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)))
-  const kill = () => child.kill()
-  if (!watchdog) process.once('exit', kill)
+  // On exit (however the run ends, short of SIGKILL, which the watchdog covers) the proxy goes too.
+  const kill = () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+    rmSync(dir, { recursive: true, force: true })
+  }
+  process.once('exit', kill)
   const stop = async () => {
     process.removeListener('exit', kill)
     if (child.exitCode === null && child.signalCode === null) {
@@ -408,6 +447,7 @@ function startProxy(kubectl: string, kubeconfig: string, recorder: CallRecorder 
       stdout += d.toString()
       if (stdout.includes('Starting to serve on')) {
         clearTimeout(timer)
+        detach(child)
         resolve({ socket, stop })
       }
     })
@@ -415,6 +455,14 @@ function startProxy(kubectl: string, kubeconfig: string, recorder: CallRecorder 
     child.on('error', (e) => fail(-1, `${e.message} (is kubectl installed and on PATH?)`))
     void exited.then((code) => fail(code ?? -1, stderr || 'kubectl proxy exited'))
   })
+}
+
+/** Lets this process end while `child` runs: neither the child nor its pipes hold the event loop. */
+function detach(child: ChildProcess): void {
+  child.unref()
+  for (const stream of [child.stdin, child.stdout, child.stderr]) {
+    ;(stream as unknown as { unref?: () => void } | null)?.unref?.()
+  }
 }
 
 /** The kind is not served by the API server (its CRD is not installed). */

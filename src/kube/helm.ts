@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs'
 import { isAbsolute, join, relative, resolve } from 'node:path'
+import { createHash } from 'node:crypto'
 import { gunzipSync } from 'node:zlib'
 import { parse as parseYaml } from 'yaml'
 import { deepEqual } from '../json.js'
@@ -177,12 +178,18 @@ export async function renderChart(kube: KubeClient, src: ChartSource, opts: Rend
 export interface UpgradeOptions extends RenderOptions {
   timeout: string
   skipCrds: boolean
+  /**
+   * false: neither `--wait` nor `--atomic` (which implies it), for a release whose readiness the caller checks
+   * itself (the CRD chart: Helm polls every 2 s, and a new CRD is never Established at its first look).
+   */
+  wait?: boolean
 }
 
 /** `helm upgrade --install --atomic --wait`: a failure rolls the release back to what was there. */
 export async function upgradeRelease(kube: KubeClient, src: ChartSource, opts: UpgradeOptions): Promise<void> {
   const args = ['upgrade', '--install', opts.release, src.ref, '--namespace', opts.namespace, '--values', '-']
-  args.push('--atomic', '--wait', '--timeout', opts.timeout, '--history-max', '10')
+  if (opts.wait !== false) args.push('--atomic', '--wait')
+  args.push('--timeout', opts.timeout, '--history-max', '10')
   if (opts.skipCrds) args.push('--skip-crds')
   if (!src.local && src.version) args.push('--version', src.version)
   await kube.helm(args, { input: JSON.stringify(opts.values) }).catch((e: unknown) => {
@@ -220,6 +227,34 @@ export async function uninstallRelease(
 /** The objects of a release's manifest (hooks excluded). */
 export function releaseObjects(release: HelmRelease): KubeObject[] {
   return parseObjects(release.manifest, `release ${release.namespace}/${release.name}`).filter((o) => !isHelmHook(o))
+}
+
+const crdNameScans = new Map<string, string[]>()
+
+/**
+ * The names of the CustomResourceDefinitions in a release manifest, by a scan of its documents' top-level `kind:`
+ * and `metadata.name` lines instead of a YAML parse (a CRD chart's manifest is ~140 KB of schemas; this takes a
+ * millisecond). Helm writes manifests itself (`---` between documents, `# Source:` comments, block style), which is
+ * all the scan needs. Hooks are left out, as releaseObjects() does. Once per manifest per run, by digest.
+ */
+export function manifestCrdNames(manifest: string): string[] {
+  const digest = createHash('sha256').update(manifest).digest('hex')
+  let names = crdNameScans.get(digest)
+  if (!names) {
+    names = []
+    for (const doc of manifest.split(/^---[^\S\n]*(?:\n|$)/m)) {
+      if (!/^kind:[^\S\n]*["']?CustomResourceDefinition["']?[^\S\n]*$/m.test(doc)) continue
+      const meta = /^metadata:[^\S\n]*\n((?:[ \t]+.*\n?|[^\S\n]*\n)*)/m.exec(doc)?.[1] ?? ''
+      if (/^[ \t]+["']?helm\.sh\/hook["']?:/m.test(meta)) continue
+      const indent = /^([ \t]+)\S/m.exec(meta)?.[1]
+      const name = indent
+        ? new RegExp(`^${indent}name:[^\\S\\n]*["']?([^"'\\s#]+)["']?`, 'm').exec(meta)?.[1]
+        : undefined
+      if (name) names.push(name)
+    }
+    crdNameScans.set(digest, names)
+  }
+  return [...names]
 }
 
 /** helm's stderr without the `Error: ` prefix. */

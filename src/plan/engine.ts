@@ -4,6 +4,7 @@
  * told through `onEvent`, and the pipeline renders it.
  */
 import { ActionFailure, errorMessage, failureReasonOf } from '../outcome.js'
+import { redactFields } from './redact.js'
 import type { Decision, Resource, ResourceId } from './resource.js'
 import type { Change, ChangeAction, ChangeResult, EngineEvent, Mode, Plan } from './types.js'
 
@@ -99,7 +100,8 @@ export async function plan(input: PlanInput): Promise<PlanResult> {
     kind: resource.kind,
     name: decision.name ?? resource.name,
     action: decision.action,
-    fields: decision.fields,
+    // The one place values that look secret are marked: every view of the plan then leaves them out.
+    fields: redactFields(decision.fields),
     dependsOn: [...resource.dependsOn],
     ...(decision.note ? { note: decision.note } : {}),
   }))

@@ -52,7 +52,10 @@ export interface HelmReleaseRead {
 
 /** `helm upgrade --install --atomic --wait` of `chart` with `values` at `release` in `namespace`. */
 export type HelmUpgradeOp = { op: 'upgrade' } & HelmTarget &
-  Pick<HelmReleaseSpec, 'chart' | 'values' | 'timeout' | 'skipCrds'>
+  Pick<HelmReleaseSpec, 'chart' | 'values' | 'timeout' | 'skipCrds'> & {
+    /** false: helm does not wait; the resource checks readiness itself (the CRD release). */
+    wait?: false
+  }
 
 /**
  * `helm template` of charts, each chart, values and target rendered at most once: shared by the resources of one

@@ -1,10 +1,18 @@
 /**
  * The state lock: one object next to the state record (`<state.key>.lock`), created with a conditional write
- * (`If-None-Match: *`) so that of two runs racing for it exactly one succeeds. It says who holds it, from which
- * run, since when, for which operation. A run that finds it held fails at once, naming the holder; a lock left by
- * a run that died is removed only when the `break-lock` input asks for it. Releasing deletes the object only if it
- * is still ours (`If-Match` with the ETag we wrote). The run's session (src/session.ts) releases it on every way out,
- * a cancelled job included.
+ * (`If-None-Match: *`) so that of two runs racing for it exactly one succeeds. It says who holds it (a holder id made
+ * of the run id, its attempt and a random part), from which run, since when, for which operation, and its lease.
+ *
+ * - A write that S3 stored but whose answer was lost is retried by the SDK and answered 412: the lock is read again,
+ *   and when its holder id is ours, it is ours.
+ * - The holder renews the lock (a conditional write, `If-Match` its ETag) every third of its lease (15 minutes) while
+ *   it runs. A lock not renewed for longer than its lease belongs to a run that died: it is reported as stale, with
+ *   its holder and age, and taken over by a conditional write on the ETag that was read (of two runs taking it over
+ *   at once, one wins).
+ * - A live lock (younger than its lease) stops the run at once, naming the holder; `break-lock: true` refuses it
+ *   too, and only `break-lock: force` removes it.
+ * - Releasing deletes the object only if it is still ours (`If-Match` with the ETag we wrote last). The run's session
+ *   (src/session.ts) releases it on every way out, a cancelled job included.
  */
 import { hostname, userInfo } from 'node:os'
 import { randomUUID } from 'node:crypto'
@@ -24,7 +32,7 @@ export interface StateLocation {
 
 export interface LockHolder {
   formatVersion: 1
-  /** Random: tells two holders apart even when everything else matches. */
+  /** The run id, its attempt and a random part (`run-987.2-3f2a9c1e`): tells two holders apart, one run's retries alike. */
   id: string
   operation: string
   cluster: string
@@ -39,6 +47,10 @@ export interface LockHolder {
   commit?: string
   /** ISO 8601. */
   createdAt: string
+  /** How long the lock stays live without a renewal, in seconds; absent in locks of earlier versions (the default). */
+  leaseSeconds?: number
+  /** ISO 8601: the holder's last renewal. */
+  renewedAt?: string
 }
 
 /** A lock as found in the bucket. `holder` is undefined when the object is not a lock this action wrote. */
@@ -48,8 +60,12 @@ export interface FoundLock {
   lastModified?: Date
 }
 
-/** GitHub-hosted jobs end after 6 hours: a lock older than that, from such a job, has no live holder. */
-const HOSTED_JOB_LIMIT_MS = 6 * 60 * 60 * 1000
+/**
+ * The lease of a lock: a holder renews it every third of this while it runs, so a lock not renewed for longer has no
+ * live holder. 15 minutes: longer than any pause of a live run between two renewals, short enough that a run that
+ * died blocks the next one for at most that long.
+ */
+export const LOCK_LEASE_SECONDS = 15 * 60
 
 /**
  * The configured state location. Without one, an apply or destroy still runs, unlocked and unrecorded: say so.
@@ -88,23 +104,33 @@ export class LockedError extends ActionFailure {
   }
 }
 
+/**
+ * The `break-lock` input: false (a live lock stops the run; a stale one is taken over), true (the same, and says so
+ * when there is nothing to break), force (a live lock is removed as well: only when its run is known to be dead).
+ */
+export type BreakLock = boolean | 'force'
+
 export interface AcquireOptions {
   operation: string
   cluster: string
-  /** Remove a lock held by someone else first (the `break-lock` input). */
-  breakLock?: boolean
+  breakLock?: BreakLock
   env?: NodeJS.ProcessEnv
   now?: () => Date
+  /** The lease this run writes (LOCK_LEASE_SECONDS by default; tests shorten it). */
+  leaseSeconds?: number
+  /** Renew the lock every third of its lease while it is held (default true). */
+  renew?: boolean
 }
 
 /** Who is running, for the lock: read from the runner's environment. */
 export function holderFromEnvironment(
-  options: Pick<AcquireOptions, 'operation' | 'cluster' | 'env' | 'now'>,
+  options: Pick<AcquireOptions, 'operation' | 'cluster' | 'env' | 'now' | 'leaseSeconds'>,
 ): LockHolder {
   const env = options.env ?? process.env
+  const random = randomUUID().slice(0, 8)
   const holder: LockHolder = {
     formatVersion: 1,
-    id: randomUUID(),
+    id: env.GITHUB_RUN_ID ? `run-${env.GITHUB_RUN_ID}.${env.GITHUB_RUN_ATTEMPT || '1'}-${random}` : `local-${random}`,
     operation: options.operation,
     cluster: options.cluster,
     who: env.GITHUB_TRIGGERING_ACTOR || env.GITHUB_ACTOR || localUser(),
@@ -116,6 +142,7 @@ export function holderFromEnvironment(
     job: env.GITHUB_JOB || undefined,
     commit: env.GITHUB_SHA || undefined,
     createdAt: (options.now?.() ?? new Date()).toISOString(),
+    leaseSeconds: options.leaseSeconds ?? LOCK_LEASE_SECONDS,
   }
   return JSON.parse(JSON.stringify(holder)) as LockHolder
 }
@@ -131,16 +158,79 @@ function localUser(): string {
 /** The lock we hold. `release()` is safe to call more than once. */
 export class StateLock {
   private released = false
+  private renewal?: ReturnType<typeof setInterval>
+  private renewing?: Promise<void>
+  /** Set when a renewal found the lock taken by another run. */
+  lost = false
 
   constructor(
     private readonly s3: S3Client,
     readonly location: StateLocation,
     readonly holder: LockHolder,
-    private readonly etag: string | undefined,
+    private etag: string | undefined,
+    private readonly now: () => Date = () => new Date(),
   ) {}
+
+  /** Renews the lock every third of its lease until it is released (the timer keeps no process alive). */
+  startRenewal(): void {
+    if (this.renewal || this.released) return
+    const every = ((this.holder.leaseSeconds ?? LOCK_LEASE_SECONDS) * 1000) / 3
+    this.renewal = setInterval(() => void this.renew(), every)
+    this.renewal.unref()
+  }
+
+  /** Writes the lock again with a new `renewedAt`, only if it is still the one we wrote (`If-Match`). */
+  renew(): Promise<void> {
+    this.renewing ??= this.renewOnce().finally(() => (this.renewing = undefined))
+    return this.renewing
+  }
+
+  private async renewOnce(): Promise<void> {
+    if (this.released || this.lost || !this.etag) return
+    const { PutObjectCommand } = await import('@aws-sdk/client-s3')
+    const url = s3Url(this.location, lockKey(this.location))
+    const holder: LockHolder = { ...this.holder, renewedAt: this.now().toISOString() }
+    try {
+      const put = await this.s3.send(
+        new PutObjectCommand({
+          Bucket: this.location.bucket,
+          Key: lockKey(this.location),
+          Body: lockBody(holder),
+          ContentType: 'application/json',
+          IfMatch: this.etag,
+        }),
+      )
+      this.etag = put.ETag ?? this.etag
+      this.holder.renewedAt = holder.renewedAt
+    } catch (e) {
+      if (isPreconditionFailed(e) || isMissing(e)) {
+        // A retried renewal whose first write succeeded also answers 412: ours if the holder id is.
+        const found = await readLock(this.s3, this.location).catch(() => undefined)
+        if (found?.holder?.id === this.holder.id) {
+          this.etag = found.etag
+          return
+        }
+        this.lost = true
+        this.stopRenewal()
+        core.error(
+          `The state lock ${url} is no longer ours: it was not renewed in time and another run took it over ` +
+            `(${found ? describeHolder(found, this.now()) : 'it is gone'}). Two runs may now change the cluster at once.`,
+        )
+      } else {
+        core.warning(`The state lock ${url} could not be renewed (${describeAwsError(e)}); trying again later.`)
+      }
+    }
+  }
+
+  private stopRenewal(): void {
+    if (this.renewal) clearInterval(this.renewal)
+    this.renewal = undefined
+  }
 
   async release(): Promise<void> {
     if (this.released) return
+    this.stopRenewal()
+    await this.renewing?.catch(() => undefined)
     this.released = true
     const { DeleteObjectCommand } = await import('@aws-sdk/client-s3')
     const url = s3Url(this.location, lockKey(this.location))
@@ -162,68 +252,97 @@ export class StateLock {
         core.warning(`The state lock ${url} was already gone when this run finished (broken by another run?).`)
       } else {
         core.warning(
-          `The state lock ${url} could not be released (${describeAwsError(e)}). The next apply will find it: ` +
-            `once no run is active, run it with \`break-lock: true\`, or delete ${url}.`,
+          `The state lock ${url} could not be released (${describeAwsError(e)}). The next apply will find it and ` +
+            `take it over once its lease has run out (${formatAge((this.holder.leaseSeconds ?? LOCK_LEASE_SECONDS) * 1000)} after ` +
+            `its last renewal), or delete ${url} once no run is active.`,
         )
       }
     }
   }
 }
 
+function lockBody(holder: LockHolder): string {
+  return `${JSON.stringify(holder, null, 2)}\n`
+}
+
+/** How long the lock has gone without a write: from the later of the holder's last renewal and S3's LastModified. */
+export function lockAgeMs(found: FoundLock, now: Date): number | undefined {
+  const times = [found.holder?.renewedAt, found.holder?.createdAt, found.lastModified?.toISOString()]
+    .filter((t): t is string => typeof t === 'string')
+    .map((t) => Date.parse(t))
+    .filter((t) => Number.isFinite(t))
+  return times.length ? now.getTime() - Math.max(...times) : undefined
+}
+
+/** The lease the holder declared (bounded to 1 s .. 24 h), or the default for a lock that declares none. */
+export function leaseOf(found: FoundLock): number {
+  const declared = found.holder?.leaseSeconds
+  if (typeof declared !== 'number' || !Number.isFinite(declared)) return LOCK_LEASE_SECONDS
+  return Math.min(Math.max(declared, 1), 24 * 3600)
+}
+
+/** A lock whose age is past its lease: its holder stopped renewing it. */
+export function isStale(found: FoundLock, now: Date): boolean {
+  const age = lockAgeMs(found, now)
+  return age !== undefined && age > leaseOf(found) * 1000
+}
+
 /**
- * Takes the lock, or fails at once naming its holder. With `breakLock`, a lock held by someone else is removed
- * first (only the very lock that was read: the delete is conditional on its ETag) and the attempt repeated once.
+ * Takes the lock, or fails at once naming its holder. A 412 whose lock carries our holder id is ours (the SDK retried
+ * a write that had succeeded). A stale lock (past its lease) is taken over; a live one only with `break-lock: force`.
+ * Both replace the very lock that was read (`If-Match` its ETag): when it changed meanwhile, the attempt repeats.
  */
 export async function acquireLock(s3: S3Client, location: StateLocation, options: AcquireOptions): Promise<StateLock> {
   const { PutObjectCommand } = await import('@aws-sdk/client-s3')
   const url = s3Url(location, lockKey(location))
   const now = options.now ?? (() => new Date())
-  let broke = false
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const holder = holderFromEnvironment({ ...options, now })
+  const holder = holderFromEnvironment({ ...options, now })
+  const taken = (etag: string | undefined, how: string) => {
+    core.info(`State lock taken${how}: ${url} (${holder.operation} by ${holder.who}, holder ${holder.id})`)
+    const lock = new StateLock(s3, location, holder, etag, now)
+    if (options.renew !== false) lock.startRenewal()
+    return lock
+  }
+  let replacing: FoundLock | undefined
+  for (let attempt = 0; attempt < 4; attempt++) {
     try {
       const put = await s3.send(
         new PutObjectCommand({
           Bucket: location.bucket,
           Key: lockKey(location),
-          Body: `${JSON.stringify(holder, null, 2)}\n`,
+          Body: lockBody(holder),
           ContentType: 'application/json',
-          IfNoneMatch: '*',
+          ...(replacing?.etag ? { IfMatch: replacing.etag } : { IfNoneMatch: '*' }),
         }),
       )
-      if (options.breakLock && !broke) core.info(`break-lock: there was no lock to break at ${url}`)
-      core.info(`State lock taken: ${url} (${holder.operation} by ${holder.who})`)
-      return new StateLock(s3, location, holder, put.ETag)
+      if (!replacing && options.breakLock) core.info(`break-lock: there was no lock to break at ${url}`)
+      return taken(put.ETag, replacing ? ' over' : '')
     } catch (e) {
-      if (!isLockConflict(e)) throw explainS3Error(e, location, lockKey(location), 'write')
+      if (!isLockConflict(e) && !(replacing && isMissing(e))) {
+        throw explainS3Error(e, location, lockKey(location), 'write')
+      }
     }
+    replacing = undefined
     const found = await readLock(s3, location)
-    if (!found) continue // released between our write and our read: try again
-    if (!options.breakLock || broke) {
-      throw new LockedError(lockedMessage(found, location, now(), broke), found)
+    if (!found) continue // released meanwhile: try again
+    if (found.holder?.id === holder.id) {
+      // S3 stored our write, its answer was lost, and the SDK's retry met our own lock.
+      return taken(found.etag, ' (the first write had succeeded; its retry found it)')
     }
-    await breakFoundLock(s3, location, found)
-    broke = true
+    const at = now()
+    if (isStale(found, at)) {
+      core.warning(
+        `The state lock ${url} is stale: held by ${describeHolder(found, at)}, not renewed for longer than its ` +
+          `lease of ${formatAge(leaseOf(found) * 1000)}, so its run has stopped. Taking it over.`,
+      )
+    } else if (options.breakLock === 'force') {
+      core.warning(`break-lock: force: replacing the live state lock ${url} held by ${describeHolder(found, at)}`)
+    } else {
+      throw new LockedError(lockedMessage(found, location, at, options.breakLock === true), found)
+    }
+    replacing = found
   }
   throw new ActionFailure('locked', `The state lock ${url} changed hands repeatedly while this run tried to take it.`)
-}
-
-async function breakFoundLock(s3: S3Client, location: StateLocation, found: FoundLock): Promise<void> {
-  const { DeleteObjectCommand } = await import('@aws-sdk/client-s3')
-  const url = s3Url(location, lockKey(location))
-  try {
-    await s3.send(
-      new DeleteObjectCommand({
-        Bucket: location.bucket,
-        Key: lockKey(location),
-        ...(found.etag ? { IfMatch: found.etag } : {}),
-      }),
-    )
-  } catch (e) {
-    // Someone released or replaced it meanwhile: the next attempt reads the new state.
-    if (!isPreconditionFailed(e) && !isMissing(e)) throw explainS3Error(e, location, lockKey(location), 'delete')
-  }
-  core.warning(`break-lock: removed the state lock ${url} held by ${describeHolder(found, new Date())}`)
 }
 
 /** The lock in the bucket, or undefined when there is none. */
@@ -250,33 +369,40 @@ function parseHolder(text: string): LockHolder | undefined {
   }
 }
 
-/** `octocat (apply, run https://…/runs/42 attempt 1, since 2025-06-02T09:00:00Z, 12 min ago)` */
+/**
+ * `octocat (apply of c, run https://…/runs/42 attempt 2, holder run-42.2-3f2a9c1e, since 2025-06-02T09:00:00Z,
+ * 12 min ago; last written 2 min ago)`
+ */
 export function describeHolder(found: FoundLock, now: Date): string {
   const h = found.holder
   const since = h?.createdAt ?? found.lastModified?.toISOString()
-  const age = since ? ` (${formatAge(now.getTime() - Date.parse(since))} ago)` : ''
   if (!h) return `an unknown holder: the lock object is not one this action wrote${since ? `, since ${since}` : ''}`
   const run = h.runUrl
     ? `run ${h.runUrl}${h.runAttempt && h.runAttempt !== '1' ? ` attempt ${h.runAttempt}` : ''}`
     : 'a run outside GitHub Actions'
-  return `${h.who} (${h.operation} of ${h.cluster}, ${run}, since ${h.createdAt}${age})`
+  const created = Date.parse(h.createdAt)
+  const ago = Number.isFinite(created) ? `, ${formatAge(now.getTime() - created)} ago` : ''
+  const written = lockAgeMs(found, now)
+  const last = h.renewedAt && written !== undefined ? `; last renewed ${formatAge(written)} ago` : ''
+  return `${h.who} (${h.operation} of ${h.cluster}, ${run}, holder ${h.id}, since ${h.createdAt}${ago}${last})`
 }
 
-function lockedMessage(found: FoundLock, location: StateLocation, now: Date, broke: boolean): string {
+function lockedMessage(found: FoundLock, location: StateLocation, now: Date, refusedBreak: boolean): string {
   const url = s3Url(location, lockKey(location))
-  if (broke) {
-    return `The state lock ${url} was taken again right after break-lock removed it, by ${describeHolder(found, now)}. Another run is active: let it finish.`
+  const age = lockAgeMs(found, now) ?? 0
+  const left = formatAge(Math.max(0, leaseOf(found) * 1000 - age))
+  const live = `It is live: renewed within its lease of ${formatAge(leaseOf(found) * 1000)} (it goes stale in ${left} without a renewal).`
+  if (refusedBreak) {
+    return (
+      `break-lock refused: the state lock ${url} is held by ${describeHolder(found, now)}. ${live} ` +
+      'Let that run finish, or wait until the lock goes stale (the next run takes it over then). Only if you know ' +
+      'that run is dead and no other is active: run again with `break-lock: force`.'
+    )
   }
-  const since = found.holder?.createdAt ?? found.lastModified?.toISOString()
-  const ageMs = since ? now.getTime() - Date.parse(since) : 0
-  const stale =
-    ageMs > HOSTED_JOB_LIMIT_MS
-      ? ' It is older than the 6-hour limit of a GitHub-hosted job, so its run has most likely died.'
-      : ''
   return (
-    `The state is locked: ${url} is held by ${describeHolder(found, now)}.${stale} ` +
-    'Wait for that run to finish and run this one again. If that run died and no other run is active, run again ' +
-    'with `break-lock: true` to remove the lock.'
+    `The state is locked: ${url} is held by ${describeHolder(found, now)}. ${live} ` +
+    'Wait for that run to finish and run this one again. A lock whose run died goes stale when its lease runs out ' +
+    'and the next run takes it over; `break-lock: force` removes a live one.'
   )
 }
 

@@ -193,6 +193,8 @@ describe('Kubernetes side against the sandbox', () => {
       })
       const main = p.plan.changes.find((c) => c.id === kubeIds.release(release))!
       expect(main.fields).toContainEqual({ path: 'values.settings.clusterName', after: 'opsfleet-dev-cluster' })
+      // The release is not called "karpenter": without the value, the chart would name the account after it.
+      expect(main.fields).toContainEqual({ path: 'values.serviceAccount.name', after: 'karpenter' })
       expect(main.fields).toContainEqual({
         path: 'values.serviceAccount.annotations["eks.amazonaws.com/role-arn"]',
         after: `arn:aws:iam::${ctx.accountId}:role/karpenter-controller`,

@@ -132,7 +132,8 @@ describe('state lock', () => {
       `The state is locked: s3://${BUCKET}/${lockKey(where)} is held by ${winner.holder.who} (apply`,
     )
     expect(error.message).toContain(winner.holder.runUrl)
-    expect(error.message).toContain('with `break-lock: true`')
+    expect(error.message).toContain('It is live: renewed within its lease of 15 min')
+    expect(error.message).toContain('`break-lock: force`')
     const stored = JSON.parse((await objectText(lockKey(where)))!)
     expect(stored.id).toBe(winner.holder.id)
     await winner.release()
@@ -150,21 +151,88 @@ describe('state lock', () => {
     await second.release()
   })
 
-  test('a stale lock is reported as such and stays without break-lock; break-lock removes it and takes over', async () => {
+  test('a write S3 stored whose answer was lost: the SDK retries, meets 412, and the lock read back is ours', async () => {
     const where = location()
-    const eightHoursAgo = new Date(Date.now() - 8 * 3600_000)
-    const dead = holderFromEnvironment({ operation: 'apply', cluster: 'c', env: runA, now: () => eightHoursAgo })
+    const lossy = client()
+    let lose = true
+    // Inside the SDK's retry loop: the first PutObject reaches moto and is stored, then its answer is lost.
+    lossy.middlewareStack.add(
+      (next, context) => async (args) => {
+        const out = await next(args)
+        if (lose && context.commandName === 'PutObjectCommand') {
+          lose = false
+          throw Object.assign(new Error('the answer was lost'), { name: 'TimeoutError', $metadata: {} })
+        }
+        return out
+      },
+      { step: 'deserialize', name: 'loseFirstPutAnswer' },
+    )
+    const lock = await acquireLock(lossy, where, { operation: 'apply', cluster: 'c', env: runA, renew: false })
+    expect(lose).toBe(false)
+    expect(stdout()).toContain('State lock taken (the first write had succeeded; its retry found it)')
+    expect(JSON.parse((await objectText(lockKey(where)))!).id).toBe(lock.holder.id)
+    await lock.release()
+    expect(await objectText(lockKey(where))).toBeUndefined()
+    lossy.destroy()
+  })
+
+  test('a lock past its lease is reported stale with holder and age, and taken over on its ETag', async () => {
+    const where = location()
+    // A run that died: its lease (1 s here) ran out without a renewal.
+    const dead = {
+      ...holderFromEnvironment({
+        operation: 'apply',
+        cluster: 'c',
+        env: runA,
+        now: () => new Date(Date.now() - 8 * 3600_000),
+      }),
+      leaseSeconds: 1,
+    }
     await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: lockKey(where), Body: JSON.stringify(dead) }))
+    await new Promise((r) => setTimeout(r, 2100))
 
-    const refused = acquireLock(s3, where, { operation: 'apply', cluster: 'c', env: runB })
-    await expect(refused).rejects.toThrow(/\(8 h ago\)\)\. It is older than the 6-hour limit of a GitHub-hosted job/)
-    expect(JSON.parse((await objectText(lockKey(where)))!).id).toBe(dead.id)
-
-    const lock = await acquireLock(s3, where, { operation: 'apply', cluster: 'c', env: runB, breakLock: true })
+    const lock = await acquireLock(s3, where, { operation: 'apply', cluster: 'c', env: runB, renew: false })
     expect(lock.holder.who).toBe('bob')
     expect(JSON.parse((await objectText(lockKey(where)))!).id).toBe(lock.holder.id)
-    expect(stdout()).toMatch(/::warning::break-lock: removed the state lock .* held by alice \(apply of c/)
+    expect(stdout()).toMatch(
+      /::warning::The state lock .* is stale: held by alice \(apply of c, .*, 8 h ago\), not renewed for longer than its lease of 1 s, so its run has stopped\. Taking it over\./,
+    )
     await lock.release()
+  })
+
+  test('break-lock: true refuses a live lock; force replaces it', async () => {
+    const where = location()
+    const live = await acquireLock(s3, where, { operation: 'apply', cluster: 'c', env: runA, renew: false })
+    await expect(
+      acquireLock(s3, where, { operation: 'apply', cluster: 'c', env: runB, breakLock: true }),
+    ).rejects.toThrow(/^break-lock refused: .* is held by alice .*It is live/)
+    expect(JSON.parse((await objectText(lockKey(where)))!).id).toBe(live.holder.id)
+
+    const lock = await acquireLock(s3, where, {
+      operation: 'apply',
+      cluster: 'c',
+      env: runB,
+      breakLock: 'force',
+      renew: false,
+    })
+    expect(JSON.parse((await objectText(lockKey(where)))!).id).toBe(lock.holder.id)
+    expect(stdout()).toMatch(
+      /::warning::break-lock: force: replacing the live state lock .* held by alice \(apply of c/,
+    )
+    await lock.release()
+    await live.release() // no longer ours: left alone
+  })
+
+  test('renewal rewrites the lock in place (If-Match on moto), keeping it ours', async () => {
+    const where = location()
+    const lock = await acquireLock(s3, where, { operation: 'apply', cluster: 'c', env: runA, renew: false })
+    await lock.renew()
+    const stored = JSON.parse((await objectText(lockKey(where)))!)
+    expect(stored.id).toBe(lock.holder.id)
+    expect(stored.renewedAt).toEqual(expect.any(String))
+    expect(lock.lost).toBe(false)
+    await lock.release()
+    expect(await objectText(lockKey(where))).toBeUndefined()
   })
 
   test('break-lock with no lock present just takes it', async () => {
@@ -186,7 +254,7 @@ describe('state lock', () => {
   test('releasing a lock that was broken and taken by another run leaves theirs in place', async () => {
     const where = location()
     const mine = await acquireLock(s3, where, { operation: 'apply', cluster: 'c', env: runA })
-    const theirs = await acquireLock(s3, where, { operation: 'apply', cluster: 'c', env: runB, breakLock: true })
+    const theirs = await acquireLock(s3, where, { operation: 'apply', cluster: 'c', env: runB, breakLock: 'force' })
 
     await mine.release()
 

@@ -12,7 +12,9 @@ import {
   readRelease,
   type HelmRelease,
 } from '../../src/kube/helm.js'
-import { karpenterValues } from '../../src/graph.js'
+import { desiredResources, ids, karpenterValues } from '../../src/graph.js'
+import type { IamRole } from '../../src/resources/iam-role.js'
+import type { PodIdentityAssociation } from '../../src/resources/pod-identity.js'
 import { charts, exampleConfig, releaseSecret, unitContext } from '../support/kube-fixtures.js'
 
 const b64 = (s: string) => Buffer.from(s).toString('base64')
@@ -151,9 +153,40 @@ describe('Karpenter values', () => {
         interruptionQueue: 'opsfleet-dev-cluster-karpenter',
       },
       serviceAccount: {
+        name: 'karpenter',
         annotations: { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::123456789012:role/karpenter-controller' },
       },
     })
+  })
+
+  it('name the service account the controller role trusts, whatever the release is called', () => {
+    const trusted = (ctx: ReturnType<typeof unitContext>) => {
+      const role = desiredResources(ctx, { scope: 'aws' }).find((r) => r.id === ids.controllerRole) as IamRole
+      const [statement] = [role.spec.trustPolicy.Statement].flat() as unknown as {
+        Condition: { StringEquals: Record<string, string> }
+      }[]
+      return Object.entries(statement.Condition.StringEquals).find(([k]) => k.endsWith(':sub'))![1]
+    }
+    const saName = (ctx: ReturnType<typeof unitContext>) =>
+      (karpenterValues(ctx).serviceAccount as { name: string }).name
+    // A release whose name does not contain "karpenter": the chart alone would name the account `kp-karpenter`.
+    const renamed = unitContext(exampleConfig((t) => t.replace(/release: karpenter/, 'release: kp')))
+    expect(renamed.config.karpenter.release).toBe('kp')
+    expect(saName(renamed)).toBe('karpenter')
+    expect(trusted(renamed)).toBe(`system:serviceaccount:${renamed.config.karpenter.namespace}:karpenter`)
+    // A name of the user's (karpenter.values) is the one trusted.
+    const own = unitContext(exampleConfig((t) => t.replace('values: {}', 'values: {serviceAccount: {name: ctl}}')))
+    expect(saName(own)).toBe('ctl')
+    expect(trusted(own)).toBe(`system:serviceaccount:${own.config.karpenter.namespace}:ctl`)
+    // Pod Identity associates the same account.
+    const pi = unitContext(
+      exampleConfig((t) =>
+        t.replace('auth: irsa', 'auth: pod-identity').replace('values: {}', 'values: {serviceAccount: {name: ctl}}'),
+      ),
+    )
+    const assoc = desiredResources(pi, { scope: 'aws' }).find((r) => r.id === ids.podIdentity) as PodIdentityAssociation
+    expect(assoc.spec.serviceAccount).toBe('ctl')
+    expect(saName(pi)).toBe('ctl')
   })
 
   it('leave out the IRSA annotation for pod identity and the queue when interruption is off; add resources', () => {
@@ -173,6 +206,7 @@ describe('Karpenter values', () => {
         clusterEndpoint: 'https://0123456789ABCDEF.gr7.eu-west-1.eks.amazonaws.com',
         featureGates: { spotToSpotConsolidation: true },
       },
+      serviceAccount: { name: 'karpenter' },
       controller: { resources: { requests: { cpu: '500m', memory: '512Mi' } } },
       replicas: 1,
     })

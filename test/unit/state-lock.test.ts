@@ -26,7 +26,7 @@ describe('lock holder', () => {
     const h = holderFromEnvironment({ operation: 'apply', cluster: 'opsfleet-dev-cluster', env: ghEnv, now: () => at })
     expect(h).toEqual({
       formatVersion: 1,
-      id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      id: expect.stringMatching(/^run-987\.2-[0-9a-f]{8}$/),
       operation: 'apply',
       cluster: 'opsfleet-dev-cluster',
       who: 'hubot',
@@ -38,6 +38,7 @@ describe('lock holder', () => {
       job: 'karpenter',
       commit: ghEnv.GITHUB_SHA,
       createdAt: '2025-06-02T09:00:00.000Z',
+      leaseSeconds: 900,
     })
   })
 
@@ -58,7 +59,7 @@ describe('lock holder', () => {
     const later = new Date(at.getTime() + 12 * 60_000)
     expect(describeHolder({ holder }, later)).toBe(
       'hubot (apply of opsfleet-dev-cluster, run https://github.com/opsfleet/infrastructure/actions/runs/987 attempt 2, ' +
-        'since 2025-06-02T09:00:00.000Z (12 min ago))',
+        `holder ${holder.id}, since 2025-06-02T09:00:00.000Z, 12 min ago)`,
     )
     expect(describeHolder({ lastModified: at }, later)).toBe(
       'an unknown holder: the lock object is not one this action wrote, since 2025-06-02T09:00:00.000Z',
