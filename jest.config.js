@@ -16,5 +16,6 @@ export default {
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
     { ...common, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts'] },
   ],
-  testTimeout: 30000,
+  // Integration tests run the whole action against real engines: a busy 2-core machine needs the room.
+  testTimeout: 120000,
 }

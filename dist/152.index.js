@@ -159,7 +159,14 @@ function recording(service, client, recorder) {
         return client;
     client.middlewareStack.add((next, ctx) => async (args) => {
         const command = (ctx.commandName ?? 'Unknown').replace(/Command$/, '');
-        recorder.awsCall({ service, command, mutating: isMutating(command) });
+        const mutating = isMutating(command);
+        // A read's input (names and ids, never a secret) lets the bench replay the reads of a plan one by one.
+        recorder.awsCall({
+            service,
+            command,
+            mutating,
+            ...(mutating ? {} : { input: args.input }),
+        });
         return next(args);
     }, { step: 'initialize', name: 'karpenterActionCallRecorder' });
     return client;
@@ -499,11 +506,13 @@ async function callerAccount(session) {
 /* harmony export */   cn: () => (/* binding */ partitionOfRegion)
 /* harmony export */ });
 /* unused harmony exports PARTITIONS, REGION_PATTERN, isRegion, dnsSuffixOf */
+/* harmony import */ var _report_escape_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4031);
 /**
  * AWS regions and partitions: which names are regions at all, the partition each belongs to, and the DNS suffix of
  * its service endpoints. A region ends up in hostnames (the STS endpoint the OIDC token is sent to), so nothing but a
  * name of this exact shape is ever accepted as one.
  */
+
 /** The partitions, most specific first (us-gov-west-1 must not be taken for a region of `aws`). */
 const PARTITIONS = [
     { id: 'aws-us-gov', regions: /^us-gov-[a-z]+-[1-9][0-9]?$/, dnsSuffix: 'amazonaws.com', example: 'us-gov-west-1' },
@@ -534,8 +543,8 @@ function isRegion(region) {
 function regionProblem(region) {
     if (isRegion(region))
         return undefined;
-    return (`${JSON.stringify(region.length > 60 ? `${region.slice(0, 60)}...` : region)} is not an AWS region; ` +
-        `write a region name such as eu-west-1, cn-north-1 or us-gov-west-1`);
+    const cut = region.length > 60 ? `${region.slice(0, 60)}...` : region;
+    return `"${(0,_report_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .oneLine */ .TN)(cut)}" is not an AWS region; write a region name such as eu-west-1, cn-north-1 or us-gov-west-1`;
 }
 /** The DNS suffix of a partition's endpoints (amazonaws.com when unknown). */
 function dnsSuffixOf(partition) {
@@ -2981,38 +2990,174 @@ const configSchema = {
 
 
 
+
 /** The AMI alias used when a node pool names none: pinned, never @latest. */
 const DEFAULT_AMI_ALIAS = configSchema.properties.nodePools.items.properties.amiAlias.default;
-/** Reads, validates and completes the configuration file. Throws ConfigError naming every problem found. */
+/** The largest configuration file read (a configuration is a few KB). */
+const MAX_CONFIG_BYTES = 1024 * 1024;
+/** Aliases a configuration may hold (`*name`), and how far they may expand (the yaml library's maxAliasCount). */
+const MAX_ALIASES = 100;
+/** Problems listed at most; the rest are counted. */
+const MAX_PROBLEMS = 50;
+/**
+ * Reads, validates and completes the configuration file. Throws ConfigError naming every problem found.
+ * Only a regular file of at most MAX_CONFIG_BYTES is read: it is opened without blocking (a FIFO with no writer
+ * would otherwise hang the run) and checked with fstat before a byte is read.
+ */
 async function loadConfig(file, options = {}) {
-    let text;
+    const refuse = (message, fix) => {
+        throw new errors/* ConfigError */.x(file, [{ field: 'config', message, fix }]);
+    };
+    const FIX = 'commit the configuration file (see examples/opsfleet-dev.yaml) or point the `config` input at it';
+    let handle;
     try {
-        text = await (0,promises_.readFile)(file, 'utf8');
+        handle = await (0,promises_.open)(file, external_node_fs_.constants.O_RDONLY | external_node_fs_.constants.O_NONBLOCK | external_node_fs_.constants.O_NOCTTY);
     }
     catch (e) {
         const code = e.code;
-        throw new errors/* ConfigError */.x(file, [
-            {
-                field: 'config',
-                message: code === 'ENOENT' ? 'the file does not exist' : `cannot read the file (${code})`,
-                fix: 'commit the configuration file (see examples/opsfleet-dev.yaml) or point the `config` input at it',
-            },
-        ]);
+        return refuse(code === 'ENOENT' ? 'the file does not exist' : `cannot open the file (${code})`, FIX);
+    }
+    let text;
+    try {
+        const stat = await handle.stat();
+        if (!stat.isFile()) {
+            const what = stat.isDirectory()
+                ? 'a directory'
+                : stat.isFIFO()
+                    ? 'a FIFO (named pipe)'
+                    : stat.isCharacterDevice() || stat.isBlockDevice()
+                        ? 'a device'
+                        : stat.isSocket()
+                            ? 'a socket'
+                            : 'not a regular file';
+            return refuse(`is ${what}, not a regular file`, FIX);
+        }
+        if (stat.size > MAX_CONFIG_BYTES) {
+            return refuse(`is ${stat.size} bytes, more than the ${MAX_CONFIG_BYTES} bytes (1 MiB) a configuration may have`, 'a configuration is a few KB: keep Helm values and manifests in their own files (karpenter.extraManifests)');
+        }
+        // Read no more than the cap even if the file grows meanwhile.
+        const buffer = Buffer.alloc(MAX_CONFIG_BYTES + 1);
+        let length = 0;
+        for (;;) {
+            const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
+            if (bytesRead === 0)
+                break;
+            length += bytesRead;
+            if (length > MAX_CONFIG_BYTES) {
+                return refuse(`grew past ${MAX_CONFIG_BYTES} bytes while it was read`, 'keep the configuration a few KB');
+            }
+        }
+        text = buffer.subarray(0, length).toString('utf8');
+    }
+    catch (e) {
+        if (e instanceof errors/* ConfigError */.x)
+            throw e;
+        return refuse(`cannot read the file (${e.code ?? e.message})`, FIX);
+    }
+    finally {
+        await handle.close();
     }
     return parseConfig(text, file, options);
 }
+/** ConfigError for at most MAX_PROBLEMS problems, the rest counted in a last one. */
+function configError(file, problems) {
+    if (problems.length <= MAX_PROBLEMS)
+        return new errors/* ConfigError */.x(file, problems);
+    const rest = problems.length - MAX_PROBLEMS;
+    return new errors/* ConfigError */.x(file, [
+        ...problems.slice(0, MAX_PROBLEMS),
+        {
+            field: 'config',
+            message: `${rest} more problem${rest === 1 ? '' : 's'} not listed`,
+            fix: 'fix those above first',
+        },
+    ]);
+}
+/**
+ * Duplicate keys and aliases, in one pass over the document (the yaml library's own `uniqueKeys` compares each key
+ * with every earlier one: 40k keys took 14 s).
+ */
+function structureProblems(doc, lineOfOffset) {
+    const out = [];
+    let aliases = 0;
+    let firstAlias;
+    (0,dist/* visit */.YR)(doc, {
+        Alias(_key, node) {
+            aliases++;
+            firstAlias ??= node.range?.[0];
+        },
+        Map(_key, map) {
+            const seen = new Set();
+            for (const pair of map.items) {
+                const key = pair.key;
+                if (!(0,dist/* isScalar */.jn)(key) || key.value === '<<')
+                    continue;
+                const name = String(key.value);
+                if (seen.has(name)) {
+                    out.push({
+                        field: 'yaml',
+                        message: `the key ${JSON.stringify(name.slice(0, 80))} appears twice in the same mapping`,
+                        line: key.range ? lineOfOffset(key.range[0]) : undefined,
+                        fix: 'keep one of the two (YAML would silently keep only one)',
+                    });
+                }
+                seen.add(name);
+            }
+        },
+    });
+    if (aliases > MAX_ALIASES) {
+        out.push({
+            field: 'yaml',
+            message: `holds ${aliases} aliases (*name), more than the ${MAX_ALIASES} a configuration may use`,
+            line: firstAlias === undefined ? undefined : lineOfOffset(firstAlias),
+            fix: 'write the values out instead of repeating aliases',
+        });
+    }
+    return out;
+}
 function parseConfig(text, file, options = {}) {
+    if (Buffer.byteLength(text, 'utf8') > MAX_CONFIG_BYTES) {
+        throw new errors/* ConfigError */.x(file, [
+            {
+                field: 'config',
+                message: `is more than the ${MAX_CONFIG_BYTES} bytes (1 MiB) a configuration may have`,
+                fix: 'keep the configuration a few KB',
+            },
+        ]);
+    }
     const lineCounter = new dist/* LineCounter */.HN();
-    const doc = (0,dist/* parseDocument */.Tp)(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+    const lineOfOffset = (offset) => lineCounter.linePos(offset).line;
+    const doc = (0,dist/* parseDocument */.Tp)(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
     if (doc.errors.length > 0) {
-        throw new errors/* ConfigError */.x(file, doc.errors.map((e) => ({
+        throw configError(file, doc.errors.map((e) => ({
             field: 'yaml',
             message: e.message.split('\n')[0],
-            line: lineCounter.linePos(e.pos[0]).line,
+            line: lineOfOffset(e.pos[0]),
             fix: 'correct the YAML syntax',
         })));
     }
-    const raw = doc.toJS();
+    const structure = structureProblems(doc, lineOfOffset);
+    if (structure.length > 0)
+        throw configError(file, structure);
+    let raw;
+    try {
+        raw = doc.toJS({ maxAliasCount: MAX_ALIASES });
+    }
+    catch (e) {
+        // An alias that expands too far, or a YAML construct with no JavaScript value.
+        const message = e.message ?? String(e);
+        throw new errors/* ConfigError */.x(file, [
+            {
+                field: 'yaml',
+                message: /Excessive alias count/.test(message)
+                    ? `its aliases expand to more than ${MAX_ALIASES} copies (the shape of a "billion laughs" attack)`
+                    : `cannot be read as data: ${message.split('\n')[0]}`,
+                fix: /Excessive alias count/.test(message)
+                    ? 'write the values out instead of nesting aliases'
+                    : 'write plain mappings, lists and scalars',
+            },
+        ]);
+    }
     const lineOf = (path) => {
         let node = doc.contents;
         let last = node;
@@ -3037,7 +3182,7 @@ function parseConfig(text, file, options = {}) {
     };
     const problems = schemaProblems(raw, lineOf);
     if (problems.length > 0)
-        throw new errors/* ConfigError */.x(file, problems);
+        throw configError(file, problems);
     const config = withDefaults(raw, file, options);
     const semantic = semanticProblems(config).map((p) => ({ ...p, line: p.line ?? lineOf(pathOf(p.field)) }));
     if (semantic.length > 0)
@@ -3060,7 +3205,8 @@ function schemaProblems(raw, lineOf) {
         if (seen.has(key))
             continue;
         seen.add(key);
-        out.push({ ...problem, line: lineOf(pathOf(problem.field)) });
+        // Lines are looked up for the problems listed only (each lookup walks a mapping).
+        out.push(out.length < MAX_PROBLEMS ? { ...problem, line: lineOf(pathOf(problem.field)) } : problem);
     }
     return out;
 }
@@ -3266,9 +3412,12 @@ function semanticProblems(c) {
 var regions = __webpack_require__(736);
 // EXTERNAL MODULE: ./src/outcome.ts
 var outcome = __webpack_require__(4671);
+// EXTERNAL MODULE: ./src/report/escape.ts
+var report_escape = __webpack_require__(4031);
 // EXTERNAL MODULE: ./src/runner.ts
 var runner = __webpack_require__(4813);
 ;// CONCATENATED MODULE: ./src/inputs.ts
+
 
 
 
@@ -3279,23 +3428,27 @@ class InputError extends outcome/* ActionFailure */.dR {
         this.name = 'InputError';
     }
 }
+/** An input's value in a message: on one line, and cut when long. */
+function shown(value) {
+    return (0,report_escape/* oneLine */.TN)(value.length > 80 ? `${value.slice(0, 80)}...` : value);
+}
 function oneOf(name, value, allowed) {
     if (allowed.includes(value))
         return value;
-    throw new InputError(`input \`${name}\` is "${value}"; it must be one of ${allowed.join(', ')}`);
+    throw new InputError(`input \`${name}\` is "${shown(value)}"; it must be one of ${allowed.join(', ')}`);
 }
 /** Reads and checks the action's inputs (INPUT_* variables). */
 function readInputs() {
     const get = (name, fallback = '') => (0,runner/* getInput */.V4)(name) || fallback;
     const pr = get('pr-number');
     if (pr && !/^[1-9][0-9]*$/.test(pr))
-        throw new InputError(`input \`pr-number\` is "${pr}"; it must be a pull request number`);
+        throw new InputError(`input \`pr-number\` is "${shown(pr)}"; it must be a pull request number`);
     const token = get('github-token');
     if (token)
         (0,runner/* setSecret */.Pq)(token);
     const role = get('role-to-assume');
     if (role && !/^arn:aws[a-z-]*:iam::[0-9]{12}:role\/.+$/.test(role)) {
-        throw new InputError(`input \`role-to-assume\` is "${role}"; it must be an IAM role ARN (arn:aws:iam::<account>:role/<name>)`);
+        throw new InputError(`input \`role-to-assume\` is "${shown(role)}"; it must be an IAM role ARN (arn:aws:iam::<account>:role/<name>)`);
     }
     const region = get('aws-region');
     const badRegion = region ? (0,regions/* regionProblem */.Og)(region) : undefined;
@@ -3312,7 +3465,7 @@ function readInputs() {
         comment: oneOf('comment', get('comment', 'auto'), ['auto', 'always', 'never']),
         prNumber: pr ? Number(pr) : undefined,
         kubeconfig: get('kubeconfig'),
-        breakLock: oneOf('break-lock', breakLock, ['true', 'false']) === 'true',
+        breakLock: { true: true, false: false, force: 'force' }[oneOf('break-lock', breakLock, ['true', 'false', 'force'])],
     };
 }
 
@@ -3494,6 +3647,7 @@ function lineOf(file, field) {
 
 
 
+
 /**
  * The action: inputs → config → credentials, then the pipeline (src/pipeline.ts); a failure ends the run through
  * src/report/failure.ts. Only what is needed to get credentials is loaded up front (not even @actions/core: see
@@ -3507,9 +3661,9 @@ async function run() {
         const config = await loadConfig(inputs.config, { region: inputs.awsRegion });
         // Local charts and manifests must stay inside the workspace: judged on disk, before any AWS call.
         checkLocalPaths(inputs.config, config);
-        (0,runner/* info */.pq)(`config ${inputs.config}: cluster ${config.cluster.name} in ${config.cluster.region}, ${config.nodePools.length} node pool(s)`);
+        (0,runner/* info */.pq)(`config ${(0,report_escape/* oneLine */.TN)(inputs.config)}: cluster ${config.cluster.name} in ${config.cluster.region}, ${config.nodePools.length} node pool(s)`);
         const aws = await main_credentials(inputs, config, calls?.log);
-        const { runPipeline } = await Promise.all(/* import() */[__webpack_require__.e(264), __webpack_require__.e(139), __webpack_require__.e(609)]).then(__webpack_require__.bind(__webpack_require__, 609));
+        const { runPipeline } = await Promise.all(/* import() */[__webpack_require__.e(264), __webpack_require__.e(413), __webpack_require__.e(640)]).then(__webpack_require__.bind(__webpack_require__, 5640));
         await runPipeline(inputs, config, aws);
     }
     catch (e) {

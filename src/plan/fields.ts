@@ -97,7 +97,7 @@ export function diffValues(before: unknown, after: unknown, prefix = ''): FieldC
         const after = new Map(b.map((x) => [(x as Record<string, string>)[key], x]))
         const count = out.length
         for (const k of new Set([...before.keys(), ...after.keys()]))
-          walk(before.get(k), after.get(k), entryPath(path, k))
+          walk(before.get(k), after.get(k), entryPath(path, k), secret)
         if (out.length === count) out.push({ path, before: a, after: b })
         return
       }

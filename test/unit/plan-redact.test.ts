@@ -145,7 +145,7 @@ describe('the key rule', () => {
       ],
     })
     expect(diffValues(env('old'), env('new'), 'spec')).toEqual([
-      { path: 'spec.env[1].value', before: 'old', after: 'new', sensitive: true },
+      { path: 'spec.env[API_TOKEN].value', before: 'old', after: 'new', sensitive: true },
     ])
   })
 })
