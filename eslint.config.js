@@ -11,6 +11,8 @@ export default tseslint.config(
       'coverage/**',
       '.sandbox/**',
       '.sandbox-test/**',
+      'reports/**',
+      '.stryker-tmp/**',
     ],
   },
   js.configs.recommended,

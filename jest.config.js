@@ -4,6 +4,8 @@ const common = {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  // The copies Stryker makes while mutation testing (npm run test:mutation) are not part of the project.
+  modulePathIgnorePatterns: ['<rootDir>/.stryker-tmp/'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json', diagnostics: { ignoreCodes: [151002] } }],
   },
@@ -14,5 +16,6 @@ export default {
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
     { ...common, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts'] },
   ],
-  testTimeout: 30000,
+  // Integration tests run the whole action against real engines: a busy 2-core machine needs the room.
+  testTimeout: 120000,
 }

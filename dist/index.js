@@ -5,18 +5,64 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
+/* harmony import */ var _report_escape_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4031);
 /**
  * The entry point GitHub runs (dist/index.js). It prints its first line before loading anything (the
  * toolkit and the AWS SDK take a while to load), then loads the action itself.
  */
-const input = (name) => (process.env[`INPUT_${name.toUpperCase()}`] ?? '').trim();
-process.stdout.write(`karpenter-action: mode ${input('mode') || 'plan'}, config ${input('config') || '.github/karpenter.yaml'}\n`);
-const { run } = await Promise.all(/* import() */[__nccwpck_require__.e(815), __nccwpck_require__.e(37)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8037));
-await run();
 
+process.stdout.write((0,_report_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .startLine */ .F0)());
+const { run } = await Promise.all(/* import() */[__nccwpck_require__.e(815), __nccwpck_require__.e(152)]).then(__nccwpck_require__.bind(__nccwpck_require__, 7152));
+await run();
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
+
+/***/ }),
+
+/***/ 4031:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   F0: () => (/* binding */ startLine),
+/* harmony export */   TN: () => (/* binding */ oneLine)
+/* harmony export */ });
+/* unused harmony export logLines */
+/**
+ * Untrusted text (inputs, names and kinds from the configuration or the user's manifests) on its way into the log.
+ * The runner reads every line of a step's output, and a line starting with `::` is a workflow command
+ * (`::warning::`, `::add-mask::`, `::stop-commands::`...): a line break inside a name would start one. So no line
+ * break or other control character survives (each is shown as its escape, `\n`, `\r`, `\u001b`...; terminal escape
+ * sequences cannot hide text either), and a leading `::` is written `%3A:`, which is no command.
+ */
+const NAMED = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+/** `s` as one log line's worth of text: nothing in it can break the line or start a workflow command. */
+function oneLine(s) {
+    const flat = String(s).replace(
+    // C0 and C1 controls, DEL, and the Unicode line and paragraph separators.
+    // eslint-disable-next-line no-control-regex -- control characters are what it looks for
+    /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => NAMED[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    return flat.replace(/^(\s*)::/, '$1%3A:');
+}
+/**
+ * Lines of text for the log, kept as lines: each has its control characters escaped and cannot start a workflow
+ * command (a leading `::`, after any spaces, loses its first colon to `%3A`).
+ */
+function logLines(text) {
+    return String(text)
+        .split(/\r?\n/)
+        .map((line) => oneLine(line))
+        .join('\n');
+}
+/**
+ * The first line of a run (src/index.ts prints it before anything loads): the mode and config inputs, not validated
+ * yet and coming from the pull request, each kept to its line.
+ */
+function startLine(env = process.env) {
+    const input = (name) => oneLine((env[`INPUT_${name.toUpperCase()}`] ?? '').trim());
+    return `karpenter-action: mode ${input('mode') || 'plan'}, config ${input('config') || '.github/karpenter.yaml'}\n`;
+}
+
 
 /***/ }),
 

@@ -127,7 +127,14 @@ try {
       const m1 = calls.mark()
       t0 = process.hrtime.bigint()
       const results = await engine.applyPlan(result.steps, resources)
-      if (mode === 'apply') await verifyKarpenter(ctx, resources)
+      // No controller can reconcile the bench's NodePools (the controller role trusts the sandbox's own
+      // karpenter/karpenter, not this namespace): verify's wait for Ready is cut short, and only that may fail.
+      if (mode === 'apply') {
+        await verifyKarpenter(ctx, resources, { reconcileTimeoutMs: 1000, pollMs: 500 }).catch((e) => {
+          const other = (e.report?.problems ?? [String(e)]).filter((p) => !p.includes('no Karpenter controller'))
+          if (other.length) throw e
+        })
+      }
       const applyMs = ms(t0)
       const failed = results.filter((r) => r.status !== 'done')
       if (failed.length)
@@ -187,4 +194,7 @@ console.log(line(widths.map((w) => '-'.repeat(w))))
 for (const row of table) console.log(line(row))
 console.log(
   '\nprocesses in plan: every helm/kubectl process the plan spawned (target: at most 3); the proxy serves all reads and dry runs.',
+)
+console.log(
+  "apply+verify: verify up to the controller's part (no controller may run for the bench's namespace; its wait for Ready is cut to 1 s).",
 )

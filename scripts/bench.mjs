@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // Benchmarks of the bundled action (dist/index.js) against the sandbox. Prints figures; asserts nothing.
-//   npm run bench                 startup and action
-//   npm run bench -- kube aws     the detailed benches of the Kubernetes and AWS sides (scripts/bench-*.mjs)
-// Needs `npm run sandbox:up` (moto_server and the local control plane) and a built dist/.
+//   npm run bench                       the action beside the tools it replaces (scripts/bench-compare.mjs)
+//   npm run bench -- startup action     start-up alone; the calls and processes of each step of an installation
+//   npm run bench -- kube aws           the detailed benches of the Kubernetes and AWS sides (scripts/bench-*.mjs)
+// Needs a sandbox (`npm run sandbox:up`; KA_SANDBOX_DIR picks another one, whose env file holds its ports) and a
+// built dist/ (`npm run bundle`).
 import { spawn } from 'node:child_process'
 import { createServer } from 'node:http'
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
@@ -10,8 +12,8 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..')
-const sandboxDir = process.env.KA_SANDBOX_DIR ?? join(root, '.sandbox')
+export const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+export const sandboxDir = process.env.KA_SANDBOX_DIR ?? join(root, '.sandbox')
 
 export function sandboxEnv() {
   const file = join(sandboxDir, 'env')
@@ -81,11 +83,11 @@ export function runAction(inputs, { env = {}, marks = {}, timeoutMs = 15 * 60_00
   })
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
+export const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 const fmt = (ms) => (ms === undefined ? 'n/a' : `${(ms / 1000).toFixed(3)} s`)
 
 /** A stand-in for GitHub's OIDC token endpoint on 127.0.0.1: answers {value: <JWT>}. */
-function oidcServer() {
+export function oidcServer() {
   const b64 = (o) => Buffer.from(JSON.stringify(o)).toString('base64url')
   const token = `${b64({ alg: 'RS256', typ: 'JWT' })}.${b64({
     iss: 'https://token.actions.githubusercontent.com',
@@ -222,11 +224,18 @@ function script(file) {
     })
 }
 
-const sections = { startup, action, aws: script('bench-aws.mjs'), kube: script('bench-kube.mjs') }
-const defaults = ['startup', 'action']
-const wanted = process.argv.slice(2).length ? process.argv.slice(2) : defaults
-for (const name of wanted) {
-  if (!sections[name]) throw new Error(`unknown section ${name}: ${Object.keys(sections).join(', ')}`)
-  await sections[name]()
-  console.log()
+const sections = {
+  compare: script('bench-compare.mjs'),
+  startup,
+  action,
+  aws: script('bench-aws.mjs'),
+  kube: script('bench-kube.mjs'),
+}
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const wanted = process.argv.slice(2).length ? process.argv.slice(2) : ['compare']
+  for (const name of wanted) {
+    if (!sections[name]) throw new Error(`unknown section ${name}: ${Object.keys(sections).join(', ')}`)
+    await sections[name]()
+    console.log()
+  }
 }

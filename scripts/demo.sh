@@ -49,7 +49,9 @@ config="$sandbox/karpenter.yaml"
 if [ ! -f dist/index.js ]; then
   note "dist/index.js is missing: building it (npm run bundle)"
   npm run --silent bundle >/dev/null
-elif [ -n "$(find src -newer dist/index.js -name '*.ts' -print -quit)" ]; then
+elif [ -n "$(git status --porcelain -- src 2>/dev/null || echo changed)" ] &&
+  [ -n "$(find src -newer dist/index.js -name '*.ts' -print -quit)" ]; then
+  # A clean checkout's dist/ is what its src/ builds (npm run check-dist keeps them equal): only edits count.
   note "src/ has changes newer than dist/: the demo runs dist/ as it is (npm run bundle to rebuild)"
 fi
 

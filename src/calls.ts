@@ -11,6 +11,8 @@ export interface AwsCall {
   command: string
   /** Anything but Get/List/Describe/Head/Lookup. */
   mutating: boolean
+  /** The request of a read (names and ids), for replaying a plan's reads. */
+  input?: unknown
 }
 
 export interface ApiRequest {

@@ -50,6 +50,7 @@ import { FOUNDATION_KINDS, loadExtraManifests } from './resources/manifests.js'
 import { Namespace } from './resources/namespace.js'
 import { ec2NodeClassObject, nodePoolObject } from './resources/nodepool.js'
 import { OidcProvider } from './resources/oidc-provider.js'
+import { refuseOtherKarpenter } from './resources/other-karpenter.js'
 import { PodIdentityAssociation } from './resources/pod-identity.js'
 import { SqsQueue } from './resources/sqs-queue.js'
 import { managedTags } from './resources/tags.js'
@@ -63,8 +64,19 @@ export interface Context {
   kube: KubeClient
 }
 
-/** The service account the Karpenter chart creates (and the controller role trusts). */
+/** The service account the Karpenter chart creates (and the controller role trusts), unless karpenter.values names one. */
 export const KARPENTER_SERVICE_ACCOUNT = 'karpenter'
+
+/**
+ * The name of the controller's service account: the one `karpenter.values.serviceAccount.name` gives, else
+ * `karpenter`. The chart is always given this name (its own default is the release's full name, `<release>-karpenter`
+ * for a release not containing "karpenter"), and the controller role's trust (IRSA) or the Pod Identity association
+ * names the same account: the two can never disagree.
+ */
+export function karpenterServiceAccount(config: Config): string {
+  const sa = (config.karpenter.values as { serviceAccount?: { name?: unknown } }).serviceAccount
+  return typeof sa?.name === 'string' && sa.name.trim() ? sa.name : KARPENTER_SERVICE_ACCOUNT
+}
 
 /**
  * How many controller policies are looked for, at most: the ones the permissions need now are managed,
@@ -136,7 +148,15 @@ export async function observe(ctx: Context): Promise<Pick<GraphOptions, 'found' 
 
 /** observe(), then desiredResources(): the graph the pipeline plans. */
 export async function desiredGraph(ctx: Context, options: GraphOptions = {}): Promise<Resource[]> {
-  return desiredResources(ctx, { ...(await observe(ctx)), ...options })
+  // One Karpenter per cluster: another one installed stops an install or upgrade here, before any resource is read.
+  // A destroy stays possible (it removes only what the config names).
+  const { namespace, release } = ctx.config.karpenter
+  const installs = options.mode !== 'destroy' && options.scope !== 'aws'
+  const [observed] = await Promise.all([
+    observe(ctx),
+    installs ? refuseOtherKarpenter(ctx.kube, { namespace, release }) : undefined,
+  ])
+  return desiredResources(ctx, { ...observed, ...options })
 }
 
 /**
@@ -219,7 +239,7 @@ function accountSide(ctx: Context, options: GraphOptions): AccountSide {
           id: ids.podIdentity,
           clusterName: config.cluster.name,
           namespace: config.karpenter.namespace,
-          serviceAccount: KARPENTER_SERVICE_ACCOUNT,
+          serviceAccount: karpenterServiceAccount(config),
           roleArn: iamRoleArn(scope, config.iam.controllerRole, path),
           tags,
           destroyAdopted,
@@ -315,7 +335,7 @@ function controllerTrust(ctx: Context, { tags, scope }: Common): { oidc?: OidcPr
       accountId: ctx.accountId,
       issuerUrl: issuer,
       namespace: config.karpenter.namespace,
-      serviceAccount: KARPENTER_SERVICE_ACCOUNT,
+      serviceAccount: karpenterServiceAccount(config),
     }),
   }
 }
@@ -393,14 +413,16 @@ export function karpenterValues(ctx: Context): Record<string, unknown> {
   const settings: Record<string, unknown> = { clusterName: config.cluster.name }
   if (ctx.cluster.endpoint) settings.clusterEndpoint = ctx.cluster.endpoint
   if (config.interruption.enabled) settings.interruptionQueue = config.interruption.queue
-  const values: Record<string, unknown> = { settings }
+  // The service account the controller role trusts, by name: never the chart's default (its release's full name).
+  const serviceAccount: Record<string, unknown> = { name: karpenterServiceAccount(config) }
+  const values: Record<string, unknown> = { settings, serviceAccount }
   if (config.karpenter.auth === 'irsa') {
     const arn = iamRoleArn(
       { partition: ctx.aws.partition, accountId: ctx.accountId },
       config.iam.controllerRole,
       config.iam.path,
     )
-    values.serviceAccount = { annotations: { 'eks.amazonaws.com/role-arn': arn } }
+    serviceAccount.annotations = { 'eks.amazonaws.com/role-arn': arn }
   }
   if (config.karpenter.resources) values.controller = { resources: config.karpenter.resources }
   return mergeValues(values, config.karpenter.values)

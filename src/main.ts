@@ -4,6 +4,8 @@ import { callLogFromEnvironment, type CallRecorder } from './calls.js'
 import { loadConfig } from './config/load.js'
 import type { Config } from './config/types.js'
 import { readInputs, type Inputs } from './inputs.js'
+import { checkLocalPaths } from './kube/local-paths.js'
+import { oneLine } from './report/escape.js'
 import { info } from './runner.js'
 
 /**
@@ -17,8 +19,10 @@ export async function run(): Promise<void> {
   try {
     const inputs = readInputs()
     const config = await loadConfig(inputs.config, { region: inputs.awsRegion })
+    // Local charts and manifests must stay inside the workspace: judged on disk, before any AWS call.
+    checkLocalPaths(inputs.config, config)
     info(
-      `config ${inputs.config}: cluster ${config.cluster.name} in ${config.cluster.region}, ${config.nodePools.length} node pool(s)`,
+      `config ${oneLine(inputs.config)}: cluster ${config.cluster.name} in ${config.cluster.region}, ${config.nodePools.length} node pool(s)`,
     )
     const aws = await credentials(inputs, config, calls?.log)
     const { runPipeline } = await import('./pipeline.js')

@@ -10,6 +10,10 @@ export const FAILURE_REASONS = {
   credentials: 'no usable AWS credentials: GitHub OIDC, STS or the credentials of the environment refused',
   preflight: 'the configuration does not fit the AWS account or the cluster (checked before anything changes)',
   plan: 'reading what exists failed, or the API server refused the desired objects at plan time',
+  chart:
+    'a chart in `karpenter.chart` or `karpenter.crdChart` cannot be fetched: no such version (`karpenter.version`), or the registry is unreachable or refuses it',
+  'other-karpenter':
+    'another Karpenter is installed in the cluster (another namespace or release name): adopt it by naming it in the config, or remove it (checked at plan time, before anything changes)',
   comment: 'the pull-request comment could not be posted, or there is no pull request to post it on',
   'no-reviewed-plan': 'the pull request has no plan comment for this cluster to check the apply against',
   'plan-stale': 'commits were pushed to the pull request after its plan was posted',
@@ -17,7 +21,8 @@ export const FAILURE_REASONS = {
   locked: 'another run holds the state lock',
   state: 'the state bucket could not be read or written (other than the lock being held)',
   apply: 'a change failed while applying or destroying',
-  verify: 'after the apply, Karpenter is not healthy: its Deployment is not Available, or an object differs',
+  verify:
+    'after the apply, Karpenter is not healthy: its Deployment is not Available, an object differs, or a NodePool or EC2NodeClass is not Ready',
   drift: 'a drift check (a scheduled plan) found that the cluster differs from the configuration; exit code 2',
   unexpected: 'a failure of no known kind (a bug, or an error nothing anticipated): the log has the whole error',
 } as const

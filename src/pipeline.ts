@@ -2,7 +2,8 @@
  * Everything after the credentials, in one prepared session (src/session.ts), along one of two paths:
  *
  *   plan:           pre-flight → plan → report → the pull-request comment → (a drift check fails on changes)
- *   apply, destroy: pre-flight (not for destroy) → plan → (something to do: lock, plan again under it) → report →
+ *   apply, destroy: pre-flight (not for destroy) → plan → (something to do: lock, confirm under it that nothing the
+ *                   plan read has moved, else plan again under it) → report →
  *                   the reviewed-plan check → apply the planned steps → record → report the results → (apply) verify
  */
 import * as core from '@actions/core'
@@ -14,7 +15,7 @@ import { PullRequestFlow } from './github/pr.js'
 import { desiredGraph, planOutputs } from './graph.js'
 import type { Inputs } from './inputs.js'
 import { ActionFailure, DriftDetected } from './outcome.js'
-import { applyPlan, plan, type PlanResult } from './plan/engine.js'
+import { applyPlan, movedSince, plan, type PlanResult } from './plan/engine.js'
 import { planFingerprint } from './plan/fingerprint.js'
 import type { Resource } from './plan/resource.js'
 import { hasChanges, type ChangeResult, type Mode, type Plan } from './plan/types.js'
@@ -60,8 +61,8 @@ async function changePath(session: Session, inputs: Inputs, pr: PullRequestFlow)
   // Destroy skips pre-flight, so that a config gone stale never blocks a teardown.
   const warnings = mode === 'destroy' ? [] : await preflightWarnings(session)
   let planned = await core.group('Plan', () => planAll(session, mode, warnings))
-  // A run with something to do takes the state lock, then plans again under it, so what it applies was read while
-  // no other run could change it. One with nothing to do writes nothing at all, not even a lock.
+  // A run with something to do takes the state lock, then confirms under it that what it applies is what is there
+  // while no other run can change it. One with nothing to do writes nothing at all, not even a lock.
   const state = stateLocation(session.config.state, mode)
   if (state && hasChanges(planned.plan)) {
     await session.takeLock(state, {
@@ -69,7 +70,22 @@ async function changePath(session: Session, inputs: Inputs, pr: PullRequestFlow)
       cluster: session.config.cluster.name,
       breakLock: inputs.breakLock,
     })
-    planned = await core.group('Plan again, under the lock', () => planAll(session, mode, warnings))
+    // Under the lock, confirm that nothing the plan read has moved (versions, revisions; AWS state read again),
+    // rather than planning everything again; anything that moved means a full plan under the lock.
+    const first = planned
+    const moved = await core.group('Confirm the plan under the lock', async () => {
+      const started = Date.now()
+      const found = await movedSince(first, first.resources)
+      const took = `${((Date.now() - started) / 1000).toFixed(1)}s`
+      if (found.length === 0) core.info(`nothing changed since the plan was read (${took}): applying it`)
+      else core.info(`changed since the plan was read (${took}): ${found.map((r) => `${r.kind} ${r.name}`).join(', ')}`)
+      return found
+    })
+    if (moved.length) {
+      planned = await core.group('Plan again, under the lock (something changed since the first plan)', () =>
+        planAll(session, mode, warnings),
+      )
+    }
   }
   const { plan, steps, resources } = planned
   const planId = planFingerprint(plan)

@@ -1,7 +1,7 @@
 /**
  * The check after an apply: not a resource of the plan, but a look at what the apply produced. The Karpenter
- * Deployment is Available, the desired NodePools, EC2NodeClasses and extra objects exist with the desired spec;
- * their status conditions are reported.
+ * Deployment is Available, the desired NodePools, EC2NodeClasses and extra objects exist with the desired spec, and
+ * the controller has reconciled every NodePool and EC2NodeClass to Ready=True.
  */
 import type { Context } from './graph.js'
 import type { KubeClient } from './kube/client.js'
@@ -32,23 +32,31 @@ export interface VerifyReport {
   objects: ObjectHealth[]
   /** What is wrong: empty when healthy. */
   problems: string[]
-  /** Conditions that are not True, with why that may be expected. */
+  /** What is worth knowing and is no failure of its own (conditions seen while the Deployment was not Available). */
   notes: string[]
 }
 
 /**
- * Conditions the Karpenter controller can only make True by talking to EC2 (and IAM/SSM): they stay
- * False or Unknown wherever no EC2 exists (the sandbox), and in a real account they point at what is wrong.
+ * What the Karpenter controller checks before it sets a condition True: named in a failure, so that the reader knows
+ * where to look (the controller's permissions, the selectors, the instance profile).
  */
-export const NEEDS_EC2: Record<string, string> = {
+export const CONDITION_NEEDS: Record<string, string> = {
   SubnetsReady: 'resolves subnetSelectorTerms with ec2:DescribeSubnets',
   SecurityGroupsReady: 'resolves securityGroupSelectorTerms with ec2:DescribeSecurityGroups',
   AMIsReady: 'resolves the AMI alias through SSM parameters and ec2:DescribeImages',
   InstanceProfileReady: 'reads the instance profile with iam:GetInstanceProfile',
   CapacityReservationsReady: 'resolves capacity reservations with ec2:DescribeCapacityReservations',
+  ValidationSucceeded: 'checks it may launch instances with this EC2NodeClass (ec2:RunInstances dry runs, tags)',
   NodeClassReady: 'follows the EC2NodeClass Ready condition',
-  Ready: 'summarizes the other conditions',
 }
+
+/** Kinds the Karpenter controller reconciles to Ready=True. */
+const RECONCILED = new Set(['NodePool', 'EC2NodeClass'])
+
+/** How long an object may show no condition at all before verify says no controller reconciles it. */
+export const RECONCILE_TIMEOUT_MS = 120_000
+/** How long Ready=False may last before verify fails. */
+export const NOT_READY_TIMEOUT_MS = 60_000
 
 export interface VerifyOptions {
   namespace: string
@@ -57,14 +65,54 @@ export interface VerifyOptions {
   desired: KubeObject[]
   /** How long to wait for the Deployment to be Available (karpenter.timeout). */
   timeout: string
+  /** Bounds of the wait for Ready=True (tests shorten them); RECONCILE_TIMEOUT_MS and NOT_READY_TIMEOUT_MS. */
+  reconcileTimeoutMs?: number
+  notReadyTimeoutMs?: number
+  /** Time between two looks (1 s). */
+  pollMs?: number
+  /** The clock and the wait (unit tests replace them). */
+  now?: () => number
+  sleep?: (ms: number) => Promise<void>
+}
+
+const seconds = (ms: number) => (ms % 60_000 === 0 ? `${ms / 60_000} minute(s)` : `${Math.round(ms / 1000)} s`)
+
+function conditionsOf(live: KubeObject): Condition[] {
+  return ((live.status as { conditions?: Condition[] } | undefined)?.conditions ?? []).map((c) => ({
+    type: c.type,
+    status: c.status,
+    reason: c.reason,
+    message: c.message,
+  }))
+}
+
+/** The conditions that are not True, with their reasons and messages, and what the controller needs for each. */
+function describeNotTrue(conditions: Condition[]): string {
+  return conditions
+    .filter((c) => c.status !== 'True')
+    .map((c) => {
+      const why = CONDITION_NEEDS[c.type]
+      return (
+        `${c.type}=${c.status}${c.reason ? ` (${c.reason})` : ''}${c.message ? `: ${c.message}` : ''}` +
+        (why ? ` [the controller ${why}]` : '')
+      )
+    })
+    .join('; ')
 }
 
 /**
- * After an apply: the Karpenter Deployment is Available (waiting for it, bounded by the timeout), each
- * desired object exists with the desired spec, and their status conditions are reported. Conditions are
- * reported, not required: the controller sets them asynchronously, and some need EC2.
+ * After an apply: the Karpenter Deployment is Available (waiting for it, bounded by karpenter.timeout); each desired
+ * object exists with the desired spec; and the NodePools and EC2NodeClasses are reconciled by the controller to
+ * Ready=True. Waiting for that: Ready=False for NOT_READY_TIMEOUT_MS fails, naming the conditions that are not True and
+ * their messages; no condition at all after RECONCILE_TIMEOUT_MS fails, saying that no Karpenter controller has
+ * reconciled the object; any other state not Ready by then fails with its conditions.
  */
 export async function verify(kube: KubeClient, opts: VerifyOptions): Promise<VerifyReport> {
+  const now = opts.now ?? Date.now
+  const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)))
+  const pollMs = opts.pollMs ?? 1000
+  const reconcileMs = opts.reconcileTimeoutMs ?? RECONCILE_TIMEOUT_MS
+  const notReadyMs = opts.notReadyTimeoutMs ?? NOT_READY_TIMEOUT_MS
   const problems: string[] = []
   const notes: string[] = []
   const release = await readRelease(kube, opts.namespace, opts.release)
@@ -73,15 +121,15 @@ export async function verify(kube: KubeClient, opts: VerifyOptions): Promise<Ver
   const deployment = { name: `${opts.namespace}/${name}`, available: false, replicas: '0/0' }
   if (!release) problems.push(`helm release ${opts.namespace}/${opts.release} does not exist`)
   else {
-    const deadline = Date.now() + durationMs(opts.timeout)
+    const deadline = now() + durationMs(opts.timeout)
     for (;;) {
       const d = await kube.get({ ...DEPLOYMENT, name, namespace: opts.namespace })
       const status = (d?.status ?? {}) as { conditions?: Condition[]; availableReplicas?: number; replicas?: number }
       const spec = (d?.spec ?? {}) as { replicas?: number }
       deployment.replicas = `${status.availableReplicas ?? 0}/${spec.replicas ?? 0}`
       deployment.available = Boolean(status.conditions?.some((c) => c.type === 'Available' && c.status === 'True'))
-      if (deployment.available || Date.now() > deadline) break
-      await new Promise((r) => setTimeout(r, 1000))
+      if (deployment.available || now() > deadline) break
+      await sleep(pollMs)
     }
     if (!deployment.available) {
       problems.push(
@@ -90,41 +138,74 @@ export async function verify(kube: KubeClient, opts: VerifyOptions): Promise<Ver
     }
   }
 
-  const objects = await Promise.all(
-    opts.desired.map(async (want): Promise<ObjectHealth> => {
-      const live = await kube.get(refOf(want))
+  // Every desired object exists with the desired spec; the reconciled kinds are then waited for.
+  const objects = new Map<string, ObjectHealth>()
+  const pending: KubeObject[] = []
+  for (const want of opts.desired) {
+    const key = objectKey(want)
+    const live = await kube.get(refOf(want))
+    if (!live) {
+      problems.push(`${key} does not exist`)
+      objects.set(key, { object: key, exists: false, specMatches: false, conditions: [] })
+      continue
+    }
+    const specMatches = isSubset(want.spec, live.spec)
+    if (!specMatches)
+      problems.push(`${key}: the live spec differs from the desired one (another field manager changed it?)`)
+    objects.set(key, { object: key, exists: true, specMatches, conditions: conditionsOf(live) })
+    if (RECONCILED.has(want.kind)) pending.push(want)
+  }
+
+  // Without an Available controller nothing will reconcile them: report what they show now.
+  const started = now()
+  const falseSince = new Map<string, number>()
+  while (pending.length && deployment.available) {
+    const t = now()
+    for (const want of [...pending]) {
       const key = objectKey(want)
+      const live = await kube.get(refOf(want))
+      const health = objects.get(key)!
       if (!live) {
-        problems.push(`${key} does not exist`)
-        return { object: key, exists: false, specMatches: false, conditions: [] }
+        problems.push(`${key} was deleted while verifying`)
+        objects.set(key, { ...health, exists: false, conditions: [] })
+        pending.splice(pending.indexOf(want), 1)
+        continue
       }
-      const specMatches = isSubset(want.spec, live.spec)
-      if (!specMatches)
-        problems.push(`${key}: the live spec differs from the desired one (another field manager changed it?)`)
-      const conditions = ((live.status as { conditions?: Condition[] } | undefined)?.conditions ?? []).map((c) => ({
-        type: c.type,
-        status: c.status,
-        reason: c.reason,
-        message: c.message,
-      }))
-      if (['NodePool', 'EC2NodeClass'].includes(want.kind)) {
-        if (!conditions.length) {
-          notes.push(
-            `${key}: no status conditions yet: no Karpenter controller has reconciled it (in the sandbox the controller pods are kwok fakes that run no code, so none ever appear)`,
+      const conditions = conditionsOf(live)
+      objects.set(key, { ...health, conditions })
+      const ready = conditions.find((c) => c.type === 'Ready')
+      const done = (problem?: string) => {
+        if (problem) problems.push(problem)
+        pending.splice(pending.indexOf(want), 1)
+      }
+      if (ready?.status === 'True') done()
+      else if (ready?.status === 'False') {
+        const since = falseSince.get(key) ?? t
+        falseSince.set(key, since)
+        if (t - since >= notReadyMs) {
+          done(`${key} is not Ready (Ready=False for ${seconds(notReadyMs)}): ${describeNotTrue(conditions)}`)
+        }
+      } else {
+        falseSince.delete(key)
+        if (t - started >= reconcileMs) {
+          done(
+            conditions.length
+              ? `${key} is not Ready after ${seconds(reconcileMs)}: ${describeNotTrue(conditions) || 'no Ready condition'}`
+              : `${key} has no status conditions after ${seconds(reconcileMs)}: no Karpenter controller has reconciled it. ` +
+                  `Is the controller running and allowed in? See \`kubectl -n ${opts.namespace} logs deployment/${name}\``,
           )
         }
-        for (const c of conditions.filter((c) => c.status !== 'True')) {
-          const why = NEEDS_EC2[c.type]
-          notes.push(
-            `${key}: ${c.type}=${c.status}${c.reason ? ` (${c.reason})` : ''}${c.message ? `: ${c.message}` : ''}` +
-              (why ? `; it becomes True only when the controller ${why}` : ''),
-          )
-        }
       }
-      return { object: key, exists: true, specMatches, conditions }
-    }),
-  )
-  return { deployment, objects, problems, notes }
+    }
+    if (pending.length) await sleep(pollMs)
+  }
+  if (!deployment.available) {
+    for (const want of pending) {
+      const h = objects.get(objectKey(want))!
+      if (h.conditions.some((c) => c.status !== 'True')) notes.push(`${h.object}: ${describeNotTrue(h.conditions)}`)
+    }
+  }
+  return { deployment, objects: [...objects.values()], problems, notes }
 }
 
 /** The report as log lines. */
@@ -153,12 +234,22 @@ export class VerifyError extends ActionFailure {
  * After an apply: verify() for the release and the desired objects of the plan's resources. Throws a VerifyError
  * (holding the report) when something is wrong.
  */
-export async function verifyKarpenter(ctx: Context, resources: Resource[]): Promise<VerifyReport> {
+export async function verifyKarpenter(
+  ctx: Context,
+  resources: Resource[],
+  wait: Pick<VerifyOptions, 'reconcileTimeoutMs' | 'notReadyTimeoutMs' | 'pollMs'> = {},
+): Promise<VerifyReport> {
   const k = ctx.config.karpenter
   const desired = resources
     .filter((r): r is KubeObjectResource => r instanceof KubeObjectResource && r.wanted)
     .map((r) => r.spec.object)
-  const report = await verify(ctx.kube, { namespace: k.namespace, release: k.release, desired, timeout: k.timeout })
+  const report = await verify(ctx.kube, {
+    namespace: k.namespace,
+    release: k.release,
+    desired,
+    timeout: k.timeout,
+    ...wait,
+  })
   if (report.problems.length) throw new VerifyError(report)
   return report
 }

@@ -2,6 +2,8 @@
 # Builds the sandbox's engines from the Go module proxy, once per version:
 #   kube-apiserver, kube-controller-manager, kube-scheduler (k8s.io/kubernetes), etcd, kwok, helm, actionlint,
 #   the Karpenter controller of each version in KARPENTER_VERSIONS, and the OCI registry (distribution).
+# On request only (`build.sh helm-diff`, the bench's anchor): the helm-diff plugin (github.com/databus23/helm-diff/v3),
+# laid out as a plugin folder: HELM_PLUGINS=$KA_CACHE/helm-plugins-<version> makes `helm diff` work.
 # Each lands in $KA_BIN/<name>-<version>; an existing binary is reused. Safe to run concurrently with itself
 # only through the lock below.
 set -euo pipefail
@@ -17,6 +19,7 @@ binaries() {
     case "$w" in
       etcd) echo "etcd-$ETCD_VERSION" ;;
       helm) echo "helm-$HELM_VERSION" ;;
+      helm-diff) echo "helm-diff-$HELM_DIFF_VERSION" ;;
       kwok) echo "kwok-$KWOK_VERSION" ;;
       actionlint) echo "actionlint-$ACTIONLINT_VERSION" ;;
       registry) echo "registry-$REGISTRY_VERSION" ;;
@@ -28,6 +31,7 @@ binaries() {
 }
 missing=0
 for b in $(binaries); do [ -x "$KA_BIN/$b" ] || missing=1; done
+case " $want " in *" helm-diff "*) [ -f "$KA_CACHE/helm-plugins-$HELM_DIFF_VERSION/diff/plugin.yaml" ] || missing=1 ;; esac
 if [ "$missing" = 0 ]; then
   printf '[sandbox build %s] all engines cached in %s\n' "$(date +%H:%M:%S)" "$KA_BIN"
   exit 0
@@ -148,8 +152,34 @@ build_karpenter() {
   done
 }
 
+# helm-diff as a helm plugin: the binary in $KA_BIN, a plugin folder (plugin.yaml + bin/diff) beside it. Its root
+# package is a `main`, which a tools.go cannot import: it is built inside the downloaded module, whose go.sum pins its
+# dependencies. The checksum database the proxy mirrors lacks this one module, hence GONOSUMDB for it alone.
+build_helm_diff() {
+  local v="$HELM_DIFF_VERSION" mod=github.com/databus23/helm-diff/v3 plugins="$KA_CACHE/helm-plugins-$HELM_DIFF_VERSION"
+  if have helm-diff "$v"; then log "helm-diff $v: cached"; else
+    log "helm-diff $v: compiling $mod"
+    local src; src="$(cd "$(scratch_module "$mod" "$v")" && GONOSUMDB=github.com/databus23/helm-diff \
+      go mod download -json "$mod@$v" | python3 -c 'import json,sys;print(json.load(sys.stdin)["Dir"])')"
+    (cd "$src" && go build -trimpath -ldflags "-s -w -X $mod/cmd.Version=${v#v}" -o "$KA_BIN/helm-diff-$v.tmp" .)
+    mv "$KA_BIN/helm-diff-$v.tmp" "$KA_BIN/helm-diff-$v"
+    log "helm-diff $v: done"
+  fi
+  mkdir -p "$plugins/diff/bin"
+  ln -sf "$KA_BIN/helm-diff-$v" "$plugins/diff/bin/diff"
+  cat >"$plugins/diff/plugin.yaml" <<YAML
+name: diff
+version: "${v#v}"
+usage: Preview helm upgrade changes as a diff
+description: Preview helm upgrade changes as a diff
+useTunnel: true
+command: \$HELM_PLUGIN_DIR/bin/diff
+YAML
+}
+
 for w in $want; do
   case "$w" in
+    helm-diff) build_helm_diff ;;
     etcd) go_tool etcd "$ETCD_VERSION" go.etcd.io/etcd/server/v3 go.etcd.io/etcd/server/v3 "" ;;
     helm) go_tool helm "$HELM_VERSION" helm.sh/helm/v3 helm.sh/helm/v3/cmd/helm \
             "-X helm.sh/helm/v3/internal/version.version=$HELM_VERSION -X helm.sh/helm/v3/internal/version.gitTreeState=clean" ;;

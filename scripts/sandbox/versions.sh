@@ -3,6 +3,8 @@ KUBERNETES_VERSION=v1.34.4
 ETCD_VERSION=v3.6.16
 KWOK_VERSION=v0.8.0
 HELM_VERSION=v3.22.0
+# helm-diff, the plugin the bench measures plans against (built only by `build.sh helm-diff`).
+HELM_DIFF_VERSION=v3.9.14
 ACTIONLINT_VERSION=v1.7.12
 # The real Karpenter controllers the sandbox runs for what the action installed: one per chart version of the
 # fixtures (../shared/fixtures/charts), so that upgrades run against the real thing too.

@@ -1,10 +1,10 @@
 /** ARNs of the IAM things the action manages, built from names (the plan knows them before they exist). */
 
-/** The partition of a region: aws, aws-cn, aws-us-gov. */
-export function partitionOf(region: string): 'aws' | 'aws-cn' | 'aws-us-gov' {
-  if (region.startsWith('cn-')) return 'aws-cn'
-  if (region.startsWith('us-gov-')) return 'aws-us-gov'
-  return 'aws'
+import { partitionOfRegion, type PartitionId } from './regions.js'
+
+/** The partition of a region: aws, aws-cn, aws-us-gov, aws-iso... (aws for a name that is no region's). */
+export function partitionOf(region: string): PartitionId {
+  return partitionOfRegion(region)?.id ?? 'aws'
 }
 
 export interface AccountScope {

@@ -53,7 +53,14 @@ function recording<T>(service: string, client: T, recorder: CallRecorder | undef
   ;(client as unknown as MiddlewareStack).middlewareStack.add(
     (next, ctx) => async (args) => {
       const command = (ctx.commandName ?? 'Unknown').replace(/Command$/, '')
-      recorder.awsCall({ service, command, mutating: isMutating(command) })
+      const mutating = isMutating(command)
+      // A read's input (names and ids, never a secret) lets the bench replay the reads of a plan one by one.
+      recorder.awsCall({
+        service,
+        command,
+        mutating,
+        ...(mutating ? {} : { input: (args as { input?: unknown }).input }),
+      })
       return next(args)
     },
     { step: 'initialize', name: 'karpenterActionCallRecorder' },

@@ -7,7 +7,7 @@ import { isForkPullRequest, readEventPayload } from '../workflow-run.js'
 import { partitionOf } from './arns.js'
 import { awsErrorName } from './calls.js'
 import { clients, type AwsSession } from './clients.js'
-import { assumeRoleWithWebIdentity } from './sts-web-identity.js'
+import { assumeRoleWithWebIdentity, StsEndpointError, stsTarget } from './sts-web-identity.js'
 
 /** No usable AWS credentials (reason `credentials`). */
 export class CredentialsError extends ActionFailure {
@@ -87,6 +87,8 @@ export async function assumeRoleWithOidc(opts: CredentialOptions): Promise<AwsSe
   if (!opts.region) {
     throw new CredentialsError('No AWS region: set `cluster.region` in the config or the `aws-region` input.')
   }
+  // The region must name an STS host before any token is asked for (a StsEndpointError, reason `config`, if not).
+  stsTarget(opts.region)
   const getIdToken = opts.getIdToken ?? ((aud: string) => runnerIdToken(aud))
   if (!opts.getIdToken) checkOidcPreconditions()
   const attempts = opts.attempts ?? 5
@@ -141,7 +143,7 @@ export async function assumeRoleWithOidc(opts: CredentialOptions): Promise<AwsSe
     const credentials: AwsCredentialIdentity = c
     return { ...base, credentials }
   } catch (e) {
-    if (e instanceof CredentialsError) throw e
+    if (e instanceof CredentialsError || e instanceof StsEndpointError) throw e
     const hint =
       stsCode(e) === 'InvalidIdentityToken'
         ? ` Check that the account has an IAM OIDC provider for https://token.actions.githubusercontent.com whose audiences include "${opts.audience}" (the \`audience\` input).`

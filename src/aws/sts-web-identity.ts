@@ -3,7 +3,9 @@
  * needs no SDK: sparing the STS client's load keeps start-up short. Honors AWS_ENDPOINT_URL_STS and
  * AWS_ENDPOINT_URL like the SDK. Errors carry the STS error code as `name`, as SDK errors do.
  */
+import { ActionFailure } from '../outcome.js'
 import { httpCall } from '../runner.js'
+import { partitionOfRegion, regionProblem } from './regions.js'
 
 export interface WebIdentityRequest {
   region: string
@@ -35,10 +37,63 @@ export class StsError extends Error {
   }
 }
 
-export function stsEndpoint(region: string, partition: string, env: NodeJS.ProcessEnv = process.env): string {
+/** Where the OIDC token may go, and the host it must reach there. */
+export interface StsTarget {
+  url: string
+  /** The exact host (with port, when not the default) the request must be sent to. */
+  host: string
+}
+
+/** A region or endpoint that would send the token elsewhere than STS (reason `config`); nothing is sent. */
+export class StsEndpointError extends ActionFailure {
+  constructor(message: string) {
+    super('config', message)
+    this.name = 'StsEndpointError'
+  }
+}
+
+/**
+ * The STS endpoint of a region: https://sts.<region>.<partition's DNS suffix>/, built only from a region name of the
+ * exact shape of one (src/aws/regions.ts), or the origin AWS_ENDPOINT_URL_STS / AWS_ENDPOINT_URL names where set.
+ * The URL is parsed back and its host compared with the one intended, so no region can steer the token elsewhere.
+ */
+export function stsTarget(region: string, env: NodeJS.ProcessEnv = process.env): StsTarget {
+  const problem = regionProblem(region)
+  if (problem) throw new StsEndpointError(`The AWS region ${problem} (the \`aws-region\` input or cluster.region).`)
   const custom = env.AWS_ENDPOINT_URL_STS || env.AWS_ENDPOINT_URL
-  if (custom) return custom
-  return `https://sts.${region}.amazonaws.com${partition === 'aws-cn' ? '.cn' : ''}/`
+  if (custom) {
+    let url: URL
+    try {
+      url = new URL(custom)
+    } catch {
+      throw new StsEndpointError('AWS_ENDPOINT_URL(_STS) is not a URL: set it to e.g. https://sts.example.internal')
+    }
+    if (!/^https?:$/.test(url.protocol) || url.username || url.password) {
+      throw new StsEndpointError('AWS_ENDPOINT_URL(_STS) must be an http(s) URL without credentials in it')
+    }
+    return { url: url.href, host: url.host }
+  }
+  const host = `sts.${region}.${partitionOfRegion(region)!.dnsSuffix}`
+  return { url: checkedTarget(`https://${host}/`, host), host }
+}
+
+/** `url` when it is https (or http for a custom endpoint) to exactly `host`; a StsEndpointError otherwise. */
+function checkedTarget(url: string, host: string): string {
+  let parsed: URL
+  try {
+    parsed = new URL(url)
+  } catch {
+    throw new StsEndpointError(`the STS endpoint ${JSON.stringify(url)} is not a URL`)
+  }
+  if (parsed.host !== host || parsed.username || parsed.password || !/^https?:$/.test(parsed.protocol)) {
+    throw new StsEndpointError(`the STS endpoint ${JSON.stringify(url)} does not lead to ${host}: nothing was sent`)
+  }
+  return parsed.href
+}
+
+/** The STS endpoint's URL (see stsTarget). */
+export function stsEndpoint(region: string, env: NodeJS.ProcessEnv = process.env): string {
+  return stsTarget(region, env).url
 }
 
 const entities: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" }
@@ -57,9 +112,12 @@ export async function assumeRoleWithWebIdentity(req: WebIdentityRequest): Promis
     WebIdentityToken: req.token,
     DurationSeconds: String(req.durationSeconds),
   }).toString()
+  // The token goes to the STS host of the region (or the configured endpoint), checked once more right here.
+  const target = stsTarget(req.region)
+  const url = checkedTarget(target.url, target.host)
   let answer
   try {
-    answer = await httpCall(stsEndpoint(req.region, req.partition), {
+    answer = await httpCall(url, {
       method: 'POST',
       headers: { 'Content-Type': 'application/x-www-form-urlencoded; charset=utf-8', Accept: 'text/xml' },
       body,

@@ -1,9 +1,11 @@
-import { readFile } from 'node:fs/promises'
+import { constants } from 'node:fs'
+import { open } from 'node:fs/promises'
 import type { ErrorObject } from 'ajv'
-import { LineCounter, parseDocument, isMap, isSeq, type Node as YamlNode } from 'yaml'
+import { LineCounter, parseDocument, isMap, isScalar, isSeq, visit, type Node as YamlNode } from 'yaml'
 import { partitionOf } from '../aws/arns.js'
 import { ConfigError, type ConfigProblem } from './errors.js'
 import { validate } from './generated/validate-config.js'
+import { didYouMean, labelProblems, quantityProblems, tagProblems, taintProblems } from './rules.js'
 import { configSchema } from './schema.js'
 import type { Config, RawConfig } from './types.js'
 
@@ -15,39 +17,172 @@ export interface LoadOptions {
   region?: string
 }
 
-/** Reads, validates and completes the configuration file. Throws ConfigError naming every problem found. */
+/** The largest configuration file read (a configuration is a few KB). */
+export const MAX_CONFIG_BYTES = 1024 * 1024
+/** Aliases a configuration may hold (`*name`), and how far they may expand (the yaml library's maxAliasCount). */
+export const MAX_ALIASES = 100
+/** Problems listed at most; the rest are counted. */
+export const MAX_PROBLEMS = 50
+
+/**
+ * Reads, validates and completes the configuration file. Throws ConfigError naming every problem found.
+ * Only a regular file of at most MAX_CONFIG_BYTES is read: it is opened without blocking (a FIFO with no writer
+ * would otherwise hang the run) and checked with fstat before a byte is read.
+ */
 export async function loadConfig(file: string, options: LoadOptions = {}): Promise<Config> {
-  let text: string
+  const refuse = (message: string, fix: string): never => {
+    throw new ConfigError(file, [{ field: 'config', message, fix }])
+  }
+  const FIX = 'commit the configuration file (see examples/opsfleet-dev.yaml) or point the `config` input at it'
+  let handle
   try {
-    text = await readFile(file, 'utf8')
+    handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY)
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code
-    throw new ConfigError(file, [
-      {
-        field: 'config',
-        message: code === 'ENOENT' ? 'the file does not exist' : `cannot read the file (${code})`,
-        fix: 'commit the configuration file (see examples/opsfleet-dev.yaml) or point the `config` input at it',
-      },
-    ])
+    return refuse(code === 'ENOENT' ? 'the file does not exist' : `cannot open the file (${code})`, FIX)
+  }
+  let text: string
+  try {
+    const stat = await handle.stat()
+    if (!stat.isFile()) {
+      const what = stat.isDirectory()
+        ? 'a directory'
+        : stat.isFIFO()
+          ? 'a FIFO (named pipe)'
+          : stat.isCharacterDevice() || stat.isBlockDevice()
+            ? 'a device'
+            : stat.isSocket()
+              ? 'a socket'
+              : 'not a regular file'
+      return refuse(`is ${what}, not a regular file`, FIX)
+    }
+    if (stat.size > MAX_CONFIG_BYTES) {
+      return refuse(
+        `is ${stat.size} bytes, more than the ${MAX_CONFIG_BYTES} bytes (1 MiB) a configuration may have`,
+        'a configuration is a few KB: keep Helm values and manifests in their own files (karpenter.extraManifests)',
+      )
+    }
+    // Read no more than the cap even if the file grows meanwhile.
+    const buffer = Buffer.alloc(MAX_CONFIG_BYTES + 1)
+    let length = 0
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length)
+      if (bytesRead === 0) break
+      length += bytesRead
+      if (length > MAX_CONFIG_BYTES) {
+        return refuse(`grew past ${MAX_CONFIG_BYTES} bytes while it was read`, 'keep the configuration a few KB')
+      }
+    }
+    text = buffer.subarray(0, length).toString('utf8')
+  } catch (e) {
+    if (e instanceof ConfigError) throw e
+    return refuse(`cannot read the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, FIX)
+  } finally {
+    await handle.close()
   }
   return parseConfig(text, file, options)
 }
 
+/** ConfigError for at most MAX_PROBLEMS problems, the rest counted in a last one. */
+function configError(file: string, problems: ConfigProblem[]): ConfigError {
+  if (problems.length <= MAX_PROBLEMS) return new ConfigError(file, problems)
+  const rest = problems.length - MAX_PROBLEMS
+  return new ConfigError(file, [
+    ...problems.slice(0, MAX_PROBLEMS),
+    {
+      field: 'config',
+      message: `${rest} more problem${rest === 1 ? '' : 's'} not listed`,
+      fix: 'fix those above first',
+    },
+  ])
+}
+
+/**
+ * Duplicate keys and aliases, in one pass over the document (the yaml library's own `uniqueKeys` compares each key
+ * with every earlier one: 40k keys took 14 s).
+ */
+function structureProblems(doc: ReturnType<typeof parseDocument>, lineOfOffset: (o: number) => number) {
+  const out: ConfigProblem[] = []
+  let aliases = 0
+  let firstAlias: number | undefined
+  visit(doc, {
+    Alias(_key, node) {
+      aliases++
+      firstAlias ??= node.range?.[0]
+    },
+    Map(_key, map) {
+      const seen = new Set<string>()
+      for (const pair of map.items) {
+        const key = pair.key
+        if (!isScalar(key) || key.value === '<<') continue
+        const name = String(key.value)
+        if (seen.has(name)) {
+          out.push({
+            field: 'yaml',
+            message: `the key ${JSON.stringify(name.slice(0, 80))} appears twice in the same mapping`,
+            line: key.range ? lineOfOffset(key.range[0]) : undefined,
+            fix: 'keep one of the two (YAML would silently keep only one)',
+          })
+        }
+        seen.add(name)
+      }
+    },
+  })
+  if (aliases > MAX_ALIASES) {
+    out.push({
+      field: 'yaml',
+      message: `holds ${aliases} aliases (*name), more than the ${MAX_ALIASES} a configuration may use`,
+      line: firstAlias === undefined ? undefined : lineOfOffset(firstAlias),
+      fix: 'write the values out instead of repeating aliases',
+    })
+  }
+  return out
+}
+
 export function parseConfig(text: string, file: string, options: LoadOptions = {}): Config {
+  if (Buffer.byteLength(text, 'utf8') > MAX_CONFIG_BYTES) {
+    throw new ConfigError(file, [
+      {
+        field: 'config',
+        message: `is more than the ${MAX_CONFIG_BYTES} bytes (1 MiB) a configuration may have`,
+        fix: 'keep the configuration a few KB',
+      },
+    ])
+  }
   const lineCounter = new LineCounter()
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true })
+  const lineOfOffset = (offset: number) => lineCounter.linePos(offset).line
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false })
   if (doc.errors.length > 0) {
-    throw new ConfigError(
+    throw configError(
       file,
       doc.errors.map((e) => ({
         field: 'yaml',
         message: e.message.split('\n')[0],
-        line: lineCounter.linePos(e.pos[0]).line,
+        line: lineOfOffset(e.pos[0]),
         fix: 'correct the YAML syntax',
       })),
     )
   }
-  const raw = doc.toJS() as unknown
+  const structure = structureProblems(doc, lineOfOffset)
+  if (structure.length > 0) throw configError(file, structure)
+  let raw: unknown
+  try {
+    raw = doc.toJS({ maxAliasCount: MAX_ALIASES }) as unknown
+  } catch (e) {
+    // An alias that expands too far, or a YAML construct with no JavaScript value.
+    const message = (e as Error).message ?? String(e)
+    throw new ConfigError(file, [
+      {
+        field: 'yaml',
+        message: /Excessive alias count/.test(message)
+          ? `its aliases expand to more than ${MAX_ALIASES} copies (the shape of a "billion laughs" attack)`
+          : `cannot be read as data: ${message.split('\n')[0]}`,
+        fix: /Excessive alias count/.test(message)
+          ? 'write the values out instead of nesting aliases'
+          : 'write plain mappings, lists and scalars',
+      },
+    ])
+  }
   const lineOf = (path: (string | number)[]): number | undefined => {
     let node: unknown = doc.contents
     let last: YamlNode | undefined = node as YamlNode
@@ -67,10 +202,13 @@ export function parseConfig(text: string, file: string, options: LoadOptions = {
   }
 
   const problems = schemaProblems(raw, lineOf)
-  if (problems.length > 0) throw new ConfigError(file, problems)
+  if (problems.length > 0) throw configError(file, problems)
   const config = withDefaults(raw as RawConfig, file, options)
-  const semantic = semanticProblems(config).map((p) => ({ ...p, line: p.line ?? lineOf(pathOf(p.field)) }))
-  if (semantic.length > 0) throw new ConfigError(file, semantic)
+  const semantic = [
+    ...semanticProblems(config).map((p) => ({ ...p, line: p.line ?? lineOf(pathOf(p.field)) })),
+    ...offlineProblems(config, lineOf),
+  ]
+  if (semantic.length > 0) throw configError(file, semantic)
   return config
 }
 
@@ -88,7 +226,8 @@ function schemaProblems(raw: unknown, lineOf: (path: (string | number)[]) => num
     const key = `${problem.field}|${problem.message}`
     if (seen.has(key)) continue
     seen.add(key)
-    out.push({ ...problem, line: lineOf(pathOf(problem.field)) })
+    // Lines are looked up for the problems listed only (each lookup walks a mapping).
+    out.push(out.length < MAX_PROBLEMS ? { ...problem, line: lineOf(pathOf(problem.field)) } : problem)
   }
   return out
 }
@@ -122,12 +261,17 @@ function describeSchemaError(err: ErrorObject): ConfigProblem {
         message: 'is required but missing',
         fix: `add \`${String(p.missingProperty)}\``,
       }
-    case 'additionalProperties':
+    case 'additionalProperties': {
+      const known = Object.keys((err.parentSchema as { properties?: object } | undefined)?.properties ?? {})
+      const guess = didYouMean(String(p.additionalProperty), known)
       return {
         field: fieldOf(err.instancePath, String(p.additionalProperty)),
-        message: 'is not a known setting',
-        fix: 'remove it or correct its spelling (the schema in schema/generated/karpenter-config.schema.json lists the keys)',
+        message: guess ? `is not a known setting (did you mean \`${guess}\`?)` : 'is not a known setting',
+        fix: guess
+          ? `rename it to \`${guess}\``
+          : `remove it or correct its spelling (known here: ${known.join(', ') || 'none'})`,
       }
+    }
     case 'enum':
       return {
         field: fieldOf(err.instancePath),
@@ -218,6 +362,25 @@ function hasDefaults(node: SchemaNode): boolean {
 
 function placeholders(value: unknown, cluster: string): unknown {
   return typeof value === 'string' ? value.replace(/<cluster>/g, cluster) : value
+}
+
+/** Tags, labels, taints and quantities, judged offline (src/config/rules.ts). */
+function offlineProblems(c: Config, lineOf: (path: (string | number)[]) => number | undefined): ConfigProblem[] {
+  const out: ConfigProblem[] = [...tagProblems(c.tags, 'tags', lineOf, ['tags'])]
+  const resources = c.karpenter.resources
+  for (const kind of ['requests', 'limits'] as const) {
+    const at = ['karpenter', 'resources', kind]
+    out.push(...quantityProblems(resources?.[kind], at.join('.'), lineOf, at))
+  }
+  c.nodePools.forEach((np, i) => {
+    const at = `nodePools[${i}]`
+    const path = ['nodePools', i]
+    out.push(...labelProblems(np.labels, `${at}.labels`, lineOf, [...path, 'labels']))
+    out.push(...taintProblems(np.taints, `${at}.taints`, lineOf, [...path, 'taints']))
+    out.push(...quantityProblems(np.limits, `${at}.limits`, lineOf, [...path, 'limits']))
+    out.push(...tagProblems(np.tags, `${at}.tags`, lineOf, [...path, 'tags'], { karpenter: true }))
+  })
+  return out
 }
 
 /** Checks the schema cannot express. */

@@ -25,8 +25,10 @@ export const configSchema = {
         },
         region: {
           type: 'string',
-          pattern: '^[a-z]{2}(-[a-z]+)+-[0-9]+$',
-          description: 'AWS region of the cluster, e.g. eu-west-1. The `aws-region` input overrides it.',
+          // The same pattern as REGION_PATTERN in src/aws/regions.ts (a unit test keeps them equal).
+          pattern: '^(us-gov|us-iso|us-isob|us-isof|eu-isoe|eusc-de|cn|us|eu|ap|sa|ca|me|af|il|mx)-[a-z]+-[1-9][0-9]?$',
+          description:
+            'AWS region of the cluster, e.g. eu-west-1, cn-north-1, us-gov-west-1. The `aws-region` input overrides it.',
         },
         vpcId: {
           type: 'string',
@@ -36,7 +38,7 @@ export const configSchema = {
         },
         partition: {
           type: 'string',
-          enum: ['aws', 'aws-cn', 'aws-us-gov'],
+          enum: ['aws', 'aws-cn', 'aws-us-gov', 'aws-iso', 'aws-iso-b', 'aws-iso-e', 'aws-iso-f', 'aws-eusc'],
           description:
             "AWS partition of every ARN the action builds. Default: the region's (aws-cn and aws-us-gov for their regions, aws elsewhere); set, it must agree with the region.",
         },
@@ -251,6 +253,8 @@ export const configSchema = {
           },
           consolidateAfter: {
             type: 'string',
+            // Karpenter's own pattern for NodePool durations.
+            pattern: '^(([0-9]+(s|m|h))+|Never)$',
             description: 'How long a node must be empty before it is removed, e.g. 30s (or Never).',
             default: '30s',
           },
@@ -262,6 +266,7 @@ export const configSchema = {
           },
           expireAfter: {
             type: 'string',
+            pattern: '^(([0-9]+(s|m|h))+|Never)$',
             default: 'Never',
             description: 'Maximum node lifetime, e.g. 720h, or Never.',
           },
@@ -313,7 +318,11 @@ export const configSchema = {
       properties: {
         bucket: { type: 'string', pattern: '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$', description: 'S3 bucket.' },
         key: { type: 'string', minLength: 1, description: 'Object key of the state record; the lock is <key>.lock.' },
-        region: { type: 'string', description: "Bucket region (default: the cluster's)." },
+        region: {
+          type: 'string',
+          pattern: '^(us-gov|us-iso|us-isob|us-isof|eu-isoe|eusc-de|cn|us|eu|ap|sa|ca|me|af|il|mx)-[a-z]+-[1-9][0-9]?$',
+          description: "Bucket region (default: the cluster's).",
+        },
       },
     },
     tags: {

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process'
+import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { Agent, request } from 'node:http'
 import { tmpdir } from 'node:os'
@@ -42,6 +42,7 @@ const KNOWN: Record<string, ApiResource> = {
   'v1/Pod': { plural: 'pods', namespaced: true },
   'v1/Event': { plural: 'events', namespaced: true },
   'apps/v1/Deployment': { plural: 'deployments', namespaced: true },
+  'rbac.authorization.k8s.io/v1/ClusterRole': { plural: 'clusterroles', namespaced: false },
   'apiextensions.k8s.io/v1/CustomResourceDefinition': { plural: 'customresourcedefinitions', namespaced: false },
 }
 
@@ -394,7 +395,11 @@ interface Proxy {
  * Runs `kubectl proxy` on a unix socket in a fresh 0700 folder, behind a small sh watchdog: the watchdog
  * holds a pipe from this process and stops kubectl when it closes, so a proxy never outlives the action,
  * even when the action is killed (a handler on process exit could not run then). Where there is no sh
- * (Windows), kubectl runs directly and is stopped on exit.
+ * (Windows), kubectl runs directly.
+ *
+ * Nothing of the proxy keeps this process alive: once it serves, the child and its pipes are unref'd, so a run
+ * that fails without closing its client (or a test suite that forgets to) still ends, and its end takes the
+ * proxy with it (the watchdog sees its pipe close; on exit the child is also killed outright).
  */
 function startProxy(kubectl: string, kubeconfig: string, recorder: CallRecorder | undefined): Promise<Proxy> {
   const dir = mkdtempSync(join(tmpdir(), 'ka-kube-'))
@@ -413,8 +418,12 @@ function startProxy(kubectl: string, kubeconfig: string, recorder: CallRecorder 
       })
     : spawn(kubectl, args, { stdio: ['ignore', 'pipe', 'pipe'] })
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)))
-  const kill = () => child.kill()
-  if (!watchdog) process.once('exit', kill)
+  // On exit (however the run ends, short of SIGKILL, which the watchdog covers) the proxy goes too.
+  const kill = () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+    rmSync(dir, { recursive: true, force: true })
+  }
+  process.once('exit', kill)
   const stop = async () => {
     process.removeListener('exit', kill)
     if (child.exitCode === null && child.signalCode === null) {
@@ -439,6 +448,7 @@ function startProxy(kubectl: string, kubeconfig: string, recorder: CallRecorder 
       stdout += d.toString()
       if (stdout.includes('Starting to serve on')) {
         clearTimeout(timer)
+        detach(child)
         resolve({ socket, stop })
       }
     })
@@ -446,6 +456,14 @@ function startProxy(kubectl: string, kubeconfig: string, recorder: CallRecorder 
     child.on('error', (e) => fail(-1, `${e.message} (is kubectl installed and on PATH?)`))
     void exited.then((code) => fail(code ?? -1, stderr || 'kubectl proxy exited'))
   })
+}
+
+/** Lets this process end while `child` runs: neither the child nor its pipes hold the event loop. */
+function detach(child: ChildProcess): void {
+  child.unref()
+  for (const stream of [child.stdin, child.stdout, child.stderr]) {
+    ;(stream as unknown as { unref?: () => void } | null)?.unref?.()
+  }
 }
 
 /** The kind is not served by the API server (its CRD is not installed). */

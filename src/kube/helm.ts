@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs'
 import { isAbsolute, join, relative, resolve } from 'node:path'
+import { createHash } from 'node:crypto'
 import { gunzipSync } from 'node:zlib'
 import { parse as parseYaml } from 'yaml'
 import { deepEqual } from '../json.js'
@@ -13,6 +14,8 @@ export interface HelmRelease {
   name: string
   namespace: string
   revision: number
+  /** The resourceVersion of the Secret it was read from (absent when decoded from elsewhere). */
+  resourceVersion?: string
   /** deployed, failed, superseded, pending-install, pending-upgrade, pending-rollback, uninstalling ... */
   status: string
   chart: { name: string; version: string; appVersion?: string }
@@ -57,6 +60,7 @@ export function decodeReleaseSecret(secret: KubeObject): HelmRelease {
     name: r.name,
     namespace: r.namespace,
     revision: r.version,
+    ...(secret.metadata.resourceVersion ? { resourceVersion: String(secret.metadata.resourceVersion) } : {}),
     status: r.info?.status ?? 'unknown',
     chart: {
       name: r.chart?.metadata?.name ?? '',
@@ -72,21 +76,33 @@ export function decodeReleaseSecret(secret: KubeObject): HelmRelease {
 
 /** The latest revision of a release, or undefined when Helm has no record of it. Two requests, no process. */
 export async function readRelease(kube: KubeClient, namespace: string, name: string): Promise<HelmRelease | undefined> {
-  const list = await kube.getPath<{ items: { metadata: { name: string; labels?: Record<string, string> } }[] }>(
-    `/api/v1/namespaces/${encodeURIComponent(namespace)}/secrets`,
-    {
-      query: { labelSelector: `owner=helm,name=${name}` },
-      // Only names and labels: the revisions' payloads are large, and only the latest is needed.
-      accept: 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1',
-    },
-  )
-  const latest = (list?.items ?? [])
-    .map((s) => ({ name: s.metadata.name, revision: Number(s.metadata.labels?.version ?? NaN) }))
+  const latest = await latestRevision(kube, namespace, name)
+  if (!latest) return undefined
+  const secret = await kube.getPath(`/api/v1/namespaces/${encodeURIComponent(namespace)}/secrets/${latest.secret}`)
+  return secret ? decodeReleaseSecret(secret) : undefined
+}
+
+/** The latest revision's number and Secret (name, resourceVersion) by one request of metadata only. */
+export async function latestRevision(
+  kube: KubeClient,
+  namespace: string,
+  name: string,
+): Promise<{ revision: number; secret: string; resourceVersion?: string } | undefined> {
+  const list = await kube.getPath<{
+    items: { metadata: { name: string; resourceVersion?: string; labels?: Record<string, string> } }[]
+  }>(`/api/v1/namespaces/${encodeURIComponent(namespace)}/secrets`, {
+    query: { labelSelector: `owner=helm,name=${name}` },
+    // Only names and labels: the revisions' payloads are large, and only the latest is needed.
+    accept: 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1',
+  })
+  return (list?.items ?? [])
+    .map((s) => ({
+      revision: Number(s.metadata.labels?.version ?? NaN),
+      secret: s.metadata.name,
+      resourceVersion: s.metadata.resourceVersion,
+    }))
     .filter((s) => Number.isFinite(s.revision))
     .sort((a, b) => b.revision - a.revision)[0]
-  if (!latest) return undefined
-  const secret = await kube.getPath(`/api/v1/namespaces/${encodeURIComponent(namespace)}/secrets/${latest.name}`)
-  return secret ? decodeReleaseSecret(secret) : undefined
 }
 
 /** Where a chart comes from: an OCI reference (helm pulls it) or a folder on disk. */
@@ -169,24 +185,76 @@ export async function renderChart(kube: KubeClient, src: ChartSource, opts: Rend
   if (!src.local && src.version) args.push('--version', src.version)
   if (opts.kubeVersion) args.push('--kube-version', opts.kubeVersion)
   const out = await kube.helm(args, { input: JSON.stringify(opts.values) }).catch((e: unknown) => {
-    throw new Error(`${src.key}: helm could not render ${src.ref}: ${helmMessage(e)}`)
+    throw (
+      chartError(src, helmMessage(e)) ?? new Error(`${src.key}: helm could not render ${src.ref}: ${helmMessage(e)}`)
+    )
   })
   return parseObjects(out.stdout, `helm template ${src.ref}`).filter((o) => !isHelmHook(o))
+}
+
+/** The config key that holds the chart's version. */
+const VERSION_KEY = 'karpenter.version'
+
+/**
+ * What helm's failure to fetch an OCI chart means, as an error of reason `chart` naming the config keys and the fix:
+ * the chart or its version is not in the registry, the registry cannot be reached or is not trusted, or it refuses
+ * the pull. Undefined for anything else (a chart that fetched but does not render).
+ */
+export function chartError(src: ChartSource, helm: string): ActionFailure | undefined {
+  if (src.local) return undefined
+  const version = src.version ? ` ${src.version}` : ''
+  const where = `${src.key} (${src.ref}${src.version ? `, ${VERSION_KEY} ${src.version}` : ''})`
+  const cause = helm.replace(/^failed to perform "FetchReference" on source:\s*/, '')
+  if (/: not found$|manifest unknown|name unknown|not found: .*manifest/i.test(helm)) {
+    return new ActionFailure(
+      'chart',
+      `${where}: the registry has no chart version${version} (${cause}). ` +
+        `Fix: set ${VERSION_KEY} to a version the registry serves, or point ${src.key} at a registry that has it ` +
+        `(\`helm show chart ${src.ref} --version <version>\` tells). Nothing was changed.`,
+    )
+  }
+  if (/unauthorized|denied|forbidden|401|403/i.test(helm)) {
+    return new ActionFailure(
+      'chart',
+      `${where}: the registry refused the pull (${cause}). ` +
+        `Fix: make the chart public, or log the runner in first (\`helm registry login\`). Nothing was changed.`,
+    )
+  }
+  if (
+    /dial tcp|connection refused|no such host|i\/o timeout|network is unreachable|TLS handshake|x509|tls:|EOF$/i.test(
+      helm,
+    )
+  ) {
+    return new ActionFailure(
+      'chart',
+      `${where}: the registry cannot be reached (${cause}). ` +
+        `Fix: check the registry address in ${src.key}, and that the runner reaches it (network, proxy, a CA it trusts). Nothing was changed.`,
+    )
+  }
+  return undefined
 }
 
 export interface UpgradeOptions extends RenderOptions {
   timeout: string
   skipCrds: boolean
+  /**
+   * false: neither `--wait` nor `--atomic` (which implies it), for a release whose readiness the caller checks
+   * itself (the CRD chart: Helm polls every 2 s, and a new CRD is never Established at its first look).
+   */
+  wait?: boolean
 }
 
 /** `helm upgrade --install --atomic --wait`: a failure rolls the release back to what was there. */
 export async function upgradeRelease(kube: KubeClient, src: ChartSource, opts: UpgradeOptions): Promise<void> {
   const args = ['upgrade', '--install', opts.release, src.ref, '--namespace', opts.namespace, '--values', '-']
-  args.push('--atomic', '--wait', '--timeout', opts.timeout, '--history-max', '10')
+  if (opts.wait !== false) args.push('--atomic', '--wait')
+  args.push('--timeout', opts.timeout, '--history-max', '10')
   if (opts.skipCrds) args.push('--skip-crds')
   if (!src.local && src.version) args.push('--version', src.version)
   await kube.helm(args, { input: JSON.stringify(opts.values) }).catch((e: unknown) => {
     const msg = helmMessage(e)
+    const chart = chartError(src, msg)
+    if (chart) throw chart
     const rolledBack = /rolled back|uninstalled due to atomic/i.test(msg)
     const timedOut = /context deadline exceeded|timed out/i.test(msg)
     const hints: string[] = []
@@ -220,6 +288,34 @@ export async function uninstallRelease(
 /** The objects of a release's manifest (hooks excluded). */
 export function releaseObjects(release: HelmRelease): KubeObject[] {
   return parseObjects(release.manifest, `release ${release.namespace}/${release.name}`).filter((o) => !isHelmHook(o))
+}
+
+const crdNameScans = new Map<string, string[]>()
+
+/**
+ * The names of the CustomResourceDefinitions in a release manifest, by a scan of its documents' top-level `kind:`
+ * and `metadata.name` lines instead of a YAML parse (a CRD chart's manifest is ~140 KB of schemas; this takes a
+ * millisecond). Helm writes manifests itself (`---` between documents, `# Source:` comments, block style), which is
+ * all the scan needs. Hooks are left out, as releaseObjects() does. Once per manifest per run, by digest.
+ */
+export function manifestCrdNames(manifest: string): string[] {
+  const digest = createHash('sha256').update(manifest).digest('hex')
+  let names = crdNameScans.get(digest)
+  if (!names) {
+    names = []
+    for (const doc of manifest.split(/^---[^\S\n]*(?:\n|$)/m)) {
+      if (!/^kind:[^\S\n]*["']?CustomResourceDefinition["']?[^\S\n]*$/m.test(doc)) continue
+      const meta = /^metadata:[^\S\n]*\n((?:[ \t]+.*\n?|[^\S\n]*\n)*)/m.exec(doc)?.[1] ?? ''
+      if (/^[ \t]+["']?helm\.sh\/hook["']?:/m.test(meta)) continue
+      const indent = /^([ \t]+)\S/m.exec(meta)?.[1]
+      const name = indent
+        ? new RegExp(`^${indent}name:[^\\S\\n]*["']?([^"'\\s#]+)["']?`, 'm').exec(meta)?.[1]
+        : undefined
+      if (name) names.push(name)
+    }
+    crdNameScans.set(digest, names)
+  }
+  return [...names]
 }
 
 /** helm's stderr without the `Error: ` prefix. */

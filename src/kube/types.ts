@@ -33,6 +33,7 @@ export interface ApiResource {
 export const NAMESPACE = { apiVersion: 'v1', kind: 'Namespace' } as const
 export const CONFIGMAP = { apiVersion: 'v1', kind: 'ConfigMap' } as const
 export const DEPLOYMENT = { apiVersion: 'apps/v1', kind: 'Deployment' } as const
+export const CLUSTERROLE = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole' } as const
 export const CRD = { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition' } as const
 export const NODEPOOL = { apiVersion: 'karpenter.sh/v1', kind: 'NodePool' } as const
 export const NODECLAIM = { apiVersion: 'karpenter.sh/v1', kind: 'NodeClaim' } as const

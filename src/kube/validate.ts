@@ -1,4 +1,4 @@
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
+import type { Ajv as AjvClass, ErrorObject, ValidateFunction } from 'ajv'
 import { KubeApiError, type KubeClient } from './client.js'
 import type { KubeObject } from './types.js'
 import { objectKey } from './objects.js'
@@ -101,7 +101,7 @@ export class Validator {
         note: `${obj.kind} (${obj.apiVersion}) is not served yet and no CRD in this plan defines it: the API server checks it when it is applied`,
       }
     }
-    const problems = schemaProblems(schema, obj)
+    const problems = await schemaProblems(schema, obj)
     if (problems.length) {
       rejections.push({ object: objectKey(obj), by: 'crd-schema', message: problems.join('; ') })
       return undefined
@@ -119,9 +119,14 @@ const compiled = new WeakMap<object, ValidateFunction>()
  * Problems of an object against a CRD's openAPIV3Schema (structural rules: types, patterns, enums, required,
  * sizes). CEL rules (`x-kubernetes-validations`) are the API server's alone and are not checked here.
  */
-export function schemaProblems(schema: object, obj: unknown): string[] {
+export async function schemaProblems(schema: object, obj: unknown): Promise<string[]> {
   let validate = compiled.get(schema)
   if (!validate) {
+    // Loaded only here: most plans check every object with the API server and never need it.
+    // ajv is CommonJS: Node's import names its exports, a bundle's import may give only the module as `default`.
+    const mod = (await import('ajv')) as unknown as { Ajv?: typeof AjvClass; default?: { Ajv?: typeof AjvClass } }
+    const Ajv = mod.Ajv ?? mod.default?.Ajv
+    if (!Ajv) throw new Error('the ajv module has no Ajv export')
     const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false, unicodeRegExp: false })
     validate = ajv.compile(toJsonSchema(schema) as object)
     compiled.set(schema, validate)

@@ -3,7 +3,9 @@
  * dependency order). It knows nothing of AWS, Kubernetes or GitHub, and logs nothing: what happens while applying is
  * told through `onEvent`, and the pipeline renders it.
  */
+import { deepEqual } from '../json.js'
 import { ActionFailure, errorMessage, failureReasonOf } from '../outcome.js'
+import { redactFields } from './redact.js'
 import type { Decision, Resource, ResourceId } from './resource.js'
 import type { Change, ChangeAction, ChangeResult, EngineEvent, Mode, Plan } from './types.js'
 
@@ -32,6 +34,8 @@ export interface PlanResult {
   plan: Plan
   /** What an apply runs: only the resources that change, in dependency order. */
   steps: Step[]
+  /** What each resource's read found, by id (not part of the plan): what movedSince() confirms under the lock. */
+  reads: ReadonlyMap<ResourceId, unknown>
 }
 
 export interface PlanInput {
@@ -100,7 +104,8 @@ export async function plan(input: PlanInput): Promise<PlanResult> {
     kind: resource.kind,
     name: decision.name ?? resource.name,
     action: decision.action,
-    fields: decision.fields,
+    // The one place values that look secret are marked: every view of the plan then leaves them out.
+    fields: redactFields(decision.fields),
     dependsOn: [...resource.dependsOn],
     ...(decision.note ? { note: decision.note } : {}),
   }))
@@ -113,6 +118,7 @@ export async function plan(input: PlanInput): Promise<PlanResult> {
   const count = (...actions: string[]) => changes.filter((c) => actions.includes(c.action)).length
   return {
     steps,
+    reads: new Map(decided.map((d) => [d.resource.id, d.read])),
     plan: {
       formatVersion: 1,
       mode: input.mode,
@@ -124,6 +130,26 @@ export async function plan(input: PlanInput): Promise<PlanResult> {
       warnings: input.warnings ?? [],
     },
   }
+}
+
+/**
+ * The resources whose state is no longer what a plan read: each confirms its read cheaply (`unchanged`), or is read
+ * again and the two reads compared. A resource that cannot be confirmed (its look fails, it was not in the plan)
+ * counts as moved. Changes nothing; an empty answer means the plan still stands.
+ */
+export async function movedSince(result: PlanResult, resources: Resource[]): Promise<Resource[]> {
+  const moved = await Promise.all(
+    resources.map(async (r) => {
+      if (!result.reads.has(r.id)) return true
+      const read = result.reads.get(r.id)
+      try {
+        return r.unchanged ? !(await r.unchanged(read)) : !deepEqual(await r.read(), read)
+      } catch {
+        return true
+      }
+    }),
+  )
+  return resources.filter((_, i) => moved[i])
 }
 
 export interface ApplyOptions {

@@ -46,6 +46,12 @@ export interface Resource<R = unknown, Op = unknown> {
   /** Kept on `mode: destroy` (e.g. the CRDs unless asked). */
   readonly keepOnDestroy?: boolean
   read(): Promise<R>
+  /**
+   * Whether what `read` found still holds, by a cheap look (a resourceVersion, a release revision): asked under the
+   * lock, so that the plan made before it can be applied without planning again. Without it the engine reads again
+   * and compares the two reads.
+   */
+  unchanged?(read: R): Promise<boolean>
   exists(read: R): boolean
   /**
    * Why a deletion (destroy, or no longer wanted) leaves what the read found, as the plan's note; undefined: it is

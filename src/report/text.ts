@@ -1,3 +1,4 @@
+import { oneLine } from './escape.js'
 import {
   hasChanges,
   isLeft,
@@ -20,19 +21,21 @@ export function summaryLine(plan: Plan): string {
 export function showValue(v: unknown, f?: FieldChange): string {
   if (f?.sensitive) return '(sensitive)'
   if (v === undefined) return '(none)'
-  return JSON.stringify(v)
+  return oneLine(JSON.stringify(v))
 }
 
 export function fieldLine(f: FieldChange): string {
   const mark = f.before === undefined ? '+' : f.after === undefined ? '-' : '~'
   const replace = f.forcesReplacement ? ' # forces replacement' : ''
-  if (mark === '+') return `${mark} ${f.path} = ${showValue(f.after, f)}${replace}`
-  if (mark === '-') return `${mark} ${f.path} = ${showValue(f.before, f)}${replace}`
-  return `${mark} ${f.path}: ${showValue(f.before, f)} -> ${showValue(f.after, f)}${replace}`
+  const path = oneLine(f.path)
+  if (mark === '+') return `${mark} ${path} = ${showValue(f.after, f)}${replace}`
+  if (mark === '-') return `${mark} ${path} = ${showValue(f.before, f)}${replace}`
+  return `${mark} ${path}: ${showValue(f.before, f)} -> ${showValue(f.after, f)}${replace}`
 }
 
+/** One change's line. Kinds and names come from the user's manifests too: each is kept to its line (src/report/escape.ts). */
 export function changeLine(c: Change): string {
-  return `${SYMBOL[c.action].padStart(3)} ${c.kind} ${c.name}${c.note ? `  (${c.note})` : ''}`
+  return `${SYMBOL[c.action].padStart(3)} ${oneLine(c.kind)} ${oneLine(c.name)}${c.note ? `  (${oneLine(c.note)})` : ''}`
 }
 
 /** The plan as Terraform prints it: one line per changing resource, field diffs beneath, the summary last. */
@@ -44,7 +47,7 @@ export function renderText(plan: Plan): string {
     for (const f of c.fields) lines.push(`        ${fieldLine(f)}`)
   }
   if (lines.length) lines.push('')
-  for (const w of plan.warnings) lines.push(`Warning: ${w}`)
+  for (const w of plan.warnings) lines.push(`Warning: ${oneLine(w)}`)
   lines.push(summaryLine(plan))
   return lines.join('\n')
 }
@@ -54,7 +57,9 @@ const VERB = { create: 'creating', update: 'updating', replace: 'replacing', del
 /** A log line for what happens to one change while it is applied. */
 export function eventLine(e: EngineEvent): string {
   const took = (ms: number) => `${(ms / 1000).toFixed(1)}s`
-  if (e.type === 'started') return `${VERB[e.action]} ${e.kind} ${e.name} ...`
-  if (e.type === 'done') return `${e.kind} ${e.name}: ${e.action} done in ${took(e.durationMs)}`
-  return `${e.kind} ${e.name}: ${e.action} failed after ${took(e.durationMs)}: ${e.error}`
+  const what = `${oneLine(e.kind)} ${oneLine(e.name)}`
+  if (e.type === 'started') return `${VERB[e.action]} ${what} ...`
+  if (e.type === 'done') return `${what}: ${e.action} done in ${took(e.durationMs)}`
+  // A failure is logged with core.error, whose workflow-command escaping keeps the error's lines in its annotation.
+  return `${what}: ${e.action} failed after ${took(e.durationMs)}: ${e.error}`
 }

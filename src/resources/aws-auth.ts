@@ -64,15 +64,18 @@ export function parseMapRoles(text: string | undefined): RoleMapping[] {
 
 /**
  * mapRoles with `entry` in place of any entry for the same role (`arns`), or appended; `entry` undefined
- * removes them. Every other entry keeps its text, order and comments.
+ * removes them. Every other entry keeps its text, order and comments. The list is written in block style, as EKS
+ * and people write it, so that an entry someone appends by hand (`- rolearn: ...`) keeps it valid YAML; a list
+ * written in flow style (`[{...}]`) is turned into the same entries in block style.
  */
 export function mergeMapRoles(text: string | undefined, arns: string[], entry: RoleMapping | undefined): string {
   const doc = mapRolesDocument(text)
-  const seq = doc.contents as unknown as { items: unknown[] }
+  const seq = doc.contents as unknown as { items: unknown[]; flow?: boolean }
+  seq.flow = false
   const ours = (item: unknown) => isMap(item) && arns.includes(String(item.get('rolearn')))
   const at = seq.items.findIndex(ours)
   seq.items = seq.items.filter((item, i) => i === at || !ours(item))
-  const node = entry ? doc.createNode(entry) : undefined
+  const node = entry ? doc.createNode(entry, { flow: false }) : undefined
   if (at >= 0) {
     if (node) seq.items[at] = node
     else seq.items.splice(at, 1)

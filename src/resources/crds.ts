@@ -1,6 +1,8 @@
+import { deepEqual } from '../json.js'
 import type { KubeClient } from '../kube/client.js'
 import { CRD, FIELD_MANAGER, type KubeObject } from '../kube/types.js'
-import { releaseObjects, type HelmRelease } from '../kube/helm.js'
+import { manifestCrdNames, readRelease, type HelmRelease } from '../kube/helm.js'
+import { durationMs } from '../kube/objects.js'
 import { schemaFromCrds } from '../kube/validate.js'
 import type { Decision } from '../plan/resource.js'
 import type { FieldChange } from '../plan/types.js'
@@ -67,6 +69,64 @@ export function preV1Problem(crds: Record<string, KubeObject>): string | undefin
   )
 }
 
+const CRD_PATH = '/apis/apiextensions.k8s.io/v1/customresourcedefinitions'
+
+/**
+ * Waits until every CRD in `names` is Established (the API server serves its kind), polling them through the API
+ * every `intervalMs` (a few requests each, through the one proxy). Fails at once when the API server refuses a CRD's
+ * names, and after `timeoutMs` naming the CRDs still not served and their conditions.
+ */
+export async function waitForEstablished(
+  kube: KubeClient,
+  names: readonly string[],
+  timeoutMs: number,
+  of: string,
+  intervalMs = 100,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  let pending = [...names]
+  const last = new Map<string, string>()
+  for (;;) {
+    const seen = await Promise.all(pending.map((n) => kube.getPath(`${CRD_PATH}/${encodeURIComponent(n)}`)))
+    pending = pending.filter((name, i) => {
+      const conditions = ((seen[i]?.status as { conditions?: Condition[] } | undefined)?.conditions ?? []).filter(
+        (c) => c.type === 'Established' || c.type === 'NamesAccepted',
+      )
+      const refused = conditions.find((c) => c.type === 'NamesAccepted' && c.status === 'False')
+      if (refused) {
+        throw new Error(
+          `${of}: the API server refused CRD ${name}: ${refused.reason ?? ''} ${refused.message ?? ''}`.trim(),
+        )
+      }
+      if (conditions.some((c) => c.type === 'Established' && c.status === 'True')) return false
+      last.set(
+        name,
+        seen[i]
+          ? conditions.map((c) => `${c.type}=${c.status}${c.message ? ` (${c.message})` : ''}`).join(', ') ||
+              'no conditions yet'
+          : 'not found',
+      )
+      return true
+    })
+    if (!pending.length) return
+    if (Date.now() >= deadline) {
+      throw new Error(
+        `${of}: CRDs not Established within karpenter.timeout (${Math.round(timeoutMs / 1000)}s): ` +
+          pending.map((n) => `${n}: ${last.get(n)}`).join('; ') +
+          '. Fix: see `kubectl get crd -o yaml` for why, then run again (the release is installed; the next run waits again).',
+      )
+    }
+    await new Promise((r) => setTimeout(r, Math.min(intervalMs, Math.max(0, deadline - Date.now()))))
+  }
+}
+
+interface Condition {
+  type: string
+  status: string
+  reason?: string
+  message?: string
+}
+
 export interface CrdReleaseRead extends HelmReleaseRead {
   /** Karpenter's CRDs in the cluster, by name. */
   crds: Record<string, KubeObject>
@@ -119,10 +179,7 @@ function needsAdoption(read: CrdReleaseRead): KubeObject[] {
 
 /** CRDs the release says it installed that are gone from the cluster (deleted by hand). */
 function missing(release: HelmRelease, crds: Record<string, KubeObject>): string[] {
-  return releaseObjects(release)
-    .filter((o) => o.kind === 'CustomResourceDefinition' && KARPENTER_CRDS.includes(o.metadata.name))
-    .map((o) => o.metadata.name)
-    .filter((n) => !(n in crds))
+  return manifestCrdNames(release.manifest).filter((n) => KARPENTER_CRDS.includes(n) && !(n in crds))
 }
 
 /**
@@ -226,6 +283,19 @@ export class CrdRelease extends HelmReleaseResource<CrdReleaseRead, AdoptCrdOp> 
     }
   }
 
+  /** The release's revision and every Karpenter CRD's resourceVersion are those read. */
+  override async unchanged(read: CrdReleaseRead): Promise<boolean> {
+    const [release, crds] = await Promise.all([super.unchanged(read), readKarpenterCrds(this.kube)])
+    const versions = (c: Record<string, KubeObject>) =>
+      Object.fromEntries(Object.entries(c).map(([n, o]) => [n, o.metadata.resourceVersion]))
+    return release && deepEqual(versions(crds), versions(read.crds))
+  }
+
+  /** Installed without helm's `--wait` (and so without `--atomic`): apply() waits for Established itself. */
+  protected override upgrade(target: HelmTarget): HelmUpgradeOp {
+    return { ...super.upgrade(target), wait: false }
+  }
+
   override async apply(ops: readonly (AdoptCrdOp | HelmUpgradeOp)[]): Promise<void> {
     const adopt = ops.filter((o): o is AdoptCrdOp => o.op === 'adopt-crd')
     await Promise.all(
@@ -242,7 +312,15 @@ export class CrdRelease extends HelmReleaseResource<CrdReleaseRead, AdoptCrdOp> 
         ),
       ),
     )
-    await super.apply(ops.filter((o): o is HelmUpgradeOp => o.op === 'upgrade'))
+    const upgrades = ops.filter((o): o is HelmUpgradeOp => o.op === 'upgrade')
+    await super.apply(upgrades)
+    for (const u of upgrades) {
+      if (u.wait !== false) continue
+      // What the release now holds, scanned for its CRDs: every one must be served before NodePools are applied.
+      const release = await readRelease(this.kube, u.namespace, u.release)
+      const names = release ? manifestCrdNames(release.manifest) : []
+      await waitForEstablished(this.kube, names, durationMs(u.timeout), `helm release ${u.namespace}/${u.release}`)
+    }
     this.kube.forgetDiscovery()
   }
 

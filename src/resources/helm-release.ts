@@ -2,6 +2,7 @@ import { canonicalJson, deepEqual } from '../json.js'
 import type { KubeClient } from '../kube/client.js'
 import {
   chartMetadata,
+  latestRevision,
   localChartMatches,
   readRelease,
   releaseObjects,
@@ -52,7 +53,10 @@ export interface HelmReleaseRead {
 
 /** `helm upgrade --install --atomic --wait` of `chart` with `values` at `release` in `namespace`. */
 export type HelmUpgradeOp = { op: 'upgrade' } & HelmTarget &
-  Pick<HelmReleaseSpec, 'chart' | 'values' | 'timeout' | 'skipCrds'>
+  Pick<HelmReleaseSpec, 'chart' | 'values' | 'timeout' | 'skipCrds'> & {
+    /** false: helm does not wait; the resource checks readiness itself (the CRD release). */
+    wait?: false
+  }
 
 /**
  * `helm template` of charts, each chart, values and target rendered at most once: shared by the resources of one
@@ -118,6 +122,15 @@ export class HelmReleaseResource<
 
   read(): Promise<R> {
     return this.readAt(this.configured) as Promise<R>
+  }
+
+  /** The release's latest revision is the one read (or there is still none): one request of Secret metadata. */
+  async unchanged(read: R): Promise<boolean> {
+    const { namespace, release } = this.targetOf(read)
+    const latest = await latestRevision(this.kube, namespace, release)
+    // A release uninstalled with its history kept reads as absent: confirmed only by reading it again.
+    if (!read.release) return latest === undefined
+    return latest?.revision === read.release.revision && latest.resourceVersion === read.release.resourceVersion
   }
 
   /** The release at `target`, rendered when it might change. */

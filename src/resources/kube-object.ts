@@ -4,6 +4,7 @@ import { isOwned, refOf, type KubeObject, type NamedRef } from '../kube/types.js
 import type { Checked, Validator } from '../kube/validate.js'
 import { creationFields, diffValues } from '../plan/fields.js'
 import { decide, type Decision, type ResourceId } from '../plan/resource.js'
+import type { FieldChange } from '../plan/types.js'
 import { ManagedResource } from './base.js'
 
 /** Server-side apply of `object` under the action's field manager: what every Kubernetes object kind plans. */
@@ -61,17 +62,29 @@ export class KubeObjectResource extends ManagedResource<KubeObjectRead, ApplyObj
     return { ...(live ? { live } : {}), ...(checked ? { check: checked } : {}) }
   }
 
+  /** The live object's resourceVersion is the one read (or it is still absent): one GET, no dry run. */
+  async unchanged(read: KubeObjectRead): Promise<boolean> {
+    const live = await this.kube.get(refOf(this.spec.object))
+    return live?.metadata.resourceVersion === read.live?.metadata.resourceVersion && !live === !read.live
+  }
+
   diff({ live, check }: KubeObjectRead): Decision<ApplyObjectOp> {
     const ops: ApplyObjectOp[] = [{ op: 'apply', object: this.spec.object }]
     const note = check && check.by !== 'api-server' ? check.note : undefined
-    if (!live) return decide(false, creationFields(comparable(redact(this.spec.object))), ops, note)
+    if (!live)
+      return decide(
+        false,
+        secretData(this.spec.object, creationFields(comparable(redact(this.spec.object)))),
+        ops,
+        note,
+      )
     const adopt = isOwned(live)
       ? undefined
       : `adopting the existing ${this.spec.object.kind} (not created by this action)`
     const wouldBe = check?.by === 'api-server' ? check.result : undefined
     // Served kinds are always dry-run; without a result there is nothing sound to compare.
     if (!wouldBe) return decide(true, [], [], [adopt, note].filter(Boolean).join('; ') || undefined)
-    const fields = diffValues(comparable(redact(live)), comparable(redact(wouldBe)))
+    const fields = secretData(this.spec.object, diffValues(comparable(redact(live)), comparable(redact(wouldBe))))
     return decide(true, fields, ops, adopt)
   }
 
@@ -106,6 +119,12 @@ export async function deleteAndWait(
     async () => !(await kube.get(ref)),
     () => `${opts.why()} after karpenter.timeout (${timeout})`,
   )
+}
+
+/** A Secret's data and stringData never show, not even as digests (a short hash of a weak secret can be guessed). */
+function secretData(o: KubeObject, fields: FieldChange[]): FieldChange[] {
+  if (o.kind !== 'Secret') return fields
+  return fields.map((f) => (/^(?:data|stringData)\b/.test(f.path) ? { ...f, sensitive: true } : f))
 }
 
 /** What the plan compares: every top-level field but status, and the labels and annotations. */

@@ -621,9 +621,13 @@ describe('a plan applied from its JSON by resources built again', () => {
   const contexts: Context[] = []
 
   afterAll(async () => {
+    // Every context is closed, whatever its destroy did.
     for (const ctx of contexts) {
-      await run(ctx, 'destroy')
-      await ctx.kube.close()
+      try {
+        await run(ctx, 'destroy')
+      } finally {
+        await ctx.kube.close()
+      }
     }
   })
 

@@ -4,7 +4,7 @@
  *
  * One life of an installation, in order (each step starts from what the previous left): pre-v1 CRDs
  * refused; a bad NodePool refused before the CRDs exist; CRDs left unowned by an earlier install; the first
- * install (adopting them); a second run with nothing to do; bad NodePools refused with the API server's
+ * install (adopting them; verified up to the controller's part, which no controller can do here); a second run with nothing to do; bad NodePools refused with the API server's
  * message; a changed value; a failed upgrade rolled back; the upgrade 1.13.1 → 1.14.1; a removed node pool;
  * destroy with and without the CRDs. Namespace, release and pool names are unique per run; the CRDs are
  * cluster-wide and only these tests touch them.
@@ -20,7 +20,9 @@ import { CRD, EC2NODECLASS, NODECLAIM, NODEPOOL, type KubeObject } from '../../s
 import { applyPlan, type Step } from '../../src/plan/engine.js'
 import type { ChangeResult } from '../../src/plan/types.js'
 import { HELM_RELEASE_NAME } from '../../src/resources/crds.js'
-import { verifyKarpenter } from '../../src/verify.js'
+import { VerifyError, verifyKarpenter, type VerifyReport } from '../../src/verify.js'
+import type { Resource } from '../../src/plan/resource.js'
+import { runnerStatus } from '../support/cluster.js'
 import { sandboxContext, type RecordedContext } from '../support/context.js'
 import { charts, planKube, removeLeftovers } from '../support/kube-fixtures.js'
 import { uniqueSuffix, useSandbox } from '../support/sandbox.js'
@@ -83,6 +85,34 @@ async function withContext<T>(ctx: RecordedContext, fn: (ctx: RecordedContext) =
   } finally {
     await ctx.kube.close()
   }
+}
+
+/**
+ * The verify step of an install here: everything but the controller's part passes. No controller can reconcile these
+ * NodePools: the controller role trusts the service account of the sandbox's own installation (karpenter/karpenter), so
+ * the sandbox's runner, checking as STS would, gives this namespace's controller no credentials (it stays stopped),
+ * and verify, after its wait (shortened here from 2 minutes), says no controller has reconciled them. The real
+ * controller reconciling to Ready is test/integration/karpenter-controller.test.ts.
+ */
+async function verifyWithoutController(ctx: RecordedContext, resources: Resource[]): Promise<VerifyReport> {
+  const failed = await verifyKarpenter(ctx, resources, { reconcileTimeoutMs: 3000, pollMs: 500 }).then(
+    () => undefined,
+    (e: unknown) => e,
+  )
+  expect(failed).toBeInstanceOf(VerifyError)
+  const report = (failed as VerifyError).report
+  expect(report.deployment.available).toBe(true)
+  const reconciled = report.objects.filter((o) => /^(NodePool|EC2NodeClass) /.test(o.object))
+  expect(report.problems).toEqual(
+    reconciled.map(
+      (o) =>
+        `${o.object} has no status conditions after 3 s: no Karpenter controller has reconciled it. ` +
+        `Is the controller running and allowed in? See \`kubectl -n ${ns} logs deployment/${release}\``,
+    ),
+  )
+  const controller = runnerStatus().controllers.find((c) => c.deployment === `${ns}/${release}`)
+  expect(controller?.running ?? false).toBe(false)
+  return report
 }
 
 const helmReleaseOf = () => readRelease(api, ns, release)
@@ -193,6 +223,8 @@ describe('Kubernetes side against the sandbox', () => {
       })
       const main = p.plan.changes.find((c) => c.id === kubeIds.release(release))!
       expect(main.fields).toContainEqual({ path: 'values.settings.clusterName', after: 'opsfleet-dev-cluster' })
+      // The release is not called "karpenter": without the value, the chart would name the account after it.
+      expect(main.fields).toContainEqual({ path: 'values.serviceAccount.name', after: 'karpenter' })
       expect(main.fields).toContainEqual({
         path: 'values.serviceAccount.annotations["eks.amazonaws.com/role-arn"]',
         after: `arn:aws:iam::${ctx.accountId}:role/karpenter-controller`,
@@ -201,15 +233,13 @@ describe('Kubernetes side against the sandbox', () => {
       expect(p.plan.changes.find((c) => c.id === kubeIds.nodePool(poolA))!.note).toBeUndefined()
 
       expectAllDone(await applyPlan(p.steps, p.resources))
-      const report = await verifyKarpenter(ctx, p.resources)
-      expect(report.deployment.available).toBe(true)
+      const report = await verifyWithoutController(ctx, p.resources)
       expect(report.objects.map((o) => [o.object, o.specMatches])).toEqual([
         [`EC2NodeClass ${poolA}`, true],
         [`NodePool ${poolA}`, true],
         [`EC2NodeClass ${poolB}`, true],
         [`NodePool ${poolB}`, true],
       ])
-      expect(report.notes.join('\n')).toMatch(/kwok fakes/)
     })
     const r = await helmReleaseOf()
     expect(r).toMatchObject({ revision: 1, status: 'deployed', chart: { name: 'karpenter', version: '1.12.1' } })
@@ -311,7 +341,7 @@ describe('Kubernetes side against the sandbox', () => {
       ])
       expect(p.processes.length).toBe(2) // the proxy and one helm template
       expectAllDone(await applyPlan(p.steps, p.resources))
-      await verifyKarpenter(ctx, p.resources)
+      await verifyWithoutController(ctx, p.resources)
     })
     expect((await helmReleaseOf())!.revision).toBe(before + 1)
     const deploy = await api.get({ apiVersion: 'apps/v1', kind: 'Deployment', name: release, namespace: ns })
@@ -367,7 +397,7 @@ describe('Kubernetes side against the sandbox', () => {
       const main = p.plan.changes.find((c) => c.id === kubeIds.release(release))!
       expect(main.fields[0]).toEqual({ path: 'chart', before: 'karpenter-1.12.1', after: 'karpenter-1.13.0' })
       expect(main.fields.map((f) => f.path)).toContain(
-        `manifest["Deployment ${ns}/${release}"].spec.template.spec.containers[0].image`,
+        `manifest["Deployment ${ns}/${release}"].spec.template.spec.containers[controller].image`,
       )
       expect(p.processes.length).toBeLessThanOrEqual(3)
       // Carried out as a reviewed plan is: written down as JSON, then applied by resources built again from the
@@ -385,7 +415,7 @@ describe('Kubernetes side against the sandbox', () => {
           .processes.filter((x) => x.tool === 'helm')
           .map((x) => x.args[2])
         expect(helm).toEqual(['upgrade', 'upgrade'])
-        await verifyKarpenter(later, resources)
+        await verifyWithoutController(later, resources)
       })
     })
     expect(await helmReleaseOf()).toMatchObject({ revision: before + 1, chart: { version: '1.13.0' } })

@@ -3,15 +3,18 @@
  * account and the cluster, makes the kubeconfig when none is given, and disposes of everything on every way out, a
  * cancelled job (SIGTERM) included.
  */
-import { describe, expect, jest, test } from '@jest/globals'
-import { existsSync } from 'node:fs'
+import { afterAll, describe, expect, jest, test } from '@jest/globals'
+import { execFileSync } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { environmentSession } from '../../src/aws/credentials.js'
 import { parseConfig } from '../../src/config/load.js'
 import { NAMESPACE } from '../../src/kube/types.js'
-import { openSession, withSession } from '../../src/session.js'
+import { openSession, withSession, type Session } from '../../src/session.js'
 import { readLock, stateClient, type StateLocation } from '../../src/state/lock.js'
 import { sandboxConfigData } from '../support/context.js'
-import { uniqueSuffix, useSandbox } from '../support/sandbox.js'
+import { runAction, uniqueSuffix, useSandbox } from '../support/sandbox.js'
 import { stringify } from 'yaml'
 import { captureStdoutOfEachTest } from '../support/stdout.js'
 
@@ -29,10 +32,15 @@ function location(): StateLocation {
 
 const stdout = captureStdoutOfEachTest()
 
+// A test that fails before its session is closed must not leave the proxy (or the lock) behind.
+const opened: Session[] = []
+afterAll(() => Promise.all(opened.map((s) => s.close())))
+
 describe('a session', () => {
   test('a cancelled run (SIGTERM) releases its lock and stops the Kubernetes proxy on the way out', async () => {
     const opts = options(process.env.KUBECONFIG)
     const session = await openSession(opts)
+    opened.push(session)
     const where = location()
     await session.takeLock(where, { operation: 'apply', cluster: 'c', env })
     expect(await session.kube.get({ ...NAMESPACE, name: 'default' })).toBeDefined() // the proxy runs
@@ -74,4 +82,28 @@ describe('a session', () => {
     expect(existsSync(kubeconfig)).toBe(false)
     expect(process.listenerCount('SIGTERM')).toBe(0)
   })
+
+  test('a run of the action that fails after opening its proxy ends and leaves no proxy process behind', async () => {
+    useSandbox()
+    // The run's own temporary folder: its proxy's socket folder is made there, so its processes can be found.
+    const tmp = mkdtempSync(join(tmpdir(), 'ka-failed-run-'))
+    const callLog = join(tmp, 'calls.json')
+    const config = join(tmp, 'karpenter.yaml')
+    writeFileSync(config, stringify(sandboxConfigData({ karpenter: { chart: join(tmp, 'no-such-chart') } })))
+    const run = await runAction(
+      { mode: 'plan', config, comment: 'never' },
+      { TMPDIR: tmp, KARPENTER_ACTION_CALL_LOG: callLog },
+    )
+    expect(run.exitCode).toBe(1)
+    expect(run.stdout).toMatch(/no-such-chart.*not found/)
+    // It failed after its proxy served: the plan had listed NodePools through it.
+    const calls = JSON.parse(readFileSync(callLog, 'utf8')) as { processes: { args: string[] }[]; kube: unknown[] }
+    expect(calls.processes.filter((p) => p.args.includes('proxy'))).toHaveLength(1)
+    expect(calls.kube.length).toBeGreaterThan(0)
+    const left = execFileSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' })
+      .split('\n')
+      .filter((line) => line.includes(tmp))
+    expect(left).toEqual([])
+    expect(readdirSync(tmp).filter((n) => n.startsWith('ka-kube-'))).toEqual([])
+  }, 60_000)
 })

@@ -262,6 +262,41 @@ describe('aws-auth mapRoles', () => {
     )
   })
 
+  it('writes block style, so that an entry appended by hand keeps mapRoles valid YAML with both entries', () => {
+    const written = mergeMapRoles(undefined, [ours.rolearn], ours)
+    expect(written).toBe(
+      [
+        '- rolearn: arn:aws:iam::123456789012:role/karpenter-role',
+        '  username: system:node:{{EC2PrivateDNSName}}',
+        '  groups:',
+        '    - system:bootstrappers',
+        '    - system:nodes',
+        '',
+      ].join('\n'),
+    )
+    // What a person (or eksctl) appends: a block-style entry after the last line.
+    const admin = { rolearn: 'arn:aws:iam::123456789012:role/admins', username: 'admin', groups: ['system:masters'] }
+    const appended = `${written}- rolearn: ${admin.rolearn}\n  username: admin\n  groups:\n    - system:masters\n`
+    expect(parseMapRoles(appended)).toEqual([ours, admin])
+    // And ours rewritten over it keeps the other entry.
+    expect(parseMapRoles(mergeMapRoles(appended, [ours.rolearn], ours))).toEqual([ours, admin])
+  })
+
+  it('turns a flow-style list into block style, keeping every entry of others', () => {
+    const flow =
+      '[{rolearn: "arn:aws:iam::123456789012:role/eks-node", username: "system:node:{{EC2PrivateDNSName}}", groups: [system:bootstrappers, system:nodes]}]'
+    const merged = mergeMapRoles(flow, [ours.rolearn], ours)
+    expect(merged.startsWith('- ')).toBe(true)
+    expect(merged).not.toMatch(/^\[/)
+    expect(parseMapRoles(merged)).toEqual([...parseMapRoles(flow), ours])
+    const appended = `${merged}- rolearn: arn:aws:iam::123456789012:role/x\n  username: x\n  groups:\n    - g\n`
+    expect(parseMapRoles(appended).map((m) => m.rolearn)).toEqual([
+      'arn:aws:iam::123456789012:role/eks-node',
+      ours.rolearn,
+      'arn:aws:iam::123456789012:role/x',
+    ])
+  })
+
   it('refuses to rewrite mapRoles it cannot read', () => {
     expect(() => mergeMapRoles('rolearn: [unclosed', [ours.rolearn], ours)).toThrow(/not valid YAML.*fix it by hand/)
     expect(() => mergeMapRoles('a: b', [ours.rolearn], ours)).toThrow(/not a YAML list/)

@@ -125,7 +125,11 @@ describe('config', () => {
     )
     expect(problems).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ field: 'cluster.regoin', line: 4, message: 'is not a known setting' }),
+        expect.objectContaining({
+          field: 'cluster.regoin',
+          line: 4,
+          message: 'is not a known setting (did you mean `region`?)',
+        }),
         expect.objectContaining({ field: 'nodePools[0].capacityTypes[1]', line: 9 }),
       ]),
     )

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { applyPlan, dependencyOrder, plan, type Step } from '../../src/plan/engine.js'
+import { applyPlan, dependencyOrder, movedSince, plan, type Step } from '../../src/plan/engine.js'
 import { decide, resourceId, type Decision, type Resource, type ResourceId } from '../../src/plan/resource.js'
 import { field } from '../../src/plan/fields.js'
 import { planFingerprint } from '../../src/plan/fingerprint.js'
@@ -195,5 +195,83 @@ describe('engine', () => {
     expect(events.sort()).toEqual(['done a', 'failed b', 'started a', 'started b'])
     const stray: Step = { id: resourceId('thing', 'gone'), action: 'create', ops: [] }
     await expect(applyPlan([stray], resources)).rejects.toThrow(/thing.gone, which is not a resource/)
+  })
+})
+
+/** A Thing that confirms its read by a version number, the way Kubernetes objects do with resourceVersion. */
+class VersionedThing extends Thing {
+  constructor(
+    id: string,
+    w: Map<string, string>,
+    private versions: Map<string, number>,
+    log: string[],
+  ) {
+    super(id, [], w, 'want', log)
+  }
+  override async read() {
+    const v = await super.read()
+    return v === undefined ? undefined : `${v}@${this.versions.get(this.id) ?? 0}`
+  }
+  async unchanged(read: string | undefined) {
+    this.reads.push(this.id)
+    const now = await super.read()
+    return now === undefined ? read === undefined : read === `${now}@${this.versions.get(this.id) ?? 0}`
+  }
+  readonly reads: string[] = []
+}
+
+describe('confirming a plan under the lock', () => {
+  const input = (resources: Resource[]) => ({
+    mode: 'apply' as const,
+    cluster: 'c',
+    region: 'r',
+    resources,
+    outputs: {},
+  })
+
+  it('finds nothing moved when nothing changed, asking the cheap look where there is one', async () => {
+    const w = world([['a', 'old']])
+    const versions = new Map([['b', 1]])
+    const log: string[] = []
+    const a = new Thing('a', [], w, 'new', log)
+    const b = new VersionedThing('b', w, versions, log)
+    w.set('b', 'x')
+    const resources = [a, b]
+    const planned = await plan(input(resources))
+    expect(await movedSince(planned, resources)).toEqual([])
+    expect(b.reads).toEqual(['b'])
+  })
+
+  it('detects a change between the plan and the lock: a value read again, a version, a thing created meanwhile', async () => {
+    const w = world([
+      ['a', 'old'],
+      ['b', 'x'],
+    ])
+    const versions = new Map([['b', 1]])
+    const log: string[] = []
+    const a = new Thing('a', [], w, 'new', log)
+    const b = new VersionedThing('b', w, versions, log)
+    const c = new VersionedThing('c', w, versions, log)
+    const d = new Thing('d', [], w, 'new', log)
+    const resources = [a, b, c, d]
+    const planned = await plan(input(resources))
+    w.set('a', 'changed by someone else') // no cheap look: read again and compared
+    versions.set('b', 2) // same value, new version: moved all the same
+    w.set('c', 'created meanwhile')
+    expect((await movedSince(planned, resources)).map((r) => r.id)).toEqual(['a', 'b', 'c'])
+  })
+
+  it('counts a resource whose look fails, or that the plan never read, as moved', async () => {
+    const w = world([['a', 'v']])
+    const log: string[] = []
+    const a = new Thing('a', [], w, 'v', log)
+    const planned = await plan(input([a]))
+    const late = new Thing('late', [], w, 'v', log)
+    const broken = new Thing('a', [], w, 'v', log)
+    broken.read = async () => {
+      throw new Error('throttled')
+    }
+    expect((await movedSince(planned, [late])).map((r) => r.id)).toEqual(['late'])
+    expect((await movedSince(planned, [broken])).map((r) => r.id)).toEqual(['a'])
   })
 })

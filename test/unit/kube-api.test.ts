@@ -1,7 +1,10 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { spawn } from 'node:child_process'
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import ts from 'typescript'
 import { CallLog } from '../../src/calls.js'
 import { KubeApiError, KubeClient } from '../../src/kube/client.js'
 
@@ -21,6 +24,7 @@ const socket = process.argv.find((a) => a.startsWith('--unix-socket=')).slice('-
 const starts = ${JSON.stringify(join(dir, 'starts'))}
 const n = (fs.existsSync(starts) ? Number(fs.readFileSync(starts, 'utf8')) : 0) + 1
 fs.writeFileSync(starts, String(n))
+fs.writeFileSync(${JSON.stringify(join(dir, 'pid'))}, String(process.pid))
 let throttled = 0
 const json = (res, status, body, headers = {}) => {
   res.writeHead(status, { 'content-type': 'application/json', ...headers })
@@ -136,5 +140,97 @@ describe('the Kubernetes API through one kubectl proxy', () => {
     await api.close()
     expect(existsSync(socket)).toBe(false)
     await expect(api.getPath('/api/v1/namespaces/here')).rejects.toThrow('the Kubernetes API client is closed')
+  })
+})
+
+/** True while a process of that pid exists. */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}
+
+async function until(what: string, ok: () => boolean, ms: number): Promise<void> {
+  const deadline = Date.now() + ms
+  while (!ok()) {
+    if (Date.now() > deadline) throw new Error(`not within ${ms} ms: ${what}`)
+    await new Promise((r) => setTimeout(r, 50))
+  }
+}
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
+
+/** src/kube/client.ts and what it imports, as plain JavaScript in a folder of build/ (so node_modules resolves). */
+function compiledClient(): string {
+  const out = mkdtempSync(join(root, 'build', 'kube-proxy-test-'))
+  for (const file of ['kube/client.ts', 'kube/tools.ts', 'kube/types.ts', 'calls.ts', 'retry.ts', 'outcome.ts']) {
+    const js = ts.transpileModule(readFileSync(join(root, 'src', file), 'utf8'), {
+      compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+    }).outputText
+    mkdirSync(dirname(join(out, file)), { recursive: true })
+    writeFileSync(join(out, file.replace(/\.ts$/, '.js')), js)
+  }
+  return out
+}
+
+describe('a proxy never outlives its run', () => {
+  it('holds nothing that keeps the process alive once it serves', async () => {
+    const { bin } = fakeKubectl()
+    const count = () => process.getActiveResourcesInfo().filter((r) => r === 'ProcessWrap' || r === 'PipeWrap').length
+    const before = count()
+    api = client('/k', bin)
+    expect(await api.getPath('/api/v1/namespaces/here')).toBeDefined()
+    expect(calls.processes).toHaveLength(1) // the proxy runs
+    expect(count()).toBe(before)
+  })
+
+  it('a run that fails after opening the proxy, without closing it, ends by itself and leaves no proxy behind', async () => {
+    mkdirSync(join(root, 'build'), { recursive: true })
+    const lib = compiledClient()
+    try {
+      const { bin, dir } = fakeKubectl()
+      const script = [
+        `import { KubeClient } from ${JSON.stringify(join(lib, 'kube/client.js'))}`,
+        `const kube = new KubeClient('/k', { kubectl: ${JSON.stringify(bin)} })`,
+        `await kube.getPath('/api/v1/namespaces/here')`,
+        `console.log('proxy open')`,
+        // As the action ends a failed run (src/report/failure.ts): an exit code, and the process ends once idle.
+        `console.error('the run failed'); process.exitCode = 1`,
+      ].join('\n')
+      const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: 'pipe' })
+      let out = ''
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()))
+      child.stderr.on('data', (d: Buffer) => (out += d.toString()))
+      const code = await new Promise<number | null>((r, reject) => {
+        const timer = setTimeout(() => {
+          child.kill('SIGKILL')
+          reject(new Error(`the failed run did not end within 15 s (its proxy kept it alive): ${out}`))
+        }, 15_000)
+        child.once('exit', (c) => {
+          clearTimeout(timer)
+          r(c)
+        })
+      })
+      expect(out).toContain('proxy open')
+      expect(out).toContain('the run failed')
+      expect(code).not.toBe(0)
+      const pid = Number(readFileSync(join(dir, 'pid'), 'utf8'))
+      await until(`the proxy (pid ${pid}) gone`, () => !alive(pid), 5000)
+    } finally {
+      rmSync(lib, { recursive: true, force: true })
+    }
+  }, 30_000)
+
+  it('close() ends the proxy process itself', async () => {
+    const { bin, dir } = fakeKubectl()
+    api = client('/k', bin)
+    await api.getPath('/api/v1/namespaces/here')
+    const pid = Number(readFileSync(join(dir, 'pid'), 'utf8'))
+    expect(alive(pid)).toBe(true)
+    await api.close()
+    await until(`the proxy (pid ${pid}) gone`, () => !alive(pid), 5000)
   })
 })

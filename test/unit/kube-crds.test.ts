@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import type { KubeObject } from '../../src/kube/types.js'
-import { preV1Problem } from '../../src/resources/crds.js'
+import type { KubeClient } from '../../src/kube/client.js'
+import { preV1Problem, waitForEstablished } from '../../src/resources/crds.js'
 import { fixtureCrd } from '../support/kube-fixtures.js'
 
 /** A CRD as the API server returns it: the chart's object plus the status it keeps. */
@@ -48,6 +49,59 @@ describe('pre-v1 Karpenter', () => {
     }
     expect(preV1Problem(crds(provisioners))).toMatch(
       /v1alpha5 CRDs \(provisioners\.karpenter\.sh\).*migrate them to v1beta1 NodePools/,
+    )
+  })
+})
+
+/** A stand-in for the API: each CRD answers its listed states in turn (the last one stays), and counts the GETs. */
+function crdApi(states: Record<string, (object | undefined)[]>) {
+  const gets: string[] = []
+  const kube = {
+    getPath: async (path: string) => {
+      const name = decodeURIComponent(path.split('/').pop()!)
+      gets.push(name)
+      const list = states[name] ?? [undefined]
+      const status = list.length > 1 ? list.shift() : list[0]
+      return status === undefined ? undefined : { metadata: { name }, status }
+    },
+  } as unknown as KubeClient
+  return { kube, gets }
+}
+const cond = (type: string, status: string, message?: string) => ({ type, status, ...(message ? { message } : {}) })
+
+describe('waiting for CRDs to be Established', () => {
+  it('returns once every CRD is Established, asking again only for those that are not', async () => {
+    const { kube, gets } = crdApi({
+      'a.example.com': [{ conditions: [cond('NamesAccepted', 'True'), cond('Established', 'True')] }],
+      'b.example.com': [
+        undefined,
+        { conditions: [cond('Established', 'False', 'installing')] },
+        { conditions: [cond('Established', 'True')] },
+      ],
+    })
+    await waitForEstablished(kube, ['a.example.com', 'b.example.com'], 5_000, 'release x', 1)
+    expect(gets).toEqual(['a.example.com', 'b.example.com', 'b.example.com', 'b.example.com'])
+  })
+
+  it("fails at once when the API server refuses a CRD's names", async () => {
+    const { kube } = crdApi({
+      'a.example.com': [{ conditions: [cond('NamesAccepted', 'False', '"widgets" is already in use')] }],
+    })
+    await expect(waitForEstablished(kube, ['a.example.com'], 5_000, 'release x', 1)).rejects.toThrow(
+      'release x: the API server refused CRD a.example.com:',
+    )
+  })
+
+  it('fails after the timeout, naming what is not served and its conditions', async () => {
+    const { kube } = crdApi({
+      'a.example.com': [{ conditions: [cond('Established', 'True')] }],
+      'b.example.com': [{ conditions: [cond('Established', 'False', 'not yet')] }],
+      'c.example.com': [undefined],
+    })
+    await expect(
+      waitForEstablished(kube, ['a.example.com', 'b.example.com', 'c.example.com'], 30, 'release x', 5),
+    ).rejects.toThrow(
+      /^release x: CRDs not Established within karpenter.timeout \(0s\): b.example.com: Established=False \(not yet\); c.example.com: not found\./,
     )
   })
 })

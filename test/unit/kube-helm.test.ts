@@ -2,9 +2,12 @@ import { describe, expect, it } from '@jest/globals'
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { KubeClient } from '../../src/kube/client.js'
+import { KubeClient } from '../../src/kube/client.js'
+import { renderChart } from '../../src/kube/helm.js'
+import { failureReasonOf } from '../../src/outcome.js'
 import {
   chartMetadata,
+  chartError,
   chartSource,
   decodeReleaseSecret,
   localChartMatches,
@@ -12,7 +15,9 @@ import {
   readRelease,
   type HelmRelease,
 } from '../../src/kube/helm.js'
-import { karpenterValues } from '../../src/graph.js'
+import { desiredResources, ids, karpenterValues } from '../../src/graph.js'
+import type { IamRole } from '../../src/resources/iam-role.js'
+import type { PodIdentityAssociation } from '../../src/resources/pod-identity.js'
 import { charts, exampleConfig, releaseSecret, unitContext } from '../support/kube-fixtures.js'
 
 const b64 = (s: string) => Buffer.from(s).toString('base64')
@@ -151,9 +156,40 @@ describe('Karpenter values', () => {
         interruptionQueue: 'opsfleet-dev-cluster-karpenter',
       },
       serviceAccount: {
+        name: 'karpenter',
         annotations: { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::123456789012:role/karpenter-controller' },
       },
     })
+  })
+
+  it('name the service account the controller role trusts, whatever the release is called', () => {
+    const trusted = (ctx: ReturnType<typeof unitContext>) => {
+      const role = desiredResources(ctx, { scope: 'aws' }).find((r) => r.id === ids.controllerRole) as IamRole
+      const [statement] = [role.spec.trustPolicy.Statement].flat() as unknown as {
+        Condition: { StringEquals: Record<string, string> }
+      }[]
+      return Object.entries(statement.Condition.StringEquals).find(([k]) => k.endsWith(':sub'))![1]
+    }
+    const saName = (ctx: ReturnType<typeof unitContext>) =>
+      (karpenterValues(ctx).serviceAccount as { name: string }).name
+    // A release whose name does not contain "karpenter": the chart alone would name the account `kp-karpenter`.
+    const renamed = unitContext(exampleConfig((t) => t.replace(/release: karpenter/, 'release: kp')))
+    expect(renamed.config.karpenter.release).toBe('kp')
+    expect(saName(renamed)).toBe('karpenter')
+    expect(trusted(renamed)).toBe(`system:serviceaccount:${renamed.config.karpenter.namespace}:karpenter`)
+    // A name of the user's (karpenter.values) is the one trusted.
+    const own = unitContext(exampleConfig((t) => t.replace('values: {}', 'values: {serviceAccount: {name: ctl}}')))
+    expect(saName(own)).toBe('ctl')
+    expect(trusted(own)).toBe(`system:serviceaccount:${own.config.karpenter.namespace}:ctl`)
+    // Pod Identity associates the same account.
+    const pi = unitContext(
+      exampleConfig((t) =>
+        t.replace('auth: irsa', 'auth: pod-identity').replace('values: {}', 'values: {serviceAccount: {name: ctl}}'),
+      ),
+    )
+    const assoc = desiredResources(pi, { scope: 'aws' }).find((r) => r.id === ids.podIdentity) as PodIdentityAssociation
+    expect(assoc.spec.serviceAccount).toBe('ctl')
+    expect(saName(pi)).toBe('ctl')
   })
 
   it('leave out the IRSA annotation for pod identity and the queue when interruption is off; add resources', () => {
@@ -173,6 +209,7 @@ describe('Karpenter values', () => {
         clusterEndpoint: 'https://0123456789ABCDEF.gr7.eu-west-1.eks.amazonaws.com',
         featureGates: { spotToSpotConsolidation: true },
       },
+      serviceAccount: { name: 'karpenter' },
       controller: { resources: { requests: { cpu: '500m', memory: '512Mi' } } },
       replicas: 1,
     })
@@ -181,5 +218,54 @@ describe('Karpenter values', () => {
   it('let karpenter.values override what the action sets', () => {
     const config = exampleConfig((t) => t.replace('values: {}', 'values: {settings: {clusterName: other}}'))
     expect((karpenterValues(unitContext(config)).settings as Record<string, unknown>).clusterName).toBe('other')
+  })
+})
+
+describe('chart sources that cannot be fetched (reason `chart`)', () => {
+  const oci = chartSource('oci://registry.example/karpenter/karpenter', '9.9.9', 'karpenter.chart')
+  // helm's own words (helm v3.22 against a distribution registry).
+  const notFound = 'failed to perform "FetchReference" on source: registry.example/karpenter/karpenter:9.9.9: not found'
+  const refused =
+    'failed to perform "FetchReference" on source: Get "https://127.0.0.1:1/v2/karpenter/karpenter/manifests/9.9.9": dial tcp 127.0.0.1:1: connect: connection refused'
+  const untrusted =
+    'failed to perform "FetchReference" on source: Get "https://registry.example/v2/karpenter/karpenter/manifests/9.9.9": tls: failed to verify certificate: x509: certificate signed by unknown authority'
+
+  it('a missing version names karpenter.chart, karpenter.version and the fix', () => {
+    const e = chartError(oci, notFound)!
+    expect(failureReasonOf(e)).toBe('chart')
+    expect(e.message).toBe(
+      'karpenter.chart (oci://registry.example/karpenter/karpenter, karpenter.version 9.9.9): the registry has no chart version 9.9.9 ' +
+        '(registry.example/karpenter/karpenter:9.9.9: not found). Fix: set karpenter.version to a version the registry serves, ' +
+        'or point karpenter.chart at a registry that has it (`helm show chart oci://registry.example/karpenter/karpenter --version <version>` tells). Nothing was changed.',
+    )
+  })
+
+  it('an unreachable or untrusted registry says so, with the key of the chart that needs it', () => {
+    const crd = chartSource('oci://127.0.0.1:1/karpenter/karpenter-crd', '9.9.9', 'karpenter.crdChart')
+    for (const helm of [refused, untrusted]) {
+      const e = chartError(crd, helm)!
+      expect(failureReasonOf(e)).toBe('chart')
+      expect(e.message).toMatch(
+        /^karpenter\.crdChart \(oci:\/\/127\.0\.0\.1:1\/karpenter\/karpenter-crd, karpenter\.version 9\.9\.9\): the registry cannot be reached/,
+      )
+      expect(e.message).toContain('Fix: check the registry address in karpenter.crdChart')
+    }
+    expect(chartError(oci, 'unexpected status from HEAD request: 401 Unauthorized')!.message).toContain(
+      'the registry refused the pull',
+    )
+  })
+
+  it('a chart folder, or a chart that fetched but does not render, is no `chart` failure', () => {
+    expect(chartError(chartSource(charts('1.14.1').main, '1.14.1', 'karpenter.chart'), notFound)).toBeUndefined()
+    expect(chartError(oci, 'template: karpenter/templates/deployment.yaml:12: nil pointer')).toBeUndefined()
+  })
+
+  it("renderChart turns helm's failure into it", async () => {
+    const kube = new KubeClient('/k')
+    ;(kube as unknown as { helm: () => Promise<never> }).helm = () =>
+      Promise.reject(Object.assign(new Error('helm failed'), { stderr: `Error: ${notFound}\n` }))
+    const attempt = renderChart(kube, oci, { release: 'karpenter', namespace: 'karpenter', values: {} })
+    await expect(attempt).rejects.toThrow(/the registry has no chart version 9\.9\.9/)
+    expect(failureReasonOf(await attempt.catch((e: unknown) => e))).toBe('chart')
   })
 })

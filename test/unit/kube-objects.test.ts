@@ -44,7 +44,7 @@ describe('Kubernetes objects', () => {
     const spec = { values: ['a', 'b'], reqs: [{ key: 'k', values: ['v'] }], deep: [{ a: { b: 1 } }] }
     expect([...leaves({ spec })]).toEqual([
       ['spec.deep[0].a.b', 1],
-      ['spec.reqs[0]', { key: 'k', values: ['v'] }],
+      ['spec.reqs[k]', { key: 'k', values: ['v'] }],
       ['spec.values', ['a', 'b']],
     ])
   })
@@ -82,7 +82,7 @@ describe('Kubernetes objects', () => {
     expect(manifestChanges([deployment('a:1'), role], [deployment('a:2', 1)])).toEqual([
       { path: 'manifest["Deployment karpenter/karpenter"].spec.replicas', before: 2, after: 1 },
       {
-        path: 'manifest["Deployment karpenter/karpenter"].spec.template.spec.containers[0].image',
+        path: 'manifest["Deployment karpenter/karpenter"].spec.template.spec.containers[controller].image',
         before: 'a:1',
         after: 'a:2',
       },

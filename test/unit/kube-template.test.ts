@@ -105,7 +105,7 @@ describe('manifest templates', () => {
     expect((byId.spec as Record<string, unknown>).tags).toEqual({ team: 'x' })
   })
 
-  it('gives objects the real v1 CRDs accept, and the CRD schema refuses a consolidateAfter without a unit', () => {
+  it('gives objects the real v1 CRDs accept, and the CRD schema refuses a consolidateAfter without a unit', async () => {
     const config = exampleConfig()
     const crds = [
       fixtureCrd('1.14.1', 'karpenter.sh_nodepools.yaml'),
@@ -113,10 +113,10 @@ describe('manifest templates', () => {
     ]
     const poolSchema = schemaFromCrds(crds, 'karpenter.sh/v1', 'NodePool')!
     const classSchema = schemaFromCrds(crds, 'karpenter.k8s.aws/v1', 'EC2NodeClass')!
-    expect(schemaProblems(poolSchema, nodePoolObject(config.nodePools[0]))).toEqual([])
-    expect(schemaProblems(classSchema, ec2NodeClassObject(config.nodePools[0], config))).toEqual([])
+    expect(await schemaProblems(poolSchema, nodePoolObject(config.nodePools[0]))).toEqual([])
+    expect(await schemaProblems(classSchema, ec2NodeClassObject(config.nodePools[0], config))).toEqual([])
     const bad = nodePoolObject({ ...config.nodePools[0], consolidateAfter: '30' })
-    expect(schemaProblems(poolSchema, bad)).toEqual([
+    expect(await schemaProblems(poolSchema, bad)).toEqual([
       "spec.disruption.consolidateAfter: must match '^(([0-9]+(s|m|h))+|Never)$'",
     ])
     expect(schemaFromCrds(crds, 'karpenter.sh/v1beta1', 'NodePool')).toBeUndefined()

@@ -4,12 +4,12 @@
 "use strict";
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://github.com/opsfleet/karpenter-action/schema/generated/karpenter-config.schema.json","title":"karpenter-action configuration","description":"Karpenter on an existing EKS cluster: the IAM it needs, the interruption queue, the Helm release and the node pools.","type":"object","additionalProperties":false,"required":["cluster","nodePools"],"properties":{"cluster":{"type":"object","additionalProperties":false,"required":["name"],"description":"The existing EKS cluster.","properties":{"name":{"type":"string","pattern":"^[0-9A-Za-z][A-Za-z0-9\\-_]{0,99}$","description":"EKS cluster name."},"region":{"type":"string","pattern":"^[a-z]{2}(-[a-z]+)+-[0-9]+$","description":"AWS region of the cluster, e.g. eu-west-1. The `aws-region` input overrides it."},"vpcId":{"type":"string","pattern":"^vpc-[0-9a-f]+$","description":"The cluster's VPC. Subnets and security groups must belong to it. Default: the VPC of the cluster."},"partition":{"type":"string","enum":["aws","aws-cn","aws-us-gov"],"description":"AWS partition of every ARN the action builds. Default: the region's (aws-cn and aws-us-gov for their regions, aws elsewhere); set, it must agree with the region."}}},"karpenter":{"type":"object","additionalProperties":false,"description":"The Karpenter installation.","properties":{"version":{"type":"string","pattern":"^[0-9]+\\.[0-9]+\\.[0-9]+$","default":"1.14.1","description":"Karpenter chart version (also selects the controller IAM permissions)."},"chart":{"type":"string","minLength":1,"default":"oci://public.ecr.aws/karpenter/karpenter","description":"The Karpenter chart: an OCI reference or a local chart directory."},"crdChart":{"type":"string","minLength":1,"default":"oci://public.ecr.aws/karpenter/karpenter-crd","description":"The Karpenter CRD chart: an OCI reference or a local chart directory."},"namespace":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"default":"karpenter","description":"Namespace of the Karpenter controller."},"release":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":53,"default":"karpenter","description":"Helm release name."},"timeout":{"type":"string","pattern":"^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$","default":"10m","description":"Helm timeout, e.g. 10m (Go duration)."},"auth":{"type":"string","enum":["irsa","pod-identity"],"default":"irsa","description":"How the controller gets its IAM role: irsa (service-account annotation) or pod-identity."},"installCrds":{"type":"boolean","default":true,"description":"Install and upgrade the CRD chart before the main chart."},"destroyCrds":{"type":"boolean","default":false,"description":"mode destroy: also uninstall the CRD chart (deletes every NodePool, EC2NodeClass and NodeClaim)."},"resources":{"type":"object","additionalProperties":false,"description":"Controller container resources.","properties":{"requests":{"$ref":"#/definitions/resourceList"},"limits":{"$ref":"#/definitions/resourceList"}}},"values":{"type":"object","default":{},"description":"Extra Helm values, merged last (they win over the values the action builds)."},"extraManifests":{"type":"string","description":"A folder of your own Kubernetes YAML, applied with server-side apply once Karpenter is ready."}}},"iam":{"type":"object","additionalProperties":false,"description":"IAM names. Existing roles, policies and instance profiles of these names are adopted, never recreated.","properties":{"nodeRole":{"$ref":"#/definitions/iamName","default":"KarpenterNodeRole-<cluster>","description":"Role of the nodes Karpenter launches (trusted by ec2.amazonaws.com)."},"controllerRole":{"$ref":"#/definitions/iamName","default":"KarpenterControllerRole-<cluster>","description":"Role of the Karpenter controller."},"controllerPolicy":{"type":"string","pattern":"^[\\w+=,.@-]+$","maxLength":120,"default":"KarpenterControllerPolicy-<cluster>","description":"Name of the controller's managed policy (split into -2, -3... past IAM's 6,144-character limit)."},"instanceProfile":{"type":"string","pattern":"^[\\w+=,.@-]+$","maxLength":128,"default":"KarpenterNodeInstanceProfile-<cluster>","description":"Instance profile holding the node role (a name, not an ARN)."},"nodeAccess":{"type":"string","enum":["auto","access-entry","aws-auth"],"default":"auto","description":"How nodes join: an EKS access entry, the aws-auth ConfigMap, or auto (access entry when the cluster allows it)."},"permissionsBoundary":{"type":"string","pattern":"^arn:aws[a-z-]*:iam::[0-9]{12}:policy/.+$","description":"ARN of a permissions boundary for the roles the action creates."},"path":{"type":"string","pattern":"^/([\\x21-\\x7E]*/)?$","default":"/","description":"IAM path of the roles, policies and instance profile."}}},"interruption":{"type":"object","additionalProperties":false,"description":"Spot interruption and scheduled-event handling through an SQS queue and EventBridge rules.","properties":{"enabled":{"type":"boolean","default":true,"description":"Create the queue and rules."},"queue":{"type":"string","pattern":"^[A-Za-z0-9_-]{1,80}$","default":"<cluster>","description":"SQS queue name (a name, not a URL or ARN)."}}},"nodePools":{"type":"array","minItems":1,"description":"One NodePool and one EC2NodeClass each.","items":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"NodePool name (also the EC2NodeClass name)."},"instanceTypes":{"type":"array","items":{"type":"string","pattern":"^[a-z0-9-]+\\.[a-z0-9-]+$"},"uniqueItems":true,"description":"Allowed EC2 instance types; omit to allow any."},"architectures":{"type":"array","items":{"type":"string","enum":["amd64","arm64"]},"uniqueItems":true,"minItems":1,"default":["amd64"],"description":"CPU architectures."},"zones":{"type":"array","items":{"type":"string","pattern":"^[a-z]{2}(-[a-z]+)+-[0-9]+[a-z]$"},"uniqueItems":true,"description":"Availability zones; omit to allow every zone with a matching subnet."},"capacityTypes":{"type":"array","items":{"type":"string","enum":["on-demand","spot","reserved"]},"uniqueItems":true,"minItems":1,"default":["on-demand"],"description":"Capacity types."},"subnetSelector":{"$ref":"#/definitions/tagSelector","description":"Tags selecting the nodes' subnets."},"subnetIds":{"type":"array","items":{"type":"string","pattern":"^subnet-[0-9a-f]+$"},"minItems":1,"uniqueItems":true,"description":"Subnet ids (instead of subnetSelector)."},"securityGroupSelector":{"$ref":"#/definitions/tagSelector","description":"Tags selecting the nodes' security groups."},"securityGroupIds":{"type":"array","items":{"type":"string","pattern":"^sg-[0-9a-f]+$"},"minItems":1,"uniqueItems":true,"description":"Security group ids (instead of securityGroupSelector)."},"consolidateAfter":{"type":"string","description":"How long a node must be empty before it is removed, e.g. 30s (or Never).","default":"30s"},"consolidationPolicy":{"type":"string","enum":["WhenEmpty","WhenEmptyOrUnderutilized"],"default":"WhenEmpty","description":"Disruption policy."},"expireAfter":{"type":"string","default":"Never","description":"Maximum node lifetime, e.g. 720h, or Never."},"amiAlias":{"type":"string","pattern":"^[a-z0-9]+@v?[0-9A-Za-z.]+$","default":"al2023@v20251117","description":"EC2NodeClass AMI alias, family@version (a pinned version; @latest is refused)."},"limits":{"type":"object","additionalProperties":{"type":["string","number"]},"description":"NodePool resource limits, e.g. {cpu: 1000, memory: 1000Gi}."},"labels":{"type":"object","additionalProperties":{"type":"string"},"description":"Labels on the nodes."},"taints":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["key","effect"],"properties":{"key":{"type":"string"},"value":{"type":"string"},"effect":{"type":"string","enum":["NoSchedule","PreferNoSchedule","NoExecute"]}}},"description":"Taints on the nodes."},"weight":{"type":"integer","minimum":1,"maximum":100,"description":"NodePool weight."},"tags":{"type":"object","additionalProperties":{"type":"string"},"description":"Extra EC2 tags on the instances."}}}},"state":{"type":"object","additionalProperties":false,"required":["bucket","key"],"description":"Where the lock and the record of applies live (S3). Without it the action works unlocked and warns.","properties":{"bucket":{"type":"string","pattern":"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$","description":"S3 bucket."},"key":{"type":"string","minLength":1,"description":"Object key of the state record; the lock is <key>.lock."},"region":{"type":"string","description":"Bucket region (default: the cluster's)."}}},"tags":{"type":"object","additionalProperties":{"type":"string"},"default":{},"description":"Extra tags on every AWS resource the action creates."},"destroyAdopted":{"type":"boolean","default":false,"description":"Destroy also what the action adopted (it existed before the action first ran: a role, its policies and instance profiles, a shared namespace), detaching everything from it. Default: destroy leaves adopted resources and says so in the plan."}},"definitions":{"iamName":{"type":"string","pattern":"^[\\w+=,.@-]+$","maxLength":64},"tagSelector":{"type":"object","minProperties":1,"additionalProperties":{"type":"string"}},"resourceList":{"type":"object","additionalProperties":false,"properties":{"cpu":{"type":["string","number"]},"memory":{"type":"string"}}}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://github.com/opsfleet/karpenter-action/schema/generated/karpenter-config.schema.json","title":"karpenter-action configuration","description":"Karpenter on an existing EKS cluster: the IAM it needs, the interruption queue, the Helm release and the node pools.","type":"object","additionalProperties":false,"required":["cluster","nodePools"],"properties":{"cluster":{"type":"object","additionalProperties":false,"required":["name"],"description":"The existing EKS cluster.","properties":{"name":{"type":"string","pattern":"^[0-9A-Za-z][A-Za-z0-9\\-_]{0,99}$","description":"EKS cluster name."},"region":{"type":"string","pattern":"^(us-gov|us-iso|us-isob|us-isof|eu-isoe|eusc-de|cn|us|eu|ap|sa|ca|me|af|il|mx)-[a-z]+-[1-9][0-9]?$","description":"AWS region of the cluster, e.g. eu-west-1, cn-north-1, us-gov-west-1. The `aws-region` input overrides it."},"vpcId":{"type":"string","pattern":"^vpc-[0-9a-f]+$","description":"The cluster's VPC. Subnets and security groups must belong to it. Default: the VPC of the cluster."},"partition":{"type":"string","enum":["aws","aws-cn","aws-us-gov","aws-iso","aws-iso-b","aws-iso-e","aws-iso-f","aws-eusc"],"description":"AWS partition of every ARN the action builds. Default: the region's (aws-cn and aws-us-gov for their regions, aws elsewhere); set, it must agree with the region."}}},"karpenter":{"type":"object","additionalProperties":false,"description":"The Karpenter installation.","properties":{"version":{"type":"string","pattern":"^[0-9]+\\.[0-9]+\\.[0-9]+$","default":"1.14.1","description":"Karpenter chart version (also selects the controller IAM permissions)."},"chart":{"type":"string","minLength":1,"default":"oci://public.ecr.aws/karpenter/karpenter","description":"The Karpenter chart: an OCI reference or a local chart directory."},"crdChart":{"type":"string","minLength":1,"default":"oci://public.ecr.aws/karpenter/karpenter-crd","description":"The Karpenter CRD chart: an OCI reference or a local chart directory."},"namespace":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"default":"karpenter","description":"Namespace of the Karpenter controller."},"release":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":53,"default":"karpenter","description":"Helm release name."},"timeout":{"type":"string","pattern":"^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$","default":"10m","description":"Helm timeout, e.g. 10m (Go duration)."},"auth":{"type":"string","enum":["irsa","pod-identity"],"default":"irsa","description":"How the controller gets its IAM role: irsa (service-account annotation) or pod-identity."},"installCrds":{"type":"boolean","default":true,"description":"Install and upgrade the CRD chart before the main chart."},"destroyCrds":{"type":"boolean","default":false,"description":"mode destroy: also uninstall the CRD chart (deletes every NodePool, EC2NodeClass and NodeClaim)."},"resources":{"type":"object","additionalProperties":false,"description":"Controller container resources.","properties":{"requests":{"$ref":"#/definitions/resourceList"},"limits":{"$ref":"#/definitions/resourceList"}}},"values":{"type":"object","default":{},"description":"Extra Helm values, merged last (they win over the values the action builds)."},"extraManifests":{"type":"string","description":"A folder of your own Kubernetes YAML, applied with server-side apply once Karpenter is ready."}}},"iam":{"type":"object","additionalProperties":false,"description":"IAM names. Existing roles, policies and instance profiles of these names are adopted, never recreated.","properties":{"nodeRole":{"$ref":"#/definitions/iamName","default":"KarpenterNodeRole-<cluster>","description":"Role of the nodes Karpenter launches (trusted by ec2.amazonaws.com)."},"controllerRole":{"$ref":"#/definitions/iamName","default":"KarpenterControllerRole-<cluster>","description":"Role of the Karpenter controller."},"controllerPolicy":{"type":"string","pattern":"^[\\w+=,.@-]+$","maxLength":120,"default":"KarpenterControllerPolicy-<cluster>","description":"Name of the controller's managed policy (split into -2, -3... past IAM's 6,144-character limit)."},"instanceProfile":{"type":"string","pattern":"^[\\w+=,.@-]+$","maxLength":128,"default":"KarpenterNodeInstanceProfile-<cluster>","description":"Instance profile holding the node role (a name, not an ARN)."},"nodeAccess":{"type":"string","enum":["auto","access-entry","aws-auth"],"default":"auto","description":"How nodes join: an EKS access entry, the aws-auth ConfigMap, or auto (access entry when the cluster allows it)."},"permissionsBoundary":{"type":"string","pattern":"^arn:aws[a-z-]*:iam::[0-9]{12}:policy/.+$","description":"ARN of a permissions boundary for the roles the action creates."},"path":{"type":"string","pattern":"^/([\\x21-\\x7E]*/)?$","default":"/","description":"IAM path of the roles, policies and instance profile."}}},"interruption":{"type":"object","additionalProperties":false,"description":"Spot interruption and scheduled-event handling through an SQS queue and EventBridge rules.","properties":{"enabled":{"type":"boolean","default":true,"description":"Create the queue and rules."},"queue":{"type":"string","pattern":"^[A-Za-z0-9_-]{1,80}$","default":"<cluster>","description":"SQS queue name (a name, not a URL or ARN)."}}},"nodePools":{"type":"array","minItems":1,"description":"One NodePool and one EC2NodeClass each.","items":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"NodePool name (also the EC2NodeClass name)."},"instanceTypes":{"type":"array","items":{"type":"string","pattern":"^[a-z0-9-]+\\.[a-z0-9-]+$"},"uniqueItems":true,"description":"Allowed EC2 instance types; omit to allow any."},"architectures":{"type":"array","items":{"type":"string","enum":["amd64","arm64"]},"uniqueItems":true,"minItems":1,"default":["amd64"],"description":"CPU architectures."},"zones":{"type":"array","items":{"type":"string","pattern":"^[a-z]{2}(-[a-z]+)+-[0-9]+[a-z]$"},"uniqueItems":true,"description":"Availability zones; omit to allow every zone with a matching subnet."},"capacityTypes":{"type":"array","items":{"type":"string","enum":["on-demand","spot","reserved"]},"uniqueItems":true,"minItems":1,"default":["on-demand"],"description":"Capacity types."},"subnetSelector":{"$ref":"#/definitions/tagSelector","description":"Tags selecting the nodes' subnets."},"subnetIds":{"type":"array","items":{"type":"string","pattern":"^subnet-[0-9a-f]+$"},"minItems":1,"uniqueItems":true,"description":"Subnet ids (instead of subnetSelector)."},"securityGroupSelector":{"$ref":"#/definitions/tagSelector","description":"Tags selecting the nodes' security groups."},"securityGroupIds":{"type":"array","items":{"type":"string","pattern":"^sg-[0-9a-f]+$"},"minItems":1,"uniqueItems":true,"description":"Security group ids (instead of securityGroupSelector)."},"consolidateAfter":{"type":"string","pattern":"^(([0-9]+(s|m|h))+|Never)$","description":"How long a node must be empty before it is removed, e.g. 30s (or Never).","default":"30s"},"consolidationPolicy":{"type":"string","enum":["WhenEmpty","WhenEmptyOrUnderutilized"],"default":"WhenEmpty","description":"Disruption policy."},"expireAfter":{"type":"string","pattern":"^(([0-9]+(s|m|h))+|Never)$","default":"Never","description":"Maximum node lifetime, e.g. 720h, or Never."},"amiAlias":{"type":"string","pattern":"^[a-z0-9]+@v?[0-9A-Za-z.]+$","default":"al2023@v20251117","description":"EC2NodeClass AMI alias, family@version (a pinned version; @latest is refused)."},"limits":{"type":"object","additionalProperties":{"type":["string","number"]},"description":"NodePool resource limits, e.g. {cpu: 1000, memory: 1000Gi}."},"labels":{"type":"object","additionalProperties":{"type":"string"},"description":"Labels on the nodes."},"taints":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["key","effect"],"properties":{"key":{"type":"string"},"value":{"type":"string"},"effect":{"type":"string","enum":["NoSchedule","PreferNoSchedule","NoExecute"]}}},"description":"Taints on the nodes."},"weight":{"type":"integer","minimum":1,"maximum":100,"description":"NodePool weight."},"tags":{"type":"object","additionalProperties":{"type":"string"},"description":"Extra EC2 tags on the instances."}}}},"state":{"type":"object","additionalProperties":false,"required":["bucket","key"],"description":"Where the lock and the record of applies live (S3). Without it the action works unlocked and warns.","properties":{"bucket":{"type":"string","pattern":"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$","description":"S3 bucket."},"key":{"type":"string","minLength":1,"description":"Object key of the state record; the lock is <key>.lock."},"region":{"type":"string","pattern":"^(us-gov|us-iso|us-isob|us-isof|eu-isoe|eusc-de|cn|us|eu|ap|sa|ca|me|af|il|mx)-[a-z]+-[1-9][0-9]?$","description":"Bucket region (default: the cluster's)."}}},"tags":{"type":"object","additionalProperties":{"type":"string"},"default":{},"description":"Extra tags on every AWS resource the action creates."},"destroyAdopted":{"type":"boolean","default":false,"description":"Destroy also what the action adopted (it existed before the action first ran: a role, its policies and instance profiles, a shared namespace), detaching everything from it. Default: destroy leaves adopted resources and says so in the plan."}},"definitions":{"iamName":{"type":"string","pattern":"^[\\w+=,.@-]+$","maxLength":64},"tagSelector":{"type":"object","minProperties":1,"additionalProperties":{"type":"string"}},"resourceList":{"type":"object","additionalProperties":false,"properties":{"cpu":{"type":["string","number"]},"memory":{"type":"string"}}}}};
 const schema12 = {"type":"object","additionalProperties":false,"properties":{"cpu":{"type":["string","number"]},"memory":{"type":"string"}}};
 const schema14 = {"type":"string","pattern":"^[\\w+=,.@-]+$","maxLength":64};
 const schema16 = {"type":"object","minProperties":1,"additionalProperties":{"type":"string"}};
 const pattern0 = new RegExp("^[0-9A-Za-z][A-Za-z0-9\\-_]{0,99}$", "u");
-const pattern1 = new RegExp("^[a-z]{2}(-[a-z]+)+-[0-9]+$", "u");
+const pattern1 = new RegExp("^(us-gov|us-iso|us-isob|us-isof|eu-isoe|eusc-de|cn|us|eu|ap|sa|ca|me|af|il|mx)-[a-z]+-[1-9][0-9]?$", "u");
 const pattern2 = new RegExp("^vpc-[0-9a-f]+$", "u");
 const pattern3 = new RegExp("^[0-9]+\\.[0-9]+\\.[0-9]+$", "u");
 const pattern4 = new RegExp("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", "u");
@@ -22,8 +22,9 @@ const pattern15 = new RegExp("^[a-z0-9-]+\\.[a-z0-9-]+$", "u");
 const pattern16 = new RegExp("^[a-z]{2}(-[a-z]+)+-[0-9]+[a-z]$", "u");
 const pattern17 = new RegExp("^subnet-[0-9a-f]+$", "u");
 const pattern18 = new RegExp("^sg-[0-9a-f]+$", "u");
-const pattern19 = new RegExp("^[a-z0-9]+@v?[0-9A-Za-z.]+$", "u");
-const pattern20 = new RegExp("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", "u");
+const pattern19 = new RegExp("^(([0-9]+(s|m|h))+|Never)$", "u");
+const pattern21 = new RegExp("^[a-z0-9]+@v?[0-9A-Za-z.]+$", "u");
+const pattern22 = new RegExp("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", "u");
 const func2 = Object.prototype.hasOwnProperty;
 const func3 = ((s) => [...s].length);
 
@@ -118,7 +119,7 @@ if(data0.region !== undefined){
 let data2 = data0.region;
 if(typeof data2 === "string"){
 if(!pattern1.test(data2)){
-const err7 = {instancePath:instancePath+"/cluster/region",schemaPath:"#/properties/cluster/properties/region/pattern",keyword:"pattern",params:{pattern: "^[a-z]{2}(-[a-z]+)+-[0-9]+$"},message:"must match pattern \""+"^[a-z]{2}(-[a-z]+)+-[0-9]+$"+"\"",schema:"^[a-z]{2}(-[a-z]+)+-[0-9]+$",parentSchema:schema11.properties.cluster.properties.region,data:data2};
+const err7 = {instancePath:instancePath+"/cluster/region",schemaPath:"#/properties/cluster/properties/region/pattern",keyword:"pattern",params:{pattern: "^(us-gov|us-iso|us-isob|us-isof|eu-isoe|eusc-de|cn|us|eu|ap|sa|ca|me|af|il|mx)-[a-z]+-[1-9][0-9]?$"},message:"must match pattern \""+"^(us-gov|us-iso|us-isob|us-isof|eu-isoe|eusc-de|cn|us|eu|ap|sa|ca|me|af|il|mx)-[a-z]+-[1-9][0-9]?$"+"\"",schema:"^(us-gov|us-iso|us-isob|us-isof|eu-isoe|eusc-de|cn|us|eu|ap|sa|ca|me|af|il|mx)-[a-z]+-[1-9][0-9]?$",parentSchema:schema11.properties.cluster.properties.region,data:data2};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -176,7 +177,7 @@ vErrors.push(err11);
 }
 errors++;
 }
-if(!(((data4 === "aws") || (data4 === "aws-cn")) || (data4 === "aws-us-gov"))){
+if(!((((((((data4 === "aws") || (data4 === "aws-cn")) || (data4 === "aws-us-gov")) || (data4 === "aws-iso")) || (data4 === "aws-iso-b")) || (data4 === "aws-iso-e")) || (data4 === "aws-iso-f")) || (data4 === "aws-eusc"))){
 const err12 = {instancePath:instancePath+"/cluster/partition",schemaPath:"#/properties/cluster/properties/partition/enum",keyword:"enum",params:{allowedValues: schema11.properties.cluster.properties.partition.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.cluster.properties.partition.enum,parentSchema:schema11.properties.cluster.properties.partition,data:data4};
 if(vErrors === null){
 vErrors = [err12];
@@ -1487,8 +1488,9 @@ errors++;
 }
 if(data36.consolidateAfter !== undefined){
 let data54 = data36.consolidateAfter;
-if(typeof data54 !== "string"){
-const err111 = {instancePath:instancePath+"/nodePools/" + i0+"/consolidateAfter",schemaPath:"#/properties/nodePools/items/properties/consolidateAfter/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodePools.items.properties.consolidateAfter.type,parentSchema:schema11.properties.nodePools.items.properties.consolidateAfter,data:data54};
+if(typeof data54 === "string"){
+if(!pattern19.test(data54)){
+const err111 = {instancePath:instancePath+"/nodePools/" + i0+"/consolidateAfter",schemaPath:"#/properties/nodePools/items/properties/consolidateAfter/pattern",keyword:"pattern",params:{pattern: "^(([0-9]+(s|m|h))+|Never)$"},message:"must match pattern \""+"^(([0-9]+(s|m|h))+|Never)$"+"\"",schema:"^(([0-9]+(s|m|h))+|Never)$",parentSchema:schema11.properties.nodePools.items.properties.consolidateAfter,data:data54};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -1498,10 +1500,8 @@ vErrors.push(err111);
 errors++;
 }
 }
-if(data36.consolidationPolicy !== undefined){
-let data55 = data36.consolidationPolicy;
-if(typeof data55 !== "string"){
-const err112 = {instancePath:instancePath+"/nodePools/" + i0+"/consolidationPolicy",schemaPath:"#/properties/nodePools/items/properties/consolidationPolicy/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodePools.items.properties.consolidationPolicy.type,parentSchema:schema11.properties.nodePools.items.properties.consolidationPolicy,data:data55};
+else {
+const err112 = {instancePath:instancePath+"/nodePools/" + i0+"/consolidateAfter",schemaPath:"#/properties/nodePools/items/properties/consolidateAfter/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodePools.items.properties.consolidateAfter.type,parentSchema:schema11.properties.nodePools.items.properties.consolidateAfter,data:data54};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -1510,8 +1510,11 @@ vErrors.push(err112);
 }
 errors++;
 }
-if(!((data55 === "WhenEmpty") || (data55 === "WhenEmptyOrUnderutilized"))){
-const err113 = {instancePath:instancePath+"/nodePools/" + i0+"/consolidationPolicy",schemaPath:"#/properties/nodePools/items/properties/consolidationPolicy/enum",keyword:"enum",params:{allowedValues: schema11.properties.nodePools.items.properties.consolidationPolicy.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.nodePools.items.properties.consolidationPolicy.enum,parentSchema:schema11.properties.nodePools.items.properties.consolidationPolicy,data:data55};
+}
+if(data36.consolidationPolicy !== undefined){
+let data55 = data36.consolidationPolicy;
+if(typeof data55 !== "string"){
+const err113 = {instancePath:instancePath+"/nodePools/" + i0+"/consolidationPolicy",schemaPath:"#/properties/nodePools/items/properties/consolidationPolicy/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodePools.items.properties.consolidationPolicy.type,parentSchema:schema11.properties.nodePools.items.properties.consolidationPolicy,data:data55};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -1520,11 +1523,8 @@ vErrors.push(err113);
 }
 errors++;
 }
-}
-if(data36.expireAfter !== undefined){
-let data56 = data36.expireAfter;
-if(typeof data56 !== "string"){
-const err114 = {instancePath:instancePath+"/nodePools/" + i0+"/expireAfter",schemaPath:"#/properties/nodePools/items/properties/expireAfter/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodePools.items.properties.expireAfter.type,parentSchema:schema11.properties.nodePools.items.properties.expireAfter,data:data56};
+if(!((data55 === "WhenEmpty") || (data55 === "WhenEmptyOrUnderutilized"))){
+const err114 = {instancePath:instancePath+"/nodePools/" + i0+"/consolidationPolicy",schemaPath:"#/properties/nodePools/items/properties/consolidationPolicy/enum",keyword:"enum",params:{allowedValues: schema11.properties.nodePools.items.properties.consolidationPolicy.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.nodePools.items.properties.consolidationPolicy.enum,parentSchema:schema11.properties.nodePools.items.properties.consolidationPolicy,data:data55};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -1534,11 +1534,11 @@ vErrors.push(err114);
 errors++;
 }
 }
-if(data36.amiAlias !== undefined){
-let data57 = data36.amiAlias;
-if(typeof data57 === "string"){
-if(!pattern19.test(data57)){
-const err115 = {instancePath:instancePath+"/nodePools/" + i0+"/amiAlias",schemaPath:"#/properties/nodePools/items/properties/amiAlias/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]+@v?[0-9A-Za-z.]+$"},message:"must match pattern \""+"^[a-z0-9]+@v?[0-9A-Za-z.]+$"+"\"",schema:"^[a-z0-9]+@v?[0-9A-Za-z.]+$",parentSchema:schema11.properties.nodePools.items.properties.amiAlias,data:data57};
+if(data36.expireAfter !== undefined){
+let data56 = data36.expireAfter;
+if(typeof data56 === "string"){
+if(!pattern19.test(data56)){
+const err115 = {instancePath:instancePath+"/nodePools/" + i0+"/expireAfter",schemaPath:"#/properties/nodePools/items/properties/expireAfter/pattern",keyword:"pattern",params:{pattern: "^(([0-9]+(s|m|h))+|Never)$"},message:"must match pattern \""+"^(([0-9]+(s|m|h))+|Never)$"+"\"",schema:"^(([0-9]+(s|m|h))+|Never)$",parentSchema:schema11.properties.nodePools.items.properties.expireAfter,data:data56};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -1549,12 +1549,37 @@ errors++;
 }
 }
 else {
-const err116 = {instancePath:instancePath+"/nodePools/" + i0+"/amiAlias",schemaPath:"#/properties/nodePools/items/properties/amiAlias/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodePools.items.properties.amiAlias.type,parentSchema:schema11.properties.nodePools.items.properties.amiAlias,data:data57};
+const err116 = {instancePath:instancePath+"/nodePools/" + i0+"/expireAfter",schemaPath:"#/properties/nodePools/items/properties/expireAfter/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodePools.items.properties.expireAfter.type,parentSchema:schema11.properties.nodePools.items.properties.expireAfter,data:data56};
 if(vErrors === null){
 vErrors = [err116];
 }
 else {
 vErrors.push(err116);
+}
+errors++;
+}
+}
+if(data36.amiAlias !== undefined){
+let data57 = data36.amiAlias;
+if(typeof data57 === "string"){
+if(!pattern21.test(data57)){
+const err117 = {instancePath:instancePath+"/nodePools/" + i0+"/amiAlias",schemaPath:"#/properties/nodePools/items/properties/amiAlias/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]+@v?[0-9A-Za-z.]+$"},message:"must match pattern \""+"^[a-z0-9]+@v?[0-9A-Za-z.]+$"+"\"",schema:"^[a-z0-9]+@v?[0-9A-Za-z.]+$",parentSchema:schema11.properties.nodePools.items.properties.amiAlias,data:data57};
+if(vErrors === null){
+vErrors = [err117];
+}
+else {
+vErrors.push(err117);
+}
+errors++;
+}
+}
+else {
+const err118 = {instancePath:instancePath+"/nodePools/" + i0+"/amiAlias",schemaPath:"#/properties/nodePools/items/properties/amiAlias/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodePools.items.properties.amiAlias.type,parentSchema:schema11.properties.nodePools.items.properties.amiAlias,data:data57};
+if(vErrors === null){
+vErrors = [err118];
+}
+else {
+vErrors.push(err118);
 }
 errors++;
 }
@@ -1565,35 +1590,7 @@ if(data58 && typeof data58 == "object" && !Array.isArray(data58)){
 for(const key11 in data58){
 let data59 = data58[key11];
 if((typeof data59 !== "string") && (!(typeof data59 == "number"))){
-const err117 = {instancePath:instancePath+"/nodePools/" + i0+"/limits/" + key11.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/nodePools/items/properties/limits/additionalProperties/type",keyword:"type",params:{type: schema11.properties.nodePools.items.properties.limits.additionalProperties.type},message:"must be string,number",schema:schema11.properties.nodePools.items.properties.limits.additionalProperties.type,parentSchema:schema11.properties.nodePools.items.properties.limits.additionalProperties,data:data59};
-if(vErrors === null){
-vErrors = [err117];
-}
-else {
-vErrors.push(err117);
-}
-errors++;
-}
-}
-}
-else {
-const err118 = {instancePath:instancePath+"/nodePools/" + i0+"/limits",schemaPath:"#/properties/nodePools/items/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.nodePools.items.properties.limits.type,parentSchema:schema11.properties.nodePools.items.properties.limits,data:data58};
-if(vErrors === null){
-vErrors = [err118];
-}
-else {
-vErrors.push(err118);
-}
-errors++;
-}
-}
-if(data36.labels !== undefined){
-let data60 = data36.labels;
-if(data60 && typeof data60 == "object" && !Array.isArray(data60)){
-for(const key12 in data60){
-let data61 = data60[key12];
-if(typeof data61 !== "string"){
-const err119 = {instancePath:instancePath+"/nodePools/" + i0+"/labels/" + key12.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/nodePools/items/properties/labels/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodePools.items.properties.labels.additionalProperties.type,parentSchema:schema11.properties.nodePools.items.properties.labels.additionalProperties,data:data61};
+const err119 = {instancePath:instancePath+"/nodePools/" + i0+"/limits/" + key11.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/nodePools/items/properties/limits/additionalProperties/type",keyword:"type",params:{type: schema11.properties.nodePools.items.properties.limits.additionalProperties.type},message:"must be string,number",schema:schema11.properties.nodePools.items.properties.limits.additionalProperties.type,parentSchema:schema11.properties.nodePools.items.properties.limits.additionalProperties,data:data59};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -1605,12 +1602,40 @@ errors++;
 }
 }
 else {
-const err120 = {instancePath:instancePath+"/nodePools/" + i0+"/labels",schemaPath:"#/properties/nodePools/items/properties/labels/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.nodePools.items.properties.labels.type,parentSchema:schema11.properties.nodePools.items.properties.labels,data:data60};
+const err120 = {instancePath:instancePath+"/nodePools/" + i0+"/limits",schemaPath:"#/properties/nodePools/items/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.nodePools.items.properties.limits.type,parentSchema:schema11.properties.nodePools.items.properties.limits,data:data58};
 if(vErrors === null){
 vErrors = [err120];
 }
 else {
 vErrors.push(err120);
+}
+errors++;
+}
+}
+if(data36.labels !== undefined){
+let data60 = data36.labels;
+if(data60 && typeof data60 == "object" && !Array.isArray(data60)){
+for(const key12 in data60){
+let data61 = data60[key12];
+if(typeof data61 !== "string"){
+const err121 = {instancePath:instancePath+"/nodePools/" + i0+"/labels/" + key12.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/nodePools/items/properties/labels/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodePools.items.properties.labels.additionalProperties.type,parentSchema:schema11.properties.nodePools.items.properties.labels.additionalProperties,data:data61};
+if(vErrors === null){
+vErrors = [err121];
+}
+else {
+vErrors.push(err121);
+}
+errors++;
+}
+}
+}
+else {
+const err122 = {instancePath:instancePath+"/nodePools/" + i0+"/labels",schemaPath:"#/properties/nodePools/items/properties/labels/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.nodePools.items.properties.labels.type,parentSchema:schema11.properties.nodePools.items.properties.labels,data:data60};
+if(vErrors === null){
+vErrors = [err122];
+}
+else {
+vErrors.push(err122);
 }
 errors++;
 }
@@ -1623,28 +1648,7 @@ for(let i13=0; i13<len7; i13++){
 let data63 = data62[i13];
 if(data63 && typeof data63 == "object" && !Array.isArray(data63)){
 if(data63.key === undefined){
-const err121 = {instancePath:instancePath+"/nodePools/" + i0+"/taints/" + i13,schemaPath:"#/properties/nodePools/items/properties/taints/items/required",keyword:"required",params:{missingProperty: "key"},message:"must have required property '"+"key"+"'",schema:schema11.properties.nodePools.items.properties.taints.items.required,parentSchema:schema11.properties.nodePools.items.properties.taints.items,data:data63};
-if(vErrors === null){
-vErrors = [err121];
-}
-else {
-vErrors.push(err121);
-}
-errors++;
-}
-if(data63.effect === undefined){
-const err122 = {instancePath:instancePath+"/nodePools/" + i0+"/taints/" + i13,schemaPath:"#/properties/nodePools/items/properties/taints/items/required",keyword:"required",params:{missingProperty: "effect"},message:"must have required property '"+"effect"+"'",schema:schema11.properties.nodePools.items.properties.taints.items.required,parentSchema:schema11.properties.nodePools.items.properties.taints.items,data:data63};
-if(vErrors === null){
-vErrors = [err122];
-}
-else {
-vErrors.push(err122);
-}
-errors++;
-}
-for(const key13 in data63){
-if(!(((key13 === "key") || (key13 === "value")) || (key13 === "effect"))){
-const err123 = {instancePath:instancePath+"/nodePools/" + i0+"/taints/" + i13,schemaPath:"#/properties/nodePools/items/properties/taints/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.nodePools.items.properties.taints.items,data:data63};
+const err123 = {instancePath:instancePath+"/nodePools/" + i0+"/taints/" + i13,schemaPath:"#/properties/nodePools/items/properties/taints/items/required",keyword:"required",params:{missingProperty: "key"},message:"must have required property '"+"key"+"'",schema:schema11.properties.nodePools.items.properties.taints.items.required,parentSchema:schema11.properties.nodePools.items.properties.taints.items,data:data63};
 if(vErrors === null){
 vErrors = [err123];
 }
@@ -1653,11 +1657,8 @@ vErrors.push(err123);
 }
 errors++;
 }
-}
-if(data63.key !== undefined){
-let data64 = data63.key;
-if(typeof data64 !== "string"){
-const err124 = {instancePath:instancePath+"/nodePools/" + i0+"/taints/" + i13+"/key",schemaPath:"#/properties/nodePools/items/properties/taints/items/properties/key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodePools.items.properties.taints.items.properties.key.type,parentSchema:schema11.properties.nodePools.items.properties.taints.items.properties.key,data:data64};
+if(data63.effect === undefined){
+const err124 = {instancePath:instancePath+"/nodePools/" + i0+"/taints/" + i13,schemaPath:"#/properties/nodePools/items/properties/taints/items/required",keyword:"required",params:{missingProperty: "effect"},message:"must have required property '"+"effect"+"'",schema:schema11.properties.nodePools.items.properties.taints.items.required,parentSchema:schema11.properties.nodePools.items.properties.taints.items,data:data63};
 if(vErrors === null){
 vErrors = [err124];
 }
@@ -1666,11 +1667,9 @@ vErrors.push(err124);
 }
 errors++;
 }
-}
-if(data63.value !== undefined){
-let data65 = data63.value;
-if(typeof data65 !== "string"){
-const err125 = {instancePath:instancePath+"/nodePools/" + i0+"/taints/" + i13+"/value",schemaPath:"#/properties/nodePools/items/properties/taints/items/properties/value/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodePools.items.properties.taints.items.properties.value.type,parentSchema:schema11.properties.nodePools.items.properties.taints.items.properties.value,data:data65};
+for(const key13 in data63){
+if(!(((key13 === "key") || (key13 === "value")) || (key13 === "effect"))){
+const err125 = {instancePath:instancePath+"/nodePools/" + i0+"/taints/" + i13,schemaPath:"#/properties/nodePools/items/properties/taints/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.nodePools.items.properties.taints.items,data:data63};
 if(vErrors === null){
 vErrors = [err125];
 }
@@ -1680,10 +1679,10 @@ vErrors.push(err125);
 errors++;
 }
 }
-if(data63.effect !== undefined){
-let data66 = data63.effect;
-if(typeof data66 !== "string"){
-const err126 = {instancePath:instancePath+"/nodePools/" + i0+"/taints/" + i13+"/effect",schemaPath:"#/properties/nodePools/items/properties/taints/items/properties/effect/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodePools.items.properties.taints.items.properties.effect.type,parentSchema:schema11.properties.nodePools.items.properties.taints.items.properties.effect,data:data66};
+if(data63.key !== undefined){
+let data64 = data63.key;
+if(typeof data64 !== "string"){
+const err126 = {instancePath:instancePath+"/nodePools/" + i0+"/taints/" + i13+"/key",schemaPath:"#/properties/nodePools/items/properties/taints/items/properties/key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodePools.items.properties.taints.items.properties.key.type,parentSchema:schema11.properties.nodePools.items.properties.taints.items.properties.key,data:data64};
 if(vErrors === null){
 vErrors = [err126];
 }
@@ -1692,8 +1691,11 @@ vErrors.push(err126);
 }
 errors++;
 }
-if(!(((data66 === "NoSchedule") || (data66 === "PreferNoSchedule")) || (data66 === "NoExecute"))){
-const err127 = {instancePath:instancePath+"/nodePools/" + i0+"/taints/" + i13+"/effect",schemaPath:"#/properties/nodePools/items/properties/taints/items/properties/effect/enum",keyword:"enum",params:{allowedValues: schema11.properties.nodePools.items.properties.taints.items.properties.effect.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.nodePools.items.properties.taints.items.properties.effect.enum,parentSchema:schema11.properties.nodePools.items.properties.taints.items.properties.effect,data:data66};
+}
+if(data63.value !== undefined){
+let data65 = data63.value;
+if(typeof data65 !== "string"){
+const err127 = {instancePath:instancePath+"/nodePools/" + i0+"/taints/" + i13+"/value",schemaPath:"#/properties/nodePools/items/properties/taints/items/properties/value/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodePools.items.properties.taints.items.properties.value.type,parentSchema:schema11.properties.nodePools.items.properties.taints.items.properties.value,data:data65};
 if(vErrors === null){
 vErrors = [err127];
 }
@@ -1703,9 +1705,10 @@ vErrors.push(err127);
 errors++;
 }
 }
-}
-else {
-const err128 = {instancePath:instancePath+"/nodePools/" + i0+"/taints/" + i13,schemaPath:"#/properties/nodePools/items/properties/taints/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.nodePools.items.properties.taints.items.type,parentSchema:schema11.properties.nodePools.items.properties.taints.items,data:data63};
+if(data63.effect !== undefined){
+let data66 = data63.effect;
+if(typeof data66 !== "string"){
+const err128 = {instancePath:instancePath+"/nodePools/" + i0+"/taints/" + i13+"/effect",schemaPath:"#/properties/nodePools/items/properties/taints/items/properties/effect/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodePools.items.properties.taints.items.properties.effect.type,parentSchema:schema11.properties.nodePools.items.properties.taints.items.properties.effect,data:data66};
 if(vErrors === null){
 vErrors = [err128];
 }
@@ -1714,10 +1717,8 @@ vErrors.push(err128);
 }
 errors++;
 }
-}
-}
-else {
-const err129 = {instancePath:instancePath+"/nodePools/" + i0+"/taints",schemaPath:"#/properties/nodePools/items/properties/taints/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.nodePools.items.properties.taints.type,parentSchema:schema11.properties.nodePools.items.properties.taints,data:data62};
+if(!(((data66 === "NoSchedule") || (data66 === "PreferNoSchedule")) || (data66 === "NoExecute"))){
+const err129 = {instancePath:instancePath+"/nodePools/" + i0+"/taints/" + i13+"/effect",schemaPath:"#/properties/nodePools/items/properties/taints/items/properties/effect/enum",keyword:"enum",params:{allowedValues: schema11.properties.nodePools.items.properties.taints.items.properties.effect.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.nodePools.items.properties.taints.items.properties.effect.enum,parentSchema:schema11.properties.nodePools.items.properties.taints.items.properties.effect,data:data66};
 if(vErrors === null){
 vErrors = [err129];
 }
@@ -1727,10 +1728,9 @@ vErrors.push(err129);
 errors++;
 }
 }
-if(data36.weight !== undefined){
-let data67 = data36.weight;
-if(!((typeof data67 == "number") && (!(data67 % 1) && !isNaN(data67)))){
-const err130 = {instancePath:instancePath+"/nodePools/" + i0+"/weight",schemaPath:"#/properties/nodePools/items/properties/weight/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.nodePools.items.properties.weight.type,parentSchema:schema11.properties.nodePools.items.properties.weight,data:data67};
+}
+else {
+const err130 = {instancePath:instancePath+"/nodePools/" + i0+"/taints/" + i13,schemaPath:"#/properties/nodePools/items/properties/taints/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.nodePools.items.properties.taints.items.type,parentSchema:schema11.properties.nodePools.items.properties.taints.items,data:data63};
 if(vErrors === null){
 vErrors = [err130];
 }
@@ -1739,9 +1739,10 @@ vErrors.push(err130);
 }
 errors++;
 }
-if(typeof data67 == "number"){
-if(data67 > 100 || isNaN(data67)){
-const err131 = {instancePath:instancePath+"/nodePools/" + i0+"/weight",schemaPath:"#/properties/nodePools/items/properties/weight/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema11.properties.nodePools.items.properties.weight,data:data67};
+}
+}
+else {
+const err131 = {instancePath:instancePath+"/nodePools/" + i0+"/taints",schemaPath:"#/properties/nodePools/items/properties/taints/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.nodePools.items.properties.taints.type,parentSchema:schema11.properties.nodePools.items.properties.taints,data:data62};
 if(vErrors === null){
 vErrors = [err131];
 }
@@ -1750,13 +1751,37 @@ vErrors.push(err131);
 }
 errors++;
 }
-if(data67 < 1 || isNaN(data67)){
-const err132 = {instancePath:instancePath+"/nodePools/" + i0+"/weight",schemaPath:"#/properties/nodePools/items/properties/weight/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.nodePools.items.properties.weight,data:data67};
+}
+if(data36.weight !== undefined){
+let data67 = data36.weight;
+if(!((typeof data67 == "number") && (!(data67 % 1) && !isNaN(data67)))){
+const err132 = {instancePath:instancePath+"/nodePools/" + i0+"/weight",schemaPath:"#/properties/nodePools/items/properties/weight/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.nodePools.items.properties.weight.type,parentSchema:schema11.properties.nodePools.items.properties.weight,data:data67};
 if(vErrors === null){
 vErrors = [err132];
 }
 else {
 vErrors.push(err132);
+}
+errors++;
+}
+if(typeof data67 == "number"){
+if(data67 > 100 || isNaN(data67)){
+const err133 = {instancePath:instancePath+"/nodePools/" + i0+"/weight",schemaPath:"#/properties/nodePools/items/properties/weight/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema11.properties.nodePools.items.properties.weight,data:data67};
+if(vErrors === null){
+vErrors = [err133];
+}
+else {
+vErrors.push(err133);
+}
+errors++;
+}
+if(data67 < 1 || isNaN(data67)){
+const err134 = {instancePath:instancePath+"/nodePools/" + i0+"/weight",schemaPath:"#/properties/nodePools/items/properties/weight/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.nodePools.items.properties.weight,data:data67};
+if(vErrors === null){
+vErrors = [err134];
+}
+else {
+vErrors.push(err134);
 }
 errors++;
 }
@@ -1768,31 +1793,7 @@ if(data68 && typeof data68 == "object" && !Array.isArray(data68)){
 for(const key14 in data68){
 let data69 = data68[key14];
 if(typeof data69 !== "string"){
-const err133 = {instancePath:instancePath+"/nodePools/" + i0+"/tags/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/nodePools/items/properties/tags/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodePools.items.properties.tags.additionalProperties.type,parentSchema:schema11.properties.nodePools.items.properties.tags.additionalProperties,data:data69};
-if(vErrors === null){
-vErrors = [err133];
-}
-else {
-vErrors.push(err133);
-}
-errors++;
-}
-}
-}
-else {
-const err134 = {instancePath:instancePath+"/nodePools/" + i0+"/tags",schemaPath:"#/properties/nodePools/items/properties/tags/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.nodePools.items.properties.tags.type,parentSchema:schema11.properties.nodePools.items.properties.tags,data:data68};
-if(vErrors === null){
-vErrors = [err134];
-}
-else {
-vErrors.push(err134);
-}
-errors++;
-}
-}
-}
-else {
-const err135 = {instancePath:instancePath+"/nodePools/" + i0,schemaPath:"#/properties/nodePools/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.nodePools.items.type,parentSchema:schema11.properties.nodePools.items,data:data36};
+const err135 = {instancePath:instancePath+"/nodePools/" + i0+"/tags/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/nodePools/items/properties/tags/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodePools.items.properties.tags.additionalProperties.type,parentSchema:schema11.properties.nodePools.items.properties.tags.additionalProperties,data:data69};
 if(vErrors === null){
 vErrors = [err135];
 }
@@ -1804,7 +1805,7 @@ errors++;
 }
 }
 else {
-const err136 = {instancePath:instancePath+"/nodePools",schemaPath:"#/properties/nodePools/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.nodePools.type,parentSchema:schema11.properties.nodePools,data:data35};
+const err136 = {instancePath:instancePath+"/nodePools/" + i0+"/tags",schemaPath:"#/properties/nodePools/items/properties/tags/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.nodePools.items.properties.tags.type,parentSchema:schema11.properties.nodePools.items.properties.tags,data:data68};
 if(vErrors === null){
 vErrors = [err136];
 }
@@ -1814,11 +1815,9 @@ vErrors.push(err136);
 errors++;
 }
 }
-if(data.state !== undefined){
-let data70 = data.state;
-if(data70 && typeof data70 == "object" && !Array.isArray(data70)){
-if(data70.bucket === undefined){
-const err137 = {instancePath:instancePath+"/state",schemaPath:"#/properties/state/required",keyword:"required",params:{missingProperty: "bucket"},message:"must have required property '"+"bucket"+"'",schema:schema11.properties.state.required,parentSchema:schema11.properties.state,data:data70};
+}
+else {
+const err137 = {instancePath:instancePath+"/nodePools/" + i0,schemaPath:"#/properties/nodePools/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.nodePools.items.type,parentSchema:schema11.properties.nodePools.items,data:data36};
 if(vErrors === null){
 vErrors = [err137];
 }
@@ -1827,8 +1826,10 @@ vErrors.push(err137);
 }
 errors++;
 }
-if(data70.key === undefined){
-const err138 = {instancePath:instancePath+"/state",schemaPath:"#/properties/state/required",keyword:"required",params:{missingProperty: "key"},message:"must have required property '"+"key"+"'",schema:schema11.properties.state.required,parentSchema:schema11.properties.state,data:data70};
+}
+}
+else {
+const err138 = {instancePath:instancePath+"/nodePools",schemaPath:"#/properties/nodePools/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.nodePools.type,parentSchema:schema11.properties.nodePools,data:data35};
 if(vErrors === null){
 vErrors = [err138];
 }
@@ -1837,9 +1838,12 @@ vErrors.push(err138);
 }
 errors++;
 }
-for(const key15 in data70){
-if(!(((key15 === "bucket") || (key15 === "key")) || (key15 === "region"))){
-const err139 = {instancePath:instancePath+"/state",schemaPath:"#/properties/state/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.state,data:data70};
+}
+if(data.state !== undefined){
+let data70 = data.state;
+if(data70 && typeof data70 == "object" && !Array.isArray(data70)){
+if(data70.bucket === undefined){
+const err139 = {instancePath:instancePath+"/state",schemaPath:"#/properties/state/required",keyword:"required",params:{missingProperty: "bucket"},message:"must have required property '"+"bucket"+"'",schema:schema11.properties.state.required,parentSchema:schema11.properties.state,data:data70};
 if(vErrors === null){
 vErrors = [err139];
 }
@@ -1848,12 +1852,8 @@ vErrors.push(err139);
 }
 errors++;
 }
-}
-if(data70.bucket !== undefined){
-let data71 = data70.bucket;
-if(typeof data71 === "string"){
-if(!pattern20.test(data71)){
-const err140 = {instancePath:instancePath+"/state/bucket",schemaPath:"#/properties/state/properties/bucket/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"+"\"",schema:"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$",parentSchema:schema11.properties.state.properties.bucket,data:data71};
+if(data70.key === undefined){
+const err140 = {instancePath:instancePath+"/state",schemaPath:"#/properties/state/required",keyword:"required",params:{missingProperty: "key"},message:"must have required property '"+"key"+"'",schema:schema11.properties.state.required,parentSchema:schema11.properties.state,data:data70};
 if(vErrors === null){
 vErrors = [err140];
 }
@@ -1862,9 +1862,9 @@ vErrors.push(err140);
 }
 errors++;
 }
-}
-else {
-const err141 = {instancePath:instancePath+"/state/bucket",schemaPath:"#/properties/state/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.state.properties.bucket.type,parentSchema:schema11.properties.state.properties.bucket,data:data71};
+for(const key15 in data70){
+if(!(((key15 === "bucket") || (key15 === "key")) || (key15 === "region"))){
+const err141 = {instancePath:instancePath+"/state",schemaPath:"#/properties/state/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.state,data:data70};
 if(vErrors === null){
 vErrors = [err141];
 }
@@ -1874,11 +1874,11 @@ vErrors.push(err141);
 errors++;
 }
 }
-if(data70.key !== undefined){
-let data72 = data70.key;
-if(typeof data72 === "string"){
-if(func3(data72) < 1){
-const err142 = {instancePath:instancePath+"/state/key",schemaPath:"#/properties/state/properties/key/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.state.properties.key,data:data72};
+if(data70.bucket !== undefined){
+let data71 = data70.bucket;
+if(typeof data71 === "string"){
+if(!pattern22.test(data71)){
+const err142 = {instancePath:instancePath+"/state/bucket",schemaPath:"#/properties/state/properties/bucket/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"+"\"",schema:"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$",parentSchema:schema11.properties.state.properties.bucket,data:data71};
 if(vErrors === null){
 vErrors = [err142];
 }
@@ -1889,7 +1889,7 @@ errors++;
 }
 }
 else {
-const err143 = {instancePath:instancePath+"/state/key",schemaPath:"#/properties/state/properties/key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.state.properties.key.type,parentSchema:schema11.properties.state.properties.key,data:data72};
+const err143 = {instancePath:instancePath+"/state/bucket",schemaPath:"#/properties/state/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.state.properties.bucket.type,parentSchema:schema11.properties.state.properties.bucket,data:data71};
 if(vErrors === null){
 vErrors = [err143];
 }
@@ -1899,10 +1899,11 @@ vErrors.push(err143);
 errors++;
 }
 }
-if(data70.region !== undefined){
-let data73 = data70.region;
-if(typeof data73 !== "string"){
-const err144 = {instancePath:instancePath+"/state/region",schemaPath:"#/properties/state/properties/region/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.state.properties.region.type,parentSchema:schema11.properties.state.properties.region,data:data73};
+if(data70.key !== undefined){
+let data72 = data70.key;
+if(typeof data72 === "string"){
+if(func3(data72) < 1){
+const err144 = {instancePath:instancePath+"/state/key",schemaPath:"#/properties/state/properties/key/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.state.properties.key,data:data72};
 if(vErrors === null){
 vErrors = [err144];
 }
@@ -1912,14 +1913,50 @@ vErrors.push(err144);
 errors++;
 }
 }
-}
 else {
-const err145 = {instancePath:instancePath+"/state",schemaPath:"#/properties/state/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.state.type,parentSchema:schema11.properties.state,data:data70};
+const err145 = {instancePath:instancePath+"/state/key",schemaPath:"#/properties/state/properties/key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.state.properties.key.type,parentSchema:schema11.properties.state.properties.key,data:data72};
 if(vErrors === null){
 vErrors = [err145];
 }
 else {
 vErrors.push(err145);
+}
+errors++;
+}
+}
+if(data70.region !== undefined){
+let data73 = data70.region;
+if(typeof data73 === "string"){
+if(!pattern1.test(data73)){
+const err146 = {instancePath:instancePath+"/state/region",schemaPath:"#/properties/state/properties/region/pattern",keyword:"pattern",params:{pattern: "^(us-gov|us-iso|us-isob|us-isof|eu-isoe|eusc-de|cn|us|eu|ap|sa|ca|me|af|il|mx)-[a-z]+-[1-9][0-9]?$"},message:"must match pattern \""+"^(us-gov|us-iso|us-isob|us-isof|eu-isoe|eusc-de|cn|us|eu|ap|sa|ca|me|af|il|mx)-[a-z]+-[1-9][0-9]?$"+"\"",schema:"^(us-gov|us-iso|us-isob|us-isof|eu-isoe|eusc-de|cn|us|eu|ap|sa|ca|me|af|il|mx)-[a-z]+-[1-9][0-9]?$",parentSchema:schema11.properties.state.properties.region,data:data73};
+if(vErrors === null){
+vErrors = [err146];
+}
+else {
+vErrors.push(err146);
+}
+errors++;
+}
+}
+else {
+const err147 = {instancePath:instancePath+"/state/region",schemaPath:"#/properties/state/properties/region/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.state.properties.region.type,parentSchema:schema11.properties.state.properties.region,data:data73};
+if(vErrors === null){
+vErrors = [err147];
+}
+else {
+vErrors.push(err147);
+}
+errors++;
+}
+}
+}
+else {
+const err148 = {instancePath:instancePath+"/state",schemaPath:"#/properties/state/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.state.type,parentSchema:schema11.properties.state,data:data70};
+if(vErrors === null){
+vErrors = [err148];
+}
+else {
+vErrors.push(err148);
 }
 errors++;
 }
@@ -1930,24 +1967,24 @@ if(data74 && typeof data74 == "object" && !Array.isArray(data74)){
 for(const key16 in data74){
 let data75 = data74[key16];
 if(typeof data75 !== "string"){
-const err146 = {instancePath:instancePath+"/tags/" + key16.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tags/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tags.additionalProperties.type,parentSchema:schema11.properties.tags.additionalProperties,data:data75};
+const err149 = {instancePath:instancePath+"/tags/" + key16.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tags/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tags.additionalProperties.type,parentSchema:schema11.properties.tags.additionalProperties,data:data75};
 if(vErrors === null){
-vErrors = [err146];
+vErrors = [err149];
 }
 else {
-vErrors.push(err146);
+vErrors.push(err149);
 }
 errors++;
 }
 }
 }
 else {
-const err147 = {instancePath:instancePath+"/tags",schemaPath:"#/properties/tags/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tags.type,parentSchema:schema11.properties.tags,data:data74};
+const err150 = {instancePath:instancePath+"/tags",schemaPath:"#/properties/tags/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tags.type,parentSchema:schema11.properties.tags,data:data74};
 if(vErrors === null){
-vErrors = [err147];
+vErrors = [err150];
 }
 else {
-vErrors.push(err147);
+vErrors.push(err150);
 }
 errors++;
 }
@@ -1955,24 +1992,24 @@ errors++;
 if(data.destroyAdopted !== undefined){
 let data76 = data.destroyAdopted;
 if(typeof data76 !== "boolean"){
-const err148 = {instancePath:instancePath+"/destroyAdopted",schemaPath:"#/properties/destroyAdopted/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.destroyAdopted.type,parentSchema:schema11.properties.destroyAdopted,data:data76};
+const err151 = {instancePath:instancePath+"/destroyAdopted",schemaPath:"#/properties/destroyAdopted/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.destroyAdopted.type,parentSchema:schema11.properties.destroyAdopted,data:data76};
 if(vErrors === null){
-vErrors = [err148];
+vErrors = [err151];
 }
 else {
-vErrors.push(err148);
+vErrors.push(err151);
 }
 errors++;
 }
 }
 }
 else {
-const err149 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+const err152 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
 if(vErrors === null){
-vErrors = [err149];
+vErrors = [err152];
 }
 else {
-vErrors.push(err149);
+vErrors.push(err152);
 }
 errors++;
 }

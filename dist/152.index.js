@@ -1,5 +1,5 @@
-export const id = 37;
-export const ids = [37];
+export const id = 152;
+export const ids = [152];
 export const modules = {
 
 /***/ 6145:
@@ -14,14 +14,12 @@ export const modules = {
 /* harmony export */   mU: () => (/* binding */ iamRoleArnWithoutPath),
 /* harmony export */   tD: () => (/* binding */ looksLikeArnOrUrl)
 /* harmony export */ });
+/* harmony import */ var _regions_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(736);
 /** ARNs of the IAM things the action manages, built from names (the plan knows them before they exist). */
-/** The partition of a region: aws, aws-cn, aws-us-gov. */
+
+/** The partition of a region: aws, aws-cn, aws-us-gov, aws-iso... (aws for a name that is no region's). */
 function partitionOf(region) {
-    if (region.startsWith('cn-'))
-        return 'aws-cn';
-    if (region.startsWith('us-gov-'))
-        return 'aws-us-gov';
-    return 'aws';
+    return (0,_regions_js__WEBPACK_IMPORTED_MODULE_0__/* .partitionOfRegion */ .cn)(region)?.id ?? 'aws';
 }
 /** An IAM path in the form IAM stores: `/` or `/a/b/`. */
 function iamPath(path) {
@@ -161,7 +159,14 @@ function recording(service, client, recorder) {
         return client;
     client.middlewareStack.add((next, ctx) => async (args) => {
         const command = (ctx.commandName ?? 'Unknown').replace(/Command$/, '');
-        recorder.awsCall({ service, command, mutating: isMutating(command) });
+        const mutating = isMutating(command);
+        // A read's input (names and ids, never a secret) lets the bench replay the reads of a plan one by one.
+        recorder.awsCall({
+            service,
+            command,
+            mutating,
+            ...(mutating ? {} : { input: args.input }),
+        });
         return next(args);
     }, { step: 'initialize', name: 'karpenterActionCallRecorder' });
     return client;
@@ -225,12 +230,16 @@ var arns = __webpack_require__(6145);
 var calls = __webpack_require__(6484);
 // EXTERNAL MODULE: ./src/aws/clients.ts
 var clients = __webpack_require__(201);
+// EXTERNAL MODULE: ./src/aws/regions.ts
+var regions = __webpack_require__(736);
 ;// CONCATENATED MODULE: ./src/aws/sts-web-identity.ts
 /**
  * STS AssumeRoleWithWebIdentity over plain HTTPS. The call is unsigned (the OIDC token is the proof), so it
  * needs no SDK: sparing the STS client's load keeps start-up short. Honors AWS_ENDPOINT_URL_STS and
  * AWS_ENDPOINT_URL like the SDK. Errors carry the STS error code as `name`, as SDK errors do.
  */
+
+
 
 /** STS's refusal (its error code as `name`), or a failed exchange (the connection's error code as `name` and `code`). */
 class StsError extends Error {
@@ -244,11 +253,56 @@ class StsError extends Error {
         this.code = code;
     }
 }
-function stsEndpoint(region, partition, env = process.env) {
+/** A region or endpoint that would send the token elsewhere than STS (reason `config`); nothing is sent. */
+class StsEndpointError extends outcome/* ActionFailure */.dR {
+    constructor(message) {
+        super('config', message);
+        this.name = 'StsEndpointError';
+    }
+}
+/**
+ * The STS endpoint of a region: https://sts.<region>.<partition's DNS suffix>/, built only from a region name of the
+ * exact shape of one (src/aws/regions.ts), or the origin AWS_ENDPOINT_URL_STS / AWS_ENDPOINT_URL names where set.
+ * The URL is parsed back and its host compared with the one intended, so no region can steer the token elsewhere.
+ */
+function stsTarget(region, env = process.env) {
+    const problem = (0,regions/* regionProblem */.Og)(region);
+    if (problem)
+        throw new StsEndpointError(`The AWS region ${problem} (the \`aws-region\` input or cluster.region).`);
     const custom = env.AWS_ENDPOINT_URL_STS || env.AWS_ENDPOINT_URL;
-    if (custom)
-        return custom;
-    return `https://sts.${region}.amazonaws.com${partition === 'aws-cn' ? '.cn' : ''}/`;
+    if (custom) {
+        let url;
+        try {
+            url = new URL(custom);
+        }
+        catch {
+            throw new StsEndpointError('AWS_ENDPOINT_URL(_STS) is not a URL: set it to e.g. https://sts.example.internal');
+        }
+        if (!/^https?:$/.test(url.protocol) || url.username || url.password) {
+            throw new StsEndpointError('AWS_ENDPOINT_URL(_STS) must be an http(s) URL without credentials in it');
+        }
+        return { url: url.href, host: url.host };
+    }
+    const host = `sts.${region}.${(0,regions/* partitionOfRegion */.cn)(region).dnsSuffix}`;
+    return { url: checkedTarget(`https://${host}/`, host), host };
+}
+/** `url` when it is https (or http for a custom endpoint) to exactly `host`; a StsEndpointError otherwise. */
+function checkedTarget(url, host) {
+    let parsed;
+    try {
+        parsed = new URL(url);
+    }
+    catch {
+        throw new StsEndpointError(`the STS endpoint ${JSON.stringify(url)} is not a URL`);
+    }
+    if (parsed.host !== host || parsed.username || parsed.password || !/^https?:$/.test(parsed.protocol)) {
+        throw new StsEndpointError(`the STS endpoint ${JSON.stringify(url)} does not lead to ${host}: nothing was sent`);
+    }
+    return parsed.href;
+}
+/** The STS endpoint's URL (see stsTarget). */
+function stsEndpoint(region, env = process.env) {
+    return stsTarget(region, env).url;
 }
 const entities = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 function xmlText(xml, tag) {
@@ -264,9 +318,12 @@ async function assumeRoleWithWebIdentity(req) {
         WebIdentityToken: req.token,
         DurationSeconds: String(req.durationSeconds),
     }).toString();
+    // The token goes to the STS host of the region (or the configured endpoint), checked once more right here.
+    const target = stsTarget(req.region);
+    const url = checkedTarget(target.url, target.host);
     let answer;
     try {
-        answer = await (0,runner/* httpCall */.b3)(stsEndpoint(req.region, req.partition), {
+        answer = await (0,runner/* httpCall */.b3)(url, {
             method: 'POST',
             headers: { 'Content-Type': 'application/x-www-form-urlencoded; charset=utf-8', Accept: 'text/xml' },
             body,
@@ -354,6 +411,8 @@ async function assumeRoleWithOidc(opts) {
     if (!opts.region) {
         throw new CredentialsError('No AWS region: set `cluster.region` in the config or the `aws-region` input.');
     }
+    // The region must name an STS host before any token is asked for (a StsEndpointError, reason `config`, if not).
+    stsTarget(opts.region);
     const getIdToken = opts.getIdToken ?? ((aud) => (0,runner/* getIdToken */.p9)(aud));
     if (!opts.getIdToken)
         checkOidcPreconditions();
@@ -403,7 +462,7 @@ async function assumeRoleWithOidc(opts) {
         return { ...base, credentials };
     }
     catch (e) {
-        if (e instanceof CredentialsError)
+        if (e instanceof CredentialsError || e instanceof StsEndpointError)
             throw e;
         const hint = stsCode(e) === 'InvalidIdentityToken'
             ? ` Check that the account has an IAM OIDC provider for https://token.actions.githubusercontent.com whose audiences include "${opts.audience}" (the \`audience\` input).`
@@ -434,6 +493,62 @@ async function callerAccount(session) {
     if (!out.Account)
         throw new CredentialsError('STS GetCallerIdentity returned no account');
     return { accountId: out.Account, arn: out.Arn ?? '' };
+}
+
+
+/***/ }),
+
+/***/ 736:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Og: () => (/* binding */ regionProblem),
+/* harmony export */   cn: () => (/* binding */ partitionOfRegion)
+/* harmony export */ });
+/* unused harmony exports PARTITIONS, REGION_PATTERN, isRegion, dnsSuffixOf */
+/* harmony import */ var _report_escape_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4031);
+/**
+ * AWS regions and partitions: which names are regions at all, the partition each belongs to, and the DNS suffix of
+ * its service endpoints. A region ends up in hostnames (the STS endpoint the OIDC token is sent to), so nothing but a
+ * name of this exact shape is ever accepted as one.
+ */
+
+/** The partitions, most specific first (us-gov-west-1 must not be taken for a region of `aws`). */
+const PARTITIONS = [
+    { id: 'aws-us-gov', regions: /^us-gov-[a-z]+-[1-9][0-9]?$/, dnsSuffix: 'amazonaws.com', example: 'us-gov-west-1' },
+    { id: 'aws-iso', regions: /^us-iso-[a-z]+-[1-9][0-9]?$/, dnsSuffix: 'c2s.ic.gov', example: 'us-iso-east-1' },
+    { id: 'aws-iso-b', regions: /^us-isob-[a-z]+-[1-9][0-9]?$/, dnsSuffix: 'sc2s.sgov.gov', example: 'us-isob-east-1' },
+    { id: 'aws-iso-e', regions: /^eu-isoe-[a-z]+-[1-9][0-9]?$/, dnsSuffix: 'cloud.adc-e.uk', example: 'eu-isoe-west-1' },
+    { id: 'aws-iso-f', regions: /^us-isof-[a-z]+-[1-9][0-9]?$/, dnsSuffix: 'csp.hci.ic.gov', example: 'us-isof-south-1' },
+    { id: 'aws-eusc', regions: /^eusc-de-[a-z]+-[1-9][0-9]?$/, dnsSuffix: 'amazonaws.eu', example: 'eusc-de-east-1' },
+    { id: 'aws-cn', regions: /^cn-[a-z]+-[1-9][0-9]?$/, dnsSuffix: 'amazonaws.com.cn', example: 'cn-north-1' },
+    {
+        id: 'aws',
+        regions: /^(us|eu|ap|sa|ca|me|af|il|mx)-[a-z]+-[1-9][0-9]?$/,
+        dnsSuffix: 'amazonaws.com',
+        example: 'eu-west-1',
+    },
+];
+/** The JSON Schema pattern of a region (any partition's). */
+const REGION_PATTERN = '^(us-gov|us-iso|us-isob|us-isof|eu-isoe|eusc-de|cn|us|eu|ap|sa|ca|me|af|il|mx)-[a-z]+-[1-9][0-9]?$';
+/** The partition a region belongs to, or undefined when the name is no region's. */
+function partitionOfRegion(region) {
+    return PARTITIONS.find((p) => p.regions.test(region));
+}
+/** True for a well-formed region name of a known partition. */
+function isRegion(region) {
+    return partitionOfRegion(region) !== undefined;
+}
+/** Why a region is refused, in one sentence naming the fix; undefined when it is a region. */
+function regionProblem(region) {
+    if (isRegion(region))
+        return undefined;
+    const cut = region.length > 60 ? `${region.slice(0, 60)}...` : region;
+    return `"${(0,_report_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .oneLine */ .TN)(cut)}" is not an AWS region; write a region name such as eu-west-1, cn-north-1 or us-gov-west-1`;
+}
+/** The DNS suffix of a partition's endpoints (amazonaws.com when unknown). */
+function dnsSuffixOf(partition) {
+    return PARTITIONS.find((p) => p.id === partition)?.dnsSuffix ?? 'amazonaws.com';
 }
 
 
@@ -471,7 +586,7 @@ function formatProblems(file, problems) {
 
 /***/ }),
 
-/***/ 8037:
+/***/ 7152:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -547,12 +662,12 @@ var errors = __webpack_require__(7827);
 
 const validate = validate10;
 /* harmony default export */ const validate_config = ((/* unused pure expression or super */ null && (validate10)));
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://github.com/opsfleet/karpenter-action/schema/generated/karpenter-config.schema.json","title":"karpenter-action configuration","description":"Karpenter on an existing EKS cluster: the IAM it needs, the interruption queue, the Helm release and the node pools.","type":"object","additionalProperties":false,"required":["cluster","nodePools"],"properties":{"cluster":{"type":"object","additionalProperties":false,"required":["name"],"description":"The existing EKS cluster.","properties":{"name":{"type":"string","pattern":"^[0-9A-Za-z][A-Za-z0-9\\-_]{0,99}$","description":"EKS cluster name."},"region":{"type":"string","pattern":"^[a-z]{2}(-[a-z]+)+-[0-9]+$","description":"AWS region of the cluster, e.g. eu-west-1. The `aws-region` input overrides it."},"vpcId":{"type":"string","pattern":"^vpc-[0-9a-f]+$","description":"The cluster's VPC. Subnets and security groups must belong to it. Default: the VPC of the cluster."},"partition":{"type":"string","enum":["aws","aws-cn","aws-us-gov"],"description":"AWS partition of every ARN the action builds. Default: the region's (aws-cn and aws-us-gov for their regions, aws elsewhere); set, it must agree with the region."}}},"karpenter":{"type":"object","additionalProperties":false,"description":"The Karpenter installation.","properties":{"version":{"type":"string","pattern":"^[0-9]+\\.[0-9]+\\.[0-9]+$","default":"1.14.1","description":"Karpenter chart version (also selects the controller IAM permissions)."},"chart":{"type":"string","minLength":1,"default":"oci://public.ecr.aws/karpenter/karpenter","description":"The Karpenter chart: an OCI reference or a local chart directory."},"crdChart":{"type":"string","minLength":1,"default":"oci://public.ecr.aws/karpenter/karpenter-crd","description":"The Karpenter CRD chart: an OCI reference or a local chart directory."},"namespace":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"default":"karpenter","description":"Namespace of the Karpenter controller."},"release":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":53,"default":"karpenter","description":"Helm release name."},"timeout":{"type":"string","pattern":"^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$","default":"10m","description":"Helm timeout, e.g. 10m (Go duration)."},"auth":{"type":"string","enum":["irsa","pod-identity"],"default":"irsa","description":"How the controller gets its IAM role: irsa (service-account annotation) or pod-identity."},"installCrds":{"type":"boolean","default":true,"description":"Install and upgrade the CRD chart before the main chart."},"destroyCrds":{"type":"boolean","default":false,"description":"mode destroy: also uninstall the CRD chart (deletes every NodePool, EC2NodeClass and NodeClaim)."},"resources":{"type":"object","additionalProperties":false,"description":"Controller container resources.","properties":{"requests":{"$ref":"#/definitions/resourceList"},"limits":{"$ref":"#/definitions/resourceList"}}},"values":{"type":"object","default":{},"description":"Extra Helm values, merged last (they win over the values the action builds)."},"extraManifests":{"type":"string","description":"A folder of your own Kubernetes YAML, applied with server-side apply once Karpenter is ready."}}},"iam":{"type":"object","additionalProperties":false,"description":"IAM names. Existing roles, policies and instance profiles of these names are adopted, never recreated.","properties":{"nodeRole":{"$ref":"#/definitions/iamName","default":"KarpenterNodeRole-<cluster>","description":"Role of the nodes Karpenter launches (trusted by ec2.amazonaws.com)."},"controllerRole":{"$ref":"#/definitions/iamName","default":"KarpenterControllerRole-<cluster>","description":"Role of the Karpenter controller."},"controllerPolicy":{"type":"string","pattern":"^[\\w+=,.@-]+$","maxLength":120,"default":"KarpenterControllerPolicy-<cluster>","description":"Name of the controller's managed policy (split into -2, -3... past IAM's 6,144-character limit)."},"instanceProfile":{"type":"string","pattern":"^[\\w+=,.@-]+$","maxLength":128,"default":"KarpenterNodeInstanceProfile-<cluster>","description":"Instance profile holding the node role (a name, not an ARN)."},"nodeAccess":{"type":"string","enum":["auto","access-entry","aws-auth"],"default":"auto","description":"How nodes join: an EKS access entry, the aws-auth ConfigMap, or auto (access entry when the cluster allows it)."},"permissionsBoundary":{"type":"string","pattern":"^arn:aws[a-z-]*:iam::[0-9]{12}:policy/.+$","description":"ARN of a permissions boundary for the roles the action creates."},"path":{"type":"string","pattern":"^/([\\x21-\\x7E]*/)?$","default":"/","description":"IAM path of the roles, policies and instance profile."}}},"interruption":{"type":"object","additionalProperties":false,"description":"Spot interruption and scheduled-event handling through an SQS queue and EventBridge rules.","properties":{"enabled":{"type":"boolean","default":true,"description":"Create the queue and rules."},"queue":{"type":"string","pattern":"^[A-Za-z0-9_-]{1,80}$","default":"<cluster>","description":"SQS queue name (a name, not a URL or ARN)."}}},"nodePools":{"type":"array","minItems":1,"description":"One NodePool and one EC2NodeClass each.","items":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"NodePool name (also the EC2NodeClass name)."},"instanceTypes":{"type":"array","items":{"type":"string","pattern":"^[a-z0-9-]+\\.[a-z0-9-]+$"},"uniqueItems":true,"description":"Allowed EC2 instance types; omit to allow any."},"architectures":{"type":"array","items":{"type":"string","enum":["amd64","arm64"]},"uniqueItems":true,"minItems":1,"default":["amd64"],"description":"CPU architectures."},"zones":{"type":"array","items":{"type":"string","pattern":"^[a-z]{2}(-[a-z]+)+-[0-9]+[a-z]$"},"uniqueItems":true,"description":"Availability zones; omit to allow every zone with a matching subnet."},"capacityTypes":{"type":"array","items":{"type":"string","enum":["on-demand","spot","reserved"]},"uniqueItems":true,"minItems":1,"default":["on-demand"],"description":"Capacity types."},"subnetSelector":{"$ref":"#/definitions/tagSelector","description":"Tags selecting the nodes' subnets."},"subnetIds":{"type":"array","items":{"type":"string","pattern":"^subnet-[0-9a-f]+$"},"minItems":1,"uniqueItems":true,"description":"Subnet ids (instead of subnetSelector)."},"securityGroupSelector":{"$ref":"#/definitions/tagSelector","description":"Tags selecting the nodes' security groups."},"securityGroupIds":{"type":"array","items":{"type":"string","pattern":"^sg-[0-9a-f]+$"},"minItems":1,"uniqueItems":true,"description":"Security group ids (instead of securityGroupSelector)."},"consolidateAfter":{"type":"string","description":"How long a node must be empty before it is removed, e.g. 30s (or Never).","default":"30s"},"consolidationPolicy":{"type":"string","enum":["WhenEmpty","WhenEmptyOrUnderutilized"],"default":"WhenEmpty","description":"Disruption policy."},"expireAfter":{"type":"string","default":"Never","description":"Maximum node lifetime, e.g. 720h, or Never."},"amiAlias":{"type":"string","pattern":"^[a-z0-9]+@v?[0-9A-Za-z.]+$","default":"al2023@v20251117","description":"EC2NodeClass AMI alias, family@version (a pinned version; @latest is refused)."},"limits":{"type":"object","additionalProperties":{"type":["string","number"]},"description":"NodePool resource limits, e.g. {cpu: 1000, memory: 1000Gi}."},"labels":{"type":"object","additionalProperties":{"type":"string"},"description":"Labels on the nodes."},"taints":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["key","effect"],"properties":{"key":{"type":"string"},"value":{"type":"string"},"effect":{"type":"string","enum":["NoSchedule","PreferNoSchedule","NoExecute"]}}},"description":"Taints on the nodes."},"weight":{"type":"integer","minimum":1,"maximum":100,"description":"NodePool weight."},"tags":{"type":"object","additionalProperties":{"type":"string"},"description":"Extra EC2 tags on the instances."}}}},"state":{"type":"object","additionalProperties":false,"required":["bucket","key"],"description":"Where the lock and the record of applies live (S3). Without it the action works unlocked and warns.","properties":{"bucket":{"type":"string","pattern":"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$","description":"S3 bucket."},"key":{"type":"string","minLength":1,"description":"Object key of the state record; the lock is <key>.lock."},"region":{"type":"string","description":"Bucket region (default: the cluster's)."}}},"tags":{"type":"object","additionalProperties":{"type":"string"},"default":{},"description":"Extra tags on every AWS resource the action creates."}},"definitions":{"iamName":{"type":"string","pattern":"^[\\w+=,.@-]+$","maxLength":64},"tagSelector":{"type":"object","minProperties":1,"additionalProperties":{"type":"string"}},"resourceList":{"type":"object","additionalProperties":false,"properties":{"cpu":{"type":["string","number"]},"memory":{"type":"string"}}}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://github.com/opsfleet/karpenter-action/schema/generated/karpenter-config.schema.json","title":"karpenter-action configuration","description":"Karpenter on an existing EKS cluster: the IAM it needs, the interruption queue, the Helm release and the node pools.","type":"object","additionalProperties":false,"required":["cluster","nodePools"],"properties":{"cluster":{"type":"object","additionalProperties":false,"required":["name"],"description":"The existing EKS cluster.","properties":{"name":{"type":"string","pattern":"^[0-9A-Za-z][A-Za-z0-9\\-_]{0,99}$","description":"EKS cluster name."},"region":{"type":"string","pattern":"^(us-gov|us-iso|us-isob|us-isof|eu-isoe|eusc-de|cn|us|eu|ap|sa|ca|me|af|il|mx)-[a-z]+-[1-9][0-9]?$","description":"AWS region of the cluster, e.g. eu-west-1, cn-north-1, us-gov-west-1. The `aws-region` input overrides it."},"vpcId":{"type":"string","pattern":"^vpc-[0-9a-f]+$","description":"The cluster's VPC. Subnets and security groups must belong to it. Default: the VPC of the cluster."},"partition":{"type":"string","enum":["aws","aws-cn","aws-us-gov","aws-iso","aws-iso-b","aws-iso-e","aws-iso-f","aws-eusc"],"description":"AWS partition of every ARN the action builds. Default: the region's (aws-cn and aws-us-gov for their regions, aws elsewhere); set, it must agree with the region."}}},"karpenter":{"type":"object","additionalProperties":false,"description":"The Karpenter installation.","properties":{"version":{"type":"string","pattern":"^[0-9]+\\.[0-9]+\\.[0-9]+$","default":"1.14.1","description":"Karpenter chart version (also selects the controller IAM permissions)."},"chart":{"type":"string","minLength":1,"default":"oci://public.ecr.aws/karpenter/karpenter","description":"The Karpenter chart: an OCI reference or a local chart directory."},"crdChart":{"type":"string","minLength":1,"default":"oci://public.ecr.aws/karpenter/karpenter-crd","description":"The Karpenter CRD chart: an OCI reference or a local chart directory."},"namespace":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"default":"karpenter","description":"Namespace of the Karpenter controller."},"release":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":53,"default":"karpenter","description":"Helm release name."},"timeout":{"type":"string","pattern":"^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$","default":"10m","description":"Helm timeout, e.g. 10m (Go duration)."},"auth":{"type":"string","enum":["irsa","pod-identity"],"default":"irsa","description":"How the controller gets its IAM role: irsa (service-account annotation) or pod-identity."},"installCrds":{"type":"boolean","default":true,"description":"Install and upgrade the CRD chart before the main chart."},"destroyCrds":{"type":"boolean","default":false,"description":"mode destroy: also uninstall the CRD chart (deletes every NodePool, EC2NodeClass and NodeClaim)."},"resources":{"type":"object","additionalProperties":false,"description":"Controller container resources.","properties":{"requests":{"$ref":"#/definitions/resourceList"},"limits":{"$ref":"#/definitions/resourceList"}}},"values":{"type":"object","default":{},"description":"Extra Helm values, merged last (they win over the values the action builds)."},"extraManifests":{"type":"string","description":"A folder of your own Kubernetes YAML, applied with server-side apply once Karpenter is ready."}}},"iam":{"type":"object","additionalProperties":false,"description":"IAM names. Existing roles, policies and instance profiles of these names are adopted, never recreated.","properties":{"nodeRole":{"$ref":"#/definitions/iamName","default":"KarpenterNodeRole-<cluster>","description":"Role of the nodes Karpenter launches (trusted by ec2.amazonaws.com)."},"controllerRole":{"$ref":"#/definitions/iamName","default":"KarpenterControllerRole-<cluster>","description":"Role of the Karpenter controller."},"controllerPolicy":{"type":"string","pattern":"^[\\w+=,.@-]+$","maxLength":120,"default":"KarpenterControllerPolicy-<cluster>","description":"Name of the controller's managed policy (split into -2, -3... past IAM's 6,144-character limit)."},"instanceProfile":{"type":"string","pattern":"^[\\w+=,.@-]+$","maxLength":128,"default":"KarpenterNodeInstanceProfile-<cluster>","description":"Instance profile holding the node role (a name, not an ARN)."},"nodeAccess":{"type":"string","enum":["auto","access-entry","aws-auth"],"default":"auto","description":"How nodes join: an EKS access entry, the aws-auth ConfigMap, or auto (access entry when the cluster allows it)."},"permissionsBoundary":{"type":"string","pattern":"^arn:aws[a-z-]*:iam::[0-9]{12}:policy/.+$","description":"ARN of a permissions boundary for the roles the action creates."},"path":{"type":"string","pattern":"^/([\\x21-\\x7E]*/)?$","default":"/","description":"IAM path of the roles, policies and instance profile."}}},"interruption":{"type":"object","additionalProperties":false,"description":"Spot interruption and scheduled-event handling through an SQS queue and EventBridge rules.","properties":{"enabled":{"type":"boolean","default":true,"description":"Create the queue and rules."},"queue":{"type":"string","pattern":"^[A-Za-z0-9_-]{1,80}$","default":"<cluster>","description":"SQS queue name (a name, not a URL or ARN)."}}},"nodePools":{"type":"array","minItems":1,"description":"One NodePool and one EC2NodeClass each.","items":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"NodePool name (also the EC2NodeClass name)."},"instanceTypes":{"type":"array","items":{"type":"string","pattern":"^[a-z0-9-]+\\.[a-z0-9-]+$"},"uniqueItems":true,"description":"Allowed EC2 instance types; omit to allow any."},"architectures":{"type":"array","items":{"type":"string","enum":["amd64","arm64"]},"uniqueItems":true,"minItems":1,"default":["amd64"],"description":"CPU architectures."},"zones":{"type":"array","items":{"type":"string","pattern":"^[a-z]{2}(-[a-z]+)+-[0-9]+[a-z]$"},"uniqueItems":true,"description":"Availability zones; omit to allow every zone with a matching subnet."},"capacityTypes":{"type":"array","items":{"type":"string","enum":["on-demand","spot","reserved"]},"uniqueItems":true,"minItems":1,"default":["on-demand"],"description":"Capacity types."},"subnetSelector":{"$ref":"#/definitions/tagSelector","description":"Tags selecting the nodes' subnets."},"subnetIds":{"type":"array","items":{"type":"string","pattern":"^subnet-[0-9a-f]+$"},"minItems":1,"uniqueItems":true,"description":"Subnet ids (instead of subnetSelector)."},"securityGroupSelector":{"$ref":"#/definitions/tagSelector","description":"Tags selecting the nodes' security groups."},"securityGroupIds":{"type":"array","items":{"type":"string","pattern":"^sg-[0-9a-f]+$"},"minItems":1,"uniqueItems":true,"description":"Security group ids (instead of securityGroupSelector)."},"consolidateAfter":{"type":"string","description":"How long a node must be empty before it is removed, e.g. 30s (or Never).","default":"30s"},"consolidationPolicy":{"type":"string","enum":["WhenEmpty","WhenEmptyOrUnderutilized"],"default":"WhenEmpty","description":"Disruption policy."},"expireAfter":{"type":"string","default":"Never","description":"Maximum node lifetime, e.g. 720h, or Never."},"amiAlias":{"type":"string","pattern":"^[a-z0-9]+@v?[0-9A-Za-z.]+$","default":"al2023@v20251117","description":"EC2NodeClass AMI alias, family@version (a pinned version; @latest is refused)."},"limits":{"type":"object","additionalProperties":{"type":["string","number"]},"description":"NodePool resource limits, e.g. {cpu: 1000, memory: 1000Gi}."},"labels":{"type":"object","additionalProperties":{"type":"string"},"description":"Labels on the nodes."},"taints":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["key","effect"],"properties":{"key":{"type":"string"},"value":{"type":"string"},"effect":{"type":"string","enum":["NoSchedule","PreferNoSchedule","NoExecute"]}}},"description":"Taints on the nodes."},"weight":{"type":"integer","minimum":1,"maximum":100,"description":"NodePool weight."},"tags":{"type":"object","additionalProperties":{"type":"string"},"description":"Extra EC2 tags on the instances."}}}},"state":{"type":"object","additionalProperties":false,"required":["bucket","key"],"description":"Where the lock and the record of applies live (S3). Without it the action works unlocked and warns.","properties":{"bucket":{"type":"string","pattern":"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$","description":"S3 bucket."},"key":{"type":"string","minLength":1,"description":"Object key of the state record; the lock is <key>.lock."},"region":{"type":"string","pattern":"^(us-gov|us-iso|us-isob|us-isof|eu-isoe|eusc-de|cn|us|eu|ap|sa|ca|me|af|il|mx)-[a-z]+-[1-9][0-9]?$","description":"Bucket region (default: the cluster's)."}}},"tags":{"type":"object","additionalProperties":{"type":"string"},"default":{},"description":"Extra tags on every AWS resource the action creates."}},"definitions":{"iamName":{"type":"string","pattern":"^[\\w+=,.@-]+$","maxLength":64},"tagSelector":{"type":"object","minProperties":1,"additionalProperties":{"type":"string"}},"resourceList":{"type":"object","additionalProperties":false,"properties":{"cpu":{"type":["string","number"]},"memory":{"type":"string"}}}}};
 const schema12 = {"type":"object","additionalProperties":false,"properties":{"cpu":{"type":["string","number"]},"memory":{"type":"string"}}};
 const schema14 = {"type":"string","pattern":"^[\\w+=,.@-]+$","maxLength":64};
 const schema16 = {"type":"object","minProperties":1,"additionalProperties":{"type":"string"}};
 const pattern0 = new RegExp("^[0-9A-Za-z][A-Za-z0-9\\-_]{0,99}$", "u");
-const pattern1 = new RegExp("^[a-z]{2}(-[a-z]+)+-[0-9]+$", "u");
+const pattern1 = new RegExp("^(us-gov|us-iso|us-isob|us-isof|eu-isoe|eusc-de|cn|us|eu|ap|sa|ca|me|af|il|mx)-[a-z]+-[1-9][0-9]?$", "u");
 const pattern2 = new RegExp("^vpc-[0-9a-f]+$", "u");
 const pattern3 = new RegExp("^[0-9]+\\.[0-9]+\\.[0-9]+$", "u");
 const pattern4 = new RegExp("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", "u");
@@ -661,7 +776,7 @@ if(data0.region !== undefined){
 let data2 = data0.region;
 if(typeof data2 === "string"){
 if(!pattern1.test(data2)){
-const err7 = {instancePath:instancePath+"/cluster/region",schemaPath:"#/properties/cluster/properties/region/pattern",keyword:"pattern",params:{pattern: "^[a-z]{2}(-[a-z]+)+-[0-9]+$"},message:"must match pattern \""+"^[a-z]{2}(-[a-z]+)+-[0-9]+$"+"\"",schema:"^[a-z]{2}(-[a-z]+)+-[0-9]+$",parentSchema:schema11.properties.cluster.properties.region,data:data2};
+const err7 = {instancePath:instancePath+"/cluster/region",schemaPath:"#/properties/cluster/properties/region/pattern",keyword:"pattern",params:{pattern: "^(us-gov|us-iso|us-isob|us-isof|eu-isoe|eusc-de|cn|us|eu|ap|sa|ca|me|af|il|mx)-[a-z]+-[1-9][0-9]?$"},message:"must match pattern \""+"^(us-gov|us-iso|us-isob|us-isof|eu-isoe|eusc-de|cn|us|eu|ap|sa|ca|me|af|il|mx)-[a-z]+-[1-9][0-9]?$"+"\"",schema:"^(us-gov|us-iso|us-isob|us-isof|eu-isoe|eusc-de|cn|us|eu|ap|sa|ca|me|af|il|mx)-[a-z]+-[1-9][0-9]?$",parentSchema:schema11.properties.cluster.properties.region,data:data2};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -719,7 +834,7 @@ vErrors.push(err11);
 }
 errors++;
 }
-if(!(((data4 === "aws") || (data4 === "aws-cn")) || (data4 === "aws-us-gov"))){
+if(!((((((((data4 === "aws") || (data4 === "aws-cn")) || (data4 === "aws-us-gov")) || (data4 === "aws-iso")) || (data4 === "aws-iso-b")) || (data4 === "aws-iso-e")) || (data4 === "aws-iso-f")) || (data4 === "aws-eusc"))){
 const err12 = {instancePath:instancePath+"/cluster/partition",schemaPath:"#/properties/cluster/properties/partition/enum",keyword:"enum",params:{allowedValues: schema11.properties.cluster.properties.partition.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.cluster.properties.partition.enum,parentSchema:schema11.properties.cluster.properties.partition,data:data4};
 if(vErrors === null){
 vErrors = [err12];
@@ -2444,8 +2559,9 @@ errors++;
 }
 if(data70.region !== undefined){
 let data73 = data70.region;
-if(typeof data73 !== "string"){
-const err144 = {instancePath:instancePath+"/state/region",schemaPath:"#/properties/state/properties/region/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.state.properties.region.type,parentSchema:schema11.properties.state.properties.region,data:data73};
+if(typeof data73 === "string"){
+if(!pattern1.test(data73)){
+const err144 = {instancePath:instancePath+"/state/region",schemaPath:"#/properties/state/properties/region/pattern",keyword:"pattern",params:{pattern: "^(us-gov|us-iso|us-isob|us-isof|eu-isoe|eusc-de|cn|us|eu|ap|sa|ca|me|af|il|mx)-[a-z]+-[1-9][0-9]?$"},message:"must match pattern \""+"^(us-gov|us-iso|us-isob|us-isof|eu-isoe|eusc-de|cn|us|eu|ap|sa|ca|me|af|il|mx)-[a-z]+-[1-9][0-9]?$"+"\"",schema:"^(us-gov|us-iso|us-isob|us-isof|eu-isoe|eusc-de|cn|us|eu|ap|sa|ca|me|af|il|mx)-[a-z]+-[1-9][0-9]?$",parentSchema:schema11.properties.state.properties.region,data:data73};
 if(vErrors === null){
 vErrors = [err144];
 }
@@ -2455,14 +2571,25 @@ vErrors.push(err144);
 errors++;
 }
 }
-}
 else {
-const err145 = {instancePath:instancePath+"/state",schemaPath:"#/properties/state/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.state.type,parentSchema:schema11.properties.state,data:data70};
+const err145 = {instancePath:instancePath+"/state/region",schemaPath:"#/properties/state/properties/region/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.state.properties.region.type,parentSchema:schema11.properties.state.properties.region,data:data73};
 if(vErrors === null){
 vErrors = [err145];
 }
 else {
 vErrors.push(err145);
+}
+errors++;
+}
+}
+}
+else {
+const err146 = {instancePath:instancePath+"/state",schemaPath:"#/properties/state/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.state.type,parentSchema:schema11.properties.state,data:data70};
+if(vErrors === null){
+vErrors = [err146];
+}
+else {
+vErrors.push(err146);
 }
 errors++;
 }
@@ -2473,19 +2600,7 @@ if(data74 && typeof data74 == "object" && !Array.isArray(data74)){
 for(const key16 in data74){
 let data75 = data74[key16];
 if(typeof data75 !== "string"){
-const err146 = {instancePath:instancePath+"/tags/" + key16.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tags/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tags.additionalProperties.type,parentSchema:schema11.properties.tags.additionalProperties,data:data75};
-if(vErrors === null){
-vErrors = [err146];
-}
-else {
-vErrors.push(err146);
-}
-errors++;
-}
-}
-}
-else {
-const err147 = {instancePath:instancePath+"/tags",schemaPath:"#/properties/tags/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tags.type,parentSchema:schema11.properties.tags,data:data74};
+const err147 = {instancePath:instancePath+"/tags/" + key16.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tags/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tags.additionalProperties.type,parentSchema:schema11.properties.tags.additionalProperties,data:data75};
 if(vErrors === null){
 vErrors = [err147];
 }
@@ -2497,12 +2612,24 @@ errors++;
 }
 }
 else {
-const err148 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+const err148 = {instancePath:instancePath+"/tags",schemaPath:"#/properties/tags/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tags.type,parentSchema:schema11.properties.tags,data:data74};
 if(vErrors === null){
 vErrors = [err148];
 }
 else {
 vErrors.push(err148);
+}
+errors++;
+}
+}
+}
+else {
+const err149 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(vErrors === null){
+vErrors = [err149];
+}
+else {
+vErrors.push(err149);
 }
 errors++;
 }
@@ -2538,8 +2665,9 @@ const configSchema = {
                 },
                 region: {
                     type: 'string',
-                    pattern: '^[a-z]{2}(-[a-z]+)+-[0-9]+$',
-                    description: 'AWS region of the cluster, e.g. eu-west-1. The `aws-region` input overrides it.',
+                    // The same pattern as REGION_PATTERN in src/aws/regions.ts (a unit test keeps them equal).
+                    pattern: '^(us-gov|us-iso|us-isob|us-isof|eu-isoe|eusc-de|cn|us|eu|ap|sa|ca|me|af|il|mx)-[a-z]+-[1-9][0-9]?$',
+                    description: 'AWS region of the cluster, e.g. eu-west-1, cn-north-1, us-gov-west-1. The `aws-region` input overrides it.',
                 },
                 vpcId: {
                     type: 'string',
@@ -2548,7 +2676,7 @@ const configSchema = {
                 },
                 partition: {
                     type: 'string',
-                    enum: ['aws', 'aws-cn', 'aws-us-gov'],
+                    enum: ['aws', 'aws-cn', 'aws-us-gov', 'aws-iso', 'aws-iso-b', 'aws-iso-e', 'aws-iso-f', 'aws-eusc'],
                     description: "AWS partition of every ARN the action builds. Default: the region's (aws-cn and aws-us-gov for their regions, aws elsewhere); set, it must agree with the region.",
                 },
             },
@@ -2819,7 +2947,11 @@ const configSchema = {
             properties: {
                 bucket: { type: 'string', pattern: '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$', description: 'S3 bucket.' },
                 key: { type: 'string', minLength: 1, description: 'Object key of the state record; the lock is <key>.lock.' },
-                region: { type: 'string', description: "Bucket region (default: the cluster's)." },
+                region: {
+                    type: 'string',
+                    pattern: '^(us-gov|us-iso|us-isob|us-isof|eu-isoe|eusc-de|cn|us|eu|ap|sa|ca|me|af|il|mx)-[a-z]+-[1-9][0-9]?$',
+                    description: "Bucket region (default: the cluster's).",
+                },
             },
         },
         tags: {
@@ -2858,38 +2990,174 @@ const configSchema = {
 
 
 
+
 /** The AMI alias used when a node pool names none: pinned, never @latest. */
 const DEFAULT_AMI_ALIAS = configSchema.properties.nodePools.items.properties.amiAlias.default;
-/** Reads, validates and completes the configuration file. Throws ConfigError naming every problem found. */
+/** The largest configuration file read (a configuration is a few KB). */
+const MAX_CONFIG_BYTES = 1024 * 1024;
+/** Aliases a configuration may hold (`*name`), and how far they may expand (the yaml library's maxAliasCount). */
+const MAX_ALIASES = 100;
+/** Problems listed at most; the rest are counted. */
+const MAX_PROBLEMS = 50;
+/**
+ * Reads, validates and completes the configuration file. Throws ConfigError naming every problem found.
+ * Only a regular file of at most MAX_CONFIG_BYTES is read: it is opened without blocking (a FIFO with no writer
+ * would otherwise hang the run) and checked with fstat before a byte is read.
+ */
 async function loadConfig(file, options = {}) {
-    let text;
+    const refuse = (message, fix) => {
+        throw new errors/* ConfigError */.x(file, [{ field: 'config', message, fix }]);
+    };
+    const FIX = 'commit the configuration file (see examples/opsfleet-dev.yaml) or point the `config` input at it';
+    let handle;
     try {
-        text = await (0,promises_.readFile)(file, 'utf8');
+        handle = await (0,promises_.open)(file, external_node_fs_.constants.O_RDONLY | external_node_fs_.constants.O_NONBLOCK | external_node_fs_.constants.O_NOCTTY);
     }
     catch (e) {
         const code = e.code;
-        throw new errors/* ConfigError */.x(file, [
-            {
-                field: 'config',
-                message: code === 'ENOENT' ? 'the file does not exist' : `cannot read the file (${code})`,
-                fix: 'commit the configuration file (see examples/opsfleet-dev.yaml) or point the `config` input at it',
-            },
-        ]);
+        return refuse(code === 'ENOENT' ? 'the file does not exist' : `cannot open the file (${code})`, FIX);
+    }
+    let text;
+    try {
+        const stat = await handle.stat();
+        if (!stat.isFile()) {
+            const what = stat.isDirectory()
+                ? 'a directory'
+                : stat.isFIFO()
+                    ? 'a FIFO (named pipe)'
+                    : stat.isCharacterDevice() || stat.isBlockDevice()
+                        ? 'a device'
+                        : stat.isSocket()
+                            ? 'a socket'
+                            : 'not a regular file';
+            return refuse(`is ${what}, not a regular file`, FIX);
+        }
+        if (stat.size > MAX_CONFIG_BYTES) {
+            return refuse(`is ${stat.size} bytes, more than the ${MAX_CONFIG_BYTES} bytes (1 MiB) a configuration may have`, 'a configuration is a few KB: keep Helm values and manifests in their own files (karpenter.extraManifests)');
+        }
+        // Read no more than the cap even if the file grows meanwhile.
+        const buffer = Buffer.alloc(MAX_CONFIG_BYTES + 1);
+        let length = 0;
+        for (;;) {
+            const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
+            if (bytesRead === 0)
+                break;
+            length += bytesRead;
+            if (length > MAX_CONFIG_BYTES) {
+                return refuse(`grew past ${MAX_CONFIG_BYTES} bytes while it was read`, 'keep the configuration a few KB');
+            }
+        }
+        text = buffer.subarray(0, length).toString('utf8');
+    }
+    catch (e) {
+        if (e instanceof errors/* ConfigError */.x)
+            throw e;
+        return refuse(`cannot read the file (${e.code ?? e.message})`, FIX);
+    }
+    finally {
+        await handle.close();
     }
     return parseConfig(text, file, options);
 }
+/** ConfigError for at most MAX_PROBLEMS problems, the rest counted in a last one. */
+function configError(file, problems) {
+    if (problems.length <= MAX_PROBLEMS)
+        return new errors/* ConfigError */.x(file, problems);
+    const rest = problems.length - MAX_PROBLEMS;
+    return new errors/* ConfigError */.x(file, [
+        ...problems.slice(0, MAX_PROBLEMS),
+        {
+            field: 'config',
+            message: `${rest} more problem${rest === 1 ? '' : 's'} not listed`,
+            fix: 'fix those above first',
+        },
+    ]);
+}
+/**
+ * Duplicate keys and aliases, in one pass over the document (the yaml library's own `uniqueKeys` compares each key
+ * with every earlier one: 40k keys took 14 s).
+ */
+function structureProblems(doc, lineOfOffset) {
+    const out = [];
+    let aliases = 0;
+    let firstAlias;
+    (0,dist/* visit */.YR)(doc, {
+        Alias(_key, node) {
+            aliases++;
+            firstAlias ??= node.range?.[0];
+        },
+        Map(_key, map) {
+            const seen = new Set();
+            for (const pair of map.items) {
+                const key = pair.key;
+                if (!(0,dist/* isScalar */.jn)(key) || key.value === '<<')
+                    continue;
+                const name = String(key.value);
+                if (seen.has(name)) {
+                    out.push({
+                        field: 'yaml',
+                        message: `the key ${JSON.stringify(name.slice(0, 80))} appears twice in the same mapping`,
+                        line: key.range ? lineOfOffset(key.range[0]) : undefined,
+                        fix: 'keep one of the two (YAML would silently keep only one)',
+                    });
+                }
+                seen.add(name);
+            }
+        },
+    });
+    if (aliases > MAX_ALIASES) {
+        out.push({
+            field: 'yaml',
+            message: `holds ${aliases} aliases (*name), more than the ${MAX_ALIASES} a configuration may use`,
+            line: firstAlias === undefined ? undefined : lineOfOffset(firstAlias),
+            fix: 'write the values out instead of repeating aliases',
+        });
+    }
+    return out;
+}
 function parseConfig(text, file, options = {}) {
+    if (Buffer.byteLength(text, 'utf8') > MAX_CONFIG_BYTES) {
+        throw new errors/* ConfigError */.x(file, [
+            {
+                field: 'config',
+                message: `is more than the ${MAX_CONFIG_BYTES} bytes (1 MiB) a configuration may have`,
+                fix: 'keep the configuration a few KB',
+            },
+        ]);
+    }
     const lineCounter = new dist/* LineCounter */.HN();
-    const doc = (0,dist/* parseDocument */.Tp)(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+    const lineOfOffset = (offset) => lineCounter.linePos(offset).line;
+    const doc = (0,dist/* parseDocument */.Tp)(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
     if (doc.errors.length > 0) {
-        throw new errors/* ConfigError */.x(file, doc.errors.map((e) => ({
+        throw configError(file, doc.errors.map((e) => ({
             field: 'yaml',
             message: e.message.split('\n')[0],
-            line: lineCounter.linePos(e.pos[0]).line,
+            line: lineOfOffset(e.pos[0]),
             fix: 'correct the YAML syntax',
         })));
     }
-    const raw = doc.toJS();
+    const structure = structureProblems(doc, lineOfOffset);
+    if (structure.length > 0)
+        throw configError(file, structure);
+    let raw;
+    try {
+        raw = doc.toJS({ maxAliasCount: MAX_ALIASES });
+    }
+    catch (e) {
+        // An alias that expands too far, or a YAML construct with no JavaScript value.
+        const message = e.message ?? String(e);
+        throw new errors/* ConfigError */.x(file, [
+            {
+                field: 'yaml',
+                message: /Excessive alias count/.test(message)
+                    ? `its aliases expand to more than ${MAX_ALIASES} copies (the shape of a "billion laughs" attack)`
+                    : `cannot be read as data: ${message.split('\n')[0]}`,
+                fix: /Excessive alias count/.test(message)
+                    ? 'write the values out instead of nesting aliases'
+                    : 'write plain mappings, lists and scalars',
+            },
+        ]);
+    }
     const lineOf = (path) => {
         let node = doc.contents;
         let last = node;
@@ -2914,7 +3182,7 @@ function parseConfig(text, file, options = {}) {
     };
     const problems = schemaProblems(raw, lineOf);
     if (problems.length > 0)
-        throw new errors/* ConfigError */.x(file, problems);
+        throw configError(file, problems);
     const config = withDefaults(raw, file, options);
     const semantic = semanticProblems(config).map((p) => ({ ...p, line: p.line ?? lineOf(pathOf(p.field)) }));
     if (semantic.length > 0)
@@ -2937,7 +3205,8 @@ function schemaProblems(raw, lineOf) {
         if (seen.has(key))
             continue;
         seen.add(key);
-        out.push({ ...problem, line: lineOf(pathOf(problem.field)) });
+        // Lines are looked up for the problems listed only (each lookup walks a mapping).
+        out.push(out.length < MAX_PROBLEMS ? { ...problem, line: lineOf(pathOf(problem.field)) } : problem);
     }
     return out;
 }
@@ -3139,11 +3408,17 @@ function semanticProblems(c) {
     return out;
 }
 
+// EXTERNAL MODULE: ./src/aws/regions.ts
+var regions = __webpack_require__(736);
 // EXTERNAL MODULE: ./src/outcome.ts
 var outcome = __webpack_require__(4671);
+// EXTERNAL MODULE: ./src/report/escape.ts
+var report_escape = __webpack_require__(4031);
 // EXTERNAL MODULE: ./src/runner.ts
 var runner = __webpack_require__(4813);
 ;// CONCATENATED MODULE: ./src/inputs.ts
+
+
 
 
 /** An input of the action that cannot be used (reason `config`). */
@@ -3153,40 +3428,221 @@ class InputError extends outcome/* ActionFailure */.dR {
         this.name = 'InputError';
     }
 }
+/** An input's value in a message: on one line, and cut when long. */
+function shown(value) {
+    return (0,report_escape/* oneLine */.TN)(value.length > 80 ? `${value.slice(0, 80)}...` : value);
+}
 function oneOf(name, value, allowed) {
     if (allowed.includes(value))
         return value;
-    throw new InputError(`input \`${name}\` is "${value}"; it must be one of ${allowed.join(', ')}`);
+    throw new InputError(`input \`${name}\` is "${shown(value)}"; it must be one of ${allowed.join(', ')}`);
 }
 /** Reads and checks the action's inputs (INPUT_* variables). */
 function readInputs() {
     const get = (name, fallback = '') => (0,runner/* getInput */.V4)(name) || fallback;
     const pr = get('pr-number');
     if (pr && !/^[1-9][0-9]*$/.test(pr))
-        throw new InputError(`input \`pr-number\` is "${pr}"; it must be a pull request number`);
+        throw new InputError(`input \`pr-number\` is "${shown(pr)}"; it must be a pull request number`);
     const token = get('github-token');
     if (token)
         (0,runner/* setSecret */.Pq)(token);
     const role = get('role-to-assume');
     if (role && !/^arn:aws[a-z-]*:iam::[0-9]{12}:role\/.+$/.test(role)) {
-        throw new InputError(`input \`role-to-assume\` is "${role}"; it must be an IAM role ARN (arn:aws:iam::<account>:role/<name>)`);
+        throw new InputError(`input \`role-to-assume\` is "${shown(role)}"; it must be an IAM role ARN (arn:aws:iam::<account>:role/<name>)`);
     }
+    const region = get('aws-region');
+    const badRegion = region ? (0,regions/* regionProblem */.Og)(region) : undefined;
+    if (badRegion)
+        throw new InputError(`input \`aws-region\`: ${badRegion}`);
     const breakLock = get('break-lock', 'false');
     return {
         mode: oneOf('mode', get('mode', 'plan'), ['plan', 'apply', 'destroy']),
         config: get('config', '.github/karpenter.yaml'),
         roleToAssume: role,
-        awsRegion: get('aws-region'),
+        awsRegion: region,
         audience: get('audience', 'sts.amazonaws.com'),
         githubToken: token,
         comment: oneOf('comment', get('comment', 'auto'), ['auto', 'always', 'never']),
         prNumber: pr ? Number(pr) : undefined,
         kubeconfig: get('kubeconfig'),
-        breakLock: oneOf('break-lock', breakLock, ['true', 'false']) === 'true',
+        breakLock: { true: true, false: false, force: 'force' }[oneOf('break-lock', breakLock, ['true', 'false', 'force'])],
     };
 }
 
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __webpack_require__(6760);
+;// CONCATENATED MODULE: ./src/kube/local-paths.ts
+/**
+ * Local chart and manifest folders come from the pull request: helm reads every file of a chart folder and
+ * follows symlinks, and the extra manifests are read and shown in the plan. So a folder must lie inside the
+ * workspace, and nothing in its tree may lead out of it: no symlink whose target is outside (`/proc/self/environ`
+ * would put the runner's environment into a rendered value), no FIFO or device (a read that never ends).
+ * Checked right after the config is loaded, before any AWS call; uses only the file system.
+ */
+
+
+
+
+/** The path-taking fields of the config (src/config/schema.ts) that name something on disk. */
+function localPathFields(config) {
+    const k = config.karpenter;
+    const out = [];
+    const isOci = (ref) => /^oci:\/\//.test(ref);
+    if (!isOci(k.chart))
+        out.push({ field: 'karpenter.chart', value: k.chart });
+    if (!isOci(k.crdChart))
+        out.push({ field: 'karpenter.crdChart', value: k.crdChart });
+    if (k.extraManifests !== undefined)
+        out.push({ field: 'karpenter.extraManifests', value: k.extraManifests });
+    return out;
+}
+/**
+ * The folder local paths must stay in: GITHUB_WORKSPACE on a runner; elsewhere the repository holding the config
+ * file (the nearest folder upwards with a `.git`), or the working directory when there is none.
+ */
+function workspaceRoot(configFile, env = process.env, cwd = process.cwd()) {
+    if (env.GITHUB_WORKSPACE)
+        return (0,external_node_path_.resolve)(cwd, env.GITHUB_WORKSPACE);
+    let dir = (0,external_node_path_.dirname)((0,external_node_path_.resolve)(cwd, configFile));
+    for (;;) {
+        if ((0,external_node_fs_.existsSync)((0,external_node_path_.join)(dir, '.git')))
+            return dir;
+        const up = (0,external_node_path_.dirname)(dir);
+        if (up === dir)
+            return cwd;
+        dir = up;
+    }
+}
+/** Most entries a folder tree may hold (a chart has dozens; this bounds a hostile tree). */
+const MAX_TREE_ENTRIES = 10_000;
+/**
+ * Refuses (ConfigError, reason `config`, naming the file, line, field and fix) every local chart or manifest
+ * path that is outside the workspace, or whose tree holds a symlink leading out of it or a special file.
+ */
+function checkLocalPaths(configFile, config, options = {}) {
+    const cwd = options.cwd ?? process.cwd();
+    const root = options.root ?? workspaceRoot(configFile, process.env, cwd);
+    const problems = [];
+    for (const f of localPathFields(config)) {
+        const problem = checkPath(f, root, cwd);
+        if (problem)
+            problems.push({ ...problem, line: lineOf(configFile, f.field) });
+    }
+    if (problems.length)
+        throw new errors/* ConfigError */.x(configFile, problems);
+}
+function checkPath(f, root, cwd) {
+    const realRoot = safeRealpath(root) ?? root;
+    const given = (0,external_node_path_.isAbsolute)(f.value) ? f.value : (0,external_node_path_.resolve)(cwd, f.value);
+    const fix = `use a folder committed inside the repository (a path relative to ${root})`;
+    if (!inside(given, root) && !inside(given, realRoot)) {
+        return { field: f.field, message: `${f.value} is outside the workspace ${root}`, fix };
+    }
+    // A missing folder is reported where it is used (with what a chart or manifest folder must hold).
+    if (!(0,external_node_fs_.existsSync)(given))
+        return undefined;
+    const real = safeRealpath(given);
+    if (!real || !inside(real, realRoot)) {
+        return { field: f.field, message: `${f.value} leads outside the workspace ${root} (to ${real ?? '?'})`, fix };
+    }
+    return walk(f, given, realRoot, root);
+}
+/** Walks a tree with lstat; follows symlinks to folders inside the workspace (helm does) without looping. */
+function walk(f, start, realRoot, root) {
+    const seen = new Set();
+    const stack = [start];
+    let entries = 0;
+    const shown = (p) => (0,external_node_path_.relative)(root, p) || '.';
+    while (stack.length) {
+        const path = stack.pop();
+        if (++entries > MAX_TREE_ENTRIES) {
+            return {
+                field: f.field,
+                message: `${f.value} holds more than ${MAX_TREE_ENTRIES} files and folders`,
+                fix: 'point it at the chart or manifest folder itself, not at a larger tree',
+            };
+        }
+        let stat;
+        try {
+            stat = (0,external_node_fs_.lstatSync)(path);
+        }
+        catch {
+            continue;
+        }
+        if (stat.isSymbolicLink()) {
+            const target = (0,external_node_fs_.readlinkSync)(path);
+            const real = safeRealpath(path);
+            const lexical = (0,external_node_path_.resolve)((0,external_node_path_.dirname)(path), target);
+            if (!real ? !inside(lexical, realRoot) && !inside(lexical, root) : !inside(real, realRoot)) {
+                return {
+                    field: f.field,
+                    message: `${shown(path)} is a symlink to ${target}, outside the workspace ${root}`,
+                    fix: 'commit the file itself instead of a link (no link in a chart or manifest folder may leave the repository)',
+                };
+            }
+            // A dangling link inside the workspace reads nothing; one to a folder is walked where it leads.
+            if (real && !seen.has(real))
+                stack.push(real);
+            continue;
+        }
+        if (stat.isDirectory()) {
+            const real = safeRealpath(path) ?? path;
+            if (seen.has(real))
+                continue;
+            seen.add(real);
+            for (const entry of (0,external_node_fs_.readdirSync)(path))
+                stack.push((0,external_node_path_.join)(path, entry));
+            continue;
+        }
+        if (!stat.isFile()) {
+            return {
+                field: f.field,
+                message: `${shown(path)} is not a regular file (a FIFO, socket or device)`,
+                fix: 'remove it: chart and manifest folders hold only files and folders',
+            };
+        }
+    }
+    return undefined;
+}
+function inside(path, root) {
+    const rel = (0,external_node_path_.relative)(root, path);
+    return rel === '' || (!rel.startsWith(`..${external_node_path_.sep}`) && rel !== '..' && !(0,external_node_path_.isAbsolute)(rel));
+}
+function safeRealpath(path) {
+    try {
+        return (0,external_node_fs_.realpathSync)(path);
+    }
+    catch {
+        return undefined;
+    }
+}
+/** The line of a dotted field in the config file, when the file can be read and parsed. */
+function lineOf(file, field) {
+    try {
+        const counter = new dist/* LineCounter */.HN();
+        const doc = (0,dist/* parseDocument */.Tp)((0,external_node_fs_.readFileSync)(file, 'utf8'), { lineCounter: counter });
+        let node = doc.contents;
+        let at;
+        for (const key of field.split('.')) {
+            if (!(0,dist/* isMap */.jh)(node))
+                return undefined;
+            const pair = node.items.find((p) => p.key?.value === key);
+            if (!pair)
+                return undefined;
+            at = pair.key;
+            node = pair.value;
+        }
+        const offset = at?.range?.[0];
+        return offset === undefined ? undefined : counter.linePos(offset).line;
+    }
+    catch {
+        return undefined;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/main.ts
+
+
 
 
 
@@ -3203,9 +3659,11 @@ async function run() {
     try {
         const inputs = readInputs();
         const config = await loadConfig(inputs.config, { region: inputs.awsRegion });
-        (0,runner/* info */.pq)(`config ${inputs.config}: cluster ${config.cluster.name} in ${config.cluster.region}, ${config.nodePools.length} node pool(s)`);
+        // Local charts and manifests must stay inside the workspace: judged on disk, before any AWS call.
+        checkLocalPaths(inputs.config, config);
+        (0,runner/* info */.pq)(`config ${(0,report_escape/* oneLine */.TN)(inputs.config)}: cluster ${config.cluster.name} in ${config.cluster.region}, ${config.nodePools.length} node pool(s)`);
         const aws = await main_credentials(inputs, config, calls?.log);
-        const { runPipeline } = await Promise.all(/* import() */[__webpack_require__.e(264), __webpack_require__.e(139), __webpack_require__.e(609)]).then(__webpack_require__.bind(__webpack_require__, 609));
+        const { runPipeline } = await Promise.all(/* import() */[__webpack_require__.e(264), __webpack_require__.e(413), __webpack_require__.e(640)]).then(__webpack_require__.bind(__webpack_require__, 5640));
         await runPipeline(inputs, config, aws);
     }
     catch (e) {
