@@ -269,7 +269,7 @@ function describeSchemaError(err: ErrorObject): ConfigProblem {
         message: guess ? `is not a known setting (did you mean \`${guess}\`?)` : 'is not a known setting',
         fix: guess
           ? `rename it to \`${guess}\``
-          : `remove it or correct its spelling (known here: ${known.join(', ') || 'none'})`,
+          : 'remove it or correct its spelling (the schema in schema/generated/karpenter-config.schema.json lists the keys)',
       }
     }
     case 'enum':
