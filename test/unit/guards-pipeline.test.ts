@@ -204,7 +204,7 @@ async function expectedPlanId(round: string[], mode: 'apply' | 'destroy' = 'appl
 }
 
 describe('a reviewed apply', () => {
-  test('that matches the reviewed plan goes ahead: lock, plan again, check, apply, record, result, verify', async () => {
+  test('that matches the reviewed plan goes ahead: lock, confirm, check, apply, record, result, verify', async () => {
     const planId = await expectedPlanId(['new', 'made'])
     await runPipeline(inputs({ prNumber: 42 }), config(), aws)
 
@@ -213,7 +213,6 @@ describe('a reviewed apply', () => {
       'preflight',
       'plan new,made',
       `lock karpenter/opsfleet-dev-cluster.json {"operation":"apply","cluster":"opsfleet-dev-cluster","breakLock":false}`,
-      'plan new,made',
       `check ${planId} thing.0,old`,
       'apply thing.0',
       'apply thing.1',
@@ -266,12 +265,13 @@ describe('a reviewed apply', () => {
     expect(writeRecord).not.toHaveBeenCalled()
   })
 
-  test('applies the plan made under the lock, and checks that one, not the first', async () => {
+  test('applies the plan it made once nothing moved under the lock: no second plan, the first one checked', async () => {
     wants = [['first'], ['under-lock']]
-    const planId = await expectedPlanId(['under-lock'])
+    const planId = await expectedPlanId(['first'])
     await runPipeline(inputs({ prNumber: 42 }), config(), aws)
+    expect(events.filter((e) => e.startsWith('plan '))).toEqual(['plan first'])
     expect(checkReviewedPlan.mock.calls[0][1]).toBe(planId)
-    expect(world.get('thing.0')).toBe('under-lock')
+    expect(world.get('thing.0')).toBe('first')
   })
 
   test('a destroy-only plan is checked against the review like any other', async () => {
@@ -281,7 +281,6 @@ describe('a reviewed apply', () => {
       'open session',
       'plan new,made',
       expect.stringMatching(/^lock .*"operation":"destroy"/),
-      'plan new,made',
       `check ${planId} thing.0,old`,
       'destroy thing.0',
       `record ${planId} thing.0:done`,

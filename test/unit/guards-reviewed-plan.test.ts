@@ -62,7 +62,8 @@ async function review(plan: Plan): Promise<void> {
       base: { repo: { full_name: 'opsfleet/infrastructure' } },
     },
   })
-  await flowFor(onPr).publish(plan, planFingerprint(plan))
+  // The pull request's run is a plan run, whatever the mode of the run that applies it.
+  await flowFor(onPr).publish({ ...plan, mode: 'plan' }, planFingerprint(plan))
 }
 
 function check(plan: Plan) {

@@ -1,5 +1,5 @@
-export const id = 152;
-export const ids = [152];
+export const id = 286;
+export const ids = [286];
 export const modules = {
 
 /***/ 6145:
@@ -586,7 +586,7 @@ function formatProblems(file, problems) {
 
 /***/ }),
 
-/***/ 7152:
+/***/ 3286:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -662,7 +662,7 @@ var errors = __webpack_require__(7827);
 
 const validate = validate10;
 /* harmony default export */ const validate_config = ((/* unused pure expression or super */ null && (validate10)));
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://github.com/opsfleet/karpenter-action/schema/generated/karpenter-config.schema.json","title":"karpenter-action configuration","description":"Karpenter on an existing EKS cluster: the IAM it needs, the interruption queue, the Helm release and the node pools.","type":"object","additionalProperties":false,"required":["cluster","nodePools"],"properties":{"cluster":{"type":"object","additionalProperties":false,"required":["name"],"description":"The existing EKS cluster.","properties":{"name":{"type":"string","pattern":"^[0-9A-Za-z][A-Za-z0-9\\-_]{0,99}$","description":"EKS cluster name."},"region":{"type":"string","pattern":"^(us-gov|us-iso|us-isob|us-isof|eu-isoe|eusc-de|cn|us|eu|ap|sa|ca|me|af|il|mx)-[a-z]+-[1-9][0-9]?$","description":"AWS region of the cluster, e.g. eu-west-1, cn-north-1, us-gov-west-1. The `aws-region` input overrides it."},"vpcId":{"type":"string","pattern":"^vpc-[0-9a-f]+$","description":"The cluster's VPC. Subnets and security groups must belong to it. Default: the VPC of the cluster."},"partition":{"type":"string","enum":["aws","aws-cn","aws-us-gov","aws-iso","aws-iso-b","aws-iso-e","aws-iso-f","aws-eusc"],"description":"AWS partition of every ARN the action builds. Default: the region's (aws-cn and aws-us-gov for their regions, aws elsewhere); set, it must agree with the region."}}},"karpenter":{"type":"object","additionalProperties":false,"description":"The Karpenter installation.","properties":{"version":{"type":"string","pattern":"^[0-9]+\\.[0-9]+\\.[0-9]+$","default":"1.14.1","description":"Karpenter chart version (also selects the controller IAM permissions)."},"chart":{"type":"string","minLength":1,"default":"oci://public.ecr.aws/karpenter/karpenter","description":"The Karpenter chart: an OCI reference or a local chart directory."},"crdChart":{"type":"string","minLength":1,"default":"oci://public.ecr.aws/karpenter/karpenter-crd","description":"The Karpenter CRD chart: an OCI reference or a local chart directory."},"namespace":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"default":"karpenter","description":"Namespace of the Karpenter controller."},"release":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":53,"default":"karpenter","description":"Helm release name."},"timeout":{"type":"string","pattern":"^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$","default":"10m","description":"Helm timeout, e.g. 10m (Go duration)."},"auth":{"type":"string","enum":["irsa","pod-identity"],"default":"irsa","description":"How the controller gets its IAM role: irsa (service-account annotation) or pod-identity."},"installCrds":{"type":"boolean","default":true,"description":"Install and upgrade the CRD chart before the main chart."},"destroyCrds":{"type":"boolean","default":false,"description":"mode destroy: also uninstall the CRD chart (deletes every NodePool, EC2NodeClass and NodeClaim)."},"resources":{"type":"object","additionalProperties":false,"description":"Controller container resources.","properties":{"requests":{"$ref":"#/definitions/resourceList"},"limits":{"$ref":"#/definitions/resourceList"}}},"values":{"type":"object","default":{},"description":"Extra Helm values, merged last (they win over the values the action builds)."},"extraManifests":{"type":"string","description":"A folder of your own Kubernetes YAML, applied with server-side apply once Karpenter is ready."}}},"iam":{"type":"object","additionalProperties":false,"description":"IAM names. Existing roles, policies and instance profiles of these names are adopted, never recreated.","properties":{"nodeRole":{"$ref":"#/definitions/iamName","default":"KarpenterNodeRole-<cluster>","description":"Role of the nodes Karpenter launches (trusted by ec2.amazonaws.com)."},"controllerRole":{"$ref":"#/definitions/iamName","default":"KarpenterControllerRole-<cluster>","description":"Role of the Karpenter controller."},"controllerPolicy":{"type":"string","pattern":"^[\\w+=,.@-]+$","maxLength":120,"default":"KarpenterControllerPolicy-<cluster>","description":"Name of the controller's managed policy (split into -2, -3... past IAM's 6,144-character limit)."},"instanceProfile":{"type":"string","pattern":"^[\\w+=,.@-]+$","maxLength":128,"default":"KarpenterNodeInstanceProfile-<cluster>","description":"Instance profile holding the node role (a name, not an ARN)."},"nodeAccess":{"type":"string","enum":["auto","access-entry","aws-auth"],"default":"auto","description":"How nodes join: an EKS access entry, the aws-auth ConfigMap, or auto (access entry when the cluster allows it)."},"permissionsBoundary":{"type":"string","pattern":"^arn:aws[a-z-]*:iam::[0-9]{12}:policy/.+$","description":"ARN of a permissions boundary for the roles the action creates."},"path":{"type":"string","pattern":"^/([\\x21-\\x7E]*/)?$","default":"/","description":"IAM path of the roles, policies and instance profile."}}},"interruption":{"type":"object","additionalProperties":false,"description":"Spot interruption and scheduled-event handling through an SQS queue and EventBridge rules.","properties":{"enabled":{"type":"boolean","default":true,"description":"Create the queue and rules."},"queue":{"type":"string","pattern":"^[A-Za-z0-9_-]{1,80}$","default":"<cluster>","description":"SQS queue name (a name, not a URL or ARN)."}}},"nodePools":{"type":"array","minItems":1,"description":"One NodePool and one EC2NodeClass each.","items":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"NodePool name (also the EC2NodeClass name)."},"instanceTypes":{"type":"array","items":{"type":"string","pattern":"^[a-z0-9-]+\\.[a-z0-9-]+$"},"uniqueItems":true,"description":"Allowed EC2 instance types; omit to allow any."},"architectures":{"type":"array","items":{"type":"string","enum":["amd64","arm64"]},"uniqueItems":true,"minItems":1,"default":["amd64"],"description":"CPU architectures."},"zones":{"type":"array","items":{"type":"string","pattern":"^[a-z]{2}(-[a-z]+)+-[0-9]+[a-z]$"},"uniqueItems":true,"description":"Availability zones; omit to allow every zone with a matching subnet."},"capacityTypes":{"type":"array","items":{"type":"string","enum":["on-demand","spot","reserved"]},"uniqueItems":true,"minItems":1,"default":["on-demand"],"description":"Capacity types."},"subnetSelector":{"$ref":"#/definitions/tagSelector","description":"Tags selecting the nodes' subnets."},"subnetIds":{"type":"array","items":{"type":"string","pattern":"^subnet-[0-9a-f]+$"},"minItems":1,"uniqueItems":true,"description":"Subnet ids (instead of subnetSelector)."},"securityGroupSelector":{"$ref":"#/definitions/tagSelector","description":"Tags selecting the nodes' security groups."},"securityGroupIds":{"type":"array","items":{"type":"string","pattern":"^sg-[0-9a-f]+$"},"minItems":1,"uniqueItems":true,"description":"Security group ids (instead of securityGroupSelector)."},"consolidateAfter":{"type":"string","description":"How long a node must be empty before it is removed, e.g. 30s (or Never).","default":"30s"},"consolidationPolicy":{"type":"string","enum":["WhenEmpty","WhenEmptyOrUnderutilized"],"default":"WhenEmpty","description":"Disruption policy."},"expireAfter":{"type":"string","default":"Never","description":"Maximum node lifetime, e.g. 720h, or Never."},"amiAlias":{"type":"string","pattern":"^[a-z0-9]+@v?[0-9A-Za-z.]+$","default":"al2023@v20251117","description":"EC2NodeClass AMI alias, family@version (a pinned version; @latest is refused)."},"limits":{"type":"object","additionalProperties":{"type":["string","number"]},"description":"NodePool resource limits, e.g. {cpu: 1000, memory: 1000Gi}."},"labels":{"type":"object","additionalProperties":{"type":"string"},"description":"Labels on the nodes."},"taints":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["key","effect"],"properties":{"key":{"type":"string"},"value":{"type":"string"},"effect":{"type":"string","enum":["NoSchedule","PreferNoSchedule","NoExecute"]}}},"description":"Taints on the nodes."},"weight":{"type":"integer","minimum":1,"maximum":100,"description":"NodePool weight."},"tags":{"type":"object","additionalProperties":{"type":"string"},"description":"Extra EC2 tags on the instances."}}}},"state":{"type":"object","additionalProperties":false,"required":["bucket","key"],"description":"Where the lock and the record of applies live (S3). Without it the action works unlocked and warns.","properties":{"bucket":{"type":"string","pattern":"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$","description":"S3 bucket."},"key":{"type":"string","minLength":1,"description":"Object key of the state record; the lock is <key>.lock."},"region":{"type":"string","pattern":"^(us-gov|us-iso|us-isob|us-isof|eu-isoe|eusc-de|cn|us|eu|ap|sa|ca|me|af|il|mx)-[a-z]+-[1-9][0-9]?$","description":"Bucket region (default: the cluster's)."}}},"tags":{"type":"object","additionalProperties":{"type":"string"},"default":{},"description":"Extra tags on every AWS resource the action creates."}},"definitions":{"iamName":{"type":"string","pattern":"^[\\w+=,.@-]+$","maxLength":64},"tagSelector":{"type":"object","minProperties":1,"additionalProperties":{"type":"string"}},"resourceList":{"type":"object","additionalProperties":false,"properties":{"cpu":{"type":["string","number"]},"memory":{"type":"string"}}}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://github.com/opsfleet/karpenter-action/schema/generated/karpenter-config.schema.json","title":"karpenter-action configuration","description":"Karpenter on an existing EKS cluster: the IAM it needs, the interruption queue, the Helm release and the node pools.","type":"object","additionalProperties":false,"required":["cluster","nodePools"],"properties":{"cluster":{"type":"object","additionalProperties":false,"required":["name"],"description":"The existing EKS cluster.","properties":{"name":{"type":"string","pattern":"^[0-9A-Za-z][A-Za-z0-9\\-_]{0,99}$","description":"EKS cluster name."},"region":{"type":"string","pattern":"^(us-gov|us-iso|us-isob|us-isof|eu-isoe|eusc-de|cn|us|eu|ap|sa|ca|me|af|il|mx)-[a-z]+-[1-9][0-9]?$","description":"AWS region of the cluster, e.g. eu-west-1, cn-north-1, us-gov-west-1. The `aws-region` input overrides it."},"vpcId":{"type":"string","pattern":"^vpc-[0-9a-f]+$","description":"The cluster's VPC. Subnets and security groups must belong to it. Default: the VPC of the cluster."},"partition":{"type":"string","enum":["aws","aws-cn","aws-us-gov","aws-iso","aws-iso-b","aws-iso-e","aws-iso-f","aws-eusc"],"description":"AWS partition of every ARN the action builds. Default: the region's (aws-cn and aws-us-gov for their regions, aws elsewhere); set, it must agree with the region."}}},"karpenter":{"type":"object","additionalProperties":false,"description":"The Karpenter installation.","properties":{"version":{"type":"string","pattern":"^[0-9]+\\.[0-9]+\\.[0-9]+$","default":"1.14.1","description":"Karpenter chart version (also selects the controller IAM permissions)."},"chart":{"type":"string","minLength":1,"default":"oci://public.ecr.aws/karpenter/karpenter","description":"The Karpenter chart: an OCI reference or a local chart directory."},"crdChart":{"type":"string","minLength":1,"default":"oci://public.ecr.aws/karpenter/karpenter-crd","description":"The Karpenter CRD chart: an OCI reference or a local chart directory."},"namespace":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"default":"karpenter","description":"Namespace of the Karpenter controller."},"release":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":53,"default":"karpenter","description":"Helm release name."},"timeout":{"type":"string","pattern":"^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$","default":"10m","description":"Helm timeout, e.g. 10m (Go duration)."},"auth":{"type":"string","enum":["irsa","pod-identity"],"default":"irsa","description":"How the controller gets its IAM role: irsa (service-account annotation) or pod-identity."},"installCrds":{"type":"boolean","default":true,"description":"Install and upgrade the CRD chart before the main chart."},"destroyCrds":{"type":"boolean","default":false,"description":"mode destroy: also uninstall the CRD chart (deletes every NodePool, EC2NodeClass and NodeClaim)."},"resources":{"type":"object","additionalProperties":false,"description":"Controller container resources.","properties":{"requests":{"$ref":"#/definitions/resourceList"},"limits":{"$ref":"#/definitions/resourceList"}}},"values":{"type":"object","default":{},"description":"Extra Helm values, merged last (they win over the values the action builds)."},"extraManifests":{"type":"string","description":"A folder of your own Kubernetes YAML, applied with server-side apply once Karpenter is ready."}}},"iam":{"type":"object","additionalProperties":false,"description":"IAM names. Existing roles, policies and instance profiles of these names are adopted, never recreated.","properties":{"nodeRole":{"$ref":"#/definitions/iamName","default":"KarpenterNodeRole-<cluster>","description":"Role of the nodes Karpenter launches (trusted by ec2.amazonaws.com)."},"controllerRole":{"$ref":"#/definitions/iamName","default":"KarpenterControllerRole-<cluster>","description":"Role of the Karpenter controller."},"controllerPolicy":{"type":"string","pattern":"^[\\w+=,.@-]+$","maxLength":120,"default":"KarpenterControllerPolicy-<cluster>","description":"Name of the controller's managed policy (split into -2, -3... past IAM's 6,144-character limit)."},"instanceProfile":{"type":"string","pattern":"^[\\w+=,.@-]+$","maxLength":128,"default":"KarpenterNodeInstanceProfile-<cluster>","description":"Instance profile holding the node role (a name, not an ARN)."},"nodeAccess":{"type":"string","enum":["auto","access-entry","aws-auth"],"default":"auto","description":"How nodes join: an EKS access entry, the aws-auth ConfigMap, or auto (access entry when the cluster allows it)."},"permissionsBoundary":{"type":"string","pattern":"^arn:aws[a-z-]*:iam::[0-9]{12}:policy/.+$","description":"ARN of a permissions boundary for the roles the action creates."},"path":{"type":"string","pattern":"^/([\\x21-\\x7E]*/)?$","default":"/","description":"IAM path of the roles, policies and instance profile."}}},"interruption":{"type":"object","additionalProperties":false,"description":"Spot interruption and scheduled-event handling through an SQS queue and EventBridge rules.","properties":{"enabled":{"type":"boolean","default":true,"description":"Create the queue and rules."},"queue":{"type":"string","pattern":"^[A-Za-z0-9_-]{1,80}$","default":"<cluster>","description":"SQS queue name (a name, not a URL or ARN)."}}},"nodePools":{"type":"array","minItems":1,"description":"One NodePool and one EC2NodeClass each.","items":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"NodePool name (also the EC2NodeClass name)."},"instanceTypes":{"type":"array","items":{"type":"string","pattern":"^[a-z0-9-]+\\.[a-z0-9-]+$"},"uniqueItems":true,"description":"Allowed EC2 instance types; omit to allow any."},"architectures":{"type":"array","items":{"type":"string","enum":["amd64","arm64"]},"uniqueItems":true,"minItems":1,"default":["amd64"],"description":"CPU architectures."},"zones":{"type":"array","items":{"type":"string","pattern":"^[a-z]{2}(-[a-z]+)+-[0-9]+[a-z]$"},"uniqueItems":true,"description":"Availability zones; omit to allow every zone with a matching subnet."},"capacityTypes":{"type":"array","items":{"type":"string","enum":["on-demand","spot","reserved"]},"uniqueItems":true,"minItems":1,"default":["on-demand"],"description":"Capacity types."},"subnetSelector":{"$ref":"#/definitions/tagSelector","description":"Tags selecting the nodes' subnets."},"subnetIds":{"type":"array","items":{"type":"string","pattern":"^subnet-[0-9a-f]+$"},"minItems":1,"uniqueItems":true,"description":"Subnet ids (instead of subnetSelector)."},"securityGroupSelector":{"$ref":"#/definitions/tagSelector","description":"Tags selecting the nodes' security groups."},"securityGroupIds":{"type":"array","items":{"type":"string","pattern":"^sg-[0-9a-f]+$"},"minItems":1,"uniqueItems":true,"description":"Security group ids (instead of securityGroupSelector)."},"consolidateAfter":{"type":"string","pattern":"^(([0-9]+(s|m|h))+|Never)$","description":"How long a node must be empty before it is removed, e.g. 30s (or Never).","default":"30s"},"consolidationPolicy":{"type":"string","enum":["WhenEmpty","WhenEmptyOrUnderutilized"],"default":"WhenEmpty","description":"Disruption policy."},"expireAfter":{"type":"string","pattern":"^(([0-9]+(s|m|h))+|Never)$","default":"Never","description":"Maximum node lifetime, e.g. 720h, or Never."},"amiAlias":{"type":"string","pattern":"^[a-z0-9]+@v?[0-9A-Za-z.]+$","default":"al2023@v20251117","description":"EC2NodeClass AMI alias, family@version (a pinned version; @latest is refused)."},"limits":{"type":"object","additionalProperties":{"type":["string","number"]},"description":"NodePool resource limits, e.g. {cpu: 1000, memory: 1000Gi}."},"labels":{"type":"object","additionalProperties":{"type":"string"},"description":"Labels on the nodes."},"taints":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["key","effect"],"properties":{"key":{"type":"string"},"value":{"type":"string"},"effect":{"type":"string","enum":["NoSchedule","PreferNoSchedule","NoExecute"]}}},"description":"Taints on the nodes."},"weight":{"type":"integer","minimum":1,"maximum":100,"description":"NodePool weight."},"tags":{"type":"object","additionalProperties":{"type":"string"},"description":"Extra EC2 tags on the instances."}}}},"state":{"type":"object","additionalProperties":false,"required":["bucket","key"],"description":"Where the lock and the record of applies live (S3). Without it the action works unlocked and warns.","properties":{"bucket":{"type":"string","pattern":"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$","description":"S3 bucket."},"key":{"type":"string","minLength":1,"description":"Object key of the state record; the lock is <key>.lock."},"region":{"type":"string","pattern":"^(us-gov|us-iso|us-isob|us-isof|eu-isoe|eusc-de|cn|us|eu|ap|sa|ca|me|af|il|mx)-[a-z]+-[1-9][0-9]?$","description":"Bucket region (default: the cluster's)."}}},"tags":{"type":"object","additionalProperties":{"type":"string"},"default":{},"description":"Extra tags on every AWS resource the action creates."},"destroyAdopted":{"type":"boolean","default":false,"description":"Destroy also what the action adopted (it existed before the action first ran: a role, its policies and instance profiles, a shared namespace), detaching everything from it. Default: destroy leaves adopted resources and says so in the plan."}},"definitions":{"iamName":{"type":"string","pattern":"^[\\w+=,.@-]+$","maxLength":64},"tagSelector":{"type":"object","minProperties":1,"additionalProperties":{"type":"string"}},"resourceList":{"type":"object","additionalProperties":false,"properties":{"cpu":{"type":["string","number"]},"memory":{"type":"string"}}}}};
 const schema12 = {"type":"object","additionalProperties":false,"properties":{"cpu":{"type":["string","number"]},"memory":{"type":"string"}}};
 const schema14 = {"type":"string","pattern":"^[\\w+=,.@-]+$","maxLength":64};
 const schema16 = {"type":"object","minProperties":1,"additionalProperties":{"type":"string"}};
@@ -680,8 +680,9 @@ const pattern15 = new RegExp("^[a-z0-9-]+\\.[a-z0-9-]+$", "u");
 const pattern16 = new RegExp("^[a-z]{2}(-[a-z]+)+-[0-9]+[a-z]$", "u");
 const pattern17 = new RegExp("^subnet-[0-9a-f]+$", "u");
 const pattern18 = new RegExp("^sg-[0-9a-f]+$", "u");
-const pattern19 = new RegExp("^[a-z0-9]+@v?[0-9A-Za-z.]+$", "u");
-const pattern20 = new RegExp("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", "u");
+const pattern19 = new RegExp("^(([0-9]+(s|m|h))+|Never)$", "u");
+const pattern21 = new RegExp("^[a-z0-9]+@v?[0-9A-Za-z.]+$", "u");
+const pattern22 = new RegExp("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", "u");
 const func2 = Object.prototype.hasOwnProperty;
 const func3 = ((s) => [...s].length);
 
@@ -711,7 +712,7 @@ vErrors.push(err1);
 errors++;
 }
 for(const key0 in data){
-if(!(((((((key0 === "cluster") || (key0 === "karpenter")) || (key0 === "iam")) || (key0 === "interruption")) || (key0 === "nodePools")) || (key0 === "state")) || (key0 === "tags"))){
+if(!((((((((key0 === "cluster") || (key0 === "karpenter")) || (key0 === "iam")) || (key0 === "interruption")) || (key0 === "nodePools")) || (key0 === "state")) || (key0 === "tags")) || (key0 === "destroyAdopted"))){
 const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema11,data};
 if(vErrors === null){
 vErrors = [err2];
@@ -2145,8 +2146,9 @@ errors++;
 }
 if(data36.consolidateAfter !== undefined){
 let data54 = data36.consolidateAfter;
-if(typeof data54 !== "string"){
-const err111 = {instancePath:instancePath+"/nodePools/" + i0+"/consolidateAfter",schemaPath:"#/properties/nodePools/items/properties/consolidateAfter/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodePools.items.properties.consolidateAfter.type,parentSchema:schema11.properties.nodePools.items.properties.consolidateAfter,data:data54};
+if(typeof data54 === "string"){
+if(!pattern19.test(data54)){
+const err111 = {instancePath:instancePath+"/nodePools/" + i0+"/consolidateAfter",schemaPath:"#/properties/nodePools/items/properties/consolidateAfter/pattern",keyword:"pattern",params:{pattern: "^(([0-9]+(s|m|h))+|Never)$"},message:"must match pattern \""+"^(([0-9]+(s|m|h))+|Never)$"+"\"",schema:"^(([0-9]+(s|m|h))+|Never)$",parentSchema:schema11.properties.nodePools.items.properties.consolidateAfter,data:data54};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -2156,10 +2158,8 @@ vErrors.push(err111);
 errors++;
 }
 }
-if(data36.consolidationPolicy !== undefined){
-let data55 = data36.consolidationPolicy;
-if(typeof data55 !== "string"){
-const err112 = {instancePath:instancePath+"/nodePools/" + i0+"/consolidationPolicy",schemaPath:"#/properties/nodePools/items/properties/consolidationPolicy/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodePools.items.properties.consolidationPolicy.type,parentSchema:schema11.properties.nodePools.items.properties.consolidationPolicy,data:data55};
+else {
+const err112 = {instancePath:instancePath+"/nodePools/" + i0+"/consolidateAfter",schemaPath:"#/properties/nodePools/items/properties/consolidateAfter/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodePools.items.properties.consolidateAfter.type,parentSchema:schema11.properties.nodePools.items.properties.consolidateAfter,data:data54};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -2168,8 +2168,11 @@ vErrors.push(err112);
 }
 errors++;
 }
-if(!((data55 === "WhenEmpty") || (data55 === "WhenEmptyOrUnderutilized"))){
-const err113 = {instancePath:instancePath+"/nodePools/" + i0+"/consolidationPolicy",schemaPath:"#/properties/nodePools/items/properties/consolidationPolicy/enum",keyword:"enum",params:{allowedValues: schema11.properties.nodePools.items.properties.consolidationPolicy.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.nodePools.items.properties.consolidationPolicy.enum,parentSchema:schema11.properties.nodePools.items.properties.consolidationPolicy,data:data55};
+}
+if(data36.consolidationPolicy !== undefined){
+let data55 = data36.consolidationPolicy;
+if(typeof data55 !== "string"){
+const err113 = {instancePath:instancePath+"/nodePools/" + i0+"/consolidationPolicy",schemaPath:"#/properties/nodePools/items/properties/consolidationPolicy/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodePools.items.properties.consolidationPolicy.type,parentSchema:schema11.properties.nodePools.items.properties.consolidationPolicy,data:data55};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -2178,11 +2181,8 @@ vErrors.push(err113);
 }
 errors++;
 }
-}
-if(data36.expireAfter !== undefined){
-let data56 = data36.expireAfter;
-if(typeof data56 !== "string"){
-const err114 = {instancePath:instancePath+"/nodePools/" + i0+"/expireAfter",schemaPath:"#/properties/nodePools/items/properties/expireAfter/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodePools.items.properties.expireAfter.type,parentSchema:schema11.properties.nodePools.items.properties.expireAfter,data:data56};
+if(!((data55 === "WhenEmpty") || (data55 === "WhenEmptyOrUnderutilized"))){
+const err114 = {instancePath:instancePath+"/nodePools/" + i0+"/consolidationPolicy",schemaPath:"#/properties/nodePools/items/properties/consolidationPolicy/enum",keyword:"enum",params:{allowedValues: schema11.properties.nodePools.items.properties.consolidationPolicy.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.nodePools.items.properties.consolidationPolicy.enum,parentSchema:schema11.properties.nodePools.items.properties.consolidationPolicy,data:data55};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -2192,11 +2192,11 @@ vErrors.push(err114);
 errors++;
 }
 }
-if(data36.amiAlias !== undefined){
-let data57 = data36.amiAlias;
-if(typeof data57 === "string"){
-if(!pattern19.test(data57)){
-const err115 = {instancePath:instancePath+"/nodePools/" + i0+"/amiAlias",schemaPath:"#/properties/nodePools/items/properties/amiAlias/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]+@v?[0-9A-Za-z.]+$"},message:"must match pattern \""+"^[a-z0-9]+@v?[0-9A-Za-z.]+$"+"\"",schema:"^[a-z0-9]+@v?[0-9A-Za-z.]+$",parentSchema:schema11.properties.nodePools.items.properties.amiAlias,data:data57};
+if(data36.expireAfter !== undefined){
+let data56 = data36.expireAfter;
+if(typeof data56 === "string"){
+if(!pattern19.test(data56)){
+const err115 = {instancePath:instancePath+"/nodePools/" + i0+"/expireAfter",schemaPath:"#/properties/nodePools/items/properties/expireAfter/pattern",keyword:"pattern",params:{pattern: "^(([0-9]+(s|m|h))+|Never)$"},message:"must match pattern \""+"^(([0-9]+(s|m|h))+|Never)$"+"\"",schema:"^(([0-9]+(s|m|h))+|Never)$",parentSchema:schema11.properties.nodePools.items.properties.expireAfter,data:data56};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -2207,12 +2207,37 @@ errors++;
 }
 }
 else {
-const err116 = {instancePath:instancePath+"/nodePools/" + i0+"/amiAlias",schemaPath:"#/properties/nodePools/items/properties/amiAlias/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodePools.items.properties.amiAlias.type,parentSchema:schema11.properties.nodePools.items.properties.amiAlias,data:data57};
+const err116 = {instancePath:instancePath+"/nodePools/" + i0+"/expireAfter",schemaPath:"#/properties/nodePools/items/properties/expireAfter/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodePools.items.properties.expireAfter.type,parentSchema:schema11.properties.nodePools.items.properties.expireAfter,data:data56};
 if(vErrors === null){
 vErrors = [err116];
 }
 else {
 vErrors.push(err116);
+}
+errors++;
+}
+}
+if(data36.amiAlias !== undefined){
+let data57 = data36.amiAlias;
+if(typeof data57 === "string"){
+if(!pattern21.test(data57)){
+const err117 = {instancePath:instancePath+"/nodePools/" + i0+"/amiAlias",schemaPath:"#/properties/nodePools/items/properties/amiAlias/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]+@v?[0-9A-Za-z.]+$"},message:"must match pattern \""+"^[a-z0-9]+@v?[0-9A-Za-z.]+$"+"\"",schema:"^[a-z0-9]+@v?[0-9A-Za-z.]+$",parentSchema:schema11.properties.nodePools.items.properties.amiAlias,data:data57};
+if(vErrors === null){
+vErrors = [err117];
+}
+else {
+vErrors.push(err117);
+}
+errors++;
+}
+}
+else {
+const err118 = {instancePath:instancePath+"/nodePools/" + i0+"/amiAlias",schemaPath:"#/properties/nodePools/items/properties/amiAlias/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodePools.items.properties.amiAlias.type,parentSchema:schema11.properties.nodePools.items.properties.amiAlias,data:data57};
+if(vErrors === null){
+vErrors = [err118];
+}
+else {
+vErrors.push(err118);
 }
 errors++;
 }
@@ -2223,35 +2248,7 @@ if(data58 && typeof data58 == "object" && !Array.isArray(data58)){
 for(const key11 in data58){
 let data59 = data58[key11];
 if((typeof data59 !== "string") && (!(typeof data59 == "number"))){
-const err117 = {instancePath:instancePath+"/nodePools/" + i0+"/limits/" + key11.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/nodePools/items/properties/limits/additionalProperties/type",keyword:"type",params:{type: schema11.properties.nodePools.items.properties.limits.additionalProperties.type},message:"must be string,number",schema:schema11.properties.nodePools.items.properties.limits.additionalProperties.type,parentSchema:schema11.properties.nodePools.items.properties.limits.additionalProperties,data:data59};
-if(vErrors === null){
-vErrors = [err117];
-}
-else {
-vErrors.push(err117);
-}
-errors++;
-}
-}
-}
-else {
-const err118 = {instancePath:instancePath+"/nodePools/" + i0+"/limits",schemaPath:"#/properties/nodePools/items/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.nodePools.items.properties.limits.type,parentSchema:schema11.properties.nodePools.items.properties.limits,data:data58};
-if(vErrors === null){
-vErrors = [err118];
-}
-else {
-vErrors.push(err118);
-}
-errors++;
-}
-}
-if(data36.labels !== undefined){
-let data60 = data36.labels;
-if(data60 && typeof data60 == "object" && !Array.isArray(data60)){
-for(const key12 in data60){
-let data61 = data60[key12];
-if(typeof data61 !== "string"){
-const err119 = {instancePath:instancePath+"/nodePools/" + i0+"/labels/" + key12.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/nodePools/items/properties/labels/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodePools.items.properties.labels.additionalProperties.type,parentSchema:schema11.properties.nodePools.items.properties.labels.additionalProperties,data:data61};
+const err119 = {instancePath:instancePath+"/nodePools/" + i0+"/limits/" + key11.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/nodePools/items/properties/limits/additionalProperties/type",keyword:"type",params:{type: schema11.properties.nodePools.items.properties.limits.additionalProperties.type},message:"must be string,number",schema:schema11.properties.nodePools.items.properties.limits.additionalProperties.type,parentSchema:schema11.properties.nodePools.items.properties.limits.additionalProperties,data:data59};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -2263,12 +2260,40 @@ errors++;
 }
 }
 else {
-const err120 = {instancePath:instancePath+"/nodePools/" + i0+"/labels",schemaPath:"#/properties/nodePools/items/properties/labels/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.nodePools.items.properties.labels.type,parentSchema:schema11.properties.nodePools.items.properties.labels,data:data60};
+const err120 = {instancePath:instancePath+"/nodePools/" + i0+"/limits",schemaPath:"#/properties/nodePools/items/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.nodePools.items.properties.limits.type,parentSchema:schema11.properties.nodePools.items.properties.limits,data:data58};
 if(vErrors === null){
 vErrors = [err120];
 }
 else {
 vErrors.push(err120);
+}
+errors++;
+}
+}
+if(data36.labels !== undefined){
+let data60 = data36.labels;
+if(data60 && typeof data60 == "object" && !Array.isArray(data60)){
+for(const key12 in data60){
+let data61 = data60[key12];
+if(typeof data61 !== "string"){
+const err121 = {instancePath:instancePath+"/nodePools/" + i0+"/labels/" + key12.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/nodePools/items/properties/labels/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodePools.items.properties.labels.additionalProperties.type,parentSchema:schema11.properties.nodePools.items.properties.labels.additionalProperties,data:data61};
+if(vErrors === null){
+vErrors = [err121];
+}
+else {
+vErrors.push(err121);
+}
+errors++;
+}
+}
+}
+else {
+const err122 = {instancePath:instancePath+"/nodePools/" + i0+"/labels",schemaPath:"#/properties/nodePools/items/properties/labels/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.nodePools.items.properties.labels.type,parentSchema:schema11.properties.nodePools.items.properties.labels,data:data60};
+if(vErrors === null){
+vErrors = [err122];
+}
+else {
+vErrors.push(err122);
 }
 errors++;
 }
@@ -2281,28 +2306,7 @@ for(let i13=0; i13<len7; i13++){
 let data63 = data62[i13];
 if(data63 && typeof data63 == "object" && !Array.isArray(data63)){
 if(data63.key === undefined){
-const err121 = {instancePath:instancePath+"/nodePools/" + i0+"/taints/" + i13,schemaPath:"#/properties/nodePools/items/properties/taints/items/required",keyword:"required",params:{missingProperty: "key"},message:"must have required property '"+"key"+"'",schema:schema11.properties.nodePools.items.properties.taints.items.required,parentSchema:schema11.properties.nodePools.items.properties.taints.items,data:data63};
-if(vErrors === null){
-vErrors = [err121];
-}
-else {
-vErrors.push(err121);
-}
-errors++;
-}
-if(data63.effect === undefined){
-const err122 = {instancePath:instancePath+"/nodePools/" + i0+"/taints/" + i13,schemaPath:"#/properties/nodePools/items/properties/taints/items/required",keyword:"required",params:{missingProperty: "effect"},message:"must have required property '"+"effect"+"'",schema:schema11.properties.nodePools.items.properties.taints.items.required,parentSchema:schema11.properties.nodePools.items.properties.taints.items,data:data63};
-if(vErrors === null){
-vErrors = [err122];
-}
-else {
-vErrors.push(err122);
-}
-errors++;
-}
-for(const key13 in data63){
-if(!(((key13 === "key") || (key13 === "value")) || (key13 === "effect"))){
-const err123 = {instancePath:instancePath+"/nodePools/" + i0+"/taints/" + i13,schemaPath:"#/properties/nodePools/items/properties/taints/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.nodePools.items.properties.taints.items,data:data63};
+const err123 = {instancePath:instancePath+"/nodePools/" + i0+"/taints/" + i13,schemaPath:"#/properties/nodePools/items/properties/taints/items/required",keyword:"required",params:{missingProperty: "key"},message:"must have required property '"+"key"+"'",schema:schema11.properties.nodePools.items.properties.taints.items.required,parentSchema:schema11.properties.nodePools.items.properties.taints.items,data:data63};
 if(vErrors === null){
 vErrors = [err123];
 }
@@ -2311,11 +2315,8 @@ vErrors.push(err123);
 }
 errors++;
 }
-}
-if(data63.key !== undefined){
-let data64 = data63.key;
-if(typeof data64 !== "string"){
-const err124 = {instancePath:instancePath+"/nodePools/" + i0+"/taints/" + i13+"/key",schemaPath:"#/properties/nodePools/items/properties/taints/items/properties/key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodePools.items.properties.taints.items.properties.key.type,parentSchema:schema11.properties.nodePools.items.properties.taints.items.properties.key,data:data64};
+if(data63.effect === undefined){
+const err124 = {instancePath:instancePath+"/nodePools/" + i0+"/taints/" + i13,schemaPath:"#/properties/nodePools/items/properties/taints/items/required",keyword:"required",params:{missingProperty: "effect"},message:"must have required property '"+"effect"+"'",schema:schema11.properties.nodePools.items.properties.taints.items.required,parentSchema:schema11.properties.nodePools.items.properties.taints.items,data:data63};
 if(vErrors === null){
 vErrors = [err124];
 }
@@ -2324,11 +2325,9 @@ vErrors.push(err124);
 }
 errors++;
 }
-}
-if(data63.value !== undefined){
-let data65 = data63.value;
-if(typeof data65 !== "string"){
-const err125 = {instancePath:instancePath+"/nodePools/" + i0+"/taints/" + i13+"/value",schemaPath:"#/properties/nodePools/items/properties/taints/items/properties/value/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodePools.items.properties.taints.items.properties.value.type,parentSchema:schema11.properties.nodePools.items.properties.taints.items.properties.value,data:data65};
+for(const key13 in data63){
+if(!(((key13 === "key") || (key13 === "value")) || (key13 === "effect"))){
+const err125 = {instancePath:instancePath+"/nodePools/" + i0+"/taints/" + i13,schemaPath:"#/properties/nodePools/items/properties/taints/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.nodePools.items.properties.taints.items,data:data63};
 if(vErrors === null){
 vErrors = [err125];
 }
@@ -2338,10 +2337,10 @@ vErrors.push(err125);
 errors++;
 }
 }
-if(data63.effect !== undefined){
-let data66 = data63.effect;
-if(typeof data66 !== "string"){
-const err126 = {instancePath:instancePath+"/nodePools/" + i0+"/taints/" + i13+"/effect",schemaPath:"#/properties/nodePools/items/properties/taints/items/properties/effect/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodePools.items.properties.taints.items.properties.effect.type,parentSchema:schema11.properties.nodePools.items.properties.taints.items.properties.effect,data:data66};
+if(data63.key !== undefined){
+let data64 = data63.key;
+if(typeof data64 !== "string"){
+const err126 = {instancePath:instancePath+"/nodePools/" + i0+"/taints/" + i13+"/key",schemaPath:"#/properties/nodePools/items/properties/taints/items/properties/key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodePools.items.properties.taints.items.properties.key.type,parentSchema:schema11.properties.nodePools.items.properties.taints.items.properties.key,data:data64};
 if(vErrors === null){
 vErrors = [err126];
 }
@@ -2350,8 +2349,11 @@ vErrors.push(err126);
 }
 errors++;
 }
-if(!(((data66 === "NoSchedule") || (data66 === "PreferNoSchedule")) || (data66 === "NoExecute"))){
-const err127 = {instancePath:instancePath+"/nodePools/" + i0+"/taints/" + i13+"/effect",schemaPath:"#/properties/nodePools/items/properties/taints/items/properties/effect/enum",keyword:"enum",params:{allowedValues: schema11.properties.nodePools.items.properties.taints.items.properties.effect.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.nodePools.items.properties.taints.items.properties.effect.enum,parentSchema:schema11.properties.nodePools.items.properties.taints.items.properties.effect,data:data66};
+}
+if(data63.value !== undefined){
+let data65 = data63.value;
+if(typeof data65 !== "string"){
+const err127 = {instancePath:instancePath+"/nodePools/" + i0+"/taints/" + i13+"/value",schemaPath:"#/properties/nodePools/items/properties/taints/items/properties/value/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodePools.items.properties.taints.items.properties.value.type,parentSchema:schema11.properties.nodePools.items.properties.taints.items.properties.value,data:data65};
 if(vErrors === null){
 vErrors = [err127];
 }
@@ -2361,9 +2363,10 @@ vErrors.push(err127);
 errors++;
 }
 }
-}
-else {
-const err128 = {instancePath:instancePath+"/nodePools/" + i0+"/taints/" + i13,schemaPath:"#/properties/nodePools/items/properties/taints/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.nodePools.items.properties.taints.items.type,parentSchema:schema11.properties.nodePools.items.properties.taints.items,data:data63};
+if(data63.effect !== undefined){
+let data66 = data63.effect;
+if(typeof data66 !== "string"){
+const err128 = {instancePath:instancePath+"/nodePools/" + i0+"/taints/" + i13+"/effect",schemaPath:"#/properties/nodePools/items/properties/taints/items/properties/effect/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodePools.items.properties.taints.items.properties.effect.type,parentSchema:schema11.properties.nodePools.items.properties.taints.items.properties.effect,data:data66};
 if(vErrors === null){
 vErrors = [err128];
 }
@@ -2372,10 +2375,8 @@ vErrors.push(err128);
 }
 errors++;
 }
-}
-}
-else {
-const err129 = {instancePath:instancePath+"/nodePools/" + i0+"/taints",schemaPath:"#/properties/nodePools/items/properties/taints/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.nodePools.items.properties.taints.type,parentSchema:schema11.properties.nodePools.items.properties.taints,data:data62};
+if(!(((data66 === "NoSchedule") || (data66 === "PreferNoSchedule")) || (data66 === "NoExecute"))){
+const err129 = {instancePath:instancePath+"/nodePools/" + i0+"/taints/" + i13+"/effect",schemaPath:"#/properties/nodePools/items/properties/taints/items/properties/effect/enum",keyword:"enum",params:{allowedValues: schema11.properties.nodePools.items.properties.taints.items.properties.effect.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.nodePools.items.properties.taints.items.properties.effect.enum,parentSchema:schema11.properties.nodePools.items.properties.taints.items.properties.effect,data:data66};
 if(vErrors === null){
 vErrors = [err129];
 }
@@ -2385,10 +2386,9 @@ vErrors.push(err129);
 errors++;
 }
 }
-if(data36.weight !== undefined){
-let data67 = data36.weight;
-if(!((typeof data67 == "number") && (!(data67 % 1) && !isNaN(data67)))){
-const err130 = {instancePath:instancePath+"/nodePools/" + i0+"/weight",schemaPath:"#/properties/nodePools/items/properties/weight/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.nodePools.items.properties.weight.type,parentSchema:schema11.properties.nodePools.items.properties.weight,data:data67};
+}
+else {
+const err130 = {instancePath:instancePath+"/nodePools/" + i0+"/taints/" + i13,schemaPath:"#/properties/nodePools/items/properties/taints/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.nodePools.items.properties.taints.items.type,parentSchema:schema11.properties.nodePools.items.properties.taints.items,data:data63};
 if(vErrors === null){
 vErrors = [err130];
 }
@@ -2397,9 +2397,10 @@ vErrors.push(err130);
 }
 errors++;
 }
-if(typeof data67 == "number"){
-if(data67 > 100 || isNaN(data67)){
-const err131 = {instancePath:instancePath+"/nodePools/" + i0+"/weight",schemaPath:"#/properties/nodePools/items/properties/weight/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema11.properties.nodePools.items.properties.weight,data:data67};
+}
+}
+else {
+const err131 = {instancePath:instancePath+"/nodePools/" + i0+"/taints",schemaPath:"#/properties/nodePools/items/properties/taints/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.nodePools.items.properties.taints.type,parentSchema:schema11.properties.nodePools.items.properties.taints,data:data62};
 if(vErrors === null){
 vErrors = [err131];
 }
@@ -2408,13 +2409,37 @@ vErrors.push(err131);
 }
 errors++;
 }
-if(data67 < 1 || isNaN(data67)){
-const err132 = {instancePath:instancePath+"/nodePools/" + i0+"/weight",schemaPath:"#/properties/nodePools/items/properties/weight/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.nodePools.items.properties.weight,data:data67};
+}
+if(data36.weight !== undefined){
+let data67 = data36.weight;
+if(!((typeof data67 == "number") && (!(data67 % 1) && !isNaN(data67)))){
+const err132 = {instancePath:instancePath+"/nodePools/" + i0+"/weight",schemaPath:"#/properties/nodePools/items/properties/weight/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.nodePools.items.properties.weight.type,parentSchema:schema11.properties.nodePools.items.properties.weight,data:data67};
 if(vErrors === null){
 vErrors = [err132];
 }
 else {
 vErrors.push(err132);
+}
+errors++;
+}
+if(typeof data67 == "number"){
+if(data67 > 100 || isNaN(data67)){
+const err133 = {instancePath:instancePath+"/nodePools/" + i0+"/weight",schemaPath:"#/properties/nodePools/items/properties/weight/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100",schema:100,parentSchema:schema11.properties.nodePools.items.properties.weight,data:data67};
+if(vErrors === null){
+vErrors = [err133];
+}
+else {
+vErrors.push(err133);
+}
+errors++;
+}
+if(data67 < 1 || isNaN(data67)){
+const err134 = {instancePath:instancePath+"/nodePools/" + i0+"/weight",schemaPath:"#/properties/nodePools/items/properties/weight/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.nodePools.items.properties.weight,data:data67};
+if(vErrors === null){
+vErrors = [err134];
+}
+else {
+vErrors.push(err134);
 }
 errors++;
 }
@@ -2426,31 +2451,7 @@ if(data68 && typeof data68 == "object" && !Array.isArray(data68)){
 for(const key14 in data68){
 let data69 = data68[key14];
 if(typeof data69 !== "string"){
-const err133 = {instancePath:instancePath+"/nodePools/" + i0+"/tags/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/nodePools/items/properties/tags/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodePools.items.properties.tags.additionalProperties.type,parentSchema:schema11.properties.nodePools.items.properties.tags.additionalProperties,data:data69};
-if(vErrors === null){
-vErrors = [err133];
-}
-else {
-vErrors.push(err133);
-}
-errors++;
-}
-}
-}
-else {
-const err134 = {instancePath:instancePath+"/nodePools/" + i0+"/tags",schemaPath:"#/properties/nodePools/items/properties/tags/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.nodePools.items.properties.tags.type,parentSchema:schema11.properties.nodePools.items.properties.tags,data:data68};
-if(vErrors === null){
-vErrors = [err134];
-}
-else {
-vErrors.push(err134);
-}
-errors++;
-}
-}
-}
-else {
-const err135 = {instancePath:instancePath+"/nodePools/" + i0,schemaPath:"#/properties/nodePools/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.nodePools.items.type,parentSchema:schema11.properties.nodePools.items,data:data36};
+const err135 = {instancePath:instancePath+"/nodePools/" + i0+"/tags/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/nodePools/items/properties/tags/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.nodePools.items.properties.tags.additionalProperties.type,parentSchema:schema11.properties.nodePools.items.properties.tags.additionalProperties,data:data69};
 if(vErrors === null){
 vErrors = [err135];
 }
@@ -2462,7 +2463,7 @@ errors++;
 }
 }
 else {
-const err136 = {instancePath:instancePath+"/nodePools",schemaPath:"#/properties/nodePools/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.nodePools.type,parentSchema:schema11.properties.nodePools,data:data35};
+const err136 = {instancePath:instancePath+"/nodePools/" + i0+"/tags",schemaPath:"#/properties/nodePools/items/properties/tags/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.nodePools.items.properties.tags.type,parentSchema:schema11.properties.nodePools.items.properties.tags,data:data68};
 if(vErrors === null){
 vErrors = [err136];
 }
@@ -2472,11 +2473,9 @@ vErrors.push(err136);
 errors++;
 }
 }
-if(data.state !== undefined){
-let data70 = data.state;
-if(data70 && typeof data70 == "object" && !Array.isArray(data70)){
-if(data70.bucket === undefined){
-const err137 = {instancePath:instancePath+"/state",schemaPath:"#/properties/state/required",keyword:"required",params:{missingProperty: "bucket"},message:"must have required property '"+"bucket"+"'",schema:schema11.properties.state.required,parentSchema:schema11.properties.state,data:data70};
+}
+else {
+const err137 = {instancePath:instancePath+"/nodePools/" + i0,schemaPath:"#/properties/nodePools/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.nodePools.items.type,parentSchema:schema11.properties.nodePools.items,data:data36};
 if(vErrors === null){
 vErrors = [err137];
 }
@@ -2485,8 +2484,10 @@ vErrors.push(err137);
 }
 errors++;
 }
-if(data70.key === undefined){
-const err138 = {instancePath:instancePath+"/state",schemaPath:"#/properties/state/required",keyword:"required",params:{missingProperty: "key"},message:"must have required property '"+"key"+"'",schema:schema11.properties.state.required,parentSchema:schema11.properties.state,data:data70};
+}
+}
+else {
+const err138 = {instancePath:instancePath+"/nodePools",schemaPath:"#/properties/nodePools/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.nodePools.type,parentSchema:schema11.properties.nodePools,data:data35};
 if(vErrors === null){
 vErrors = [err138];
 }
@@ -2495,9 +2496,12 @@ vErrors.push(err138);
 }
 errors++;
 }
-for(const key15 in data70){
-if(!(((key15 === "bucket") || (key15 === "key")) || (key15 === "region"))){
-const err139 = {instancePath:instancePath+"/state",schemaPath:"#/properties/state/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.state,data:data70};
+}
+if(data.state !== undefined){
+let data70 = data.state;
+if(data70 && typeof data70 == "object" && !Array.isArray(data70)){
+if(data70.bucket === undefined){
+const err139 = {instancePath:instancePath+"/state",schemaPath:"#/properties/state/required",keyword:"required",params:{missingProperty: "bucket"},message:"must have required property '"+"bucket"+"'",schema:schema11.properties.state.required,parentSchema:schema11.properties.state,data:data70};
 if(vErrors === null){
 vErrors = [err139];
 }
@@ -2506,12 +2510,8 @@ vErrors.push(err139);
 }
 errors++;
 }
-}
-if(data70.bucket !== undefined){
-let data71 = data70.bucket;
-if(typeof data71 === "string"){
-if(!pattern20.test(data71)){
-const err140 = {instancePath:instancePath+"/state/bucket",schemaPath:"#/properties/state/properties/bucket/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"+"\"",schema:"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$",parentSchema:schema11.properties.state.properties.bucket,data:data71};
+if(data70.key === undefined){
+const err140 = {instancePath:instancePath+"/state",schemaPath:"#/properties/state/required",keyword:"required",params:{missingProperty: "key"},message:"must have required property '"+"key"+"'",schema:schema11.properties.state.required,parentSchema:schema11.properties.state,data:data70};
 if(vErrors === null){
 vErrors = [err140];
 }
@@ -2520,9 +2520,9 @@ vErrors.push(err140);
 }
 errors++;
 }
-}
-else {
-const err141 = {instancePath:instancePath+"/state/bucket",schemaPath:"#/properties/state/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.state.properties.bucket.type,parentSchema:schema11.properties.state.properties.bucket,data:data71};
+for(const key15 in data70){
+if(!(((key15 === "bucket") || (key15 === "key")) || (key15 === "region"))){
+const err141 = {instancePath:instancePath+"/state",schemaPath:"#/properties/state/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.state,data:data70};
 if(vErrors === null){
 vErrors = [err141];
 }
@@ -2532,11 +2532,11 @@ vErrors.push(err141);
 errors++;
 }
 }
-if(data70.key !== undefined){
-let data72 = data70.key;
-if(typeof data72 === "string"){
-if(func3(data72) < 1){
-const err142 = {instancePath:instancePath+"/state/key",schemaPath:"#/properties/state/properties/key/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.state.properties.key,data:data72};
+if(data70.bucket !== undefined){
+let data71 = data70.bucket;
+if(typeof data71 === "string"){
+if(!pattern22.test(data71)){
+const err142 = {instancePath:instancePath+"/state/bucket",schemaPath:"#/properties/state/properties/bucket/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"+"\"",schema:"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$",parentSchema:schema11.properties.state.properties.bucket,data:data71};
 if(vErrors === null){
 vErrors = [err142];
 }
@@ -2547,7 +2547,7 @@ errors++;
 }
 }
 else {
-const err143 = {instancePath:instancePath+"/state/key",schemaPath:"#/properties/state/properties/key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.state.properties.key.type,parentSchema:schema11.properties.state.properties.key,data:data72};
+const err143 = {instancePath:instancePath+"/state/bucket",schemaPath:"#/properties/state/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.state.properties.bucket.type,parentSchema:schema11.properties.state.properties.bucket,data:data71};
 if(vErrors === null){
 vErrors = [err143];
 }
@@ -2557,11 +2557,11 @@ vErrors.push(err143);
 errors++;
 }
 }
-if(data70.region !== undefined){
-let data73 = data70.region;
-if(typeof data73 === "string"){
-if(!pattern1.test(data73)){
-const err144 = {instancePath:instancePath+"/state/region",schemaPath:"#/properties/state/properties/region/pattern",keyword:"pattern",params:{pattern: "^(us-gov|us-iso|us-isob|us-isof|eu-isoe|eusc-de|cn|us|eu|ap|sa|ca|me|af|il|mx)-[a-z]+-[1-9][0-9]?$"},message:"must match pattern \""+"^(us-gov|us-iso|us-isob|us-isof|eu-isoe|eusc-de|cn|us|eu|ap|sa|ca|me|af|il|mx)-[a-z]+-[1-9][0-9]?$"+"\"",schema:"^(us-gov|us-iso|us-isob|us-isof|eu-isoe|eusc-de|cn|us|eu|ap|sa|ca|me|af|il|mx)-[a-z]+-[1-9][0-9]?$",parentSchema:schema11.properties.state.properties.region,data:data73};
+if(data70.key !== undefined){
+let data72 = data70.key;
+if(typeof data72 === "string"){
+if(func3(data72) < 1){
+const err144 = {instancePath:instancePath+"/state/key",schemaPath:"#/properties/state/properties/key/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.state.properties.key,data:data72};
 if(vErrors === null){
 vErrors = [err144];
 }
@@ -2572,7 +2572,7 @@ errors++;
 }
 }
 else {
-const err145 = {instancePath:instancePath+"/state/region",schemaPath:"#/properties/state/properties/region/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.state.properties.region.type,parentSchema:schema11.properties.state.properties.region,data:data73};
+const err145 = {instancePath:instancePath+"/state/key",schemaPath:"#/properties/state/properties/key/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.state.properties.key.type,parentSchema:schema11.properties.state.properties.key,data:data72};
 if(vErrors === null){
 vErrors = [err145];
 }
@@ -2582,9 +2582,11 @@ vErrors.push(err145);
 errors++;
 }
 }
-}
-else {
-const err146 = {instancePath:instancePath+"/state",schemaPath:"#/properties/state/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.state.type,parentSchema:schema11.properties.state,data:data70};
+if(data70.region !== undefined){
+let data73 = data70.region;
+if(typeof data73 === "string"){
+if(!pattern1.test(data73)){
+const err146 = {instancePath:instancePath+"/state/region",schemaPath:"#/properties/state/properties/region/pattern",keyword:"pattern",params:{pattern: "^(us-gov|us-iso|us-isob|us-isof|eu-isoe|eusc-de|cn|us|eu|ap|sa|ca|me|af|il|mx)-[a-z]+-[1-9][0-9]?$"},message:"must match pattern \""+"^(us-gov|us-iso|us-isob|us-isof|eu-isoe|eusc-de|cn|us|eu|ap|sa|ca|me|af|il|mx)-[a-z]+-[1-9][0-9]?$"+"\"",schema:"^(us-gov|us-iso|us-isob|us-isof|eu-isoe|eusc-de|cn|us|eu|ap|sa|ca|me|af|il|mx)-[a-z]+-[1-9][0-9]?$",parentSchema:schema11.properties.state.properties.region,data:data73};
 if(vErrors === null){
 vErrors = [err146];
 }
@@ -2594,13 +2596,8 @@ vErrors.push(err146);
 errors++;
 }
 }
-if(data.tags !== undefined){
-let data74 = data.tags;
-if(data74 && typeof data74 == "object" && !Array.isArray(data74)){
-for(const key16 in data74){
-let data75 = data74[key16];
-if(typeof data75 !== "string"){
-const err147 = {instancePath:instancePath+"/tags/" + key16.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tags/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tags.additionalProperties.type,parentSchema:schema11.properties.tags.additionalProperties,data:data75};
+else {
+const err147 = {instancePath:instancePath+"/state/region",schemaPath:"#/properties/state/properties/region/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.state.properties.region.type,parentSchema:schema11.properties.state.properties.region,data:data73};
 if(vErrors === null){
 vErrors = [err147];
 }
@@ -2612,7 +2609,7 @@ errors++;
 }
 }
 else {
-const err148 = {instancePath:instancePath+"/tags",schemaPath:"#/properties/tags/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tags.type,parentSchema:schema11.properties.tags,data:data74};
+const err148 = {instancePath:instancePath+"/state",schemaPath:"#/properties/state/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.state.type,parentSchema:schema11.properties.state,data:data70};
 if(vErrors === null){
 vErrors = [err148];
 }
@@ -2622,9 +2619,13 @@ vErrors.push(err148);
 errors++;
 }
 }
-}
-else {
-const err149 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(data.tags !== undefined){
+let data74 = data.tags;
+if(data74 && typeof data74 == "object" && !Array.isArray(data74)){
+for(const key16 in data74){
+let data75 = data74[key16];
+if(typeof data75 !== "string"){
+const err149 = {instancePath:instancePath+"/tags/" + key16.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tags/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tags.additionalProperties.type,parentSchema:schema11.properties.tags.additionalProperties,data:data75};
 if(vErrors === null){
 vErrors = [err149];
 }
@@ -2633,10 +2634,265 @@ vErrors.push(err149);
 }
 errors++;
 }
+}
+}
+else {
+const err150 = {instancePath:instancePath+"/tags",schemaPath:"#/properties/tags/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tags.type,parentSchema:schema11.properties.tags,data:data74};
+if(vErrors === null){
+vErrors = [err150];
+}
+else {
+vErrors.push(err150);
+}
+errors++;
+}
+}
+if(data.destroyAdopted !== undefined){
+let data76 = data.destroyAdopted;
+if(typeof data76 !== "boolean"){
+const err151 = {instancePath:instancePath+"/destroyAdopted",schemaPath:"#/properties/destroyAdopted/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.destroyAdopted.type,parentSchema:schema11.properties.destroyAdopted,data:data76};
+if(vErrors === null){
+vErrors = [err151];
+}
+else {
+vErrors.push(err151);
+}
+errors++;
+}
+}
+}
+else {
+const err152 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(vErrors === null){
+vErrors = [err152];
+}
+else {
+vErrors.push(err152);
+}
+errors++;
+}
 validate10.errors = vErrors;
 return errors === 0;
 }
 
+
+;// CONCATENATED MODULE: ./src/config/rules.ts
+/** A key of a map in a field name: `labels.team`, or `labels["karpenter.sh/x"]` when it is not a plain word. */
+function keyField(base, key) {
+    return /^[A-Za-z_][A-Za-z0-9_-]*$/.test(key) ? `${base}.${key}` : `${base}[${JSON.stringify(key)}]`;
+}
+const show = (s) => JSON.stringify(s.length > 60 ? `${s.slice(0, 60)}...` : s);
+// Kubernetes' rules (apimachinery validation): a DNS-1123 subdomain prefix, a name of 63 characters at most.
+const NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+const SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+/** Why `key` is no Kubernetes qualified name (prefix/name), or undefined. */
+function qualifiedNameProblem(key) {
+    if (!key)
+        return 'is empty';
+    const parts = key.split('/');
+    if (parts.length > 2)
+        return 'has more than one "/"';
+    const [prefix, name] = parts.length === 2 ? parts : [undefined, parts[0]];
+    if (prefix !== undefined && (!prefix || prefix.length > 253 || !SUBDOMAIN.test(prefix)))
+        return `has the prefix ${show(prefix)}, which is no DNS subdomain (lower case letters, digits, "-" and ".")`;
+    if (!name || name.length > 63 || !NAME.test(name))
+        return 'must be 63 characters at most of letters, digits, "-", "_" and ".", starting and ending with a letter or digit';
+    return undefined;
+}
+/** Why `value` is no Kubernetes label value, or undefined. */
+function labelValueProblem(value) {
+    if (value === '')
+        return undefined;
+    if (value.length > 63 || !NAME.test(value))
+        return 'must be empty or 63 characters at most of letters, digits, "-", "_" and ".", starting and ending with a letter or digit';
+    return undefined;
+}
+// The label domains Karpenter keeps for itself, and the labels of them a NodePool may set (the NodePool CRD's
+// validation rules for spec.template.metadata.labels).
+const KUBERNETES_IO_ALLOWED = new Set([
+    'beta.kubernetes.io/instance-type',
+    'failure-domain.beta.kubernetes.io/region',
+    'beta.kubernetes.io/os',
+    'beta.kubernetes.io/arch',
+    'failure-domain.beta.kubernetes.io/zone',
+    'topology.kubernetes.io/zone',
+    'topology.kubernetes.io/region',
+    'kubernetes.io/arch',
+    'kubernetes.io/os',
+    'node.kubernetes.io/windows-build',
+]);
+const KARPENTER_AWS_ALLOWED = new Set([
+    'instance-encryption-in-transit-supported',
+    'instance-category',
+    'instance-hypervisor',
+    'instance-family',
+    'instance-generation',
+    'instance-local-nvme',
+    'instance-size',
+    'instance-cpu',
+    'instance-memory',
+    'instance-network-bandwidth',
+    'instance-gpu-name',
+    'instance-gpu-manufacturer',
+    'instance-gpu-count',
+    'instance-gpu-memory',
+    'instance-accelerator-name',
+    'instance-accelerator-manufacturer',
+    'instance-accelerator-count',
+].map((l) => `karpenter.k8s.aws/${l}`));
+/** Why Karpenter would refuse `key` as a NodePool label (a restricted domain), or undefined. */
+function restrictedLabelProblem(key) {
+    const domain = key.includes('/') ? key.slice(0, key.indexOf('/')) : '';
+    const within = (d) => domain === d || domain.endsWith(`.${d}`);
+    if (key === 'kubernetes.io/hostname')
+        return 'is set by the kubelet for each node';
+    if (within('kubernetes.io') &&
+        !KUBERNETES_IO_ALLOWED.has(key) &&
+        !within('node.kubernetes.io') &&
+        !within('node-restriction.kubernetes.io'))
+        return 'is in the domain kubernetes.io, which Karpenter restricts (node.kubernetes.io and node-restriction.kubernetes.io are allowed)';
+    if (within('k8s.io') && !within('kops.k8s.io'))
+        return 'is in the domain k8s.io, which Karpenter restricts (kops.k8s.io is allowed)';
+    if (within('karpenter.sh'))
+        return 'is in the domain karpenter.sh, which Karpenter keeps for itself';
+    if (within('karpenter.k8s.aws') && !KARPENTER_AWS_ALLOWED.has(key))
+        return 'is in the domain karpenter.k8s.aws, which Karpenter restricts (only its instance-* labels are allowed)';
+    return undefined;
+}
+/** Node labels: Kubernetes names and values, Karpenter's restricted domains. */
+function labelProblems(labels, base, lineOf, path) {
+    const out = [];
+    for (const [key, value] of Object.entries(labels ?? {})) {
+        const field = keyField(base, key);
+        const line = lineOf([...path, key]);
+        const name = qualifiedNameProblem(key) ?? restrictedLabelProblem(key);
+        if (name)
+            out.push({
+                field,
+                line,
+                message: `the label key ${show(key)} ${name}`,
+                fix: 'use a key of your own domain, e.g. example.com/team',
+            });
+        const v = labelValueProblem(value);
+        if (v)
+            out.push({ field, line, message: `the value ${show(value)} ${v}`, fix: 'shorten or simplify the value' });
+    }
+    return out;
+}
+/** Node taints: a qualified-name key, a label-like value. */
+function taintProblems(taints, base, lineOf, path) {
+    const out = [];
+    (taints ?? []).forEach((t, i) => {
+        const key = qualifiedNameProblem(t.key);
+        if (key)
+            out.push({
+                field: `${base}[${i}].key`,
+                line: lineOf([...path, i, 'key']),
+                message: `the taint key ${show(t.key)} ${key}`,
+                fix: 'use a key such as example.com/dedicated',
+            });
+        const value = t.value === undefined ? undefined : labelValueProblem(t.value);
+        if (value)
+            out.push({
+                field: `${base}[${i}].value`,
+                line: lineOf([...path, i, 'value']),
+                message: `the taint value ${show(t.value)} ${value}`,
+                fix: 'shorten or simplify the value',
+            });
+    });
+    return out;
+}
+/** EC2 tag keys Karpenter sets itself on what it launches (the EC2NodeClass refuses them). */
+const KARPENTER_TAGS = [
+    /^kubernetes\.io\/cluster\//,
+    /^karpenter\.sh\/nodepool$/,
+    /^eks:eks-cluster-name$/,
+    /^karpenter\.k8s\.aws\/ec2nodeclass$/,
+    /^karpenter\.sh\/nodeclaim$/,
+];
+/** AWS tags: at most 50, keys 1–128 characters without the aws: prefix, values 256 at most. */
+function tagProblems(tags, base, lineOf, path, options = {}) {
+    const out = [];
+    const entries = Object.entries(tags ?? {});
+    if (entries.length > 50)
+        out.push({
+            field: base,
+            line: lineOf(path),
+            message: `has ${entries.length} tags; AWS allows 50 per resource`,
+            fix: 'keep at most 50 tags',
+        });
+    for (const [key, value] of entries) {
+        const field = keyField(base, key);
+        const line = lineOf([...path, key]);
+        if (!key.trim())
+            out.push({ field, line, message: 'has an empty tag key', fix: 'give the tag a key' });
+        else if (key.length > 128)
+            out.push({
+                field,
+                line,
+                message: `the tag key is ${key.length} characters; AWS allows 128`,
+                fix: 'shorten the key',
+            });
+        if (/^aws:/i.test(key))
+            out.push({
+                field,
+                line,
+                message: `the tag key ${show(key)} starts with aws:, which AWS keeps for itself`,
+                fix: 'use a key of your own',
+            });
+        if (options.karpenter && KARPENTER_TAGS.some((r) => r.test(key)))
+            out.push({ field, line, message: `the tag key ${show(key)} is one Karpenter sets itself`, fix: 'remove it' });
+        if (typeof value === 'string' && value.length > 256)
+            out.push({
+                field,
+                line,
+                message: `the tag value is ${value.length} characters; AWS allows 256`,
+                fix: 'shorten the value',
+            });
+    }
+    return out;
+}
+/** A Kubernetes resource quantity: 1000, 0.5, 100m, 1000Gi, 1e3. */
+const QUANTITY = /^(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+|[KMGTPE]i|[mkMGTPE])?$/;
+/** Resource quantities (NodePool limits, controller requests and limits). */
+function quantityProblems(values, base, lineOf, path) {
+    const out = [];
+    for (const [key, value] of Object.entries(values ?? {})) {
+        const ok = typeof value === 'number' ? Number.isFinite(value) && value >= 0 : QUANTITY.test(String(value));
+        if (!ok)
+            out.push({
+                field: keyField(base, key),
+                line: lineOf([...path, key]),
+                message: `${show(String(value))} is no resource quantity`,
+                fix: 'write a quantity such as 1000, 500m or 1000Gi',
+            });
+    }
+    return out;
+}
+/** Levenshtein distance, for "did you mean". */
+function editDistance(a, b) {
+    let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        const cur = [i];
+        for (let j = 1; j <= b.length; j++)
+            cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        prev = cur;
+    }
+    return prev[b.length];
+}
+/** The known key closest to `key`, when it is close enough to be a misspelling of it. */
+function didYouMean(key, known) {
+    if (key.length > 64)
+        return undefined;
+    let best;
+    let bestDistance = Infinity;
+    for (const k of known) {
+        const d = editDistance(key.toLowerCase(), k.toLowerCase());
+        if (d < bestDistance)
+            [best, bestDistance] = [k, d];
+    }
+    return best !== undefined && bestDistance <= Math.max(2, Math.floor(best.length / 4)) ? best : undefined;
+}
 
 ;// CONCATENATED MODULE: ./src/config/schema.ts
 // The JSON Schema of the configuration file: the one source of its keys, their types and their defaults. From it come
@@ -2886,6 +3142,8 @@ const configSchema = {
                     },
                     consolidateAfter: {
                         type: 'string',
+                        // Karpenter's own pattern for NodePool durations.
+                        pattern: '^(([0-9]+(s|m|h))+|Never)$',
                         description: 'How long a node must be empty before it is removed, e.g. 30s (or Never).',
                         default: '30s',
                     },
@@ -2897,6 +3155,7 @@ const configSchema = {
                     },
                     expireAfter: {
                         type: 'string',
+                        pattern: '^(([0-9]+(s|m|h))+|Never)$',
                         default: 'Never',
                         description: 'Maximum node lifetime, e.g. 720h, or Never.',
                     },
@@ -2960,6 +3219,11 @@ const configSchema = {
             default: {},
             description: 'Extra tags on every AWS resource the action creates.',
         },
+        destroyAdopted: {
+            type: 'boolean',
+            default: false,
+            description: 'Destroy also what the action adopted (it existed before the action first ran: a role, its policies and instance profiles, a shared namespace), detaching everything from it. Default: destroy leaves adopted resources and says so in the plan.',
+        },
     },
     definitions: {
         iamName: {
@@ -2984,6 +3248,7 @@ const configSchema = {
 };
 
 ;// CONCATENATED MODULE: ./src/config/load.ts
+
 
 
 
@@ -3184,9 +3449,12 @@ function parseConfig(text, file, options = {}) {
     if (problems.length > 0)
         throw configError(file, problems);
     const config = withDefaults(raw, file, options);
-    const semantic = semanticProblems(config).map((p) => ({ ...p, line: p.line ?? lineOf(pathOf(p.field)) }));
+    const semantic = [
+        ...semanticProblems(config).map((p) => ({ ...p, line: p.line ?? lineOf(pathOf(p.field)) })),
+        ...offlineProblems(config, lineOf),
+    ];
     if (semantic.length > 0)
-        throw new errors/* ConfigError */.x(file, semantic);
+        throw configError(file, semantic);
     return config;
 }
 function schemaProblems(raw, lineOf) {
@@ -3240,12 +3508,17 @@ function describeSchemaError(err) {
                 message: 'is required but missing',
                 fix: `add \`${String(p.missingProperty)}\``,
             };
-        case 'additionalProperties':
+        case 'additionalProperties': {
+            const known = Object.keys(err.parentSchema?.properties ?? {});
+            const guess = didYouMean(String(p.additionalProperty), known);
             return {
                 field: fieldOf(err.instancePath, String(p.additionalProperty)),
-                message: 'is not a known setting',
-                fix: 'remove it or correct its spelling (the schema in schema/generated/karpenter-config.schema.json lists the keys)',
+                message: guess ? `is not a known setting (did you mean \`${guess}\`?)` : 'is not a known setting',
+                fix: guess
+                    ? `rename it to \`${guess}\``
+                    : 'remove it or correct its spelling (the schema in schema/generated/karpenter-config.schema.json lists the keys)',
             };
+        }
         case 'enum':
             return {
                 field: fieldOf(err.instancePath),
@@ -3326,6 +3599,24 @@ function hasDefaults(node) {
 }
 function placeholders(value, cluster) {
     return typeof value === 'string' ? value.replace(/<cluster>/g, cluster) : value;
+}
+/** Tags, labels, taints and quantities, judged offline (src/config/rules.ts). */
+function offlineProblems(c, lineOf) {
+    const out = [...tagProblems(c.tags, 'tags', lineOf, ['tags'])];
+    const resources = c.karpenter.resources;
+    for (const kind of ['requests', 'limits']) {
+        const at = ['karpenter', 'resources', kind];
+        out.push(...quantityProblems(resources?.[kind], at.join('.'), lineOf, at));
+    }
+    c.nodePools.forEach((np, i) => {
+        const at = `nodePools[${i}]`;
+        const path = ['nodePools', i];
+        out.push(...labelProblems(np.labels, `${at}.labels`, lineOf, [...path, 'labels']));
+        out.push(...taintProblems(np.taints, `${at}.taints`, lineOf, [...path, 'taints']));
+        out.push(...quantityProblems(np.limits, `${at}.limits`, lineOf, [...path, 'limits']));
+        out.push(...tagProblems(np.tags, `${at}.tags`, lineOf, [...path, 'tags'], { karpenter: true }));
+    });
+    return out;
 }
 /** Checks the schema cannot express. */
 function semanticProblems(c) {
@@ -3410,6 +3701,44 @@ function semanticProblems(c) {
 
 // EXTERNAL MODULE: ./src/aws/regions.ts
 var regions = __webpack_require__(736);
+;// CONCATENATED MODULE: ./src/github/apply-requires.ts
+/**
+ * The `apply-requires` input: what a pull request must satisfy before its reviewed plan is applied, after
+ * Atlantis's apply requirements. Read with the other inputs, before any AWS call; checked by src/github/requirements.ts.
+ */
+const APPLY_REQUIREMENTS = ['approved', 'mergeable', 'undiverged'];
+/**
+ * A comma list of `approved`, `mergeable`, `undiverged`, or `none`. Empty: `approved` when a pull request is given
+ * (`pr-number`), nothing otherwise. Returns the requirements, or a message saying what is wrong.
+ */
+function parseApplyRequires(text, hasPullRequest) {
+    const raw = text.trim();
+    if (raw === '')
+        return { requires: hasPullRequest ? ['approved'] : [] };
+    const items = raw.split(',').map((s) => s.trim().toLowerCase());
+    if (items.length === 1 && items[0] === 'none')
+        return { requires: [] };
+    const out = [];
+    for (const item of items) {
+        if (!APPLY_REQUIREMENTS.includes(item)) {
+            const shown = JSON.stringify(item).slice(0, 60);
+            return {
+                problem: `input \`apply-requires\` holds ${shown}; it must be a comma list of ${APPLY_REQUIREMENTS.join(', ')}, ` +
+                    'or none',
+            };
+        }
+        if (!out.includes(item))
+            out.push(item);
+    }
+    if (!hasPullRequest) {
+        return {
+            problem: `input \`apply-requires\` is ${out.join(',')}, but no pull request is given: set \`pr-number\` (the ` +
+                'reviewed pull request), or `apply-requires: none`',
+        };
+    }
+    return { requires: out };
+}
+
 // EXTERNAL MODULE: ./src/outcome.ts
 var outcome = __webpack_require__(4671);
 // EXTERNAL MODULE: ./src/report/escape.ts
@@ -3417,6 +3746,7 @@ var report_escape = __webpack_require__(4031);
 // EXTERNAL MODULE: ./src/runner.ts
 var runner = __webpack_require__(4813);
 ;// CONCATENATED MODULE: ./src/inputs.ts
+
 
 
 
@@ -3441,13 +3771,13 @@ function oneOf(name, value, allowed) {
 function readInputs() {
     const get = (name, fallback = '') => (0,runner/* getInput */.V4)(name) || fallback;
     const pr = get('pr-number');
-    if (pr && !/^[1-9][0-9]*$/.test(pr))
-        throw new InputError(`input \`pr-number\` is "${shown(pr)}"; it must be a pull request number`);
+    if (pr && !/^[1-9][0-9]{0,9}$/.test(pr))
+        throw new InputError(`input \`pr-number\` is "${shown(pr)}"; it must be a pull request number (digits only, at most 10, e.g. 42)`);
     const token = get('github-token');
     if (token)
         (0,runner/* setSecret */.Pq)(token);
     const role = get('role-to-assume');
-    if (role && !/^arn:aws[a-z-]*:iam::[0-9]{12}:role\/.+$/.test(role)) {
+    if (role && !/^arn:aws[a-z-]*:iam::[0-9]{12}:role\/([\x21-\x7e]{1,510}\/)?[\w+=,.@-]{1,64}$/.test(role)) {
         throw new InputError(`input \`role-to-assume\` is "${shown(role)}"; it must be an IAM role ARN (arn:aws:iam::<account>:role/<name>)`);
     }
     const region = get('aws-region');
@@ -3455,8 +3785,13 @@ function readInputs() {
     if (badRegion)
         throw new InputError(`input \`aws-region\`: ${badRegion}`);
     const breakLock = get('break-lock', 'false');
+    const mode = oneOf('mode', get('mode', 'plan'), ['plan', 'apply', 'destroy']);
+    // A plan applies nothing: the requirements are only checked for their spelling there.
+    const requires = parseApplyRequires(get('apply-requires'), mode === 'plan' || pr !== '');
+    if ('problem' in requires)
+        throw new InputError(requires.problem);
     return {
-        mode: oneOf('mode', get('mode', 'plan'), ['plan', 'apply', 'destroy']),
+        mode,
         config: get('config', '.github/karpenter.yaml'),
         roleToAssume: role,
         awsRegion: region,
@@ -3464,6 +3799,7 @@ function readInputs() {
         githubToken: token,
         comment: oneOf('comment', get('comment', 'auto'), ['auto', 'always', 'never']),
         prNumber: pr ? Number(pr) : undefined,
+        applyRequires: mode === 'plan' ? [] : requires.requires,
         kubeconfig: get('kubeconfig'),
         breakLock: { true: true, false: false, force: 'force' }[oneOf('break-lock', breakLock, ['true', 'false', 'force'])],
     };
@@ -3663,7 +3999,7 @@ async function run() {
         checkLocalPaths(inputs.config, config);
         (0,runner/* info */.pq)(`config ${(0,report_escape/* oneLine */.TN)(inputs.config)}: cluster ${config.cluster.name} in ${config.cluster.region}, ${config.nodePools.length} node pool(s)`);
         const aws = await main_credentials(inputs, config, calls?.log);
-        const { runPipeline } = await Promise.all(/* import() */[__webpack_require__.e(264), __webpack_require__.e(413), __webpack_require__.e(640)]).then(__webpack_require__.bind(__webpack_require__, 5640));
+        const { runPipeline } = await Promise.all(/* import() */[__webpack_require__.e(264), __webpack_require__.e(413), __webpack_require__.e(530)]).then(__webpack_require__.bind(__webpack_require__, 530));
         await runPipeline(inputs, config, aws);
     }
     catch (e) {
@@ -3717,14 +4053,17 @@ const FAILURE_REASONS = {
     credentials: 'no usable AWS credentials: GitHub OIDC, STS or the credentials of the environment refused',
     preflight: 'the configuration does not fit the AWS account or the cluster (checked before anything changes)',
     plan: 'reading what exists failed, or the API server refused the desired objects at plan time',
+    chart: 'a chart in `karpenter.chart` or `karpenter.crdChart` cannot be fetched: no such version (`karpenter.version`), or the registry is unreachable or refuses it',
+    'other-karpenter': 'another Karpenter is installed in the cluster (another namespace or release name): adopt it by naming it in the config, or remove it (checked at plan time, before anything changes)',
     comment: 'the pull-request comment could not be posted, or there is no pull request to post it on',
     'no-reviewed-plan': 'the pull request has no plan comment for this cluster to check the apply against',
     'plan-stale': 'commits were pushed to the pull request after its plan was posted',
-    'plan-changed': 'the plan now differs from the one reviewed on the pull request',
+    'plan-changed': 'the plan now differs from the one reviewed on the pull request, or its comment was altered',
+    'apply-requirements': 'the pull request does not meet `apply-requires` (approved by someone else after the last push, mergeable, base not moved)',
     locked: 'another run holds the state lock',
     state: 'the state bucket could not be read or written (other than the lock being held)',
     apply: 'a change failed while applying or destroying',
-    verify: 'after the apply, Karpenter is not healthy: its Deployment is not Available, or an object differs',
+    verify: 'after the apply, Karpenter is not healthy: its Deployment is not Available, an object differs, or a NodePool or EC2NodeClass is not Ready',
     drift: 'a drift check (a scheduled plan) found that the cluster differs from the configuration; exit code 2',
     unexpected: 'a failure of no known kind (a bug, or an error nothing anticipated): the log has the whole error',
 };
