@@ -170,7 +170,10 @@ describe('Kubernetes side against the sandbox', () => {
   })
 
   it('refuses a bad NodePool before the CRDs exist, checking it against the schema of the CRDs it would install', async () => {
-    await withContext(await context('1.13.1', { pools: [pool(poolA, { consolidateAfter: '30' })] }), async (ctx) => {
+    const bad = await context('1.13.1', { pools: [pool(poolA)] })
+    // The config loader refuses a duration without a unit itself; this is the CRD schema's check when one gets through.
+    bad.config.nodePools[0].consolidateAfter = '30'
+    await withContext(bad, async (ctx) => {
       const attempt = planKube(ctx)
       await expect(attempt).rejects.toThrow(/rejected at plan time, before anything was applied/)
       await expect(attempt).rejects.toThrow(
@@ -288,10 +291,11 @@ describe('Kubernetes side against the sandbox', () => {
       ].join('\n'),
     )
     const ctx = await context('1.13.1', {
-      pools: [pool(poolA, { consolidateAfter: '30' }), pool(poolB)],
+      pools: [pool(poolA), pool(poolB)],
       karpenter: { extraManifests: extras },
     })
-    // The config loader refuses an empty list itself; this is what the API server says when one gets through.
+    // The config loader refuses both itself; this is what the API server says when they get through.
+    ctx.config.nodePools[0].consolidateAfter = '30'
     ctx.config.nodePools[1].instanceTypes = []
     await withContext(ctx, async (ctx) => {
       const mark = ctx.calls.mark()
