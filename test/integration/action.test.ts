@@ -115,7 +115,7 @@ describe('node dist/index.js against the sandbox', () => {
     )
     const r = await runAction({ mode: 'apply', config: bad, comment: 'never' })
     expect(r.exitCode).not.toBe(0)
-    expect(log(r)).toMatch(/karpenter\.yaml:6: nodePools\[0\]\.capacityTypes\[0\]: must be one of/)
+    expect(log(r)).toMatch(/karpenter\.yaml,line=6::nodePools\[0\]\.capacityTypes\[0\]: must be one of/)
     expect(r.outputs['failure-reason']).toBe('config')
     // Checks beyond the schema come once it passes, with the same file:line, field and fix.
     writeFileSync(

@@ -92,7 +92,8 @@ describe('a session', () => {
     writeFileSync(config, stringify(sandboxConfigData({ karpenter: { chart: join(tmp, 'no-such-chart') } })))
     const run = await runAction(
       { mode: 'plan', config, comment: 'never' },
-      { TMPDIR: tmp, KARPENTER_ACTION_CALL_LOG: callLog },
+      // The chart path is inside the run's workspace (local charts must be), and missing.
+      { TMPDIR: tmp, KARPENTER_ACTION_CALL_LOG: callLog, GITHUB_WORKSPACE: tmp },
     )
     expect(run.exitCode).toBe(1)
     expect(run.stdout).toMatch(/no-such-chart.*not found/)
