@@ -125,6 +125,6 @@ describe('node dist/index.js against the sandbox', () => {
     const r2 = await runAction({ mode: 'apply', config: bad, comment: 'never' })
     expect(r2.exitCode).not.toBe(0)
     expect(log(r2)).toMatch(/nodePools\[0\]\.subnetSelector: no subnets are selected\. Fix:/)
-    expect(log(r2)).toMatch(/karpenter\.yaml:6: nodePools\[0\]\.amiAlias: uses @latest/)
+    expect(log(r2)).toMatch(/karpenter\.yaml,line=6::nodePools\[0\]\.amiAlias: uses @latest/)
   })
 })
