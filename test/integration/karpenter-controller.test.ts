@@ -263,8 +263,17 @@ describe('the real Karpenter controller runs what the action installed', () => {
       expect(tags['karpenter.sh/nodepool']).toBe(pool)
       expect(tags['kubernetes.io/cluster/opsfleet-dev-cluster']).toBe('owned')
       // Registered, initialized, and the node Karpenter manages.
-      expect(condition(claim, 'Registered')).toBe('True')
-      expect(condition(claim, 'Initialized')).toBe('True')
+      // Pods may run a moment before Karpenter records Initialized: wait for both conditions.
+      const settled = await waitFor(
+        `NodeClaim ${claim.metadata.name} Registered and Initialized`,
+        async () => {
+          const c = await getObject('nodeclaim', claim.metadata.name)
+          return c && condition(c, 'Registered') === 'True' && condition(c, 'Initialized') === 'True' ? c : undefined
+        },
+        { timeoutMs: 60_000, describe: diagnostics },
+      )
+      expect(condition(settled, 'Registered')).toBe('True')
+      expect(condition(settled, 'Initialized')).toBe('True')
       const node = await getObject('node', String(claim.status?.nodeName))
       expect(node?.spec?.providerID).toBe(claim.status?.providerID)
       expect(condition(node, 'Ready')).toBe('True')
