@@ -183,8 +183,12 @@ describe('digest block, at its edges', () => {
 describe('comparePlans, for what a digest may hold', () => {
   test('another cluster alone is a difference too', () => {
     const now = { ...firstPlan(), cluster: 'opsfleet-prod-cluster' }
-    expect(comparePlans(digestOf(firstPlan()), digestOf(now)).map(differenceLine)).toEqual([
-      '~ the plan was for opsfleet-dev-cluster in eu-west-1, now for opsfleet-prod-cluster in eu-west-1',
+    expect(comparePlans(digestOf(firstPlan()), digestOf(now))).toEqual([
+      {
+        id: '(cluster)',
+        mark: '~',
+        text: 'the plan was for opsfleet-dev-cluster in eu-west-1, now for opsfleet-prod-cluster in eu-west-1',
+      },
     ])
   })
 
