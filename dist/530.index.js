@@ -247,6 +247,8 @@ function summarizeList(value, shown = 2) {
     return list.slice(0, shown).join(', ') + more;
 }
 
+// EXTERNAL MODULE: ./src/aws/regions.ts
+var regions = __webpack_require__(736);
 ;// CONCATENATED MODULE: ./src/aws/karpenter-policy.ts
 /**
  * The IAM and interruption-handling resources Karpenter needs, as data.
@@ -255,6 +257,7 @@ function summarizeList(value, shown = 2) {
  * official getting-started CloudFormation template of Karpenter (the test compares them with
  * `../shared/fixtures/karpenter-cloudformation-1.14.1.yaml` so that drift fails). Nothing here calls AWS.
  */
+
 
 
 /** IAM's limit for one managed policy, in characters, whitespace not counted. */
@@ -573,9 +576,9 @@ const NODE_ROLE_MANAGED_POLICIES = [
 function nodeRoleManagedPolicyArns(partition) {
     return NODE_ROLE_MANAGED_POLICIES.map((name) => `arn:${partition}:iam::aws:policy/${name}`);
 }
-/** The DNS suffix of service principals in a partition (the template's `AWS::URLSuffix`). */
+/** The DNS suffix of service principals in a partition (the template's `AWS::URLSuffix`: c2s.ic.gov in aws-iso...). */
 function serviceUrlSuffix(partition) {
-    return partition === 'aws-cn' ? 'amazonaws.com.cn' : 'amazonaws.com';
+    return (0,regions/* dnsSuffixOf */.a4)(partition);
 }
 /** Lets EC2 instances (Karpenter's nodes) assume the node role. */
 function nodeRoleTrustPolicy(partition = 'aws') {
@@ -6770,6 +6773,7 @@ var credentials = __webpack_require__(1429);
 
 
 
+
 const TOKEN_PREFIX = 'k8s-aws-v1.';
 /** The header whose signed value binds a token to one cluster. */
 const CLUSTER_ID_HEADER = 'x-k8s-aws-id';
@@ -6779,7 +6783,7 @@ const PRESIGN_EXPIRES_SECONDS = 60;
 const TOKEN_REFRESH_MS = 10 * 60 * 1000;
 /** The STS host that signs tokens for a region. */
 function stsHost(region, partition = 'aws') {
-    return `sts.${region}.${partition === 'aws-cn' ? 'amazonaws.com.cn' : 'amazonaws.com'}`;
+    return `sts.${region}.${(0,regions/* dnsSuffixOf */.a4)(partition)}`;
 }
 /** RFC 3986 encoding, as SigV4 canonicalises query values. */
 function rfc3986(value) {
