@@ -7747,8 +7747,7 @@ async function runPipeline(inputs, config, aws) {
 }
 /** Plans, reports and comments; a drift check fails when it finds changes. Changes nothing. */
 async function planPath(session, inputs, pr) {
-    const warnings = await preflightWarnings(session);
-    const { plan } = await core/* group */.Os('Plan', () => planAll(session, inputs.mode, warnings));
+    const { plan } = await preflightAndPlan(session, inputs.mode);
     const planId = planFingerprint(plan);
     const drift = isDriftCheck(inputs.mode, pr.event.eventName);
     await report(plan, { ...markdownContext(planId, pr), drift });
@@ -7762,8 +7761,10 @@ async function planPath(session, inputs, pr) {
 async function changePath(session, inputs, pr) {
     const { mode } = inputs;
     // Destroy skips pre-flight, so that a config gone stale never blocks a teardown.
-    const warnings = mode === 'destroy' ? [] : await preflightWarnings(session);
-    let planned = await core/* group */.Os('Plan', () => planAll(session, mode, warnings));
+    let planned = mode === 'destroy'
+        ? await core/* group */.Os('Plan', () => logged(planAll(session, mode, [])))
+        : await preflightAndPlan(session, mode);
+    const warnings = planned.plan.warnings;
     // A run with something to do takes the state lock, then confirms under it that what it applies is what is there
     // while no other run can change it. One with nothing to do writes nothing at all, not even a lock.
     const state = stateLocation(session.config.state, mode);
@@ -7787,7 +7788,7 @@ async function changePath(session, inputs, pr) {
             return found;
         });
         if (moved.length) {
-            planned = await core/* group */.Os('Plan again, under the lock (something changed since the first plan)', () => planAll(session, mode, warnings));
+            planned = await core/* group */.Os('Plan again, under the lock (something changed since the first plan)', () => logged(planAll(session, mode, warnings)));
         }
     }
     const { plan, steps, resources } = planned;
@@ -7819,9 +7820,24 @@ async function changePath(session, inputs, pr) {
     if (mode === 'apply')
         await core/* group */.Os('Verify', () => pipeline_verify(session, resources));
 }
-/** Pre-flight reads the account and the VPC: every problem of the config is reported before anything changes. */
-async function preflightWarnings(session) {
-    return (await core/* group */.Os('Pre-flight', () => preflight(session))).warnings;
+/**
+ * Pre-flight reads the account and the VPC, so that every problem of the config is reported before anything
+ * changes. It and the plan only read, so they read at once: the plan's reads run while pre-flight's are answered
+ * (the EC2 client loads meanwhile). Pre-flight's verdict is awaited first: when it finds a problem, that is the
+ * error, whatever the plan found. The log shows pre-flight, then the plan.
+ */
+async function preflightAndPlan(session, mode) {
+    const planning = planAll(session, mode, []);
+    // Settled here so that a plan failing while pre-flight still runs is no unhandled rejection; awaited below.
+    planning.catch(() => undefined);
+    const { warnings } = await core/* group */.Os('Pre-flight', () => preflight(session));
+    const planned = await core/* group */.Os('Plan', () => logged(planning));
+    return { ...planned, plan: { ...planned.plan, warnings } };
+}
+async function logged(planning) {
+    const planned = await planning;
+    core/* info */.pq(`planned ${planned.plan.changes.length} resources in ${planned.seconds.toFixed(1)}s`);
+    return planned;
 }
 async function planAll(session, mode, warnings) {
     const started = Date.now();
@@ -7834,8 +7850,7 @@ async function planAll(session, mode, warnings) {
         outputs: planOutputs(session),
         warnings,
     });
-    core/* info */.pq(`planned ${result.plan.changes.length} resources in ${((Date.now() - started) / 1000).toFixed(1)}s`);
-    return { ...result, resources };
+    return { ...result, resources, seconds: (Date.now() - started) / 1000 };
 }
 /** The plan in the log, the outputs and the job summary. */
 async function report(plan, context) {
