@@ -24,7 +24,10 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { readFileSync } from 'node:fs'
+import { createHash } from 'node:crypto'
+import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { createRequire } from 'node:module'
 import { Ajv, type ValidateFunction } from 'ajv'
 import addFormatsModule from 'ajv-formats'
@@ -103,13 +106,40 @@ function toOperation(method: string, template: string, pathItem: Record<string, 
   }
 }
 
-/** Reads the (73 MB) description once per process and keeps only what the stand-in serves. */
+/**
+ * The path items of the served operations. Parsing the whole (73 MB) description takes seconds, and each jest run
+ * evaluates this module afresh (mutation testing runs the tests once per mutant), so the few path items are kept
+ * in a small file beside the system's temporary files, named after the description's location, size and time;
+ * a change of the package gives a new name, and a cache that cannot be read is made again.
+ */
+function servedPaths(): Record<string, Record<string, Record<string, unknown>> | undefined> {
+  const file = createRequire(import.meta.url).resolve(SPEC_MODULE)
+  const { size, mtimeMs } = statSync(file)
+  const key = createHash('sha256')
+    .update(JSON.stringify([file, size, mtimeMs, SERVED]))
+    .digest('hex')
+    .slice(0, 16)
+  const cache = join(tmpdir(), `karpenter-action-github-openapi-${key}.json`)
+  try {
+    return JSON.parse(readFileSync(cache, 'utf8')) as ReturnType<typeof servedPaths>
+  } catch {
+    // absent or unreadable: made again below
+  }
+  const spec = JSON.parse(readFileSync(file, 'utf8')) as OpenApiSpec
+  const paths = Object.fromEntries(SERVED.map(([, template]) => [template, spec.paths[template]]))
+  // Written whole under another name, then renamed: a concurrent reader sees either nothing or all of it.
+  const partial = `${cache}.${process.pid}.tmp`
+  writeFileSync(partial, JSON.stringify(paths))
+  renameSync(partial, cache)
+  return paths
+}
+
+/** Reads the description's served operations once per module evaluation and keeps only what the stand-in serves. */
 function loadCatalog(): { operations: Operation[]; basicError: Schema } {
   if (catalog) return catalog
-  const file = createRequire(import.meta.url).resolve(SPEC_MODULE)
-  const spec = JSON.parse(readFileSync(file, 'utf8')) as OpenApiSpec
+  const paths = servedPaths()
   const operations = SERVED.map(([method, template]) => {
-    const pathItem = spec.paths[template]
+    const pathItem = paths[template]
     if (!pathItem) throw new Error(`the OpenAPI description has no path ${template}`)
     return toOperation(method, template, pathItem)
   })

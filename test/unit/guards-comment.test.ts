@@ -6,10 +6,19 @@ import { describe, expect, test } from '@jest/globals'
 import {
   COMMENT_LIMIT,
   composeCommentBody,
+  explain,
+  findStickyComment,
   fitCommentBody,
   formatMarker,
+  getPullRequestHead,
   parseMarker,
+  readApprovedPlan,
+  resolveIdentity,
+  sameLogin,
+  upsertStickyComment,
+  type Octokit,
 } from '../../src/github/comment.js'
+import { captureStdoutOfEachTest } from '../support/stdout.js'
 
 const MARKER = formatMarker({ cluster: 'opsfleet-dev-cluster', planId: '0123456789abcdef', sha: 'abc1234' })
 
@@ -171,5 +180,385 @@ describe('the marker', () => {
     expect(formatMarker({ cluster: 'c', sha: 'a.b:c@d/e+f-g_h' })).toBe(
       '<!-- karpenter-action:plan cluster=c sha=a.b:c@d/e+f-g_h -->',
     )
+  })
+})
+
+describe('the cut, at its edges', () => {
+  test('a body long only by blank lines after the marker keeps all of its text', () => {
+    const body = `${MARKER}\n${'\n'.repeat(600)}first\nsecond`
+    const fitted = fitCommentBody(body, { limit: 500 })
+    expect(fitted).toBe(`${MARKER}\nfirst\nsecond${notice(body.length, 500)}`)
+  })
+
+  test('text exactly as long as the room left is kept whole, its last line included', () => {
+    const limit = 600
+    // Blank lines after the marker make the body too long; the text after them fits the budget exactly.
+    const padding = '\n'.repeat(700)
+    const length = `${MARKER}${padding}`.length + 1 // the text's own length comes on top, below
+    const find = (textLength: number) => notice(length + textLength - 1, limit)
+    let textLength = limit - MARKER.length - 1 - find(0).length
+    while (limit - MARKER.length - 1 - find(textLength).length !== textLength) textLength--
+    const text = `${'a'.repeat(textLength - 4)}\nbcd`
+    const body = `${MARKER}${padding}${text}`
+    const fitted = fitCommentBody(body, { limit })
+    expect(fitted).toBe(`${MARKER}\n${text}${notice(body.length, limit)}`)
+    expect(fitted).toHaveLength(limit)
+  })
+
+  test('a body starting with a line end and a line too long is cut hard, not to nothing', () => {
+    const body = `\n${'a'.repeat(1000)}`
+    const fitted = fitCommentBody(body, { limit: 500 })
+    const tail = notice(1001, 500)
+    expect(fitted).toBe(`${body.slice(0, 500 - tail.length)}${tail}`)
+  })
+
+  test('a hard cut right after a surrogate pair keeps the pair; right inside one drops its first half', () => {
+    const limit = 500
+    const room = limit - notice(1000, limit).length
+    // The pair ends exactly at the cut: kept whole.
+    const ends = `${'a'.repeat(room - 2)}😀${'b'.repeat(1000 - room)}`
+    expect(ends).toHaveLength(1000)
+    expect(fitCommentBody(ends, { limit })).toBe(`${'a'.repeat(room - 2)}😀${notice(1000, limit)}`)
+    // The cut falls between its two halves: the pair goes, and the character after it does not matter.
+    const inside = `${'a'.repeat(room - 1)}😀${'b'.repeat(999 - room)}`
+    expect(inside).toHaveLength(1000)
+    expect(fitCommentBody(inside, { limit })).toBe(`${'a'.repeat(room - 1)}${notice(1000, limit)}`)
+    // The first and the last high surrogates count as such.
+    for (const pair of ['\ud800\udc00', '\udbff\udfff']) {
+      const edge = `${'a'.repeat(room - 1)}${pair}${'b'.repeat(999 - room)}`
+      expect(fitCommentBody(edge, { limit })).toBe(`${'a'.repeat(room - 1)}${notice(1000, limit)}`)
+    }
+    // A character above the surrogates is one unit: cut right after it.
+    const wide = 'ｱ'.repeat(1000)
+    expect(fitCommentBody(wide, { limit })).toBe(`${'ｱ'.repeat(room)}${notice(1000, limit)}`)
+  })
+
+  test('a closing tag with a space before its > closes, and nothing is added for it', () => {
+    const body = `${MARKER}\n<details>\n</details >\n${'row\n'.repeat(300)}`
+    const fitted = fitCommentBody(body, { limit: 600 })
+    expect(fitted).not.toMatch(/<\/details>/)
+    expect(fitted).toMatch(/row\n\n> \[!WARNING\]/)
+  })
+
+  test('only a line of fence characters alone closes a fence: not one with text before or after them', () => {
+    const before = `${MARKER}\n\`\`\`\ntext \`\`\`\n${'row\n'.repeat(300)}`
+    expect(fitCommentBody(before, { limit: 600 })).toMatch(/row\n```\n\n> \[!WARNING\]/)
+    const after = `${MARKER}\n\`\`\`\n\`\`\`diff\n${'row\n'.repeat(300)}`
+    expect(fitCommentBody(after, { limit: 600 })).toMatch(/row\n```\n\n> \[!WARNING\]/)
+    // Trailing spaces are allowed on a closing fence.
+    const spaced = `${MARKER}\n\`\`\`\ncode\n\`\`\`   \n${'row\n'.repeat(300)}`
+    expect(fitCommentBody(spaced, { limit: 600 })).toMatch(/row\n\n> \[!WARNING\]/)
+  })
+})
+
+describe('the marker, read and written', () => {
+  test('a word without = next to the marker is no value, whatever it starts with', () => {
+    expect(parseMarker('<!-- karpenter-action:plan cluster=c sha1 plan-idX -->')).toEqual({ cluster: 'c' })
+  })
+
+  test('the body after the marker keeps its lines; only blank lines at its start go', () => {
+    const marker = { cluster: 'c1' }
+    expect(composeCommentBody(marker, 'plan text\nmore text')).toBe(
+      '<!-- karpenter-action:plan cluster=c1 -->\nplan text\nmore text',
+    )
+    expect(composeCommentBody(marker, '\nplan')).toBe('<!-- karpenter-action:plan cluster=c1 -->\nplan')
+    expect(composeCommentBody(marker, '  \n\nplan')).toBe('<!-- karpenter-action:plan cluster=c1 -->\nplan')
+  })
+})
+
+// ---------------------------------------------------------------------------------------------------------------
+// GitHub's answers the stand-in cannot give: a client whose answers each test sets.
+// ---------------------------------------------------------------------------------------------------------------
+
+interface ListedComment {
+  id: number
+  body: string
+  user: { login: string } | null
+  created_at: string
+  updated_at?: string
+}
+
+function httpError(status: number, message = `HTTP ${status}`): Error {
+  return Object.assign(new Error(message), { status })
+}
+
+/** A client with `comments` listed, `user` as GET /user's answer (or an error), and hooks for writes. */
+function client(options: {
+  comments?: ListedComment[]
+  user?: string | Error
+  update?: (id: number, body: string) => unknown
+  create?: (body: string) => unknown
+  pull?: () => unknown
+}) {
+  const calls: string[] = []
+  const octokit = {
+    rest: {
+      users: {
+        getAuthenticated: async () => {
+          calls.push('GET /user')
+          if (options.user instanceof Error) throw options.user
+          return { data: { login: options.user ?? 'karpenter-ci' } }
+        },
+      },
+      issues: {
+        listComments: async () => ({ data: options.comments ?? [] }),
+        updateComment: async (p: { comment_id: number; body: string }) => {
+          calls.push(`PATCH ${p.comment_id}`)
+          return { data: options.update!(p.comment_id, p.body) }
+        },
+        createComment: async (p: { body: string }) => {
+          calls.push('POST')
+          return { data: options.create!(p.body) }
+        },
+      },
+      pulls: { get: async () => ({ data: options.pull!() }) },
+    },
+    paginate: async (fn: () => Promise<{ data: unknown[] }>) => {
+      calls.push('GET comments')
+      return (await fn()).data
+    },
+  }
+  return { octokit: octokit as unknown as Octokit, calls }
+}
+
+const where = { owner: 'opsfleet', repo: 'infrastructure', issueNumber: 42 }
+const ours = (
+  id: number,
+  createdAt: string,
+  body = `${formatMarker({ cluster: 'c', planId: `p${id}`, sha: 's' })}\nplan`,
+) =>
+  ({
+    id,
+    body,
+    user: { login: 'karpenter-ci' },
+    created_at: createdAt,
+    updated_at: createdAt,
+    html_url: `u/${id}`,
+  }) as ListedComment
+
+describe('the sticky comment, as GitHub may answer', () => {
+  const stdout = captureStdoutOfEachTest()
+
+  test('the newest of two comments is the one used, whatever order GitHub lists them in; a warning says so', async () => {
+    for (const comments of [
+      [ours(2, '2026-01-02T00:00:00Z'), ours(1, '2026-01-01T00:00:00Z')],
+      [ours(1, '2026-01-01T00:00:00Z'), ours(2, '2026-01-02T00:00:00Z')],
+      // Written in the same second: the later id is the newer.
+      [ours(2, '2026-01-01T00:00:00Z'), ours(1, '2026-01-01T00:00:00Z')],
+      [ours(1, '2026-01-01T00:00:00Z'), ours(2, '2026-01-01T00:00:00Z')],
+    ]) {
+      const { octokit } = client({ comments })
+      const found = await findStickyComment(octokit, { ...where, cluster: 'c' })
+      expect(found).toMatchObject({ id: 2, count: 2, marker: { planId: 'p2' } })
+    }
+    // The newer by time wins even with the smaller id.
+    const { octokit } = client({ comments: [ours(9, '2026-01-01T00:00:00Z'), ours(3, '2026-01-05T00:00:00Z')] })
+    expect(await findStickyComment(octokit, { ...where, cluster: 'c' })).toMatchObject({ id: 3 })
+    expect(stdout()).toContain('::warning::found 2 plan comments for c on #42; updating the newest')
+  })
+
+  test('one comment is no cause for a warning; a comment of a deleted user (no user) is skipped', async () => {
+    const { octokit } = client({
+      comments: [ours(1, '2026-01-01T00:00:00Z'), { ...ours(2, '2026-01-02T00:00:00Z'), user: null }],
+    })
+    expect(await findStickyComment(octokit, { ...where, cluster: 'c' })).toMatchObject({ id: 1, count: 1 })
+    expect(stdout()).not.toContain('::warning::')
+    expect(stdout()).toContain('::debug::2 comment(s) on #42, 1 by karpenter-ci for c')
+  })
+
+  test('the identity is asked once per client', async () => {
+    const { octokit, calls } = client({ user: 'karpenter-ci' })
+    await resolveIdentity(octokit)
+    await resolveIdentity(octokit)
+    expect(calls.filter((c) => c === 'GET /user')).toHaveLength(1)
+    expect(stdout()).toContain('::debug::comment author: karpenter-ci (token)')
+  })
+
+  test('GET /user: 403 is the workflow token, 401 a clear error, anything else passes through', async () => {
+    await expect(resolveIdentity(client({ user: httpError(403) }).octokit)).resolves.toEqual({
+      login: 'github-actions[bot]',
+      source: 'github-actions',
+    })
+    expect(stdout()).toContain(
+      '::debug::GET /user answered 403 (an installation token): assuming comments are by github-actions[bot]',
+    )
+    await expect(resolveIdentity(client({ user: httpError(401) }).octokit)).rejects.toThrow(
+      'GitHub rejected the token (401 Bad credentials): check the `github-token` input',
+    )
+    const outage = httpError(502, 'Bad Gateway')
+    await expect(resolveIdentity(client({ user: outage }).octokit)).rejects.toBe(outage)
+  })
+
+  test('a comment deleted between the read and the update is posted again', async () => {
+    const posted: string[] = []
+    const { octokit, calls } = client({
+      comments: [ours(1, '2026-01-01T00:00:00Z')],
+      update: () => {
+        throw httpError(404)
+      },
+      create: (body) => {
+        posted.push(body)
+        return { id: 5, html_url: 'u/5', user: { login: 'karpenter-ci' } }
+      },
+    })
+    const result = await upsertStickyComment(octokit, { ...where, marker: { cluster: 'c', planId: 'p9' }, body: 'new' })
+    expect(result).toEqual({ id: 5, url: 'u/5', action: 'created' })
+    expect(calls).toEqual(['GET /user', 'GET comments', 'PATCH 1', 'POST'])
+    expect(posted).toEqual(['<!-- karpenter-action:plan cluster=c plan-id=p9 -->\nnew'])
+    expect(stdout()).toContain('Plan comment 1 was deleted meanwhile; posting a new one')
+    expect(stdout()).toContain('Posted plan comment: u/5')
+    expect(stdout()).not.toContain('::warning::')
+  })
+
+  test('an update that fails for another cause fails, and posts no second comment', async () => {
+    const { octokit, calls } = client({
+      comments: [ours(1, '2026-01-01T00:00:00Z')],
+      update: () => {
+        throw httpError(500, 'Server Error')
+      },
+      create: () => ({ id: 5, html_url: 'u/5' }),
+    })
+    await expect(
+      upsertStickyComment(octokit, { ...where, marker: { cluster: 'c', planId: 'p9' }, body: 'new' }),
+    ).rejects.toThrow('Server Error')
+    expect(calls).not.toContain('POST')
+  })
+
+  test('what an update, an unchanged body and a new comment say', async () => {
+    const existing = ours(1, '2026-01-01T00:00:00Z')
+    const update = client({
+      comments: [existing],
+      update: (id) => ({ id, html_url: `u/${id}` }),
+    })
+    await expect(
+      upsertStickyComment(update.octokit, { ...where, marker: { cluster: 'c', planId: 'p9' }, body: 'new' }),
+    ).resolves.toEqual({ id: 1, url: 'u/1', action: 'updated' })
+    expect(stdout()).toContain('Updated plan comment: u/1')
+    const same = client({ comments: [existing] })
+    await expect(
+      upsertStickyComment(same.octokit, { ...where, marker: { cluster: 'c', planId: 'p1', sha: 's' }, body: 'plan' }),
+    ).resolves.toEqual({ id: 1, url: 'u/1', action: 'unchanged' })
+    expect(same.calls).toEqual(['GET /user', 'GET comments'])
+    expect(stdout()).toContain('Plan comment unchanged: u/1')
+  })
+
+  test('a new comment answered without its author, or by the expected one, warns of nothing', async () => {
+    for (const user of [null, { login: 'KARPENTER-CI' }]) {
+      const { octokit } = client({ create: () => ({ id: 7, html_url: 'u/7', user }) })
+      await expect(
+        upsertStickyComment(octokit, { ...where, marker: { cluster: 'c' }, body: 'x' }),
+      ).resolves.toMatchObject({ id: 7, action: 'created' })
+    }
+    expect(stdout()).not.toContain('::warning::')
+  })
+
+  test('a comment recording a plan id but no head commit is no reviewed plan', async () => {
+    const body = `${formatMarker({ cluster: 'c', planId: 'p1' })}\nplan`
+    const { octokit } = client({ comments: [{ ...ours(1, '2026-01-01T00:00:00Z'), body }] })
+    await expect(readApprovedPlan(octokit, { ...where, prNumber: 42, cluster: 'c' })).resolves.toBeNull()
+    expect(stdout()).toContain('::debug::plan comment u/1 records no plan-id or sha')
+  })
+
+  test('the base commit the comment recorded is read back; a comment of an older version has none', async () => {
+    const withBase = `${formatMarker({ cluster: 'c', planId: 'p1', sha: 's1', base: 'b1' })}\nplan`
+    const a = client({ comments: [{ ...ours(1, '2026-01-01T00:00:00Z'), body: withBase }] })
+    await expect(readApprovedPlan(a.octokit, { ...where, prNumber: 42, cluster: 'c' })).resolves.toEqual({
+      planId: 'p1',
+      sha: 's1',
+      base: 'b1',
+      count: 1,
+      commentUrl: 'u/1',
+      commentId: 1,
+      updatedAt: '2026-01-01T00:00:00Z',
+      body: withBase,
+    })
+    const b = client({ comments: [ours(1, '2026-01-01T00:00:00Z')] })
+    const old = await readApprovedPlan(b.octokit, { ...where, prNumber: 42, cluster: 'c' })
+    expect(old).not.toHaveProperty('base')
+    expect(old).toMatchObject({ planId: 'p1', sha: 's' })
+  })
+
+  test('the pull request head: its author and mergeable state when GitHub gives them', async () => {
+    const data = {
+      number: 42,
+      head: { sha: 'h' },
+      base: { sha: 'b' },
+      state: 'open',
+      merged: false,
+      mergeable: true,
+      html_url: 'pr/42',
+    }
+    const full = client({ pull: () => ({ ...data, user: { login: 'octo-dev' }, mergeable_state: 'clean' }) })
+    await expect(getPullRequestHead(full.octokit, { ...where, prNumber: 42 })).resolves.toEqual({
+      number: 42,
+      headSha: 'h',
+      baseSha: 'b',
+      author: 'octo-dev',
+      state: 'open',
+      merged: false,
+      mergeable: true,
+      mergeableState: 'clean',
+      url: 'pr/42',
+    })
+    const bare = client({ pull: () => ({ ...data, user: null, mergeable_state: '' }) })
+    const head = await getPullRequestHead(bare.octokit, { ...where, prNumber: 42 })
+    expect(head).not.toHaveProperty('author')
+    expect(head).not.toHaveProperty('mergeableState')
+  })
+})
+
+describe('what GitHub refused, explained', () => {
+  const cause = (e: unknown) => (e as { cause?: unknown }).cause
+
+  test('403 on a write: the permission to give, with what GitHub said, the error kept as its cause', () => {
+    const refused = httpError(403, 'Resource not accessible by integration')
+    const e = explain(refused, where, 'write') as Error
+    expect(e.message).toBe(
+      'the token cannot write pull-request comments on opsfleet/infrastructure#42: give the workflow ' +
+        '`permissions: pull-requests: write` (and for forks, note GITHUB_TOKEN is read-only) ' +
+        '(GitHub said: Resource not accessible by integration)',
+    )
+    expect(cause(e)).toBe(refused)
+  })
+
+  test('403 on a read, a rate limit on a write, and other statuses pass through untouched', () => {
+    for (const [err, access] of [
+      [httpError(403, 'Forbidden'), 'read'],
+      [httpError(403, 'API rate limit exceeded for installation'), 'write'],
+      [httpError(500, 'Server Error'), 'write'],
+      [httpError(422, 'Validation Failed'), 'read'],
+    ] as const) {
+      expect(explain(err, where, access)).toBe(err)
+    }
+    expect(explain(null, where, 'write')).toBeNull()
+    const stringly = { status: '404' }
+    expect(explain(stringly, where, 'read')).toBe(stringly)
+  })
+
+  test('404: the pull request is named, and which repository the token must read', () => {
+    const missing = httpError(404, 'Not Found')
+    const e = explain(missing, where, 'read') as Error
+    expect(e.message).toBe(
+      'pull request opsfleet/infrastructure#42 was not found: check the pull-request number, and that the token can ' +
+        'read opsfleet/infrastructure (GitHub said: Not Found)',
+    )
+    expect(cause(e)).toBe(missing)
+    // Not an Error: nothing to quote.
+    expect((explain({ status: 404 }, where, 'write') as Error).message).toMatch(/can read opsfleet\/infrastructure$/)
+  })
+
+  test('422 on a write: GitHub rejected the comment, saying why', () => {
+    const invalid = httpError(422, 'Validation Failed: body is too long')
+    const e = explain(invalid, where, 'write') as Error
+    expect(e.message).toBe(
+      'GitHub rejected the plan comment on opsfleet/infrastructure#42 (GitHub said: Validation Failed: body is too long)',
+    )
+    expect(cause(e)).toBe(invalid)
+  })
+
+  test('logins compare without case; no login is nobody', () => {
+    expect(sameLogin('GitHub-Actions[bot]', 'github-actions[bot]')).toBe(true)
+    expect(sameLogin('karpenter-ci', 'karpenter-cd')).toBe(false)
+    expect(sameLogin(undefined, 'karpenter-ci')).toBe(false)
   })
 })

@@ -5,8 +5,11 @@ import {
   comparePlans,
   differenceLine,
   formatDigestBlock,
+  MAX_DIGEST_CHARS,
   parseDigestBlock,
   planDigest,
+  unverifiableFields,
+  type PlanDigest,
 } from '../../src/github/reviewed-plan.js'
 import { planFingerprint } from '../../src/plan/fingerprint.js'
 import type { Plan } from '../../src/plan/types.js'
@@ -133,5 +136,138 @@ describe('comparePlans', () => {
     })
     expect(planFingerprint(now)).not.toBe(planFingerprint(reviewed))
     expect(comparePlans(digestOf(reviewed), digestOf(now))).toEqual([])
+  })
+})
+
+/** A digest block holding `data` as it is, whatever its shape (what a forged or older comment may carry). */
+function blockOf(data: unknown): string {
+  return `<!-- karpenter-action:reviewed-plan ${deflateRawSync(JSON.stringify(data)).toString('base64url')} -->`
+}
+
+describe('digest block, at its edges', () => {
+  test('a block of exactly the bound is kept whole; one character less and the field lists go', () => {
+    const digest = digestOf(firstPlan())
+    const whole = formatDigestBlock(digest)
+    expect(whole.length).toBeLessThan(MAX_DIGEST_CHARS)
+    expect(formatDigestBlock(digest, whole.length)).toBe(whole)
+    const lean = parseDigestBlock(formatDigestBlock(digest, whole.length - 1))!
+    expect(lean.cut).toBe('fields')
+    expect(lean.changes.map((c) => c.id)).toEqual(digest.changes.map((c) => c.id))
+    expect(lean.changes.every((c) => c.fields === undefined)).toBe(true)
+  })
+
+  test('a bound too small for any resource keeps none and ends, marked as cut', () => {
+    const block = formatDigestBlock(digestOf(firstPlan()), 10)
+    const back = parseDigestBlock(block)!
+    expect(back).toMatchObject({ cut: 'changes', changes: [] })
+    expect(back.planId).toBe(planFingerprint(firstPlan()))
+  })
+
+  test('a block without a plan id or a list of changes is not a digest', () => {
+    expect(parseDigestBlock(blockOf({ v: 1, planId: 'p', changes: [] }))).toEqual({ v: 1, planId: 'p', changes: [] })
+    expect(parseDigestBlock(blockOf({ v: 1, planId: 7, changes: [] }))).toBeUndefined()
+    expect(parseDigestBlock(blockOf({ v: 1, planId: 'p', changes: {} }))).toBeUndefined()
+    expect(parseDigestBlock(blockOf(null))).toBeUndefined()
+    expect(parseDigestBlock(undefined)).toBeUndefined()
+  })
+
+  test('a field hash covers the value before as well as after', () => {
+    const reviewed = planOf([change('iam-role:r', 'update', { fields: [field('path', '/', '/k/')] })])
+    const now = planOf([change('iam-role:r', 'update', { fields: [field('path', '/old/', '/k/')] })])
+    expect(comparePlans(digestOf(reviewed), digestOf(now)).map(differenceLine)).toEqual([
+      '~ iam role r: field path changes to another value',
+    ])
+  })
+})
+
+describe('comparePlans, for what a digest may hold', () => {
+  test('another cluster alone is a difference too', () => {
+    const now = { ...firstPlan(), cluster: 'opsfleet-prod-cluster' }
+    expect(comparePlans(digestOf(firstPlan()), digestOf(now))).toEqual([
+      {
+        id: '(cluster)',
+        mark: '~',
+        text: 'the plan was for opsfleet-dev-cluster in eu-west-1, now for opsfleet-prod-cluster in eu-west-1',
+      },
+    ])
+  })
+
+  test('a resource of another kind under the same id is a difference', () => {
+    const reviewed = firstPlan()
+    const now = withChange(reviewed, 'sqs-queue:opsfleet-dev-cluster-karpenter', (c) => {
+      c.kind = 'sns topic'
+    })
+    expect(comparePlans(digestOf(reviewed), digestOf(now)).map(differenceLine)).toEqual([
+      '~ sns topic opsfleet-dev-cluster-karpenter: was sqs queue opsfleet-dev-cluster-karpenter in the review',
+    ])
+  })
+
+  test('a resource with another action is one difference: its fields are not listed on top', () => {
+    const reviewed = firstPlan()
+    const now = withChange(reviewed, 'node-pool:default', (c) => {
+      c.action = 'replace'
+      c.fields = [field('spec.weight', undefined, 10)]
+    })
+    expect(comparePlans(digestOf(reviewed), digestOf(now)).map(differenceLine)).toEqual([
+      '~ node pool default: reviewed as create, now replace',
+    ])
+  })
+
+  test('a digest cut to fewer resources lists no resource as new, but still the ones that went', () => {
+    const reviewed: PlanDigest = { ...digestOf(firstPlan()), cut: 'changes' }
+    reviewed.changes = reviewed.changes.slice(0, 2)
+    const now = digestOf(firstPlan())
+    expect(comparePlans(reviewed, now)).toEqual([])
+    now.changes = now.changes.slice(1)
+    expect(comparePlans(reviewed, now).map(differenceLine)).toEqual([
+      '- iam role karpenter-role: reviewed update is no longer planned',
+    ])
+  })
+
+  test('a digest without field lists compares resources and actions, not fields', () => {
+    const lean = (d: PlanDigest): PlanDigest => ({
+      ...d,
+      cut: 'fields',
+      changes: d.changes.map(({ fields: _, ...c }) => c),
+    })
+    const reviewed = firstPlan()
+    const now = withChange(reviewed, 'node-pool:default', (c) => {
+      c.fields = [field('spec.weight', undefined, 10)]
+    })
+    expect(comparePlans(lean(digestOf(reviewed)), digestOf(now))).toEqual([])
+    expect(comparePlans(digestOf(reviewed), lean(digestOf(now)))).toEqual([])
+    // Resources still count in a lean digest.
+    now.changes.push(change('ec2-node-class:default', 'create'))
+    expect(comparePlans(lean(digestOf(reviewed)), digestOf(now)).map(differenceLine)).toEqual([
+      '+ ec2 node class default: create is new since the review',
+    ])
+  })
+
+  test('each difference names the resource it is about', () => {
+    const reviewed = firstPlan()
+    const now = withChange(reviewed, 'node-pool:default', (c) => {
+      c.fields = [field('spec.weight', undefined, 10)]
+    })
+    now.changes = now.changes.filter((c) => c.id !== 'iam-policy:karpenter-policy')
+    expect(comparePlans(digestOf(reviewed), digestOf(now)).map((d) => [d.id, d.mark])).toEqual([
+      ['node-pool:default', '~'],
+      ['node-pool:default', '~'],
+      ['iam-policy:karpenter-policy', '-'],
+    ])
+  })
+})
+
+describe('unverifiableFields', () => {
+  test('names the sensitive fields, whose values the digest cannot compare, and nothing else', () => {
+    expect(unverifiableFields(digestOf(firstPlan()))).toEqual([
+      'helm release karpenter: field values.webhook.token (sensitive)',
+    ])
+    const plain = planOf([change('iam-role:r', 'update', { fields: [field('path', '/', '/k/')] })])
+    expect(unverifiableFields(digestOf(plain))).toEqual([])
+  })
+
+  test('a digest without field lists names none', () => {
+    const digest = digestOf(firstPlan())
+    expect(unverifiableFields({ ...digest, changes: digest.changes.map(({ fields: _, ...c }) => c) })).toEqual([])
   })
 })

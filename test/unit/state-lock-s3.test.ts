@@ -5,10 +5,13 @@
  */
 import { describe, expect, test } from '@jest/globals'
 import type { S3Client } from '@aws-sdk/client-s3'
+import { ActionFailure } from '../../src/outcome.js'
 import {
   acquireLock,
+  describeHolder,
   holderFromEnvironment,
   isStale,
+  leaseOf,
   LOCK_LEASE_SECONDS,
   LockedError,
   lockKey,
@@ -38,12 +41,15 @@ class StubS3 {
   readonly calls: { command: string; input: Record<string, unknown> }[] = []
   loseAnswers = 0
   clock = () => new Date()
+  /** Run ahead of the next requests, one each: may throw (a failure) or change the objects. */
+  before: ((command: string) => void)[] = []
   private n = 0
 
   async send(command: { constructor: { name: string }; input: Record<string, unknown> }): Promise<unknown> {
     const name = command.constructor.name
     const input = command.input
     this.calls.push({ command: name, input })
+    this.before.shift()?.(name)
     const key = input.Key as string
     const found = this.objects.get(key)
     if (name === 'PutObjectCommand') {
@@ -297,5 +303,225 @@ describe('break-lock', () => {
       renew: false,
     })
     expect(s3.holder()?.id).toBe(lock.holder.id)
+  })
+})
+
+/** Polls `done` every 50 ms until it holds or `ms` have passed. */
+async function until(done: () => boolean, ms: number): Promise<boolean> {
+  const end = Date.now() + ms
+  while (!done() && Date.now() < end) await new Promise((r) => setTimeout(r, 50))
+  return done()
+}
+
+describe('renewal', () => {
+  const puts = (s3: StubS3) => s3.calls.filter((c) => c.command === 'PutObjectCommand')
+
+  test('a held lock renews itself every third of its lease, and stops once released', async () => {
+    const s3 = new StubS3()
+    // A lease of 1.5 s: renewed every 0.5 s.
+    const lock = await acquireLock(s3.client(), location, {
+      operation: 'apply',
+      cluster: 'c',
+      env: runA,
+      leaseSeconds: 1.5,
+    })
+    expect(s3.holder()).toMatchObject({ id: lock.holder.id, leaseSeconds: 1.5 })
+    expect(s3.holder()?.renewedAt).toBeUndefined()
+    expect(await until(() => puts(s3).length >= 2, 4000)).toBe(true)
+    expect(s3.holder()).toMatchObject({ id: lock.holder.id, renewedAt: expect.any(String) })
+    expect(puts(s3)[1].input).toMatchObject({ IfMatch: '"etag-1"' })
+    await lock.release()
+    expect(s3.objects.has(KEY)).toBe(false)
+    const after = s3.calls.length
+    // Started again after the release, it does nothing: no renewal brings the lock back.
+    lock.startRenewal()
+    await new Promise((r) => setTimeout(r, 1200))
+    expect(s3.calls.length).toBe(after)
+    expect(s3.objects.has(KEY)).toBe(false)
+  })
+
+  test('each renewal writes on the ETag of the one before, and the holder keeps its last renewal', async () => {
+    const s3 = new StubS3()
+    let now = t0
+    const lock = await acquireLock(s3.client(), location, {
+      operation: 'apply',
+      cluster: 'c',
+      env: runA,
+      now: () => now,
+      renew: false,
+    })
+    now = minutes(5)
+    await lock.renew()
+    now = minutes(10)
+    await lock.renew()
+    expect(puts(s3).map((c) => c.input.IfMatch)).toEqual([undefined, '"etag-1"', '"etag-2"'])
+    expect(lock.holder.renewedAt).toBe(minutes(10).toISOString())
+    expect(lock.lost).toBe(false)
+    await lock.release()
+    expect(s3.calls.at(-1)?.input).toMatchObject({ IfMatch: '"etag-3"' })
+    expect(s3.objects.has(KEY)).toBe(false)
+  })
+
+  test('a renewal that fails for another cause is a warning; the lock stays ours and the next renewal works', async () => {
+    const s3 = new StubS3()
+    const lock = await acquireLock(s3.client(), location, { operation: 'apply', cluster: 'c', env: runA, renew: false })
+    s3.before.push(() => {
+      throw s3Error('SlowDown', 503)
+    })
+    await lock.renew()
+    expect(lock.lost).toBe(false)
+    expect(stdout()).toMatch(
+      /::warning::The state lock s3:\/\/espace-project-store\/karpenter\/opsfleet-dev-cluster\.json\.lock could not be renewed \(SlowDown\); trying again later\./,
+    )
+    expect(stdout()).not.toContain('::error::')
+    await lock.renew()
+    expect(s3.holder()?.renewedAt).toEqual(expect.any(String))
+    expect(puts(s3).at(-1)?.input).toMatchObject({ IfMatch: '"etag-1"' })
+  })
+
+  test('a lock deleted under its holder is lost: said as an error, never written again', async () => {
+    const s3 = new StubS3()
+    const lock = await acquireLock(s3.client(), location, { operation: 'apply', cluster: 'c', env: runA, renew: false })
+    s3.objects.delete(KEY)
+    await lock.renew()
+    expect(lock.lost).toBe(true)
+    expect(stdout()).toMatch(/::error::The state lock .* is no longer ours: .*\(it is gone\)\. Two runs may now change/)
+    const calls = s3.calls.length
+    await lock.renew()
+    expect(s3.calls.length).toBe(calls)
+    expect(s3.objects.has(KEY)).toBe(false)
+  })
+
+  test('renewals asked for at once make one write', async () => {
+    const s3 = new StubS3()
+    const lock = await acquireLock(s3.client(), location, { operation: 'apply', cluster: 'c', env: runA, renew: false })
+    await Promise.all([lock.renew(), lock.renew(), lock.renew()])
+    expect(puts(s3)).toHaveLength(2)
+    await lock.renew()
+    expect(puts(s3)).toHaveLength(3)
+  })
+})
+
+describe('taking the lock, the rarer ways', () => {
+  test('break-lock with no lock to break says so, and takes it', async () => {
+    const s3 = new StubS3()
+    const lock = await acquireLock(s3.client(), location, {
+      operation: 'apply',
+      cluster: 'c',
+      env: runA,
+      breakLock: true,
+      renew: false,
+    })
+    expect(s3.holder()?.id).toBe(lock.holder.id)
+    expect(stdout()).toContain(
+      'break-lock: there was no lock to break at s3://espace-project-store/karpenter/opsfleet-dev-cluster.json.lock',
+    )
+  })
+
+  test('a stale lock deleted before the takeover is taken as a free one', async () => {
+    const s3 = new StubS3()
+    s3.put(holderFromEnvironment({ operation: 'apply', cluster: 'c', env: runB, now: () => t0 }), t0)
+    // The takeover write (If-Match the stale lock) finds it gone.
+    s3.before.push(
+      () => undefined,
+      () => undefined,
+      () => void s3.objects.delete(KEY),
+    )
+    const lock = await acquireLock(s3.client(), location, {
+      operation: 'apply',
+      cluster: 'c',
+      env: runA,
+      now: () => minutes(30),
+      renew: false,
+    })
+    const written = s3.calls.filter((c) => c.command === 'PutObjectCommand').map((c) => c.input)
+    expect(written).toHaveLength(3)
+    expect(written[1]).toHaveProperty('IfMatch')
+    expect(written[2]).toMatchObject({ IfNoneMatch: '*' })
+    expect(s3.holder()?.id).toBe(lock.holder.id)
+  })
+
+  test('a lock that changes hands at every attempt: four attempts, then reason locked', async () => {
+    const s3 = new StubS3()
+    let n = 0
+    const client = {
+      send: async (command: { constructor: { name: string }; input: Record<string, unknown> }) => {
+        s3.calls.push({ command: command.constructor.name, input: command.input })
+        if (command.constructor.name === 'PutObjectCommand') throw s3Error('PreconditionFailed', 412)
+        // Each read finds another dead run's lock.
+        const dead = holderFromEnvironment({
+          operation: 'apply',
+          cluster: 'c',
+          env: { ...runB, GITHUB_RUN_ID: String(2000 + ++n) },
+          now: () => t0,
+        })
+        return { ETag: `"e${n}"`, LastModified: t0, Body: { transformToString: async () => JSON.stringify(dead) } }
+      },
+    } as unknown as S3Client
+    const attempt = acquireLock(client, location, {
+      operation: 'apply',
+      cluster: 'c',
+      env: runA,
+      now: () => minutes(60),
+      renew: false,
+    })
+    await expect(attempt).rejects.toBeInstanceOf(ActionFailure)
+    await expect(attempt).rejects.toMatchObject({ reason: 'locked' })
+    await expect(attempt).rejects.toThrow(
+      'The state lock s3://espace-project-store/karpenter/opsfleet-dev-cluster.json.lock changed hands repeatedly while this run tried to take it.',
+    )
+    expect(s3.calls.filter((c) => c.command === 'PutObjectCommand')).toHaveLength(4)
+  })
+
+  test('the lock written is the holder as JSON on its own, ending in a newline', async () => {
+    const s3 = new StubS3()
+    const lock = await acquireLock(s3.client(), location, { operation: 'apply', cluster: 'c', env: runA, renew: false })
+    const body = s3.objects.get(KEY)!.body
+    expect(body).toBe(`${JSON.stringify(lock.holder, null, 2)}\n`)
+    expect(s3.calls[0].input).toMatchObject({ Bucket: location.bucket, Key: KEY, ContentType: 'application/json' })
+  })
+})
+
+describe('the lease a lock declares', () => {
+  const holder = holderFromEnvironment({ operation: 'apply', cluster: 'c', env: runB, now: () => t0 })
+  const seconds = (n: number) => new Date(t0.getTime() + n * 1000)
+
+  test('is bounded to 1 s .. 24 h, and a lease that is not a number is the default', () => {
+    expect(leaseOf({ holder: { ...holder, leaseSeconds: 0 } })).toBe(1)
+    expect(leaseOf({ holder: { ...holder, leaseSeconds: -60 } })).toBe(1)
+    expect(leaseOf({ holder: { ...holder, leaseSeconds: 10 ** 9 } })).toBe(86_400)
+    expect(leaseOf({ holder: { ...holder, leaseSeconds: 90 } })).toBe(90)
+    expect(leaseOf({ holder: { ...holder, leaseSeconds: '60' as unknown as number } })).toBe(LOCK_LEASE_SECONDS)
+    expect(leaseOf({ holder: { ...holder, leaseSeconds: Number.NaN } })).toBe(LOCK_LEASE_SECONDS)
+    expect(leaseOf({ holder: { ...holder, leaseSeconds: Infinity } })).toBe(LOCK_LEASE_SECONDS)
+    expect(leaseOf({})).toBe(LOCK_LEASE_SECONDS)
+  })
+
+  test('a lock is stale only once its age is past the lease, not at it', () => {
+    const short = { holder: { ...holder, leaseSeconds: 60 } }
+    expect(isStale(short, seconds(60))).toBe(false)
+    expect(isStale(short, seconds(61))).toBe(true)
+    // A lease declared as 0 still lasts a second: a lock is never stale the moment it is written.
+    expect(isStale({ holder: { ...holder, leaseSeconds: 0 } }, seconds(1))).toBe(false)
+    expect(isStale({ holder: { ...holder, leaseSeconds: 0 } }, seconds(2))).toBe(true)
+    // A lease of a billion seconds is still a day at most.
+    expect(isStale({ holder: { ...holder, leaseSeconds: 10 ** 9 } }, seconds(86_401))).toBe(true)
+  })
+
+  test('a lock with no readable time has no age, and is never stale', () => {
+    const undated = { holder: { ...holder, createdAt: 'not a date' } }
+    expect(isStale(undated, minutes(60 * 24 * 365))).toBe(false)
+    expect(isStale({}, minutes(60))).toBe(false)
+    // S3's time alone is enough.
+    expect(isStale({ lastModified: t0 }, minutes(16))).toBe(true)
+    expect(isStale({ holder: { ...holder, createdAt: 'not a date' }, lastModified: t0 }, minutes(16))).toBe(true)
+  })
+
+  test('a renewed lock is described with its last renewal', () => {
+    const renewed = { holder: { ...holder, renewedAt: minutes(8).toISOString() }, lastModified: minutes(8) }
+    expect(describeHolder(renewed, minutes(10))).toMatch(
+      /, since 2026-03-01T10:00:00\.000Z, 10 min ago; last renewed 2 min ago\)$/,
+    )
+    expect(describeHolder({ holder }, minutes(10))).toMatch(/, 10 min ago\)$/)
   })
 })
