@@ -10,7 +10,7 @@ export default tseslint.config(
       'node_modules/**',
       'coverage/**',
       '.sandbox/**',
-      '.sandbox-test/**',
+      '.sandbox-*/**',
       'reports/**',
       '.stryker-tmp/**',
     ],

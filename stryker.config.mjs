@@ -84,5 +84,5 @@ export default {
   // The TypeScript sources only: the generated validator (.js) is compared byte for byte with the schema's output.
   disableTypeChecks: 'src/**/*.ts',
   cleanTempDir: true,
-  ignorePatterns: ['dist', 'coverage', 'reports', '.sandbox', '.sandbox-test', 'build'],
+  ignorePatterns: ['dist', 'coverage', 'reports', '.sandbox', '.sandbox-*', 'build'],
 }

@@ -247,6 +247,8 @@ function summarizeList(value, shown = 2) {
     return list.slice(0, shown).join(', ') + more;
 }
 
+// EXTERNAL MODULE: ./src/aws/regions.ts
+var regions = __webpack_require__(736);
 ;// CONCATENATED MODULE: ./src/aws/karpenter-policy.ts
 /**
  * The IAM and interruption-handling resources Karpenter needs, as data.
@@ -255,6 +257,7 @@ function summarizeList(value, shown = 2) {
  * official getting-started CloudFormation template of Karpenter (the test compares them with
  * `../shared/fixtures/karpenter-cloudformation-1.14.1.yaml` so that drift fails). Nothing here calls AWS.
  */
+
 
 
 /** IAM's limit for one managed policy, in characters, whitespace not counted. */
@@ -573,9 +576,9 @@ const NODE_ROLE_MANAGED_POLICIES = [
 function nodeRoleManagedPolicyArns(partition) {
     return NODE_ROLE_MANAGED_POLICIES.map((name) => `arn:${partition}:iam::aws:policy/${name}`);
 }
-/** The DNS suffix of service principals in a partition (the template's `AWS::URLSuffix`). */
+/** The DNS suffix of service principals in a partition (the template's `AWS::URLSuffix`: c2s.ic.gov in aws-iso...). */
 function serviceUrlSuffix(partition) {
-    return partition === 'aws-cn' ? 'amazonaws.com.cn' : 'amazonaws.com';
+    return (0,regions/* dnsSuffixOf */.a4)(partition);
 }
 /** Lets EC2 instances (Karpenter's nodes) assume the node role. */
 function nodeRoleTrustPolicy(partition = 'aws') {
@@ -3600,7 +3603,7 @@ function decide(exists, fields, ops, note) {
  * passwd, passphrase, secret(s), token(s), credential(s) or private, or when it is a compound key such as `apiKey`,
  * `accessKey`, `ssh_key`, `privateKey`. It is not secret when its last word says it only names or points at one
  * (`keyName`, `secretName`, `secretRef`, `tokenFile`, `tokenExpirationSeconds`...), when `key` stands alone or
- * after a label word (the `key` of a toleration, taint or selector, `topologyKey`), or for the known settings
+ * after a label word (the `key` of a toleration, taint or selector, `topologyKey`, IAM's `aws:TagKeys`), or for the known settings
  * `httpTokens` (the IMDS mode of an EC2NodeClass) and `automountServiceAccountToken`. Booleans and nulls are never
  * secret (`privateNetworking: true` shows as it is).
  */
@@ -3624,6 +3627,8 @@ const LABEL_WORDS = new Set([
     'topology',
     'label',
     'labels',
+    'tag',
+    'tags',
     'annotation',
     'match',
     'sort',
@@ -6770,6 +6775,7 @@ var credentials = __webpack_require__(1429);
 
 
 
+
 const TOKEN_PREFIX = 'k8s-aws-v1.';
 /** The header whose signed value binds a token to one cluster. */
 const CLUSTER_ID_HEADER = 'x-k8s-aws-id';
@@ -6779,7 +6785,7 @@ const PRESIGN_EXPIRES_SECONDS = 60;
 const TOKEN_REFRESH_MS = 10 * 60 * 1000;
 /** The STS host that signs tokens for a region. */
 function stsHost(region, partition = 'aws') {
-    return `sts.${region}.${partition === 'aws-cn' ? 'amazonaws.com.cn' : 'amazonaws.com'}`;
+    return `sts.${region}.${(0,regions/* dnsSuffixOf */.a4)(partition)}`;
 }
 /** RFC 3986 encoding, as SigV4 canonicalises query values. */
 function rfc3986(value) {
@@ -7741,8 +7747,7 @@ async function runPipeline(inputs, config, aws) {
 }
 /** Plans, reports and comments; a drift check fails when it finds changes. Changes nothing. */
 async function planPath(session, inputs, pr) {
-    const warnings = await preflightWarnings(session);
-    const { plan } = await core/* group */.Os('Plan', () => planAll(session, inputs.mode, warnings));
+    const { plan } = await preflightAndPlan(session, inputs.mode);
     const planId = planFingerprint(plan);
     const drift = isDriftCheck(inputs.mode, pr.event.eventName);
     await report(plan, { ...markdownContext(planId, pr), drift });
@@ -7756,8 +7761,10 @@ async function planPath(session, inputs, pr) {
 async function changePath(session, inputs, pr) {
     const { mode } = inputs;
     // Destroy skips pre-flight, so that a config gone stale never blocks a teardown.
-    const warnings = mode === 'destroy' ? [] : await preflightWarnings(session);
-    let planned = await core/* group */.Os('Plan', () => planAll(session, mode, warnings));
+    let planned = mode === 'destroy'
+        ? await core/* group */.Os('Plan', () => logged(planAll(session, mode, [])))
+        : await preflightAndPlan(session, mode);
+    const warnings = planned.plan.warnings;
     // A run with something to do takes the state lock, then confirms under it that what it applies is what is there
     // while no other run can change it. One with nothing to do writes nothing at all, not even a lock.
     const state = stateLocation(session.config.state, mode);
@@ -7781,7 +7788,7 @@ async function changePath(session, inputs, pr) {
             return found;
         });
         if (moved.length) {
-            planned = await core/* group */.Os('Plan again, under the lock (something changed since the first plan)', () => planAll(session, mode, warnings));
+            planned = await core/* group */.Os('Plan again, under the lock (something changed since the first plan)', () => logged(planAll(session, mode, warnings)));
         }
     }
     const { plan, steps, resources } = planned;
@@ -7813,9 +7820,24 @@ async function changePath(session, inputs, pr) {
     if (mode === 'apply')
         await core/* group */.Os('Verify', () => pipeline_verify(session, resources));
 }
-/** Pre-flight reads the account and the VPC: every problem of the config is reported before anything changes. */
-async function preflightWarnings(session) {
-    return (await core/* group */.Os('Pre-flight', () => preflight(session))).warnings;
+/**
+ * Pre-flight reads the account and the VPC, so that every problem of the config is reported before anything
+ * changes. It and the plan only read, so they read at once: the plan's reads run while pre-flight's are answered
+ * (the EC2 client loads meanwhile). Pre-flight's verdict is awaited first: when it finds a problem, that is the
+ * error, whatever the plan found. The log shows pre-flight, then the plan.
+ */
+async function preflightAndPlan(session, mode) {
+    const planning = planAll(session, mode, []);
+    // Settled here so that a plan failing while pre-flight still runs is no unhandled rejection; awaited below.
+    planning.catch(() => undefined);
+    const { warnings } = await core/* group */.Os('Pre-flight', () => preflight(session));
+    const planned = await core/* group */.Os('Plan', () => logged(planning));
+    return { ...planned, plan: { ...planned.plan, warnings } };
+}
+async function logged(planning) {
+    const planned = await planning;
+    core/* info */.pq(`planned ${planned.plan.changes.length} resources in ${planned.seconds.toFixed(1)}s`);
+    return planned;
 }
 async function planAll(session, mode, warnings) {
     const started = Date.now();
@@ -7828,8 +7850,7 @@ async function planAll(session, mode, warnings) {
         outputs: planOutputs(session),
         warnings,
     });
-    core/* info */.pq(`planned ${result.plan.changes.length} resources in ${((Date.now() - started) / 1000).toFixed(1)}s`);
-    return { ...result, resources };
+    return { ...result, resources, seconds: (Date.now() - started) / 1000 };
 }
 /** The plan in the log, the outputs and the job summary. */
 async function report(plan, context) {

@@ -55,7 +55,14 @@ function timed(cmd, args, extraEnv = {}) {
     })
     let stdout = ''
     let stderr = ''
-    child.stdout.on('data', (d) => (stdout += d))
+    // When the action says its changes are all made (verify follows): the apply's own work, without the wait for
+    // the controller to reconcile what it installed, which no anchor waits for.
+    let applied
+    child.stdout.on('data', (d) => {
+      stdout += d
+      if (applied === undefined && /^Apply complete:/m.test(stdout))
+        applied = Number(process.hrtime.bigint() - t0) / 1e6
+    })
     child.stderr.on('data', (d) => (stderr += d))
     child.on('exit', (code) => {
       const wall = Number(process.hrtime.bigint() - t0) / 1e6
@@ -65,7 +72,7 @@ function timed(cmd, args, extraEnv = {}) {
       } catch {
         /* time wrote nothing */
       }
-      resolve({ code, wall, rss, stdout, stderr })
+      resolve({ code, wall, applied, rss, stdout, stderr })
     })
   })
 }
@@ -303,6 +310,13 @@ const rows = [
   ['plan, one changed value', med(results.changed), 'helm diff upgrade', med(results.helmDiff), 1.0],
   ['plan, no changes', med(results.noChange), 'the reads floor', med(results.floor), 1.3],
   ['apply, everything from nothing', med(results.apply), 'hand-rolled workflow', med(results.hand), 1.0],
+  [
+    'the same apply up to its last change (before verify)',
+    med(results.apply, 'applied'),
+    'hand-rolled workflow',
+    med(results.hand),
+    1.0,
+  ],
   ['plan, 50 node pools (98 to add)', med(results.fifty), 'plan, 1 node pool', med(results.noChange), 1.5],
   ['credentials in hand', median(startup.creds), "configure-aws-credentials' steps", median(startup.anchor), 1.0],
 ]
@@ -316,6 +330,9 @@ for (const [what, ours, anchor, theirs, goal] of rows) {
     `| ${what} | ${fmt(ours)} | ${anchor} | ${fmt(theirs)} | ${ratio.toFixed(2)}× ${ratio <= goal ? '' : '(not met)'} | ≤ ${goal.toFixed(1)}× |`,
   )
 }
+console.log(
+  `| the same apply's verify (the real controller starts and reconciles to Ready) | ${fmt(med(results.apply) - med(results.apply, 'applied'))} | (no anchor waits for it) | | | |`,
+)
 const peak = Math.max(med(results.changed, 'rss'), med(results.noChange, 'rss'))
 console.log(
   `| peak RSS of a plan (changed value / no changes) | ${med(results.changed, 'rss').toFixed(0)} / ${med(results.noChange, 'rss').toFixed(0)} MiB | helm diff upgrade | ${med(results.helmDiff, 'rss').toFixed(0)} MiB | | ≤ 100 MiB ${peak <= 100 ? '' : '(not met)'} |`,

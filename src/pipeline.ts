@@ -42,8 +42,7 @@ export async function runPipeline(inputs: Inputs, config: Config, aws: AwsSessio
 
 /** Plans, reports and comments; a drift check fails when it finds changes. Changes nothing. */
 async function planPath(session: Session, inputs: Inputs, pr: PullRequestFlow): Promise<void> {
-  const warnings = await preflightWarnings(session)
-  const { plan } = await core.group('Plan', () => planAll(session, inputs.mode, warnings))
+  const { plan } = await preflightAndPlan(session, inputs.mode)
   const planId = planFingerprint(plan)
   const drift = isDriftCheck(inputs.mode, pr.event.eventName)
   await report(plan, { ...markdownContext(planId, pr), drift })
@@ -60,8 +59,11 @@ async function planPath(session: Session, inputs: Inputs, pr: PullRequestFlow): 
 async function changePath(session: Session, inputs: Inputs, pr: PullRequestFlow): Promise<void> {
   const { mode } = inputs
   // Destroy skips pre-flight, so that a config gone stale never blocks a teardown.
-  const warnings = mode === 'destroy' ? [] : await preflightWarnings(session)
-  let planned = await core.group('Plan', () => planAll(session, mode, warnings))
+  let planned =
+    mode === 'destroy'
+      ? await core.group('Plan', () => logged(planAll(session, mode, [])))
+      : await preflightAndPlan(session, mode)
+  const warnings = planned.plan.warnings
   // A run with something to do takes the state lock, then confirms under it that what it applies is what is there
   // while no other run can change it. One with nothing to do writes nothing at all, not even a lock.
   const state = stateLocation(session.config.state, mode)
@@ -84,7 +86,7 @@ async function changePath(session: Session, inputs: Inputs, pr: PullRequestFlow)
     })
     if (moved.length) {
       planned = await core.group('Plan again, under the lock (something changed since the first plan)', () =>
-        planAll(session, mode, warnings),
+        logged(planAll(session, mode, warnings)),
       )
     }
   }
@@ -118,16 +120,30 @@ async function changePath(session: Session, inputs: Inputs, pr: PullRequestFlow)
   if (mode === 'apply') await core.group('Verify', () => verify(session, resources))
 }
 
-/** Pre-flight reads the account and the VPC: every problem of the config is reported before anything changes. */
-async function preflightWarnings(session: Session): Promise<string[]> {
-  return (await core.group('Pre-flight', () => preflight(session))).warnings
+type Planned = PlanResult & { resources: Resource[]; seconds: number }
+
+/**
+ * Pre-flight reads the account and the VPC, so that every problem of the config is reported before anything
+ * changes. It and the plan only read, so they read at once: the plan's reads run while pre-flight's are answered
+ * (the EC2 client loads meanwhile). Pre-flight's verdict is awaited first: when it finds a problem, that is the
+ * error, whatever the plan found. The log shows pre-flight, then the plan.
+ */
+async function preflightAndPlan(session: Session, mode: Mode): Promise<Planned> {
+  const planning = planAll(session, mode, [])
+  // Settled here so that a plan failing while pre-flight still runs is no unhandled rejection; awaited below.
+  planning.catch(() => undefined)
+  const { warnings } = await core.group('Pre-flight', () => preflight(session))
+  const planned = await core.group('Plan', () => logged(planning))
+  return { ...planned, plan: { ...planned.plan, warnings } }
 }
 
-async function planAll(
-  session: Session,
-  mode: Mode,
-  warnings: string[],
-): Promise<PlanResult & { resources: Resource[] }> {
+async function logged(planning: Promise<Planned>): Promise<Planned> {
+  const planned = await planning
+  core.info(`planned ${planned.plan.changes.length} resources in ${planned.seconds.toFixed(1)}s`)
+  return planned
+}
+
+async function planAll(session: Session, mode: Mode, warnings: string[]): Promise<Planned> {
   const started = Date.now()
   const resources = await desiredGraph(session, { mode })
   const result = await plan({
@@ -138,8 +154,7 @@ async function planAll(
     outputs: planOutputs(session),
     warnings,
   })
-  core.info(`planned ${result.plan.changes.length} resources in ${((Date.now() - started) / 1000).toFixed(1)}s`)
-  return { ...result, resources }
+  return { ...result, resources, seconds: (Date.now() - started) / 1000 }
 }
 
 /** The plan in the log, the outputs and the job summary. */

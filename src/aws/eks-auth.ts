@@ -14,6 +14,7 @@ import { stringify } from 'yaml'
 import { ActionFailure } from '../outcome.js'
 import { clients, type AwsSession } from './clients.js'
 import type { ClusterFacts } from './cluster.js'
+import { dnsSuffixOf } from './regions.js'
 
 export const TOKEN_PREFIX = 'k8s-aws-v1.'
 /** The header whose signed value binds a token to one cluster. */
@@ -34,7 +35,7 @@ export interface TokenOptions {
 
 /** The STS host that signs tokens for a region. */
 export function stsHost(region: string, partition = 'aws'): string {
-  return `sts.${region}.${partition === 'aws-cn' ? 'amazonaws.com.cn' : 'amazonaws.com'}`
+  return `sts.${region}.${dnsSuffixOf(partition)}`
 }
 
 /** RFC 3986 encoding, as SigV4 canonicalises query values. */

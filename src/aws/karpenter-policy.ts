@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto'
 
 import { POLICY_VERSION, policySize, type PolicyDocument, type Statement } from './policy-document.js'
+import { dnsSuffixOf } from './regions.js'
 
 /** IAM's limit for one managed policy, in characters, whitespace not counted. */
 export const MANAGED_POLICY_SIZE_LIMIT = 6144
@@ -388,9 +389,9 @@ export function nodeRoleManagedPolicyArns(partition: string): string[] {
   return NODE_ROLE_MANAGED_POLICIES.map((name) => `arn:${partition}:iam::aws:policy/${name}`)
 }
 
-/** The DNS suffix of service principals in a partition (the template's `AWS::URLSuffix`). */
+/** The DNS suffix of service principals in a partition (the template's `AWS::URLSuffix`: c2s.ic.gov in aws-iso...). */
 export function serviceUrlSuffix(partition: string): string {
-  return partition === 'aws-cn' ? 'amazonaws.com.cn' : 'amazonaws.com'
+  return dnsSuffixOf(partition)
 }
 
 /** Lets EC2 instances (Karpenter's nodes) assume the node role. */

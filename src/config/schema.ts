@@ -40,7 +40,7 @@ export const configSchema = {
           type: 'string',
           enum: ['aws', 'aws-cn', 'aws-us-gov', 'aws-iso', 'aws-iso-b', 'aws-iso-e', 'aws-iso-f', 'aws-eusc'],
           description:
-            "AWS partition of every ARN the action builds. Default: the region's (aws-cn and aws-us-gov for their regions, aws elsewhere); set, it must agree with the region.",
+            "AWS partition of every ARN the action builds. Default: the region's (aws-cn, aws-us-gov, aws-iso... for their regions, aws elsewhere); set, it must agree with the region.",
         },
       },
     },

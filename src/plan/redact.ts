@@ -10,7 +10,7 @@
  * passwd, passphrase, secret(s), token(s), credential(s) or private, or when it is a compound key such as `apiKey`,
  * `accessKey`, `ssh_key`, `privateKey`. It is not secret when its last word says it only names or points at one
  * (`keyName`, `secretName`, `secretRef`, `tokenFile`, `tokenExpirationSeconds`...), when `key` stands alone or
- * after a label word (the `key` of a toleration, taint or selector, `topologyKey`), or for the known settings
+ * after a label word (the `key` of a toleration, taint or selector, `topologyKey`, IAM's `aws:TagKeys`), or for the known settings
  * `httpTokens` (the IMDS mode of an EC2NodeClass) and `automountServiceAccountToken`. Booleans and nulls are never
  * secret (`privateNetworking: true` shows as it is).
  */
@@ -36,6 +36,8 @@ const LABEL_WORDS = new Set([
   'topology',
   'label',
   'labels',
+  'tag',
+  'tags',
   'annotation',
   'match',
   'sort',

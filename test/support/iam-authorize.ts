@@ -469,6 +469,7 @@ function safeDecode(text: string): string {
 export function operationName(request: RecordedRequest): string {
   const service = serviceOf(request)
   if (request.operation) return `${service}:${request.operation}`
+  if (service === 's3') return s3Request(request).action
   const route = restRoute(request)
   return `${service}:${route ? route.operation : `${request.method.toUpperCase()} ${request.path}`}`
 }
@@ -772,6 +773,10 @@ function iamAuthorizations(request: RecordedRequest, ctx: AuthorizeContext): Aut
   const op = request.operation
   const action = `iam:${op}`
   const profile = str(p.InstanceProfileName)
+  const policy = iamPolicyResource(where, op, p)
+  if (policy) return [{ action, resources: [policy], context: { ...base, ...tagContext(requestTags(p) ?? {}) } }]
+  const provider = oidcProviderResource(where, op, p)
+  if (provider) return [{ action, resources: [provider], context: { ...base, ...tagContext(requestTags(p) ?? {}) } }]
   if (op === 'ListInstanceProfiles' || !profile) {
     const role = str(p.RoleName)
     if (role && op !== 'ListInstanceProfiles')
@@ -799,6 +804,93 @@ function iamAuthorizations(request: RecordedRequest, ctx: AuthorizeContext): Aut
     out.push(passRole(where, roleArn(where, ctx, role), `arn:${where.partition}:ec2:*:${where.accountId}:instance/*`))
   }
   return out
+}
+
+/**
+ * The managed policy an IAM policy operation acts on: `PolicyArn`, or for CreatePolicy the ARN it will have. Role
+ * operations that name a policy (AttachRolePolicy) act on the role, so they are left to the role's branch.
+ */
+function iamPolicyResource(where: Where, op: string, p: Record<string, unknown>): string | undefined {
+  if (op === 'CreatePolicy' && str(p.PolicyName)) {
+    return `arn:${where.partition}:iam::${where.accountId}:policy${iamPath(str(p.Path))}${str(p.PolicyName)}`
+  }
+  if (/(Role|User|Group)Policy$/.test(op) || /^(Attach|Detach)/.test(op)) return undefined
+  return str(p.PolicyArn)
+}
+
+/** The OIDC provider an IAM operation acts on: its ARN, or for CreateOpenIDConnectProvider the ARN of its URL. */
+function oidcProviderResource(where: Where, op: string, p: Record<string, unknown>): string | undefined {
+  if (op === 'CreateOpenIDConnectProvider' && str(p.Url)) {
+    const host = str(p.Url)!.replace(/^https?:\/\//, '')
+    return `arn:${where.partition}:iam::${where.accountId}:oidc-provider/${host}`
+  }
+  return str(p.OpenIDConnectProviderArn)
+}
+
+/** EventBridge rule operations act on the rule (`rule/<name>`, or `rule/<bus>/<name>` off the default bus). */
+function eventsAuthorizations(request: RecordedRequest, ctx: AuthorizeContext): Authorization[] {
+  const where = whereOf(request, ctx)
+  const p = request.params
+  const action = `events:${request.operation}`
+  const context = { ...baseContext(request, ctx), ...tagContext(jsonTags(p.Tags) ?? {}) }
+  const arn = str(p.ResourceARN)
+  if (arn) return [{ action, resources: [arn], context }]
+  const rule = request.operation === 'ListRules' ? undefined : (str(p.Rule) ?? str(p.Name))
+  if (!rule) return [{ ...defaultAuthorization(request, ctx), action }]
+  const bus = str(p.EventBusName)
+  const path = bus && bus !== 'default' && !bus.startsWith('arn:') ? `${bus}/${rule}` : rule
+  return [
+    { action, resources: [`arn:${where.partition}:events:${where.region}:${where.accountId}:rule/${path}`], context },
+  ]
+}
+
+/** Tags of a JSON-protocol request: `[{Key, Value}]`. */
+function jsonTags(value: unknown): Tags | undefined {
+  if (!Array.isArray(value)) return undefined
+  const tags: Tags = {}
+  for (const t of value as { Key?: unknown; Value?: unknown }[]) {
+    const key = str(t?.Key)
+    if (key !== undefined) tags[key] = str(t?.Value) ?? ''
+  }
+  return tags
+}
+
+/**
+ * S3 object and bucket operations (path-style requests, as the SDK sends them to an IP endpoint). HEAD is authorized
+ * as s3:GetObject, as AWS does; a request without a key acts on the bucket.
+ */
+function s3Authorizations(request: RecordedRequest, ctx: AuthorizeContext): Authorization[] {
+  const { action, bucket, key } = s3Request(request)
+  const resource = !bucket
+    ? '*'
+    : key
+      ? `arn:${ctx.partition}:s3:::${bucket}/${key}`
+      : `arn:${ctx.partition}:s3:::${bucket}`
+  return [{ action, resources: [resource], context: baseContext(request, ctx) }]
+}
+
+const S3_OBJECT_ACTIONS: Record<string, string> = {
+  GET: 's3:GetObject',
+  HEAD: 's3:GetObject',
+  PUT: 's3:PutObject',
+  POST: 's3:PutObject',
+  DELETE: 's3:DeleteObject',
+}
+const S3_BUCKET_ACTIONS: Record<string, string> = {
+  GET: 's3:ListBucket',
+  HEAD: 's3:ListBucket',
+  PUT: 's3:CreateBucket',
+  DELETE: 's3:DeleteBucket',
+}
+
+/** The action, bucket and key of a path-style S3 request. */
+function s3Request(request: RecordedRequest): { action: string; bucket?: string; key?: string } {
+  const [bucket, ...rest] = request.path.split('/').filter(Boolean).map(safeDecode)
+  const method = request.method.toUpperCase()
+  if (!bucket) return { action: 's3:ListAllMyBuckets' }
+  const key = rest.join('/')
+  if (!key) return { action: S3_BUCKET_ACTIONS[method] ?? `s3:${method} /<bucket>`, bucket }
+  return { action: S3_OBJECT_ACTIONS[method] ?? `s3:${method} /<bucket>/<key>`, bucket, key }
 }
 
 /** SQS batch operations are authorized as their single-message action. */
@@ -885,6 +977,7 @@ function defaultAuthorization(request: RecordedRequest, ctx: AuthorizeContext): 
 export function authorizationsFor(request: RecordedRequest, ctx: AuthorizeContext): Authorization[] {
   const name = operationName(request)
   if (NEEDS_NO_PERMISSION.has(name)) return []
+  if (serviceOf(request) === 's3') return s3Authorizations(request, ctx)
   if (!request.operation) return restAuthorizations(request, ctx)
   switch (serviceOf(request)) {
     case 'ec2':
@@ -895,6 +988,8 @@ export function authorizationsFor(request: RecordedRequest, ctx: AuthorizeContex
       return sqsAuthorizations(request, ctx)
     case 'ssm':
       return ssmAuthorizations(request, ctx)
+    case 'events':
+      return eventsAuthorizations(request, ctx)
     default:
       // pricing:GetProducts and everything unmodelled: "*".
       return [defaultAuthorization(request, ctx)]

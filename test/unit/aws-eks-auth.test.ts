@@ -11,6 +11,7 @@ import {
   eksKubeconfig,
   eksToken,
   kubeconfigText,
+  stsHost,
 } from '../../src/aws/eks-auth.js'
 import type { ClusterFacts } from '../../src/aws/cluster.js'
 
@@ -103,6 +104,14 @@ describe('EKS tokens', () => {
     )
     expect(url.host).toBe('sts.cn-north-1.amazonaws.com.cn')
     expect(url.searchParams.has('X-Amz-Security-Token')).toBe(false)
+  })
+
+  it('use each partition’s own STS host: GovCloud, the ISO partitions', () => {
+    expect(stsHost('us-gov-west-1', 'aws-us-gov')).toBe('sts.us-gov-west-1.amazonaws.com')
+    expect(stsHost('us-iso-east-1', 'aws-iso')).toBe('sts.us-iso-east-1.c2s.ic.gov')
+    expect(stsHost('us-isob-east-1', 'aws-iso-b')).toBe('sts.us-isob-east-1.sc2s.sgov.gov')
+    expect(stsHost('eu-isoe-west-1', 'aws-iso-e')).toBe('sts.eu-isoe-west-1.cloud.adc-e.uk')
+    expect(stsHost('eu-west-1')).toBe('sts.eu-west-1.amazonaws.com')
   })
 
   it('refuses to decode something else', () => {

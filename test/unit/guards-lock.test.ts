@@ -29,7 +29,9 @@ const env = {
   GITHUB_RUN_ATTEMPT: '1',
   GITHUB_SERVER_URL: 'https://github.com',
 }
-const options = { operation: 'apply', cluster: 'opsfleet-dev-cluster', env, now: () => at }
+// No renewal timer: a lock a test leaves held would renew itself minutes later, in whatever test then runs in this
+// process (npm test runs every suite in one). Renewal has its own tests in state-lock-s3.test.ts.
+const options = { operation: 'apply', cluster: 'opsfleet-dev-cluster', env, now: () => at, renew: false }
 
 const stdout = captureStdoutOfEachTest()
 

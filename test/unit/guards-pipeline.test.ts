@@ -210,8 +210,9 @@ describe('a reviewed apply', () => {
 
     expect(events).toEqual([
       'open session',
-      'preflight',
+      // Pre-flight and the plan read at once; the plan's reads start first.
       'plan new,made',
+      'preflight',
       `lock karpenter/opsfleet-dev-cluster.json {"operation":"apply","cluster":"opsfleet-dev-cluster","breakLock":false}`,
       `check ${planId} thing.0,old`,
       'apply thing.0',
@@ -349,12 +350,32 @@ describe('a plan', () => {
     await runPipeline(inputs({ mode: 'plan' }), config(), aws)
     expect(events).toEqual([
       'open session',
-      'preflight',
       'plan new,made',
+      'preflight',
       expect.stringMatching(/^publish plan [0-9a-f]{16}$/),
       'close session',
     ])
     expect(takeLock).not.toHaveBeenCalled()
     expect(world.get('thing.0')).toBe('old')
   })
+
+  test('carries the pre-flight warnings, though the plan was read while pre-flight ran', async () => {
+    const shown = jest.spyOn(process.stdout, 'write')
+    await runPipeline(inputs({ mode: 'plan' }), config(), aws)
+    const log = shown.mock.calls.map((c) => String(c[0])).join('')
+    shown.mockRestore()
+    expect(log).toContain('a pre-flight warning')
+  })
+
+  for (const mode of ['plan', 'apply'] as const) {
+    test(`${mode}: a pre-flight problem is the run's error, and nothing is published, locked or changed`, async () => {
+      preflight.mockImplementationOnce(async () => {
+        events.push('preflight')
+        throw new Error('pre-flight: subnet-0 is not in the VPC')
+      })
+      await expect(runPipeline(inputs({ mode }), config(), aws)).rejects.toThrow('subnet-0 is not in the VPC')
+      expect(events.filter((e) => /^(publish|lock|apply|record|result|verify)/.test(e))).toEqual([])
+      expect(world.get('thing.0')).toBe('old')
+    })
+  }
 })

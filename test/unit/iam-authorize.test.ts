@@ -557,6 +557,113 @@ describe('authorizationsFor', () => {
     )
   })
 
+  it('IAM policies and OIDC providers, EventBridge rules and S3 objects: the resource each acts on', () => {
+    const policyArn = `arn:aws:iam::${ACCOUNT}:policy/karpenter-policy-1`
+    const at = (r: RecordedRequest) => authorizationsFor(r, ctx).map((a) => `${a.action} ${a.resources.join(',')}`)
+    expect(at(recorded('iam', 'CreatePolicy', { PolicyName: 'karpenter-policy-1', PolicyDocument: '{}' }))).toEqual([
+      `iam:CreatePolicy ${policyArn}`,
+    ])
+    expect(at(recorded('iam', 'CreatePolicy', { PolicyName: 'p', Path: '/team/' }))).toEqual([
+      `iam:CreatePolicy arn:aws:iam::${ACCOUNT}:policy/team/p`,
+    ])
+    expect(at(recorded('iam', 'DeletePolicyVersion', { PolicyArn: policyArn, VersionId: 'v1' }))).toEqual([
+      `iam:DeletePolicyVersion ${policyArn}`,
+    ])
+    // Attaching a policy acts on the role, whose permissions it changes.
+    expect(at(recorded('iam', 'AttachRolePolicy', { RoleName: 'karpenter-controller', PolicyArn: policyArn }))).toEqual(
+      [`iam:AttachRolePolicy arn:aws:iam::${ACCOUNT}:role/karpenter-controller`],
+    )
+    const provider = `arn:aws:iam::${ACCOUNT}:oidc-provider/oidc.eks.${REGION}.amazonaws.com/id/ABC`
+    expect(
+      at(recorded('iam', 'CreateOpenIDConnectProvider', { Url: `https://oidc.eks.${REGION}.amazonaws.com/id/ABC` })),
+    ).toEqual([`iam:CreateOpenIDConnectProvider ${provider}`])
+    expect(at(recorded('iam', 'TagOpenIDConnectProvider', { OpenIDConnectProviderArn: provider }))).toEqual([
+      `iam:TagOpenIDConnectProvider ${provider}`,
+    ])
+    const rule = `arn:aws:events:${REGION}:${ACCOUNT}:rule/karpenter-x-spot`
+    expect(at(recorded('events', 'PutRule', { Name: 'karpenter-x-spot', Tags: [{ Key: 'a', Value: 'b' }] }))).toEqual([
+      `events:PutRule ${rule}`,
+    ])
+    expect(
+      authorizationsFor(recorded('events', 'PutRule', { Name: 'r', Tags: [{ Key: 'a', Value: 'b' }] }), ctx)[0].context,
+    ).toEqual({
+      'aws:RequestedRegion': REGION,
+      'aws:RequestTag/a': 'b',
+      'aws:TagKeys': ['a'],
+    })
+    expect(at(recorded('events', 'PutTargets', { Rule: 'karpenter-x-spot', Targets: [] }))).toEqual([
+      `events:PutTargets ${rule}`,
+    ])
+    expect(at(recorded('events', 'RemoveTargets', { Rule: 'r', EventBusName: 'bus' }))).toEqual([
+      `events:RemoveTargets arn:aws:events:${REGION}:${ACCOUNT}:rule/bus/r`,
+    ])
+    expect(at(recorded('events', 'TagResource', { ResourceARN: rule }))).toEqual([`events:TagResource ${rule}`])
+    expect(at(recorded('events', 'ListRules', { NamePrefix: 'karpenter-' }))).toEqual(['events:ListRules *'])
+    const s3 = (method: string, path: string) => recorded('s3', '', {}, { method, path })
+    expect(at(s3('PUT', '/state-bucket/karpenter/a.json.lock'))).toEqual([
+      's3:PutObject arn:aws:s3:::state-bucket/karpenter/a.json.lock',
+    ])
+    expect(at(s3('HEAD', '/state-bucket/karpenter/a%20b.json'))).toEqual([
+      's3:GetObject arn:aws:s3:::state-bucket/karpenter/a b.json',
+    ])
+    expect(at(s3('DELETE', '/state-bucket/k'))).toEqual(['s3:DeleteObject arn:aws:s3:::state-bucket/k'])
+    expect(at(s3('GET', '/state-bucket'))).toEqual(['s3:ListBucket arn:aws:s3:::state-bucket'])
+    expect(operationName(s3('GET', '/state-bucket/k'))).toBe('s3:GetObject')
+  })
+
+  it('the example apply role allows the action’s own resources and refuses the same calls on anything else', () => {
+    const applyRole = JSON.parse(
+      readFileSync(fileURLToPath(new URL('../../examples/iam/apply-role-permissions.json', import.meta.url)), 'utf8'),
+    ) as PolicyDocument
+    const example = { ...ctx, nodeRoleArn: `arn:aws:iam::${ACCOUNT}:role/karpenter-role` }
+    const allowed = (r: RecordedRequest) => checkRequests([r], [applyRole], example).denied.length === 0
+    const cases: [RecordedRequest, RecordedRequest][] = [
+      [
+        recorded('iam', 'CreateRole', { RoleName: 'karpenter-role' }),
+        recorded('iam', 'CreateRole', { RoleName: 'admin' }),
+      ],
+      [
+        recorded('iam', 'AttachRolePolicy', { RoleName: 'karpenter-controller', PolicyArn: 'x' }),
+        recorded('iam', 'AttachRolePolicy', { RoleName: 'github-deploy', PolicyArn: 'x' }),
+      ],
+      [
+        recorded('iam', 'CreatePolicy', { PolicyName: 'karpenter-policy-2' }),
+        recorded('iam', 'CreatePolicy', { PolicyName: 'admin-policy' }),
+      ],
+      [
+        recorded('iam', 'AddRoleToInstanceProfile', {
+          InstanceProfileName: 'opsfleet_dev_karpenter_profile',
+          RoleName: 'karpenter-role',
+        }),
+        recorded('iam', 'AddRoleToInstanceProfile', {
+          InstanceProfileName: 'opsfleet_dev_karpenter_profile',
+          RoleName: 'admin',
+        }),
+      ],
+      [
+        recorded('sqs', 'DeleteQueue', {
+          QueueUrl: `https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/opsfleet-dev-cluster-karpenter`,
+        }),
+        recorded('sqs', 'DeleteQueue', { QueueUrl: `https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/orders` }),
+      ],
+      [
+        recorded('events', 'DeleteRule', { Name: 'karpenter-opsfleet-dev-cluster-karpenter-spot-interruption' }),
+        recorded('events', 'DeleteRule', { Name: 'billing-alarm' }),
+      ],
+      [
+        recorded('s3', '', {}, { method: 'PUT', path: '/espace-project-store/karpenter/opsfleet-dev-cluster.json' }),
+        recorded('s3', '', {}, { method: 'PUT', path: '/espace-project-store/terraform/prod.tfstate' }),
+      ],
+    ]
+    for (const [own, other] of cases) {
+      expect({ op: operationName(own), own: allowed(own), other: allowed(other) }).toEqual({
+        op: operationName(own),
+        own: true,
+        other: false,
+      })
+    }
+  })
+
   it('resource tags the proxy recorded: by instance ID, launch template ID or name, profile name, ID prefix', () => {
     const instanceTags = { ...LAUNCH_TAGS, Name: 'n' }
     const terminate = withResourceTags(

@@ -23,6 +23,7 @@ import {
   nodeRoleTrustPolicy,
   packStatements,
   podIdentityTrustPolicy,
+  serviceUrlSuffix,
   type KarpenterPolicyContext,
 } from '../../src/aws/karpenter-policy.js'
 import {
@@ -338,6 +339,12 @@ describe('node role', () => {
     expect(nodeRoleTrustPolicy('aws-cn').Statement).toEqual([
       { Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com.cn' }, Action: ['sts:AssumeRole'] },
     ])
+    // The template's `ec2.${AWS::URLSuffix}`: the partition's own suffix in the ISO partitions.
+    expect(nodeRoleTrustPolicy('aws-iso').Statement).toEqual([
+      { Effect: 'Allow', Principal: { Service: 'ec2.c2s.ic.gov' }, Action: ['sts:AssumeRole'] },
+    ])
+    expect(serviceUrlSuffix('aws-iso-b')).toBe('sc2s.sgov.gov')
+    expect(serviceUrlSuffix('aws-us-gov')).toBe('amazonaws.com')
   })
 
   it('attaches the template’s AWS managed policies', () => {

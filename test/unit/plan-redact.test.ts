@@ -111,7 +111,25 @@ describe('the key rule', () => {
     'clusterName',
     'replicas',
     'karpenter.sh/discovery',
+    'aws:TagKeys',
+    'tagKey',
   ])('%s is not secret', (key) => expect(isSecretKey(key)).toBe(false))
+
+  it('shows an IAM policy whose conditions list tag keys (the controller policy does)', () => {
+    const document = {
+      Statement: [
+        {
+          Effect: 'Allow',
+          Action: 'ec2:CreateTags',
+          Condition: {
+            'ForAllValues:StringEquals': { 'aws:TagKeys': ['eks:eks-cluster-name', 'karpenter.sh/nodeclaim'] },
+          },
+        },
+      ],
+    }
+    expect(containsSecret(document)).toBe(false)
+    expect(containsSecret({ ...document, Statement: [{ ...document.Statement[0], SessionToken: 'abc' }] })).toBe(true)
+  })
 
   it('reads the keys of a display path, leaving out indexes and the names of manifest objects', () => {
     expect(pathKeys('values.auth["api-token"]')).toEqual(['values', 'auth', 'api-token'])
