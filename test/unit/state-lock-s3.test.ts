@@ -525,3 +525,58 @@ describe('the lease a lock declares', () => {
     expect(describeHolder({ holder }, minutes(10))).toMatch(/, 10 min ago\)$/)
   })
 })
+
+describe('a lock object this action did not write', () => {
+  const foreign = (s3: StubS3) => s3.objects.set(KEY, { body: 'written by hand', etag: '"foreign"', lastModified: t0 })
+
+  test('is held by an unknown holder: the run stops naming it, and force replaces it', async () => {
+    const s3 = new StubS3()
+    foreign(s3)
+    const attempt = acquireLock(s3.client(), location, {
+      operation: 'apply',
+      cluster: 'c',
+      env: runA,
+      now: () => minutes(1),
+      renew: false,
+    })
+    await expect(attempt).rejects.toBeInstanceOf(LockedError)
+    await expect(attempt).rejects.toMatchObject({ name: 'LockedError', reason: 'locked' })
+    await expect(attempt).rejects.toThrow(
+      'is held by an unknown holder: the lock object is not one this action wrote, since 2026-03-01T10:00:00.000Z.',
+    )
+    expect(s3.objects.get(KEY)?.body).toBe('written by hand')
+    const lock = await acquireLock(s3.client(), location, {
+      operation: 'apply',
+      cluster: 'c',
+      env: runA,
+      breakLock: 'force',
+      now: () => minutes(1),
+      renew: false,
+    })
+    expect(s3.holder()?.id).toBe(lock.holder.id)
+  })
+
+  test('put in place of a held lock, it makes the lock lost at its next renewal', async () => {
+    const s3 = new StubS3()
+    const lock = await acquireLock(s3.client(), location, { operation: 'apply', cluster: 'c', env: runA, renew: false })
+    foreign(s3)
+    await lock.renew()
+    expect(lock.lost).toBe(true)
+    expect(stdout()).toMatch(/::error::The state lock .* is no longer ours: .*\(an unknown holder: /)
+  })
+})
+
+test('a lock taken with renew: false is not renewed by itself', async () => {
+  const s3 = new StubS3()
+  const lock = await acquireLock(s3.client(), location, {
+    operation: 'apply',
+    cluster: 'c',
+    env: runA,
+    leaseSeconds: 0.3,
+    renew: false,
+  })
+  // Renewed every 0.1 s if its timer ran.
+  await new Promise((r) => setTimeout(r, 500))
+  expect(s3.calls.map((c) => c.command)).toEqual(['PutObjectCommand'])
+  await lock.release()
+})
