@@ -576,14 +576,10 @@ const NODE_ROLE_MANAGED_POLICIES = [
 function nodeRoleManagedPolicyArns(partition) {
     return NODE_ROLE_MANAGED_POLICIES.map((name) => `arn:${partition}:iam::aws:policy/${name}`);
 }
-/** The DNS suffix of service principals in a partition (the template's `AWS::URLSuffix`: c2s.ic.gov in aws-iso...). */
-function serviceUrlSuffix(partition) {
-    return (0,regions/* dnsSuffixOf */.a4)(partition);
-}
 /** Lets EC2 instances (Karpenter's nodes) assume the node role. */
 function nodeRoleTrustPolicy(partition = 'aws') {
     return policyDocument([
-        { Effect: 'Allow', Principal: { Service: `ec2.${serviceUrlSuffix(partition)}` }, Action: ['sts:AssumeRole'] },
+        { Effect: 'Allow', Principal: { Service: `ec2.${(0,regions/* dnsSuffixOf */.a4)(partition)}` }, Action: ['sts:AssumeRole'] },
     ]);
 }
 /** The issuer as IAM names it: host and path, without scheme or trailing slash. */

@@ -389,15 +389,10 @@ export function nodeRoleManagedPolicyArns(partition: string): string[] {
   return NODE_ROLE_MANAGED_POLICIES.map((name) => `arn:${partition}:iam::aws:policy/${name}`)
 }
 
-/** The DNS suffix of service principals in a partition (the template's `AWS::URLSuffix`: c2s.ic.gov in aws-iso...). */
-export function serviceUrlSuffix(partition: string): string {
-  return dnsSuffixOf(partition)
-}
-
 /** Lets EC2 instances (Karpenter's nodes) assume the node role. */
 export function nodeRoleTrustPolicy(partition = 'aws'): PolicyDocument {
   return policyDocument([
-    { Effect: 'Allow', Principal: { Service: `ec2.${serviceUrlSuffix(partition)}` }, Action: ['sts:AssumeRole'] },
+    { Effect: 'Allow', Principal: { Service: `ec2.${dnsSuffixOf(partition)}` }, Action: ['sts:AssumeRole'] },
   ])
 }
 

@@ -23,9 +23,9 @@ import {
   nodeRoleTrustPolicy,
   packStatements,
   podIdentityTrustPolicy,
-  serviceUrlSuffix,
   type KarpenterPolicyContext,
 } from '../../src/aws/karpenter-policy.js'
+import { dnsSuffixOf } from '../../src/aws/regions.js'
 import {
   normalizePolicy,
   normalizeStatement,
@@ -343,8 +343,8 @@ describe('node role', () => {
     expect(nodeRoleTrustPolicy('aws-iso').Statement).toEqual([
       { Effect: 'Allow', Principal: { Service: 'ec2.c2s.ic.gov' }, Action: ['sts:AssumeRole'] },
     ])
-    expect(serviceUrlSuffix('aws-iso-b')).toBe('sc2s.sgov.gov')
-    expect(serviceUrlSuffix('aws-us-gov')).toBe('amazonaws.com')
+    expect(dnsSuffixOf('aws-iso-b')).toBe('sc2s.sgov.gov')
+    expect(dnsSuffixOf('aws-us-gov')).toBe('amazonaws.com')
   })
 
   it('attaches the template’s AWS managed policies', () => {
