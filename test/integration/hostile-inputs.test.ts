@@ -9,27 +9,23 @@ import { cpSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { stringify } from 'yaml'
-import { fixtures, runAction, uniqueSuffix, useSandbox, type ActionRun } from '../support/sandbox.js'
+import { fixtures, uniqueSuffix, useSandbox, type ActionRun } from '../support/sandbox.js'
 import { sandboxConfigData } from '../support/context.js'
-import { recordedRequests, sandboxFacts } from '../support/cluster.js'
+import { runRecorded } from '../support/cluster.js'
 import { operationName } from '../support/iam-authorize.js'
 
 const id = uniqueSuffix()
 /** A value only the runner's environment holds: it must never reach a log, the summary or an output. */
 const CANARY = `canary-${id}-secret`
-let endpoint: string
 let workspace: string
 
 /** Runs the bundle in `workspace` with its own access key; returns the run and the AWS requests it made. */
 async function run(inputs: Record<string, string>, label: string) {
-  const key = `AKIA${label}${id}`.toUpperCase().replace(/[^A-Z0-9]/g, '')
-  const since = Date.now() / 1000 - 1
-  const result = await runAction(
-    { comment: 'never', ...inputs },
-    { AWS_ENDPOINT_URL: endpoint, AWS_ACCESS_KEY_ID: key, GITHUB_WORKSPACE: workspace, KA_CANARY: CANARY },
-  )
-  const requests = recordedRequests(since).filter((r) => r.accessKeyId === key)
-  return { result, operations: requests.map(operationName) }
+  const { run, requests } = await runRecorded({ comment: 'never', ...inputs }, label, id, {
+    GITHUB_WORKSPACE: workspace,
+    KA_CANARY: CANARY,
+  })
+  return { result: run, operations: requests.map(operationName) }
 }
 
 /** Lines a runner would take for a workflow command (`::name ...::`). */
@@ -60,7 +56,6 @@ function configWithChart(relativeChart: string, values: Record<string, unknown> 
 
 beforeAll(() => {
   useSandbox()
-  endpoint = `http://127.0.0.1:${sandboxFacts().ports.awsRecorded}`
   workspace = mkdtempSync(join(tmpdir(), 'ka-hostile-'))
   // The fixture chart as a pull request would bring it, copied into the workspace; and a tampered copy beside it.
   cpSync(join(fixtures, 'charts/1.14.1/karpenter'), join(workspace, 'charts/karpenter'), { recursive: true })

@@ -12,7 +12,7 @@ import { join } from 'node:path'
 import { stringify } from 'yaml'
 import { repoRoot, runAction, uniqueSuffix, useSandbox, type ActionRun } from '../support/sandbox.js'
 import { sandboxConfigData } from '../support/context.js'
-import { recordedRequests, sandboxFacts } from '../support/cluster.js'
+import { runRecorded } from '../support/cluster.js'
 import { checkRequests, operationName, type PolicyDocument, type RecordedRequest } from '../support/iam-authorize.js'
 
 const id = uniqueSuffix()
@@ -29,21 +29,14 @@ const applyRole = policy('apply-role-permissions.json')
 
 let config: string
 let changedConfig: string
-let endpoint: string
 const log = (r: ActionRun) => `${r.stdout}\n${r.stderr}`
 /** The requests of every run so far, by the access key it ran with. */
 const seen: Record<string, RecordedRequest[]> = {}
 
 /** Runs the action through the recording endpoint with an access key of its own; returns its requests. */
 async function recorded(mode: string, file: string, label: string): Promise<RecordedRequest[]> {
-  const key = `AKIA${label}${id}`.toUpperCase().replace(/[^A-Z0-9]/g, '')
-  const since = Date.now() / 1000 - 1
-  const run = await runAction(
-    { mode, config: file, comment: 'never' },
-    { AWS_ENDPOINT_URL: endpoint, AWS_ACCESS_KEY_ID: key },
-  )
+  const { run, requests } = await runRecorded({ mode, config: file, comment: 'never' }, label, id)
   expect({ mode, exit: run.exitCode, log: run.exitCode ? log(run) : '' }).toEqual({ mode, exit: 0, log: '' })
-  const requests = recordedRequests(since).filter((r) => r.accessKeyId === key)
   seen[label] = requests
   return requests
 }
@@ -58,7 +51,6 @@ const operations = (requests: RecordedRequest[]) => new Set(requests.map(operati
 
 beforeAll(() => {
   useSandbox()
-  endpoint = `http://127.0.0.1:${sandboxFacts().ports.awsRecorded}`
   const dir = mkdtempSync(join(tmpdir(), 'ka-iam-examples-'))
   // The state key lies under the prefix the apply role may write (karpenter/*), as the example config's does.
   const data = (values: Record<string, unknown>) =>

@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { RecordedRequest } from './iam-authorize.js'
-import { sandboxDir } from './sandbox.js'
+import { runAction, sandboxDir, type ActionRun } from './sandbox.js'
 
 export interface KubeItem {
   apiVersion?: string
@@ -136,6 +136,24 @@ export function controllerLogTail(lines = 40): string {
     if (existsSync(c.log)) out.push(...readFileSync(c.log, 'utf8').trimEnd().split('\n').slice(-lines))
   }
   return out.join('\n')
+}
+
+/**
+ * Runs the action (node dist/index.js) through the sandbox's recording AWS endpoint with an access key of its own
+ * (made from `label` and `id`), and returns the run with the AWS requests that key made: what a run sent to AWS is
+ * counted, not assumed. `env` adds to (or overrides) the run's environment.
+ */
+export async function runRecorded(
+  inputs: Record<string, string>,
+  label: string,
+  id: string,
+  env: Record<string, string> = {},
+): Promise<{ run: ActionRun; requests: RecordedRequest[] }> {
+  const key = `AKIA${label}${id}`.toUpperCase().replace(/[^A-Z0-9]/g, '')
+  const since = Date.now() / 1000 - 1
+  const endpoint = `http://127.0.0.1:${sandboxFacts().ports.awsRecorded}`
+  const run = await runAction(inputs, { AWS_ENDPOINT_URL: endpoint, AWS_ACCESS_KEY_ID: key, ...env })
+  return { run, requests: recordedRequests(since).filter((r) => r.accessKeyId === key) }
 }
 
 export function recordedRequests(since = 0): RecordedRequest[] {
