@@ -350,13 +350,19 @@ describe('the real Karpenter controller runs what the action installed', () => {
   }, 600_000)
 
   it('scaled to zero, the empty nodes and their instances go after consolidateAfter (30 s), not before', async () => {
-    // The interruption above replaced a node: its NodeClaim may still be going. Start from a pool at rest.
-    await waitFor(
-      'no NodeClaim of the pool being removed',
-      async () => !(await claimsOfPool()).some((c) => c.metadata.deletionTimestamp),
-      { timeoutMs: 180_000, describe: diagnostics },
+    // The interruption above replaced a node: its NodeClaim may still be going, and the replacement may have come
+    // up beside a node the evicted pod went to instead, empty from the start (Karpenter removes it 30 s later, which
+    // could fall inside the window below). Start from a pool at rest: nothing being removed, a pod on every node.
+    const claims = await waitFor(
+      'every NodeClaim of the pool holding a Running pod, none being removed',
+      async () => {
+        const now = await claimsOfPool()
+        if (!now.length || now.some((c) => c.metadata.deletionTimestamp)) return undefined
+        const used = new Set((await runningPods()).map((p) => String(p.spec?.nodeName)))
+        return now.every((c) => used.has(String(c.status?.nodeName))) ? now : undefined
+      },
+      { timeoutMs: 240_000, everyMs: 1000, describe: diagnostics },
     )
-    const claims = await claimsOfPool()
     expect(claims.length).toBeGreaterThanOrEqual(1)
     // No node can be empty before the workload is scaled down: times are taken from here, so that a slow poll of
     // the pods (a busy machine) cannot make Karpenter look early.
