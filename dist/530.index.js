@@ -4544,6 +4544,50 @@ async function waitForEstablished(kube, names, timeoutMs, of, intervalMs = 100) 
         await new Promise((r) => setTimeout(r, Math.min(intervalMs, Math.max(0, deadline - Date.now()))));
     }
 }
+/** Kind and name of an object, as `NodePool/default`. */
+const keyOf = (o) => `${o.kind}/${o.metadata.name}`;
+/**
+ * The objects of Karpenter's CRDs in the cluster that a destroy would delete with the CRDs although it does not
+ * delete them itself first: `deletedFirst` are the NodePools and EC2NodeClasses the destroy deletes before the
+ * release goes (their NodeClaims go with their NodePool). Listed once per CRD (the served storage version).
+ */
+async function leftWithCrds(kube, crds, deletedFirst) {
+    const first = new Set(deletedFirst.map(keyOf));
+    const pools = new Set(deletedFirst.filter((o) => o.kind === 'NodePool').map((o) => o.metadata.name));
+    const lists = await Promise.all(KARPENTER_CRDS.filter((n) => n in crds).map(async (name) => {
+        const spec = crds[name].spec;
+        const version = spec.versions.find((v) => v.storage && v.served) ?? spec.versions.find((v) => v.served);
+        if (!version)
+            return [];
+        const list = await kube.getPath(`/apis/${spec.group}/${version.name}/${spec.names.plural}`);
+        return (list?.items ?? []).map((o) => ({
+            ...o,
+            apiVersion: `${spec.group}/${version.name}`,
+            kind: spec.names.kind,
+        }));
+    }));
+    return lists
+        .flat()
+        .filter((o) => !first.has(keyOf(o)))
+        .filter((o) => !(o.kind === 'NodeClaim' && pools.has(o.metadata.labels?.['karpenter.sh/nodepool'] ?? '')));
+}
+/** Why a destroy refuses to delete the CRDs while `left` exist. */
+function crdsStillHold(left) {
+    const shown = left.slice(0, 10).map((o) => {
+        const at = o.metadata.namespace ? `${o.metadata.namespace}/` : '';
+        const finalizers = o.metadata.finalizers ?? [];
+        const fin = finalizers.length ? ` (finalizers: ${finalizers.join(', ')})` : '';
+        return `${o.kind} ${at}${o.metadata.name}${fin}`;
+    });
+    const more = left.length > shown.length ? ` and ${left.length - shown.length} more` : '';
+    const first = left[0];
+    return (`karpenter.destroyCrds: deleting Karpenter's CRDs would also delete ${left.length} object(s) this destroy does not ` +
+        `own: ${shown.join('; ')}${more}. The action deletes only its own NodePools and EC2NodeClasses; with the controller ` +
+        'uninstalled first, nothing would remove the finalizers of the others, and the CRDs would hang half-deleted. ' +
+        `Fix: delete them while their controller still runs (\`kubectl delete ${first.kind.toLowerCase()} ` +
+        `${first.metadata.namespace ? `-n ${first.metadata.namespace} ` : ''}${first.metadata.name}\`), or set ` +
+        'karpenter.destroyCrds: false to keep the CRDs. Nothing was changed.');
+}
 const same = (a, b) => !!a && !!b && a.release === b.release && a.namespace === b.namespace;
 function ownerOf(crd) {
     const a = crd?.metadata.annotations;
@@ -4576,17 +4620,13 @@ function needsAdoption(read) {
 function missing(release, crds) {
     return manifestCrdNames(release.manifest).filter((n) => KARPENTER_CRDS.includes(n) && !(n in crds));
 }
-/**
- * The CRD chart's release (karpenter.crdChart), installed before the main chart, which gets `--skip-crds`:
- * Helm never upgrades CRDs from a chart's crds/ folder, so the CRD chart is how they stay current.
- *
- * Karpenter CRDs that Helm does not own (left by an earlier install of the main chart, or applied with
- * kubectl) are adopted: the labels and annotations Helm checks are added before the install, instead of
- * failing with "invalid ownership metadata". CRDs already owned by a CRD release elsewhere (the Karpenter
- * docs install `karpenter-crd` into kube-system) are followed: that release is the one upgraded.
- */
 class CrdRelease extends HelmReleaseResource {
+    spec;
     kind = 'helm release (CRDs)';
+    constructor(kube, spec, renderings) {
+        super(kube, spec, renderings);
+        this.spec = spec;
+    }
     targetOf(read) {
         return read.target;
     }
@@ -4618,6 +4658,12 @@ class CrdRelease extends HelmReleaseResource {
             !read.rendered &&
             (needsAdoption(read).length || (read.release && missing(read.release, crds).length))) {
             read = { ...read, rendered: await this.render(read.target) };
+        }
+        // A destroy that deletes the CRDs: nothing in them but what it deletes itself first.
+        if (!this.spec.render && !this.spec.keepOnDestroy && read.release && this.spec.deletedFirst) {
+            const left = await leftWithCrds(this.kube, crds, this.spec.deletedFirst());
+            if (left.length)
+                throw new Error(crdsStillHold(left));
         }
         const foreign = this.spec.render ? ownedElsewhere(read) : [];
         if (foreign.length) {
@@ -6356,6 +6402,8 @@ function clusterSide(ctx, aws, options) {
         destroyAdopted: config.destroyAdopted,
     });
     const out = [namespace];
+    // What a destroy deletes before the CRDs (filled in below, asked when the CRD release is read).
+    const deletedFirst = [];
     const crds = k.installCrds
         ? new CrdRelease(kube, {
             id: ids.crdRelease(k.release),
@@ -6369,6 +6417,7 @@ function clusterSide(ctx, aws, options) {
             keepOnDestroy: !k.destroyCrds,
             render: planning,
             expectedVersion: k.version,
+            deletedFirst: () => deletedFirst,
         }, renderings)
         : undefined;
     if (crds)
@@ -6391,16 +6440,19 @@ function clusterSide(ctx, aws, options) {
     // NodePools and EC2NodeClasses come after the controller: created once it runs, deleted before it goes.
     const afterRelease = [...base, release.id];
     const validator = planning ? new Validator(kube, crds ? (v, kind) => crds.schemaFor(v, kind) : undefined) : undefined;
-    const object = (o, id, kind, dependsOn, wanted = true) => new KubeObjectResource(kube, {
-        id,
-        kind,
-        object: o,
-        dependsOn,
-        wanted,
-        validator,
-        timeout: k.timeout,
-        afterDelete: o.kind === NODEPOOL.kind ? nodeClaimsGone(o.metadata.name, k.timeout) : undefined,
-    });
+    const object = (o, id, kind, dependsOn, wanted = true) => {
+        deletedFirst.push(o);
+        return new KubeObjectResource(kube, {
+            id,
+            kind,
+            object: o,
+            dependsOn,
+            wanted,
+            validator,
+            timeout: k.timeout,
+            afterDelete: o.kind === NODEPOOL.kind ? nodeClaimsGone(o.metadata.name, k.timeout) : undefined,
+        });
+    };
     const taken = new Set();
     for (const np of config.nodePools) {
         const nodeClass = object(ec2NodeClassObject(np, config), ids.nodeClass(np.name), 'ec2nodeclass', [

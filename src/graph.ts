@@ -442,6 +442,8 @@ function clusterSide(ctx: Context, aws: AccountSide | undefined, options: GraphO
     destroyAdopted: config.destroyAdopted,
   })
   const out: Resource[] = [namespace]
+  // What a destroy deletes before the CRDs (filled in below, asked when the CRD release is read).
+  const deletedFirst: KubeObject[] = []
 
   const crds = k.installCrds
     ? new CrdRelease(
@@ -458,6 +460,7 @@ function clusterSide(ctx: Context, aws: AccountSide | undefined, options: GraphO
           keepOnDestroy: !k.destroyCrds,
           render: planning,
           expectedVersion: k.version,
+          deletedFirst: () => deletedFirst,
         },
         renderings,
       )
@@ -487,8 +490,9 @@ function clusterSide(ctx: Context, aws: AccountSide | undefined, options: GraphO
   const afterRelease = [...base, release.id]
 
   const validator = planning ? new Validator(kube, crds ? (v, kind) => crds.schemaFor(v, kind) : undefined) : undefined
-  const object = (o: KubeObject, id: ResourceId, kind: string, dependsOn: ResourceId[], wanted = true) =>
-    new KubeObjectResource(kube, {
+  const object = (o: KubeObject, id: ResourceId, kind: string, dependsOn: ResourceId[], wanted = true) => {
+    deletedFirst.push(o)
+    return new KubeObjectResource(kube, {
       id,
       kind,
       object: o,
@@ -498,6 +502,7 @@ function clusterSide(ctx: Context, aws: AccountSide | undefined, options: GraphO
       timeout: k.timeout,
       afterDelete: o.kind === NODEPOOL.kind ? nodeClaimsGone(o.metadata.name, k.timeout) : undefined,
     })
+  }
 
   const taken = new Set<ResourceId>()
   for (const np of config.nodePools) {

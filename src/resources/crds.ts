@@ -6,7 +6,14 @@ import { durationMs } from '../kube/objects.js'
 import { schemaFromCrds } from '../kube/validate.js'
 import type { Decision } from '../plan/resource.js'
 import type { FieldChange } from '../plan/types.js'
-import { HelmReleaseResource, type HelmReleaseRead, type HelmTarget, type HelmUpgradeOp } from './helm-release.js'
+import {
+  HelmReleaseResource,
+  type ChartRenderings,
+  type HelmReleaseRead,
+  type HelmReleaseSpec,
+  type HelmTarget,
+  type HelmUpgradeOp,
+} from './helm-release.js'
 
 export { CRD }
 
@@ -120,6 +127,66 @@ export async function waitForEstablished(
   }
 }
 
+/** Kind and name of an object, as `NodePool/default`. */
+const keyOf = (o: KubeObject) => `${o.kind}/${o.metadata.name}`
+
+/**
+ * The objects of Karpenter's CRDs in the cluster that a destroy would delete with the CRDs although it does not
+ * delete them itself first: `deletedFirst` are the NodePools and EC2NodeClasses the destroy deletes before the
+ * release goes (their NodeClaims go with their NodePool). Listed once per CRD (the served storage version).
+ */
+export async function leftWithCrds(
+  kube: KubeClient,
+  crds: Record<string, KubeObject>,
+  deletedFirst: readonly KubeObject[],
+): Promise<KubeObject[]> {
+  const first = new Set(deletedFirst.map(keyOf))
+  const pools = new Set(deletedFirst.filter((o) => o.kind === 'NodePool').map((o) => o.metadata.name))
+  const lists = await Promise.all(
+    KARPENTER_CRDS.filter((n) => n in crds).map(async (name) => {
+      const spec = crds[name].spec as {
+        group: string
+        names: { plural: string; kind: string }
+        versions: { name: string; served: boolean; storage: boolean }[]
+      }
+      const version = spec.versions.find((v) => v.storage && v.served) ?? spec.versions.find((v) => v.served)
+      if (!version) return []
+      const list = await kube.getPath<{ items: KubeObject[] }>(
+        `/apis/${spec.group}/${version.name}/${spec.names.plural}`,
+      )
+      return (list?.items ?? []).map((o) => ({
+        ...o,
+        apiVersion: `${spec.group}/${version.name}`,
+        kind: spec.names.kind,
+      }))
+    }),
+  )
+  return lists
+    .flat()
+    .filter((o) => !first.has(keyOf(o)))
+    .filter((o) => !(o.kind === 'NodeClaim' && pools.has(o.metadata.labels?.['karpenter.sh/nodepool'] ?? '')))
+}
+
+/** Why a destroy refuses to delete the CRDs while `left` exist. */
+export function crdsStillHold(left: readonly KubeObject[]): string {
+  const shown = left.slice(0, 10).map((o) => {
+    const at = o.metadata.namespace ? `${o.metadata.namespace}/` : ''
+    const finalizers = (o.metadata.finalizers as string[] | undefined) ?? []
+    const fin = finalizers.length ? ` (finalizers: ${finalizers.join(', ')})` : ''
+    return `${o.kind} ${at}${o.metadata.name}${fin}`
+  })
+  const more = left.length > shown.length ? ` and ${left.length - shown.length} more` : ''
+  const first = left[0]
+  return (
+    `karpenter.destroyCrds: deleting Karpenter's CRDs would also delete ${left.length} object(s) this destroy does not ` +
+    `own: ${shown.join('; ')}${more}. The action deletes only its own NodePools and EC2NodeClasses; with the controller ` +
+    'uninstalled first, nothing would remove the finalizers of the others, and the CRDs would hang half-deleted. ' +
+    `Fix: delete them while their controller still runs (\`kubectl delete ${first.kind.toLowerCase()} ` +
+    `${first.metadata.namespace ? `-n ${first.metadata.namespace} ` : ''}${first.metadata.name}\`), or set ` +
+    'karpenter.destroyCrds: false to keep the CRDs. Nothing was changed.'
+  )
+}
+
 interface Condition {
   type: string
   status: string
@@ -191,8 +258,24 @@ function missing(release: HelmRelease, crds: Record<string, KubeObject>): string
  * failing with "invalid ownership metadata". CRDs already owned by a CRD release elsewhere (the Karpenter
  * docs install `karpenter-crd` into kube-system) are followed: that release is the one upgraded.
  */
+export interface CrdReleaseSpec extends HelmReleaseSpec {
+  /**
+   * Destroy with karpenter.destroyCrds: the NodePools and EC2NodeClasses the destroy deletes before the CRDs (asked
+   * at read time, once the whole graph is known). Anything else in the CRDs refuses the destroy.
+   */
+  deletedFirst?: () => readonly KubeObject[]
+}
+
 export class CrdRelease extends HelmReleaseResource<CrdReleaseRead, AdoptCrdOp> {
   override readonly kind = 'helm release (CRDs)'
+
+  constructor(
+    kube: KubeClient,
+    override readonly spec: CrdReleaseSpec,
+    renderings: ChartRenderings,
+  ) {
+    super(kube, spec, renderings)
+  }
 
   protected override targetOf(read: CrdReleaseRead): HelmTarget {
     return read.target
@@ -227,6 +310,11 @@ export class CrdRelease extends HelmReleaseResource<CrdReleaseRead, AdoptCrdOp> 
       (needsAdoption(read).length || (read.release && missing(read.release, crds).length))
     ) {
       read = { ...read, rendered: await this.render(read.target) }
+    }
+    // A destroy that deletes the CRDs: nothing in them but what it deletes itself first.
+    if (!this.spec.render && !this.spec.keepOnDestroy && read.release && this.spec.deletedFirst) {
+      const left = await leftWithCrds(this.kube, crds, this.spec.deletedFirst())
+      if (left.length) throw new Error(crdsStillHold(left))
     }
     const foreign = this.spec.render ? ownedElsewhere(read) : []
     if (foreign.length) {

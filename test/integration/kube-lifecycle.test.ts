@@ -542,7 +542,19 @@ describe('Kubernetes side against the sandbox', () => {
     expect(await api.get({ ...CRD, name: 'nodepools.karpenter.sh' })).toBeDefined()
     expect(await nodePool(foreign)).toBeDefined() // not the action's
 
+    // Deleting the CRDs would delete someone else's NodePool too: refused at plan time, naming it, nothing changed.
+    await withContext(
+      await context('1.14.1', { pools: [pool(poolA)], karpenter: { destroyCrds: true } }),
+      async (ctx) => {
+        const attempt = planKube(ctx, 'destroy')
+        await expect(attempt).rejects.toThrow(
+          /karpenter\.destroyCrds: deleting Karpenter's CRDs would also delete 1 object\(s\) this destroy does not own: NodePool kt-[a-z0-9]+-foreign\./,
+        )
+      },
+    )
+    expect(await api.get({ ...CRD, name: 'nodepools.karpenter.sh' })).toBeDefined()
     await api.delete({ ...NODEPOOL, name: foreign })
+    await waitGone(() => nodePool(foreign))
     await withContext(
       await context('1.14.1', { pools: [pool(poolA)], karpenter: { destroyCrds: true } }),
       async (ctx) => {

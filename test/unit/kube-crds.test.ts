@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import type { KubeObject } from '../../src/kube/types.js'
 import type { KubeClient } from '../../src/kube/client.js'
-import { preV1Problem, waitForEstablished } from '../../src/resources/crds.js'
+import { crdsStillHold, leftWithCrds, preV1Problem, waitForEstablished } from '../../src/resources/crds.js'
 import { fixtureCrd } from '../support/kube-fixtures.js'
 
 /** A CRD as the API server returns it: the chart's object plus the status it keeps. */
@@ -103,5 +103,91 @@ describe('waiting for CRDs to be Established', () => {
     ).rejects.toThrow(
       /^release x: CRDs not Established within karpenter.timeout \(0s\): b.example.com: Established=False \(not yet\); c.example.com: not found\./,
     )
+  })
+})
+
+describe('a destroy that deletes the CRDs (karpenter.destroyCrds)', () => {
+  const present = crds(
+    installed('karpenter.sh_nodepools.yaml', ['v1']),
+    installed('karpenter.sh_nodeclaims.yaml', ['v1']),
+    installed('karpenter.k8s.aws_ec2nodeclasses.yaml', ['v1']),
+  )
+  const obj = (kind: string, name: string, extra: Partial<KubeObject['metadata']> = {}): KubeObject => ({
+    apiVersion: kind === 'EC2NodeClass' ? 'karpenter.k8s.aws/v1' : 'karpenter.sh/v1',
+    kind,
+    metadata: { name, ...extra },
+  })
+  /** The API's lists, by path; every path asked is noted. */
+  function lists(items: Record<string, KubeObject[]>) {
+    const asked: string[] = []
+    const kube = {
+      getPath: async (path: string) => {
+        asked.push(path)
+        return { items: (items[path] ?? []).map(({ apiVersion: _a, kind: _k, ...rest }) => rest) }
+      },
+    } as unknown as KubeClient
+    return { kube, asked }
+  }
+
+  it('lists each CRD once at its storage version and leaves out what the destroy deletes first', async () => {
+    const { kube, asked } = lists({
+      '/apis/karpenter.sh/v1/nodepools': [obj('NodePool', 'default')],
+      '/apis/karpenter.k8s.aws/v1/ec2nodeclasses': [obj('EC2NodeClass', 'default')],
+      '/apis/karpenter.sh/v1/nodeclaims': [
+        obj('NodeClaim', 'default-abc12', { labels: { 'karpenter.sh/nodepool': 'default' } }),
+      ],
+    })
+    const left = await leftWithCrds(kube, present, [obj('NodePool', 'default'), obj('EC2NodeClass', 'default')])
+    expect(left).toEqual([])
+    expect(asked.sort()).toEqual([
+      '/apis/karpenter.k8s.aws/v1/ec2nodeclasses',
+      '/apis/karpenter.sh/v1/nodeclaims',
+      '/apis/karpenter.sh/v1/nodepools',
+    ])
+  })
+
+  it('finds what is not the destroy’s: another NodePool, a class of the same name as a pool, a claim of another pool', async () => {
+    const { kube } = lists({
+      '/apis/karpenter.sh/v1/nodepools': [obj('NodePool', 'default'), obj('NodePool', 'team-a')],
+      '/apis/karpenter.k8s.aws/v1/ec2nodeclasses': [
+        obj('EC2NodeClass', 'team-a', { finalizers: ['karpenter.k8s.aws/termination'] }),
+      ],
+      '/apis/karpenter.sh/v1/nodeclaims': [
+        obj('NodeClaim', 'team-a-x1', { labels: { 'karpenter.sh/nodepool': 'team-a' } }),
+        obj('NodeClaim', 'orphan-1'),
+      ],
+    })
+    const left = await leftWithCrds(kube, present, [obj('NodePool', 'default'), obj('EC2NodeClass', 'default')])
+    expect(left.map((o) => `${o.apiVersion} ${o.kind}/${o.metadata.name}`).sort()).toEqual([
+      'karpenter.k8s.aws/v1 EC2NodeClass/team-a',
+      'karpenter.sh/v1 NodeClaim/orphan-1',
+      'karpenter.sh/v1 NodeClaim/team-a-x1',
+      'karpenter.sh/v1 NodePool/team-a',
+    ])
+    // A NodePool of the same name is not the EC2NodeClass: kinds count, not names alone.
+    const byName = await leftWithCrds(kube, present, [obj('NodePool', 'team-a')])
+    expect(byName.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual([
+      'EC2NodeClass/team-a',
+      'NodeClaim/orphan-1',
+      'NodePool/default',
+    ])
+  })
+
+  it('says what holds the CRDs, their finalizers, and the way out; at most ten named', () => {
+    const message = crdsStillHold([
+      obj('EC2NodeClass', 'team-a', { finalizers: ['karpenter.k8s.aws/termination'] }),
+      obj('NodePool', 'team-a'),
+    ])
+    expect(message).toBe(
+      "karpenter.destroyCrds: deleting Karpenter's CRDs would also delete 2 object(s) this destroy does not own: " +
+        'EC2NodeClass team-a (finalizers: karpenter.k8s.aws/termination); NodePool team-a. The action deletes only ' +
+        'its own NodePools and EC2NodeClasses; with the controller uninstalled first, nothing would remove the ' +
+        'finalizers of the others, and the CRDs would hang half-deleted. Fix: delete them while their controller ' +
+        'still runs (`kubectl delete ec2nodeclass team-a`), or set karpenter.destroyCrds: false to keep the CRDs. ' +
+        'Nothing was changed.',
+    )
+    const many = crdsStillHold(Array.from({ length: 12 }, (_, i) => obj('NodePool', `p${i}`)))
+    expect(many).toContain('p9 and 2 more.')
+    expect(many).not.toContain('p10')
   })
 })
