@@ -4571,18 +4571,22 @@ async function leftWithCrds(kube, crds, deletedFirst) {
         .filter((o) => !first.has(keyOf(o)))
         .filter((o) => !(o.kind === 'NodeClaim' && pools.has(o.metadata.labels?.['karpenter.sh/nodepool'] ?? '')));
 }
-/** Why a destroy refuses to delete the CRDs while `left` exist. */
-function crdsStillHold(left) {
-    const shown = left.slice(0, 10).map((o) => {
+/** Up to ten objects by kind, name and finalizers, and how many more. */
+function describeObjects(objects) {
+    const shown = objects.slice(0, 10).map((o) => {
         const at = o.metadata.namespace ? `${o.metadata.namespace}/` : '';
         const finalizers = o.metadata.finalizers ?? [];
         const fin = finalizers.length ? ` (finalizers: ${finalizers.join(', ')})` : '';
         return `${o.kind} ${at}${o.metadata.name}${fin}`;
     });
-    const more = left.length > shown.length ? ` and ${left.length - shown.length} more` : '';
+    const more = objects.length > shown.length ? ` and ${objects.length - shown.length} more` : '';
+    return `${shown.join('; ')}${more}`;
+}
+/** Why a destroy refuses to delete the CRDs while `left` exist. */
+function crdsStillHold(left) {
     const first = left[0];
     return (`karpenter.destroyCrds: deleting Karpenter's CRDs would also delete ${left.length} object(s) this destroy does not ` +
-        `own: ${shown.join('; ')}${more}. The action deletes only its own NodePools and EC2NodeClasses; with the controller ` +
+        `own: ${describeObjects(left)}. The action deletes only its own NodePools and EC2NodeClasses; with the controller ` +
         'uninstalled first, nothing would remove the finalizers of the others, and the CRDs would hang half-deleted. ' +
         `Fix: delete them while their controller still runs (\`kubectl delete ${first.kind.toLowerCase()} ` +
         `${first.metadata.namespace ? `-n ${first.metadata.namespace} ` : ''}${first.metadata.name}\`), or set ` +
@@ -4742,6 +4746,29 @@ class CrdRelease extends HelmReleaseResource {
             await waitForEstablished(this.kube, names, durationMs(u.timeout), `helm release ${u.namespace}/${u.release}`);
         }
         this.kube.forgetDiscovery();
+    }
+    /**
+     * The uninstall, and when it fails (helm's own message is "context deadline exceeded"), what held it: the CRDs
+     * still there, their conditions, and the objects left in them with their finalizers.
+     */
+    async destroy(read) {
+        try {
+            await super.destroy(read);
+        }
+        catch (e) {
+            const crds = await readKarpenterCrds(this.kube).catch(() => ({}));
+            const left = await leftWithCrds(this.kube, crds, []).catch(() => []);
+            const held = Object.values(crds).map((c) => {
+                const terminating = (c.status?.conditions ?? []).find((x) => x.type === 'Terminating' && x.status === 'True');
+                return `${c.metadata.name}${terminating ? ` (terminating: ${terminating.message ?? terminating.reason ?? ''})` : ''}`;
+            });
+            if (!held.length)
+                throw e;
+            const objects = left.length ? `; objects left in them: ${describeObjects(left)}` : '';
+            throw new Error(`${e.message}. CRDs still present: ${held.join(', ')}${objects}. Fix: remove what holds them ` +
+                '(an object whose finalizer no controller removes any more: `kubectl patch <kind> <name> --type=merge -p ' +
+                '\'{"metadata":{"finalizers":null}}\'` once its instance is known to be gone), then run destroy again.', { cause: e });
+        }
     }
     /** The OpenAPI schema the chart gives `kind` (for plan-time checks while the CRDs are not installed yet). */
     async schemaFor(apiVersion, kind) {

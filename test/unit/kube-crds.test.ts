@@ -1,7 +1,9 @@
 import { describe, expect, it } from '@jest/globals'
 import type { KubeObject } from '../../src/kube/types.js'
 import type { KubeClient } from '../../src/kube/client.js'
-import { crdsStillHold, leftWithCrds, preV1Problem, waitForEstablished } from '../../src/resources/crds.js'
+import { CrdRelease, crdsStillHold, leftWithCrds, preV1Problem, waitForEstablished } from '../../src/resources/crds.js'
+import { ChartRenderings } from '../../src/resources/helm-release.js'
+import { resourceId } from '../../src/plan/resource.js'
 import { fixtureCrd } from '../support/kube-fixtures.js'
 
 /** A CRD as the API server returns it: the chart's object plus the status it keeps. */
@@ -189,5 +191,85 @@ describe('a destroy that deletes the CRDs (karpenter.destroyCrds)', () => {
     const many = crdsStillHold(Array.from({ length: 12 }, (_, i) => obj('NodePool', `p${i}`)))
     expect(many).toContain('p9 and 2 more.')
     expect(many).not.toContain('p10')
+  })
+})
+
+describe('an uninstall of the CRD release that fails', () => {
+  it('says which CRDs are still there, why, and what is left in them', async () => {
+    const nodeClaims: KubeObject = {
+      ...installed('karpenter.sh_nodeclaims.yaml', ['v1']),
+      status: {
+        storedVersions: ['v1'],
+        conditions: [
+          {
+            type: 'Terminating',
+            status: 'True',
+            reason: 'InstanceDeletionInProgress',
+            message: 'CustomResource deletion is in progress',
+          },
+        ],
+      },
+    }
+    const kube = {
+      helm: async () => ({
+        exitCode: 1,
+        stdout: '',
+        stderr: 'Error: uninstallation completed with 1 error(s): context deadline exceeded',
+      }),
+      get: async (ref: { name?: string }) => (ref.name === 'nodeclaims.karpenter.sh' ? nodeClaims : undefined),
+      getPath: async (path: string) =>
+        path === '/apis/karpenter.sh/v1/nodeclaims'
+          ? { items: [{ metadata: { name: 'default-x1', finalizers: ['karpenter.sh/termination'] } }] }
+          : { items: [] },
+    } as unknown as KubeClient
+    const release = new CrdRelease(
+      kube,
+      {
+        id: resourceId('helm-release', 'karpenter-crd'),
+        release: 'karpenter-crd',
+        namespace: 'karpenter',
+        chart: { kind: 'oci', ref: 'oci://127.0.0.1/karpenter-crd', version: '1.14.1' } as never,
+        values: {},
+        timeout: '2m',
+        skipCrds: false,
+        dependsOn: [],
+        render: false,
+      },
+      new ChartRenderings(kube),
+    )
+    const read = { crds: {}, target: { release: 'karpenter-crd', namespace: 'karpenter' } }
+    await expect(release.destroy(read)).rejects.toThrow(
+      'helm uninstall of karpenter/karpenter-crd failed: Error: uninstallation completed with 1 error(s): context ' +
+        'deadline exceeded. CRDs still present: nodeclaims.karpenter.sh (terminating: CustomResource deletion is in ' +
+        'progress); objects left in them: NodeClaim default-x1 (finalizers: karpenter.sh/termination). Fix: remove ' +
+        'what holds them',
+    )
+  })
+
+  it('with the CRDs gone, the uninstall’s own error stands', async () => {
+    const kube = {
+      helm: async () => ({ exitCode: 1, stdout: '', stderr: 'Error: something else' }),
+      get: async () => undefined,
+      getPath: async () => ({ items: [] }),
+    } as unknown as KubeClient
+    const release = new CrdRelease(
+      kube,
+      {
+        id: resourceId('helm-release', 'karpenter-crd'),
+        release: 'karpenter-crd',
+        namespace: 'karpenter',
+        chart: {} as never,
+        values: {},
+        timeout: '2m',
+        skipCrds: false,
+        dependsOn: [],
+        render: false,
+      },
+      new ChartRenderings(kube),
+    )
+    const read = { crds: {}, target: { release: 'karpenter-crd', namespace: 'karpenter' } }
+    await expect(release.destroy(read)).rejects.toThrow(
+      /^helm uninstall of karpenter\/karpenter-crd failed: Error: something else$/,
+    )
   })
 })
