@@ -453,12 +453,6 @@ function semanticProblems(c: Config): ConfigProblem[] {
       }
     }
   })
-  if (/^arn:|^https?:/.test(c.interruption.queue)) {
-    out.push({
-      field: 'interruption.queue',
-      message: 'must be a queue name, not an ARN or URL',
-      fix: 'write just the name',
-    })
-  }
+  // An ARN or URL as interruption.queue never gets here: the schema's pattern (no ':' or '/') refuses it.
   return out
 }
