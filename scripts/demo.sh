@@ -227,7 +227,9 @@ spec:
     spec:
       # Only the pool's nodes carry this label: the sandbox's three managed nodes cannot take these pods.
       nodeSelector: { karpenter.sh/nodepool: $pool }
-      terminationGracePeriodSeconds: 0
+      # A grace period, as real workloads have: a deleted pod is Terminating for a moment (kwok removes it at once),
+      # the pod event Karpenter times consolidateAfter from; with 0 it would count from when the pod was scheduled.
+      terminationGracePeriodSeconds: 1
       containers:
         - name: inflate
           image: registry.k8s.io/pause:3.10

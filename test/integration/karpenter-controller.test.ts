@@ -228,7 +228,10 @@ describe('the real Karpenter controller runs what the action installed', () => {
             spec: {
               // The sandbox's three managed nodes do not carry this label: only the pool's nodes can take the pods.
               nodeSelector: { 'karpenter.sh/nodepool': pool },
-              terminationGracePeriodSeconds: 0,
+              // A grace period, as real workloads have: a deleted pod is then Terminating for a moment (kwok
+              // removes it at once), the pod event Karpenter times consolidateAfter from. With 0 the API server
+              // deletes it outright, Karpenter sees no such event and counts from when the pod was scheduled.
+              terminationGracePeriodSeconds: 1,
               containers: [
                 {
                   name: 'inflate',
