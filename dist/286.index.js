@@ -3981,8 +3981,8 @@ function lineOf(file, field) {
 
 /**
  * The action: inputs → config → credentials, then the pipeline (src/pipeline.ts); a failure ends the run through
- * src/report/failure.ts. Only what is needed to get credentials is loaded up front (not even @actions/core: see
- * runner.ts); the pipeline (GitHub client, Kubernetes, the resources, the reports) loads once they are in hand.
+ * src/report/failure.ts. Only what is needed to get credentials is loaded up front (the runner protocol is
+ * runner.ts's own, not @actions/core's); the pipeline (GitHub client, Kubernetes, the resources, the reports) loads once they are in hand.
  */
 async function run() {
     // The benchmark asks for a log of every call this run makes (KARPENTER_ACTION_CALL_LOG).
@@ -3994,11 +3994,11 @@ async function run() {
         checkLocalPaths(inputs.config, config);
         (0,runner/* info */.pq)(`config ${(0,report_escape/* oneLine */.TN)(inputs.config)}: cluster ${config.cluster.name} in ${config.cluster.region}, ${config.nodePools.length} node pool(s)`);
         const aws = await main_credentials(inputs, config, calls?.log);
-        const { runPipeline } = await Promise.all(/* import() */[__webpack_require__.e(264), __webpack_require__.e(413), __webpack_require__.e(530)]).then(__webpack_require__.bind(__webpack_require__, 530));
+        const { runPipeline } = await Promise.all(/* import() */[__webpack_require__.e(260), __webpack_require__.e(530)]).then(__webpack_require__.bind(__webpack_require__, 530));
         await runPipeline(inputs, config, aws);
     }
     catch (e) {
-        const { failRun } = await Promise.all(/* import() */[__webpack_require__.e(264), __webpack_require__.e(304)]).then(__webpack_require__.bind(__webpack_require__, 3304));
+        const { failRun } = await __webpack_require__.e(/* import() */ 304).then(__webpack_require__.bind(__webpack_require__, 3304));
         failRun(e);
     }
     finally {
@@ -4190,21 +4190,38 @@ async function retry(attempt, options) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   $e: () => (/* binding */ warning),
+/* harmony export */   C1: () => (/* binding */ setFailed),
+/* harmony export */   Os: () => (/* binding */ group),
 /* harmony export */   Pq: () => (/* binding */ setSecret),
 /* harmony export */   V4: () => (/* binding */ getInput),
+/* harmony export */   Yz: () => (/* binding */ debug),
 /* harmony export */   b3: () => (/* binding */ httpCall),
+/* harmony export */   fe: () => (/* binding */ appendSummary),
 /* harmony export */   p9: () => (/* binding */ getIdToken),
-/* harmony export */   pq: () => (/* binding */ info)
+/* harmony export */   pq: () => (/* binding */ info),
+/* harmony export */   uH: () => (/* binding */ setOutput),
+/* harmony export */   z3: () => (/* binding */ error)
 /* harmony export */ });
-/* harmony import */ var node_http__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7067);
-/* harmony import */ var node_http__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_http__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_https__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(4708);
-/* harmony import */ var node_https__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_https__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(1455);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var node_http__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(7067);
+/* harmony import */ var node_http__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__webpack_require__.n(node_http__WEBPACK_IMPORTED_MODULE_3__);
+/* harmony import */ var node_https__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(4708);
+/* harmony import */ var node_https__WEBPACK_IMPORTED_MODULE_4___default = /*#__PURE__*/__webpack_require__.n(node_https__WEBPACK_IMPORTED_MODULE_4__);
 /**
- * The few runner interactions needed before credentials are in hand (inputs, log lines, masking, the OIDC
- * token), written against the documented runner protocol so that start-up does not wait for @actions/core,
- * whose HTTP stack alone takes about 0.15 s to load. Everything after the credentials uses @actions/core.
+ * The runner interactions the action needs (inputs, log lines and annotations, groups, masking, outputs, the job
+ * summary, the OIDC token), written against the documented runner protocol: workflow commands on stdout and the
+ * GITHUB_OUTPUT / GITHUB_STEP_SUMMARY files. @actions/core does the same but loads an HTTP stack (undici, about
+ * 1 MB of code) with it, which a run pays for in start-up time and memory whether it needs HTTP or not.
  */
+
+
+
 
 
 /** The value of an action input (INPUT_<NAME>, spaces as underscores), trimmed. */
@@ -4218,6 +4235,80 @@ function info(message) {
 function escapeData(s) {
     return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 }
+/** Workflow-command property escaping (data escaping, and the `:` and `,` that separate properties). */
+function escapeProperty(s) {
+    return escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
+const PROPERTY_NAMES = {
+    title: 'title',
+    file: 'file',
+    startLine: 'line',
+    endLine: 'endLine',
+    startColumn: 'col',
+    endColumn: 'endColumn',
+};
+/** `::name prop=value,...::message` on a line of its own. */
+function command(name, message, properties = {}) {
+    const props = Object.keys(PROPERTY_NAMES)
+        .filter((k) => properties[k] !== undefined && properties[k] !== '')
+        .map((k) => `${PROPERTY_NAMES[k]}=${escapeProperty(String(properties[k]))}`);
+    process.stdout.write(`::${name}${props.length ? ` ${props.join(',')}` : ''}::${escapeData(message)}\n`);
+}
+const text = (m) => (m instanceof Error ? m.toString() : m);
+/** A warning annotation. */
+function warning(message, properties) {
+    command('warning', text(message), properties);
+}
+/** An error annotation (the run's outcome is set separately: setFailed, or process.exitCode). */
+function error(message, properties) {
+    command('error', text(message), properties);
+}
+/** A line shown only when the run's debug logging is on. */
+function debug(message) {
+    command('debug', message);
+}
+/** Marks the run failed (exit code 1) with `message` as its error annotation. */
+function setFailed(message) {
+    process.exitCode = 1;
+    error(message);
+}
+/** Runs `fn` inside a collapsible group of the log. */
+async function group(name, fn) {
+    process.stdout.write(`::group::${escapeData(name)}\n`);
+    try {
+        return await fn();
+    }
+    finally {
+        process.stdout.write('::endgroup::\n');
+    }
+}
+/**
+ * Sets a step output: appended to the GITHUB_OUTPUT file as a `name<<delimiter` block, the delimiter random so that
+ * no value can end it early (and refused if a value holds it all the same). Outside a runner (no GITHUB_OUTPUT) the
+ * older `::set-output::` command. Throws when GITHUB_OUTPUT names a file that does not exist.
+ */
+function setOutput(name, value) {
+    const file = process.env.GITHUB_OUTPUT;
+    if (!file) {
+        process.stdout.write(`::set-output name=${escapeProperty(name)}::${escapeData(value)}\n`);
+        return;
+    }
+    if (!(0,node_fs__WEBPACK_IMPORTED_MODULE_1__.existsSync)(file))
+        throw new Error(`Missing file at path: ${file}`);
+    const delimiter = `ghadelimiter_${(0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomUUID)()}`;
+    if (name.includes(delimiter) || value.includes(delimiter)) {
+        throw new Error(`Unexpected input: the output ${name} holds its own delimiter`);
+    }
+    (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.appendFileSync)(file, `${name}<<${delimiter}\n${value}\n${delimiter}\n`, 'utf8');
+}
+/** Appends markdown to the job summary (GITHUB_STEP_SUMMARY), which must name a writable file. */
+async function appendSummary(markdown) {
+    const file = process.env.GITHUB_STEP_SUMMARY;
+    if (!file)
+        throw new Error('GITHUB_STEP_SUMMARY is not set: this runner does not support job summaries');
+    await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.access)(file, node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.constants.R_OK | node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.constants.W_OK);
+    await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.appendFile)(file, `${markdown}\n`, 'utf8');
+}
 /** Masks a secret in every later log line of the job (`::add-mask::`). */
 function setSecret(value) {
     if (value)
@@ -4226,7 +4317,7 @@ function setSecret(value) {
 /** One HTTP(S) request with a body, bounded in time. */
 function httpCall(url, options) {
     const target = new URL(url);
-    const send = target.protocol === 'http:' ? node_http__WEBPACK_IMPORTED_MODULE_0__.request : node_https__WEBPACK_IMPORTED_MODULE_1__.request;
+    const send = target.protocol === 'http:' ? node_http__WEBPACK_IMPORTED_MODULE_3__.request : node_https__WEBPACK_IMPORTED_MODULE_4__.request;
     return new Promise((resolve, reject) => {
         const req = send(target, { method: options.method, headers: options.headers }, (res) => {
             const chunks = [];

@@ -9,7 +9,7 @@ export const modules = {
 /* harmony export */   failRun: () => (/* binding */ failRun)
 /* harmony export */ });
 /* unused harmony export workspacePath */
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7264);
+/* harmony import */ var _runner_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4813);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var _config_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(7827);
@@ -32,32 +32,32 @@ function workspacePath(file, workspace = process.env.GITHUB_WORKSPACE || process
 function failRun(e) {
     const reason = (0,_outcome_js__WEBPACK_IMPORTED_MODULE_3__/* .failureReasonOf */ .M3)(e);
     try {
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH('failure-reason', reason);
+        _runner_js__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH('failure-reason', reason);
     }
     catch (output) {
         // GITHUB_OUTPUT names a file that is not there: the reason still reaches the log, and the run still fails.
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3(`failure-reason ${reason} could not be set as an output: ${(0,_outcome_js__WEBPACK_IMPORTED_MODULE_3__/* .errorMessage */ .gJ)(output)}`);
+        _runner_js__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3(`failure-reason ${reason} could not be set as an output: ${(0,_outcome_js__WEBPACK_IMPORTED_MODULE_3__/* .errorMessage */ .gJ)(output)}`);
     }
     if (e instanceof _outcome_js__WEBPACK_IMPORTED_MODULE_3__/* .DriftDetected */ .M0) {
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3(e.message, { title: 'Drift detected' });
+        _runner_js__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3(e.message, { title: 'Drift detected' });
         process.exitCode = _outcome_js__WEBPACK_IMPORTED_MODULE_3__/* .DRIFT_EXIT_CODE */ .Fz;
         return;
     }
     if (e instanceof _config_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ConfigError */ .x && e.problems.length > 0) {
         const file = workspacePath(e.file);
         for (const p of e.problems) {
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3(`${p.field}: ${p.message}${p.fix ? `. Fix: ${p.fix}` : ''}`, {
+            _runner_js__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3(`${p.field}: ${p.message}${p.fix ? `. Fix: ${p.fix}` : ''}`, {
                 title: `${p.field} (karpenter-action)`,
                 file,
                 ...(p.line ? { startLine: p.line } : {}),
             });
         }
         const n = e.problems.length;
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3(`${file}: ${n} problem${n === 1 ? '' : 's'} in the configuration (failure-reason ${reason})`);
+        _runner_js__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3(`${file}: ${n} problem${n === 1 ? '' : 's'} in the configuration (failure-reason ${reason})`);
         process.exitCode = 1;
         return;
     }
-    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1((0,_outcome_js__WEBPACK_IMPORTED_MODULE_3__/* .errorMessage */ .gJ)(e));
+    _runner_js__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1((0,_outcome_js__WEBPACK_IMPORTED_MODULE_3__/* .errorMessage */ .gJ)(e));
 }
 
 

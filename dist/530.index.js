@@ -11,8 +11,8 @@ __webpack_require__.d(__webpack_exports__, {
   runPipeline: () => (/* binding */ runPipeline)
 });
 
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 10 modules
-var core = __webpack_require__(7264);
+// EXTERNAL MODULE: ./src/runner.ts
+var runner = __webpack_require__(4813);
 // EXTERNAL MODULE: ./src/config/errors.ts
 var errors = __webpack_require__(7827);
 // EXTERNAL MODULE: ./src/aws/arns.ts
@@ -1076,8 +1076,6 @@ function decideComment(setting, event) {
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __webpack_require__(3024);
-// EXTERNAL MODULE: ./node_modules/@actions/github/lib/github.js + 22 modules
-var github = __webpack_require__(2413);
 // EXTERNAL MODULE: ./src/outcome.ts
 var outcome = __webpack_require__(4671);
 ;// CONCATENATED MODULE: ./src/plan/types.ts
@@ -1438,10 +1436,10 @@ async function writeJobSummary(markdown) {
     if (!process.env.GITHUB_STEP_SUMMARY)
         return;
     try {
-        await core/* summary */.z.addRaw(markdown, true).write();
+        await runner/* appendSummary */.fe(markdown);
     }
     catch (e) {
-        core/* warning */.$e(`The job summary could not be written: ${(0,outcome/* errorMessage */.gJ)(e)}`);
+        runner/* warning */.$e(`The job summary could not be written: ${(0,outcome/* errorMessage */.gJ)(e)}`);
     }
 }
 
@@ -1588,7 +1586,7 @@ async function resolveIdentity(octokit, options = {}) {
         return cached;
     const identity = await askGitHubWhoAmI(octokit);
     identities.set(octokit, identity);
-    core/* debug */.Yz(`comment author: ${identity.login} (${identity.source})`);
+    runner/* debug */.Yz(`comment author: ${identity.login} (${identity.source})`);
     return identity;
 }
 async function askGitHubWhoAmI(octokit) {
@@ -1599,7 +1597,7 @@ async function askGitHubWhoAmI(octokit) {
     catch (err) {
         const status = statusOf(err);
         if (status === 403) {
-            core/* debug */.Yz(`GET /user answered 403 (an installation token): assuming comments are by ${GITHUB_ACTIONS_LOGIN}`);
+            runner/* debug */.Yz(`GET /user answered 403 (an installation token): assuming comments are by ${GITHUB_ACTIONS_LOGIN}`);
             return { login: GITHUB_ACTIONS_LOGIN, source: 'github-actions' };
         }
         if (status === 401)
@@ -1626,9 +1624,9 @@ async function findStickyComment(octokit, params) {
             count: 0,
         });
     }
-    core/* debug */.Yz(`${comments.length} comment(s) on #${params.issueNumber}, ${ours.length} by ${login} for ${params.cluster}`);
+    runner/* debug */.Yz(`${comments.length} comment(s) on #${params.issueNumber}, ${ours.length} by ${login} for ${params.cluster}`);
     if (ours.length > 1) {
-        core/* warning */.$e(`found ${ours.length} plan comments for ${params.cluster} on #${params.issueNumber}; updating the newest`);
+        runner/* warning */.$e(`found ${ours.length} plan comments for ${params.cluster} on #${params.issueNumber}; updating the newest`);
     }
     const newest = ours.reduce((n, c) => (n && isNewer(n, c) ? n : c), null);
     return newest && { ...newest, count: ours.length };
@@ -1659,14 +1657,14 @@ async function upsertStickyComment(octokit, params) {
         author: identity.login,
     });
     if (existing && existing.body === body) {
-        core/* info */.pq(`Plan comment unchanged: ${existing.url}`);
+        runner/* info */.pq(`Plan comment unchanged: ${existing.url}`);
         return { id: existing.id, url: existing.url, action: 'unchanged' };
     }
     if (existing) {
         const updated = await updateComment(octokit, params, existing.id, body);
         if (updated)
             return updated;
-        core/* info */.pq(`Plan comment ${existing.id} was deleted meanwhile; posting a new one`);
+        runner/* info */.pq(`Plan comment ${existing.id} was deleted meanwhile; posting a new one`);
     }
     return createComment(octokit, params, identity, body);
 }
@@ -1678,7 +1676,7 @@ async function updateComment(octokit, target, id, body) {
             comment_id: id,
             body,
         });
-        core/* info */.pq(`Updated plan comment: ${data.html_url}`);
+        runner/* info */.pq(`Updated plan comment: ${data.html_url}`);
         return { id: data.id, url: data.html_url, action: 'updated' };
     }
     catch (err) {
@@ -1695,7 +1693,7 @@ async function createComment(octokit, target, identity, body) {
             issue_number: target.issueNumber,
             body,
         });
-        core/* info */.pq(`Posted plan comment: ${data.html_url}`);
+        runner/* info */.pq(`Posted plan comment: ${data.html_url}`);
         warnOnAuthorMismatch(data.user?.login, identity);
         return { id: data.id, url: data.html_url, action: 'created' };
     }
@@ -1707,7 +1705,7 @@ async function createComment(octokit, target, identity, body) {
 function warnOnAuthorMismatch(actual, identity) {
     if (!actual || sameLogin(actual, identity.login))
         return;
-    core/* warning */.$e(`the plan comment was posted as ${actual}, but the action looks for comments by ${identity.login}; ` +
+    runner/* warning */.$e(`the plan comment was posted as ${actual}, but the action looks for comments by ${identity.login}; ` +
         `set the comment author to ${actual} so the next run updates this comment instead of adding another`);
 }
 /** The plan fingerprint and head sha recorded in the sticky comment, or null when there is no complete one. */
@@ -1717,7 +1715,7 @@ async function readApprovedPlan(octokit, params) {
         return null;
     const { planId, sha, base } = comment.marker;
     if (!planId || !sha) {
-        core/* debug */.Yz(`plan comment ${comment.url} records no plan-id or sha`);
+        runner/* debug */.Yz(`plan comment ${comment.url} records no plan-id or sha`);
         return null;
     }
     return {
@@ -2015,14 +2013,14 @@ async function checkApplyRequirements(octokit, target, requires, context, option
             missing.map((m) => `  - ${m}`).join('\n') +
             '\nNothing was changed.');
     }
-    core/* info */.pq(`Pull request #${target.prNumber} meets the apply requirements: ${requires.join(', ')}`);
+    runner/* info */.pq(`Pull request #${target.prNumber} meets the apply requirements: ${requires.join(', ')}`);
 }
 async function waitForMergeable(octokit, target, head, options) {
     const attempts = options.mergeableAttempts ?? 5;
     const delay = options.mergeableDelayMs ?? 2000;
     let now = head;
     for (let i = 0; i < attempts && now.mergeable === null; i++) {
-        core/* info */.pq('GitHub is still working out whether the pull request can be merged; asking again');
+        runner/* info */.pq('GitHub is still working out whether the pull request can be merged; asking again');
         await new Promise((r) => setTimeout(r, delay));
         now = await getPullRequestHead(octokit, target);
     }
@@ -2255,7 +2253,6 @@ function diffOps(a, b) {
 
 
 
-
 /** Set to a file path, the action writes the comment body there, exactly as it would post it (posted or not). */
 const COMMENT_FILE_ENV = 'KARPENTER_ACTION_COMMENT_FILE';
 class PlanChangedError extends outcome/* ActionFailure */.dR {
@@ -2290,7 +2287,7 @@ class PullRequestFlow {
             ...options,
             commentFile: options.commentFile ?? (env[COMMENT_FILE_ENV] || undefined),
         });
-        core/* info */.pq(`Pull-request comment: ${flow.decision.post ? 'yes' : 'no'} (${flow.decision.why})`);
+        runner/* info */.pq(`Pull-request comment: ${flow.decision.post ? 'yes' : 'no'} (${flow.decision.why})`);
         // A comment that is required but impossible fails the run before anything is planned or changed.
         if (flow.decision.required && !flow.decision.post) {
             throw new outcome/* ActionFailure */.dR('comment', `No pull request to comment on: ${flow.decision.why}.`);
@@ -2327,7 +2324,7 @@ class PullRequestFlow {
         const body = this.composeComment(plan, planId, results);
         if (this.options.commentFile) {
             (0,external_node_fs_.writeFileSync)(this.options.commentFile, body);
-            core/* info */.pq(`Comment body written to ${this.options.commentFile} (${body.length} characters)`);
+            runner/* info */.pq(`Comment body written to ${this.options.commentFile} (${body.length} characters)`);
         }
         if (!this.decision.post) {
             if (this.decision.required)
@@ -2335,7 +2332,7 @@ class PullRequestFlow {
             return undefined;
         }
         try {
-            const result = await upsertStickyComment(this.octokit(), {
+            const result = await upsertStickyComment(await this.octokit(), {
                 owner: this.event.owner,
                 repo: this.event.repo,
                 issueNumber: this.event.prNumber,
@@ -2344,14 +2341,14 @@ class PullRequestFlow {
                 runUrl: this.event.runUrl,
                 author: this.options.author,
             });
-            core/* setOutput */.uH('comment-url', result.url);
+            runner/* setOutput */.uH('comment-url', result.url);
             return result.url;
         }
         catch (e) {
             const message = `The plan comment could not be posted: ${(0,outcome/* errorMessage */.gJ)(e)}`;
             if (this.decision.required)
                 throw new outcome/* ActionFailure */.dR('comment', message, { cause: e });
-            core/* warning */.$e(`${message}. This pull request comes from a fork, whose GITHUB_TOKEN GitHub makes read-only; ` +
+            runner/* warning */.$e(`${message}. This pull request comes from a fork, whose GITHUB_TOKEN GitHub makes read-only; ` +
                 'the whole plan is in the job summary.');
             return undefined;
         }
@@ -2365,7 +2362,7 @@ class PullRequestFlow {
             return await this.publish(plan, planId, results);
         }
         catch (e) {
-            core/* warning */.$e(`${(0,outcome/* errorMessage */.gJ)(e)} The result of the ${plan.mode} is in the job summary.`);
+            runner/* warning */.$e(`${(0,outcome/* errorMessage */.gJ)(e)} The result of the ${plan.mode} is in the job summary.`);
             return undefined;
         }
     }
@@ -2379,11 +2376,11 @@ class PullRequestFlow {
         if (prNumber === undefined)
             throw new Error('checkReviewedPlan needs a pull request number (`pr-number`)');
         if (!hasChanges(plan)) {
-            core/* info */.pq(`The plan changes nothing, so there is nothing to check against pull request #${prNumber}.`);
+            runner/* info */.pq(`The plan changes nothing, so there is nothing to check against pull request #${prNumber}.`);
             return { status: 'nothing-to-do' };
         }
         const where = { owner: this.event.owner, repo: this.event.repo, prNumber };
-        const octokit = this.octokit();
+        const octokit = await this.octokit();
         const [head, approved] = await Promise.all([
             getPullRequestHead(octokit, where),
             readApprovedPlan(octokit, { ...where, cluster: plan.cluster, author: this.options.author }),
@@ -2400,7 +2397,7 @@ class PullRequestFlow {
                 'Nothing was changed.');
         }
         if (head.state === 'closed' && !head.merged) {
-            core/* warning */.$e(`Pull request #${prNumber} is closed without being merged; applying its reviewed plan anyway.`);
+            runner/* warning */.$e(`Pull request #${prNumber} is closed without being merged; applying its reviewed plan anyway.`);
         }
         if (approved.count > 1) {
             throw new outcome/* ActionFailure */.dR('plan-changed', `Pull request #${prNumber} has ${approved.count} plan comments for cluster ${plan.cluster} by the action's ` +
@@ -2419,7 +2416,7 @@ class PullRequestFlow {
         this.reviewedSha = approved.sha;
         if (approved.base)
             this.baseSha = approved.base;
-        core/* info */.pq(`The plan matches the plan reviewed on pull request #${prNumber}: ${planId} (${approved.commentUrl})`);
+        runner/* info */.pq(`The plan matches the plan reviewed on pull request #${prNumber}: ${planId} (${approved.commentUrl})`);
         return { status: 'matches', approved, head };
     }
     /** The comment as the plan run on the pull request would have written it for this plan. */
@@ -2432,7 +2429,7 @@ class PullRequestFlow {
         if (prNumber === undefined || !this.event.owner || !this.event.repo)
             return;
         try {
-            const head = await getPullRequestHead(this.octokit(), {
+            const head = await getPullRequestHead(await this.octokit(), {
                 owner: this.event.owner,
                 repo: this.event.repo,
                 prNumber,
@@ -2440,7 +2437,7 @@ class PullRequestFlow {
             this.baseSha = head.baseSha;
         }
         catch (e) {
-            core/* warning */.$e(`The base commit of pull request #${prNumber} could not be read: ${(0,outcome/* errorMessage */.gJ)(e)}`);
+            runner/* warning */.$e(`The base commit of pull request #${prNumber} could not be read: ${(0,outcome/* errorMessage */.gJ)(e)}`);
         }
     }
     baseField() {
@@ -2450,7 +2447,8 @@ class PullRequestFlow {
         const sha = this.reviewedSha ?? this.event.headSha;
         return sha ? { sha } : {};
     }
-    octokit() {
+    /** The GitHub client, made when first needed: its package (and HTTP stack) loads only for runs that talk to GitHub. */
+    async octokit() {
         if (this.client)
             return this.client;
         if (!this.event.owner || !this.event.repo) {
@@ -2460,7 +2458,8 @@ class PullRequestFlow {
             throw new outcome/* ActionFailure */.dR('comment', 'No GitHub token: the `github-token` input is empty. Leave it at its default (`${{ github.token }}`) or pass ' +
                 'a token that can read and write pull-request comments.');
         }
-        this.client = (0,github/* getOctokit */.Q)(this.options.githubToken, { baseUrl: this.event.apiUrl });
+        const { getOctokit } = await __webpack_require__.e(/* import() */ 413).then(__webpack_require__.bind(__webpack_require__, 2413));
+        this.client = getOctokit(this.options.githubToken, { baseUrl: this.event.apiUrl });
         return this.client;
     }
 }
@@ -6944,14 +6943,14 @@ async function eksKubeconfig(opts) {
             partition: session.partition,
             credentials: await sessionCredentials(session),
         });
-        core/* setSecret */.Pq(token);
+        runner/* setSecret */.Pq(token);
         const tmp = `${path}.tmp`;
         (0,external_node_fs_.writeFileSync)(tmp, kubeconfigText(cluster, token), { mode: 0o600 });
         (0,external_node_fs_.renameSync)(tmp, path); // a kubectl starting meanwhile reads the old file or the new one, never half of one
     };
     await refresh();
     const timer = setInterval(() => {
-        refresh().catch((e) => core/* warning */.$e(`could not renew the EKS token: ${e instanceof Error ? e.message : String(e)}`));
+        refresh().catch((e) => runner/* warning */.$e(`could not renew the EKS token: ${e instanceof Error ? e.message : String(e)}`));
     }, opts.refreshMs ?? TOKEN_REFRESH_MS);
     timer.unref();
     return {
@@ -6999,7 +6998,7 @@ const LOCK_LEASE_SECONDS = 15 * 60;
  */
 function stateLocation(state, mode) {
     if (!state && mode !== 'plan') {
-        core/* warning */.$e(`No \`state\` in the config: this ${mode} runs without a lock, so two runs at once could interleave their ` +
+        runner/* warning */.$e(`No \`state\` in the config: this ${mode} runs without a lock, so two runs at once could interleave their ` +
             'changes, and no record of it is kept. Add `state.bucket` and `state.key` (an S3 bucket the role can ' +
             'write) to lock applies and record them.');
     }
@@ -7112,11 +7111,11 @@ class StateLock {
                 }
                 this.lost = true;
                 this.stopRenewal();
-                core/* error */.z3(`The state lock ${url} is no longer ours: it was not renewed in time and another run took it over ` +
+                runner/* error */.z3(`The state lock ${url} is no longer ours: it was not renewed in time and another run took it over ` +
                     `(${found ? describeHolder(found, this.now()) : 'it is gone'}). Two runs may now change the cluster at once.`);
             }
             else {
-                core/* warning */.$e(`The state lock ${url} could not be renewed (${(0,calls/* describeAwsError */.Pp)(e)}); trying again later.`);
+                runner/* warning */.$e(`The state lock ${url} could not be renewed (${(0,calls/* describeAwsError */.Pp)(e)}); trying again later.`);
             }
         }
     }
@@ -7139,17 +7138,17 @@ class StateLock {
                 Key: lockKey(this.location),
                 ...(this.etag ? { IfMatch: this.etag } : {}),
             }));
-            core/* info */.pq(`State lock released: ${url}`);
+            runner/* info */.pq(`State lock released: ${url}`);
         }
         catch (e) {
             if (isPreconditionFailed(e)) {
-                core/* warning */.$e(`The state lock ${url} is no longer ours (someone broke it and another run took it); left it in place.`);
+                runner/* warning */.$e(`The state lock ${url} is no longer ours (someone broke it and another run took it); left it in place.`);
             }
             else if (isMissing(e)) {
-                core/* warning */.$e(`The state lock ${url} was already gone when this run finished (broken by another run?).`);
+                runner/* warning */.$e(`The state lock ${url} was already gone when this run finished (broken by another run?).`);
             }
             else {
-                core/* warning */.$e(`The state lock ${url} could not be released (${(0,calls/* describeAwsError */.Pp)(e)}). The next apply will find it and ` +
+                runner/* warning */.$e(`The state lock ${url} could not be released (${(0,calls/* describeAwsError */.Pp)(e)}). The next apply will find it and ` +
                     `take it over once its lease has run out (${formatAge((this.holder.leaseSeconds ?? LOCK_LEASE_SECONDS) * 1000)} after ` +
                     `its last renewal), or delete ${url} once no run is active.`);
             }
@@ -7190,7 +7189,7 @@ async function acquireLock(s3, location, options) {
     const now = options.now ?? (() => new Date());
     const holder = holderFromEnvironment({ ...options, now });
     const taken = (etag, how) => {
-        core/* info */.pq(`State lock taken${how}: ${url} (${holder.operation} by ${holder.who}, holder ${holder.id})`);
+        runner/* info */.pq(`State lock taken${how}: ${url} (${holder.operation} by ${holder.who}, holder ${holder.id})`);
         const lock = new StateLock(s3, location, holder, etag, now);
         if (options.renew !== false)
             lock.startRenewal();
@@ -7207,7 +7206,7 @@ async function acquireLock(s3, location, options) {
                 ...(replacing?.etag ? { IfMatch: replacing.etag } : { IfNoneMatch: '*' }),
             }));
             if (!replacing && options.breakLock)
-                core/* info */.pq(`break-lock: there was no lock to break at ${url}`);
+                runner/* info */.pq(`break-lock: there was no lock to break at ${url}`);
             return taken(put.ETag, replacing ? ' over' : '');
         }
         catch (e) {
@@ -7225,11 +7224,11 @@ async function acquireLock(s3, location, options) {
         }
         const at = now();
         if (isStale(found, at)) {
-            core/* warning */.$e(`The state lock ${url} is stale: held by ${describeHolder(found, at)}, not renewed for longer than its ` +
+            runner/* warning */.$e(`The state lock ${url} is stale: held by ${describeHolder(found, at)}, not renewed for longer than its ` +
                 `lease of ${formatAge(leaseOf(found) * 1000)}, so its run has stopped. Taking it over.`);
         }
         else if (options.breakLock === 'force') {
-            core/* warning */.$e(`break-lock: force: replacing the live state lock ${url} held by ${describeHolder(found, at)}`);
+            runner/* warning */.$e(`break-lock: force: replacing the live state lock ${url} held by ${describeHolder(found, at)}`);
         }
         else {
             throw new LockedError(lockedMessage(found, location, at, options.breakLock === true), found);
@@ -7419,12 +7418,12 @@ class Session {
         const waiting = helm.length
             ? [`waiting up to ${this.helmGraceMs / 1000} s for helm ${helm.join(', ')} to finish`]
             : [];
-        core/* warning */.$e(`${signal}: the run is being cancelled; ${[...waiting, ...this.cleanup()].join(', ')}`);
+        runner/* warning */.$e(`${signal}: the run is being cancelled; ${[...waiting, ...this.cleanup()].join(', ')}`);
         const left = await this.kube.drain(this.helmGraceMs);
         if (helm.length && !left.length)
-            core/* info */.pq(`${signal}: helm ${helm.join(', ')} finished`);
+            runner/* info */.pq(`${signal}: helm ${helm.join(', ')} finished`);
         if (left.length) {
-            core/* warning */.$e(`${signal}: helm ${left.join(', ')} is still running after ${this.helmGraceMs / 1000} s. Its release stays ` +
+            runner/* warning */.$e(`${signal}: helm ${left.join(', ')} is still running after ${this.helmGraceMs / 1000} s. Its release stays ` +
                 'marked pending-install or pending-upgrade, and the next run stops at it with the fix (`helm rollback`, or ' +
                 '`helm uninstall` if it was never deployed).');
         }
@@ -7460,14 +7459,14 @@ async function openSession(options) {
         (0,credentials/* callerAccount */.Xr)(aws),
         describeCluster(aws, config.cluster.name),
     ]);
-    core/* info */.pq(`AWS: account ${accountId} as ${arn}; cluster ${cluster.name} is ${cluster.status}`);
+    runner/* info */.pq(`AWS: account ${accountId} as ${arn}; cluster ${cluster.name} is ${cluster.status}`);
     // A given kubeconfig wins; otherwise one for the EKS endpoint with a token made in-process, renewed while we run.
     let eks;
     let kubeconfig = options.kubeconfig;
     if (!kubeconfig) {
         eks = await eksKubeconfig({ session: aws, cluster });
         kubeconfig = eks.path;
-        core/* info */.pq(`Kubernetes: ${cluster.endpoint} with an EKS token`);
+        runner/* info */.pq(`Kubernetes: ${cluster.endpoint} with an EKS token`);
     }
     return new Session(options, accountId, cluster, new KubeClient(kubeconfig, { recorder: aws.recorder }), eks);
 }
@@ -7558,7 +7557,7 @@ async function readRecord(s3, location) {
     catch {
         // fall through
     }
-    core/* warning */.$e(`${s3Url(location)} is not a state record this action wrote; it will be replaced by a new one`);
+    runner/* warning */.$e(`${s3Url(location)} is not a state record this action wrote; it will be replaced by a new one`);
     return undefined;
 }
 /**
@@ -7576,12 +7575,12 @@ async function writeRecord(s3, location, input) {
             Body: `${JSON.stringify(record, null, 2)}\n`,
             ContentType: 'application/json',
         }));
-        core/* info */.pq(`State record written: ${s3Url(location)} (plan ${input.planId}, ${record.last.outcome})`);
+        runner/* info */.pq(`State record written: ${s3Url(location)} (plan ${input.planId}, ${record.last.outcome})`);
         return true;
     }
     catch (e) {
         const why = e?.reason === 'state' ? e.message : (0,calls/* describeAwsError */.Pp)(e);
-        core/* warning */.$e(`The state record ${s3Url(location)} could not be written: ${why}`);
+        runner/* warning */.$e(`The state record ${s3Url(location)} could not be written: ${why}`);
         return false;
     }
 }
@@ -7837,7 +7836,7 @@ async function changePath(session, inputs, pr) {
     const { mode } = inputs;
     // Destroy skips pre-flight, so that a config gone stale never blocks a teardown.
     let planned = mode === 'destroy'
-        ? await core/* group */.Os('Plan', () => logged(planAll(session, mode, [])))
+        ? await runner/* group */.Os('Plan', () => logged(planAll(session, mode, [])))
         : await preflightAndPlan(session, mode);
     const warnings = planned.plan.warnings;
     // A run with something to do takes the state lock, then confirms under it that what it applies is what is there
@@ -7852,18 +7851,18 @@ async function changePath(session, inputs, pr) {
         // Under the lock, confirm that nothing the plan read has moved (versions, revisions; AWS state read again),
         // rather than planning everything again; anything that moved means a full plan under the lock.
         const first = planned;
-        const moved = await core/* group */.Os('Confirm the plan under the lock', async () => {
+        const moved = await runner/* group */.Os('Confirm the plan under the lock', async () => {
             const started = Date.now();
             const found = await movedSince(first, first.resources);
             const took = `${((Date.now() - started) / 1000).toFixed(1)}s`;
             if (found.length === 0)
-                core/* info */.pq(`nothing changed since the plan was read (${took}): applying it`);
+                runner/* info */.pq(`nothing changed since the plan was read (${took}): applying it`);
             else
-                core/* info */.pq(`changed since the plan was read (${took}): ${found.map((r) => `${r.kind} ${r.name}`).join(', ')}`);
+                runner/* info */.pq(`changed since the plan was read (${took}): ${found.map((r) => `${r.kind} ${r.name}`).join(', ')}`);
             return found;
         });
         if (moved.length) {
-            planned = await core/* group */.Os('Plan again, under the lock (something changed since the first plan)', () => logged(planAll(session, mode, warnings)));
+            planned = await runner/* group */.Os('Plan again, under the lock (something changed since the first plan)', () => logged(planAll(session, mode, warnings)));
         }
     }
     const { plan, steps, resources } = planned;
@@ -7872,12 +7871,12 @@ async function changePath(session, inputs, pr) {
     if (inputs.prNumber !== undefined)
         await pr.checkReviewedPlan(plan, planId);
     if (!hasChanges(plan)) {
-        core/* info */.pq('Nothing to do.');
+        runner/* info */.pq('Nothing to do.');
         await pr.publishResult(plan, planId, []);
         return;
     }
-    const results = await core/* group */.Os(mode === 'destroy' ? 'Destroy' : 'Apply', () => applyPlan(steps, resources, {
-        onEvent: (e) => (e.type === 'failed' ? core/* error */.z3(eventLine(e)) : core/* info */.pq(eventLine(e))),
+    const results = await runner/* group */.Os(mode === 'destroy' ? 'Destroy' : 'Apply', () => applyPlan(steps, resources, {
+        onEvent: (e) => (e.type === 'failed' ? runner/* error */.z3(eventLine(e)) : runner/* info */.pq(eventLine(e))),
     }));
     const lock = session.lock;
     if (lock && state) {
@@ -7893,7 +7892,7 @@ async function changePath(session, inputs, pr) {
     await pr.publishResult(plan, planId, results);
     failOnFailedChanges(results);
     if (mode === 'apply')
-        await core/* group */.Os('Verify', () => pipeline_verify(session, resources));
+        await runner/* group */.Os('Verify', () => pipeline_verify(session, resources));
 }
 /**
  * Pre-flight reads the account and the VPC, so that every problem of the config is reported before anything
@@ -7905,13 +7904,13 @@ async function preflightAndPlan(session, mode) {
     const planning = planAll(session, mode, []);
     // Settled here so that a plan failing while pre-flight still runs is no unhandled rejection; awaited below.
     planning.catch(() => undefined);
-    const { warnings } = await core/* group */.Os('Pre-flight', () => preflight(session));
-    const planned = await core/* group */.Os('Plan', () => logged(planning));
+    const { warnings } = await runner/* group */.Os('Pre-flight', () => preflight(session));
+    const planned = await runner/* group */.Os('Plan', () => logged(planning));
     return { ...planned, plan: { ...planned.plan, warnings } };
 }
 async function logged(planning) {
     const planned = await planning;
-    core/* info */.pq(`planned ${planned.plan.changes.length} resources in ${planned.seconds.toFixed(1)}s`);
+    runner/* info */.pq(`planned ${planned.plan.changes.length} resources in ${planned.seconds.toFixed(1)}s`);
     return planned;
 }
 async function planAll(session, mode, warnings) {
@@ -7929,15 +7928,15 @@ async function planAll(session, mode, warnings) {
 }
 /** The plan in the log, the outputs and the job summary. */
 async function report(plan, context) {
-    core/* info */.pq(renderText(plan));
+    runner/* info */.pq(renderText(plan));
     const { add, change, destroy } = plan.summary;
-    core/* setOutput */.uH('has-changes', String(hasChanges(plan)));
-    core/* setOutput */.uH('to-add', String(add));
-    core/* setOutput */.uH('to-change', String(change));
-    core/* setOutput */.uH('to-destroy', String(destroy));
-    core/* setOutput */.uH('plan-id', context.planId);
+    runner/* setOutput */.uH('has-changes', String(hasChanges(plan)));
+    runner/* setOutput */.uH('to-add', String(add));
+    runner/* setOutput */.uH('to-change', String(change));
+    runner/* setOutput */.uH('to-destroy', String(destroy));
+    runner/* setOutput */.uH('plan-id', context.planId);
     for (const [k, v] of Object.entries(plan.outputs))
-        core/* setOutput */.uH(k, v);
+        runner/* setOutput */.uH(k, v);
     await writeJobSummary(renderMarkdown(plan, context));
 }
 function markdownContext(planId, pr) {
@@ -7947,7 +7946,7 @@ function failOnFailedChanges(results) {
     const failed = results.filter((r) => r.status === 'failed');
     const skipped = results.filter((r) => r.status === 'skipped');
     const done = results.filter((r) => r.status === 'done');
-    core/* info */.pq(`Apply complete: ${done.length} done, ${failed.length} failed, ${skipped.length} not started.`);
+    runner/* info */.pq(`Apply complete: ${done.length} done, ${failed.length} failed, ${skipped.length} not started.`);
     if (failed.length) {
         throw new outcome/* ActionFailure */.dR('apply', `${failed.length} change(s) failed: ${failed.map((f) => `${f.id}: ${f.error}`).join('; ')}. ` +
             'Nothing after the failure was started; fix the cause and run again: the next run plans from what exists.');
@@ -7956,12 +7955,12 @@ function failOnFailedChanges(results) {
 async function pipeline_verify(session, resources) {
     try {
         for (const line of verifyLines(await verifyKarpenter(session, resources)))
-            core/* info */.pq(line);
+            runner/* info */.pq(line);
     }
     catch (e) {
         if (e instanceof VerifyError)
             for (const line of verifyLines(e.report))
-                core/* info */.pq(line);
+                runner/* info */.pq(line);
         throw e;
     }
 }

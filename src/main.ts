@@ -10,8 +10,8 @@ import { info } from './runner.js'
 
 /**
  * The action: inputs → config → credentials, then the pipeline (src/pipeline.ts); a failure ends the run through
- * src/report/failure.ts. Only what is needed to get credentials is loaded up front (not even @actions/core: see
- * runner.ts); the pipeline (GitHub client, Kubernetes, the resources, the reports) loads once they are in hand.
+ * src/report/failure.ts. Only what is needed to get credentials is loaded up front (the runner protocol is
+ * runner.ts's own, not @actions/core's); the pipeline (GitHub client, Kubernetes, the resources, the reports) loads once they are in hand.
  */
 export async function run(): Promise<void> {
   // The benchmark asks for a log of every call this run makes (KARPENTER_ACTION_CALL_LOG).

@@ -6,7 +6,7 @@
  *                   plan read has moved, else plan again under it) → report →
  *                   the reviewed-plan check → apply the planned steps → record → report the results → (apply) verify
  */
-import * as core from '@actions/core'
+import * as core from './runner.js'
 import type { AwsSession } from './aws/clients.js'
 import { preflight } from './aws/preflight.js'
 import type { Config } from './config/types.js'

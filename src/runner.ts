@@ -1,8 +1,12 @@
 /**
- * The few runner interactions needed before credentials are in hand (inputs, log lines, masking, the OIDC
- * token), written against the documented runner protocol so that start-up does not wait for @actions/core,
- * whose HTTP stack alone takes about 0.15 s to load. Everything after the credentials uses @actions/core.
+ * The runner interactions the action needs (inputs, log lines and annotations, groups, masking, outputs, the job
+ * summary, the OIDC token), written against the documented runner protocol: workflow commands on stdout and the
+ * GITHUB_OUTPUT / GITHUB_STEP_SUMMARY files. @actions/core does the same but loads an HTTP stack (undici, about
+ * 1 MB of code) with it, which a run pays for in start-up time and memory whether it needs HTTP or not.
  */
+import { randomUUID } from 'node:crypto'
+import { appendFileSync, existsSync } from 'node:fs'
+import { appendFile, access, constants } from 'node:fs/promises'
 import { request as httpRequest } from 'node:http'
 import { request as httpsRequest } from 'node:https'
 
@@ -18,6 +22,98 @@ export function info(message: string): void {
 /** Workflow-command data escaping. */
 function escapeData(s: string): string {
   return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A')
+}
+
+/** Workflow-command property escaping (data escaping, and the `:` and `,` that separate properties). */
+function escapeProperty(s: string): string {
+  return escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C')
+}
+
+/** Where an annotation points: GitHub shows it on that file's line in a pull request's diff. */
+export interface AnnotationProperties {
+  title?: string
+  file?: string
+  startLine?: number
+  endLine?: number
+  startColumn?: number
+  endColumn?: number
+}
+
+const PROPERTY_NAMES: Record<keyof AnnotationProperties, string> = {
+  title: 'title',
+  file: 'file',
+  startLine: 'line',
+  endLine: 'endLine',
+  startColumn: 'col',
+  endColumn: 'endColumn',
+}
+
+/** `::name prop=value,...::message` on a line of its own. */
+function command(name: string, message: string, properties: AnnotationProperties = {}): void {
+  const props = (Object.keys(PROPERTY_NAMES) as (keyof AnnotationProperties)[])
+    .filter((k) => properties[k] !== undefined && properties[k] !== '')
+    .map((k) => `${PROPERTY_NAMES[k]}=${escapeProperty(String(properties[k]))}`)
+  process.stdout.write(`::${name}${props.length ? ` ${props.join(',')}` : ''}::${escapeData(message)}\n`)
+}
+
+const text = (m: string | Error) => (m instanceof Error ? m.toString() : m)
+
+/** A warning annotation. */
+export function warning(message: string | Error, properties?: AnnotationProperties): void {
+  command('warning', text(message), properties)
+}
+
+/** An error annotation (the run's outcome is set separately: setFailed, or process.exitCode). */
+export function error(message: string | Error, properties?: AnnotationProperties): void {
+  command('error', text(message), properties)
+}
+
+/** A line shown only when the run's debug logging is on. */
+export function debug(message: string): void {
+  command('debug', message)
+}
+
+/** Marks the run failed (exit code 1) with `message` as its error annotation. */
+export function setFailed(message: string | Error): void {
+  process.exitCode = 1
+  error(message)
+}
+
+/** Runs `fn` inside a collapsible group of the log. */
+export async function group<T>(name: string, fn: () => Promise<T>): Promise<T> {
+  process.stdout.write(`::group::${escapeData(name)}\n`)
+  try {
+    return await fn()
+  } finally {
+    process.stdout.write('::endgroup::\n')
+  }
+}
+
+/**
+ * Sets a step output: appended to the GITHUB_OUTPUT file as a `name<<delimiter` block, the delimiter random so that
+ * no value can end it early (and refused if a value holds it all the same). Outside a runner (no GITHUB_OUTPUT) the
+ * older `::set-output::` command. Throws when GITHUB_OUTPUT names a file that does not exist.
+ */
+export function setOutput(name: string, value: string): void {
+  const file = process.env.GITHUB_OUTPUT
+  if (!file) {
+    process.stdout.write(`::set-output name=${escapeProperty(name)}::${escapeData(value)}\n`)
+    return
+  }
+  if (!existsSync(file)) throw new Error(`Missing file at path: ${file}`)
+  const delimiter = `ghadelimiter_${randomUUID()}`
+  if (name.includes(delimiter) || value.includes(delimiter)) {
+    throw new Error(`Unexpected input: the output ${name} holds its own delimiter`)
+  }
+  appendFileSync(file, `${name}<<${delimiter}\n${value}\n${delimiter}\n`, 'utf8')
+}
+
+/** Appends markdown to the job summary (GITHUB_STEP_SUMMARY), which must name a writable file. */
+export async function appendSummary(markdown: string): Promise<void> {
+  const file = process.env.GITHUB_STEP_SUMMARY
+  if (!file) throw new Error('GITHUB_STEP_SUMMARY is not set: this runner does not support job summaries')
+  await access(file, constants.R_OK | constants.W_OK)
+  await appendFile(file, `${markdown}\n`, 'utf8')
 }
 
 /** Masks a secret in every later log line of the job (`::add-mask::`). */

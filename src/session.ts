@@ -11,7 +11,7 @@
  * `pending-*`, which the next run's plan stops at with the fix. The EKS kubeconfig (it holds a token) is removed in
  * every case.
  */
-import * as core from '@actions/core'
+import * as core from './runner.js'
 import type { AwsSession } from './aws/clients.js'
 import { describeCluster } from './aws/cluster.js'
 import { callerAccount } from './aws/credentials.js'

@@ -5,7 +5,7 @@
  * signature covers the header `x-k8s-aws-id: <cluster>`, base64url-encoded behind `k8s-aws-v1.`.
  * EKS accepts such a token for 15 minutes, so a long apply rewrites the kubeconfig with a fresh one.
  */
-import * as core from '@actions/core'
+import * as core from '../runner.js'
 import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'

@@ -4,7 +4,7 @@
  *
  * This module takes a ready markdown body; rendering the plan is the report module's job.
  */
-import * as core from '@actions/core'
+import * as core from '../runner.js'
 import type { getOctokit } from '@actions/github'
 
 export type Octokit = ReturnType<typeof getOctokit>

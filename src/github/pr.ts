@@ -3,8 +3,7 @@
  * and the reviewed-apply check that refuses to apply anything but the plan reviewers saw.
  */
 import { writeFileSync } from 'node:fs'
-import * as core from '@actions/core'
-import { getOctokit } from '@actions/github'
+import * as core from '../runner.js'
 import { ActionFailure, errorMessage } from '../outcome.js'
 import { hasChanges, type ChangeResult, type Plan } from '../plan/types.js'
 import { renderMarkdown } from '../report/markdown.js'
@@ -143,7 +142,7 @@ export class PullRequestFlow {
       return undefined
     }
     try {
-      const result = await upsertStickyComment(this.octokit(), {
+      const result = await upsertStickyComment(await this.octokit(), {
         owner: this.event.owner!,
         repo: this.event.repo!,
         issueNumber: this.event.prNumber!,
@@ -191,7 +190,7 @@ export class PullRequestFlow {
       return { status: 'nothing-to-do' }
     }
     const where = { owner: this.event.owner!, repo: this.event.repo!, prNumber }
-    const octokit = this.octokit()
+    const octokit = await this.octokit()
     const [head, approved] = await Promise.all([
       getPullRequestHead(octokit, where),
       readApprovedPlan(octokit, { ...where, cluster: plan.cluster, author: this.options.author }),
@@ -255,7 +254,7 @@ export class PullRequestFlow {
     const prNumber = this.event.prNumber
     if (prNumber === undefined || !this.event.owner || !this.event.repo) return
     try {
-      const head = await getPullRequestHead(this.octokit(), {
+      const head = await getPullRequestHead(await this.octokit(), {
         owner: this.event.owner,
         repo: this.event.repo,
         prNumber,
@@ -275,7 +274,8 @@ export class PullRequestFlow {
     return sha ? { sha } : {}
   }
 
-  private octokit(): Octokit {
+  /** The GitHub client, made when first needed: its package (and HTTP stack) loads only for runs that talk to GitHub. */
+  private async octokit(): Promise<Octokit> {
     if (this.client) return this.client
     if (!this.event.owner || !this.event.repo) {
       throw new ActionFailure(
@@ -290,6 +290,7 @@ export class PullRequestFlow {
           'a token that can read and write pull-request comments.',
       )
     }
+    const { getOctokit } = await import('@actions/github')
     this.client = getOctokit(this.options.githubToken, { baseUrl: this.event.apiUrl })
     return this.client
   }

@@ -11,7 +11,7 @@
  *
  * Any unmet one refuses the apply with reason `apply-requirements`, naming what is missing. Changes nothing.
  */
-import * as core from '@actions/core'
+import * as core from '../runner.js'
 import { ActionFailure } from '../outcome.js'
 import type { ApplyRequirement } from './apply-requires.js'
 import {

@@ -4,7 +4,7 @@
  * A configuration error becomes one annotation per problem, with the file (relative to the workspace) and the line,
  * so that GitHub shows each on the pull request's diff where it is.
  */
-import * as core from '@actions/core'
+import * as core from '../runner.js'
 import { isAbsolute, relative, resolve } from 'node:path'
 import { ConfigError } from '../config/errors.js'
 import { DRIFT_EXIT_CODE, DriftDetected, errorMessage, failureReasonOf } from '../outcome.js'

@@ -1,4 +1,4 @@
-import * as core from '@actions/core'
+import * as core from '../runner.js'
 import { errorMessage } from '../outcome.js'
 
 /**
@@ -8,7 +8,7 @@ import { errorMessage } from '../outcome.js'
 export async function writeJobSummary(markdown: string): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) return
   try {
-    await core.summary.addRaw(markdown, true).write()
+    await core.appendSummary(markdown)
   } catch (e) {
     core.warning(`The job summary could not be written: ${errorMessage(e)}`)
   }

@@ -16,7 +16,7 @@
  */
 import { hostname, userInfo } from 'node:os'
 import { randomUUID } from 'node:crypto'
-import * as core from '@actions/core'
+import * as core from '../runner.js'
 import type { S3Client } from '@aws-sdk/client-s3'
 import { awsErrorName, describeAwsError, httpStatus } from '../aws/calls.js'
 import { clients, type AwsSession } from '../aws/clients.js'

@@ -3,7 +3,7 @@
  * versions, who, when), with a short history of the ones before. Written after every apply or destroy that
  * changed something, under the lock. It holds names, actions and outputs (ARNs, names); never field values.
  */
-import * as core from '@actions/core'
+import * as core from '../runner.js'
 import type { S3Client } from '@aws-sdk/client-s3'
 import { describeAwsError } from '../aws/calls.js'
 import type { ActionFailure } from '../outcome.js'
