@@ -4543,15 +4543,13 @@ async function waitForEstablished(kube, names, timeoutMs, of, intervalMs = 100) 
         await new Promise((r) => setTimeout(r, Math.min(intervalMs, Math.max(0, deadline - Date.now()))));
     }
 }
-/** Kind and name of an object, as `NodePool/default`. */
-const keyOf = (o) => `${o.kind}/${o.metadata.name}`;
 /**
  * The objects of Karpenter's CRDs in the cluster that a destroy would delete with the CRDs although it does not
  * delete them itself first: `deletedFirst` are the NodePools and EC2NodeClasses the destroy deletes before the
  * release goes (their NodeClaims go with their NodePool). Listed once per CRD (the served storage version).
  */
 async function leftWithCrds(kube, crds, deletedFirst) {
-    const first = new Set(deletedFirst.map(keyOf));
+    const first = new Set(deletedFirst.map(objectKey));
     const pools = new Set(deletedFirst.filter((o) => o.kind === 'NodePool').map((o) => o.metadata.name));
     const lists = await Promise.all(KARPENTER_CRDS.filter((n) => n in crds).map(async (name) => {
         const spec = crds[name].spec;
@@ -4567,16 +4565,14 @@ async function leftWithCrds(kube, crds, deletedFirst) {
     }));
     return lists
         .flat()
-        .filter((o) => !first.has(keyOf(o)))
+        .filter((o) => !first.has(objectKey(o)))
         .filter((o) => !(o.kind === 'NodeClaim' && pools.has(o.metadata.labels?.['karpenter.sh/nodepool'] ?? '')));
 }
 /** Up to ten objects by kind, name and finalizers, and how many more. */
 function describeObjects(objects) {
     const shown = objects.slice(0, 10).map((o) => {
-        const at = o.metadata.namespace ? `${o.metadata.namespace}/` : '';
         const finalizers = o.metadata.finalizers ?? [];
-        const fin = finalizers.length ? ` (finalizers: ${finalizers.join(', ')})` : '';
-        return `${o.kind} ${at}${o.metadata.name}${fin}`;
+        return `${objectKey(o)}${finalizers.length ? ` (finalizers: ${finalizers.join(', ')})` : ''}`;
     });
     const more = objects.length > shown.length ? ` and ${objects.length - shown.length} more` : '';
     return `${shown.join('; ')}${more}`;
@@ -4623,6 +4619,15 @@ function needsAdoption(read) {
 function missing(release, crds) {
     return manifestCrdNames(release.manifest).filter((n) => KARPENTER_CRDS.includes(n) && !(n in crds));
 }
+/**
+ * The CRD chart's release (karpenter.crdChart), installed before the main chart, which gets `--skip-crds`:
+ * Helm never upgrades CRDs from a chart's crds/ folder, so the CRD chart is how they stay current.
+ *
+ * Karpenter CRDs that Helm does not own (left by an earlier install of the main chart, or applied with
+ * kubectl) are adopted: the labels and annotations Helm checks are added before the install, instead of
+ * failing with "invalid ownership metadata". CRDs already owned by a CRD release elsewhere (the Karpenter
+ * docs install `karpenter-crd` into kube-system) are followed: that release is the one upgraded.
+ */
 class CrdRelease extends HelmReleaseResource {
     spec;
     kind = 'helm release (CRDs)';

@@ -2,7 +2,7 @@ import { deepEqual } from '../json.js'
 import type { KubeClient } from '../kube/client.js'
 import { CRD, FIELD_MANAGER, type KubeObject } from '../kube/types.js'
 import { manifestCrdNames, readRelease, type HelmRelease } from '../kube/helm.js'
-import { durationMs } from '../kube/objects.js'
+import { durationMs, objectKey } from '../kube/objects.js'
 import { schemaFromCrds } from '../kube/validate.js'
 import type { Decision } from '../plan/resource.js'
 import type { FieldChange } from '../plan/types.js'
@@ -127,9 +127,6 @@ export async function waitForEstablished(
   }
 }
 
-/** Kind and name of an object, as `NodePool/default`. */
-const keyOf = (o: KubeObject) => `${o.kind}/${o.metadata.name}`
-
 /**
  * The objects of Karpenter's CRDs in the cluster that a destroy would delete with the CRDs although it does not
  * delete them itself first: `deletedFirst` are the NodePools and EC2NodeClasses the destroy deletes before the
@@ -140,7 +137,7 @@ export async function leftWithCrds(
   crds: Record<string, KubeObject>,
   deletedFirst: readonly KubeObject[],
 ): Promise<KubeObject[]> {
-  const first = new Set(deletedFirst.map(keyOf))
+  const first = new Set(deletedFirst.map(objectKey))
   const pools = new Set(deletedFirst.filter((o) => o.kind === 'NodePool').map((o) => o.metadata.name))
   const lists = await Promise.all(
     KARPENTER_CRDS.filter((n) => n in crds).map(async (name) => {
@@ -163,17 +160,15 @@ export async function leftWithCrds(
   )
   return lists
     .flat()
-    .filter((o) => !first.has(keyOf(o)))
+    .filter((o) => !first.has(objectKey(o)))
     .filter((o) => !(o.kind === 'NodeClaim' && pools.has(o.metadata.labels?.['karpenter.sh/nodepool'] ?? '')))
 }
 
 /** Up to ten objects by kind, name and finalizers, and how many more. */
 function describeObjects(objects: readonly KubeObject[]): string {
   const shown = objects.slice(0, 10).map((o) => {
-    const at = o.metadata.namespace ? `${o.metadata.namespace}/` : ''
     const finalizers = (o.metadata.finalizers as string[] | undefined) ?? []
-    const fin = finalizers.length ? ` (finalizers: ${finalizers.join(', ')})` : ''
-    return `${o.kind} ${at}${o.metadata.name}${fin}`
+    return `${objectKey(o)}${finalizers.length ? ` (finalizers: ${finalizers.join(', ')})` : ''}`
   })
   const more = objects.length > shown.length ? ` and ${objects.length - shown.length} more` : ''
   return `${shown.join('; ')}${more}`
@@ -254,6 +249,14 @@ function missing(release: HelmRelease, crds: Record<string, KubeObject>): string
   return manifestCrdNames(release.manifest).filter((n) => KARPENTER_CRDS.includes(n) && !(n in crds))
 }
 
+export interface CrdReleaseSpec extends HelmReleaseSpec {
+  /**
+   * Destroy with karpenter.destroyCrds: the NodePools and EC2NodeClasses the destroy deletes before the CRDs (asked
+   * at read time, once the whole graph is known). Anything else in the CRDs refuses the destroy.
+   */
+  deletedFirst?: () => readonly KubeObject[]
+}
+
 /**
  * The CRD chart's release (karpenter.crdChart), installed before the main chart, which gets `--skip-crds`:
  * Helm never upgrades CRDs from a chart's crds/ folder, so the CRD chart is how they stay current.
@@ -263,14 +266,6 @@ function missing(release: HelmRelease, crds: Record<string, KubeObject>): string
  * failing with "invalid ownership metadata". CRDs already owned by a CRD release elsewhere (the Karpenter
  * docs install `karpenter-crd` into kube-system) are followed: that release is the one upgraded.
  */
-export interface CrdReleaseSpec extends HelmReleaseSpec {
-  /**
-   * Destroy with karpenter.destroyCrds: the NodePools and EC2NodeClasses the destroy deletes before the CRDs (asked
-   * at read time, once the whole graph is known). Anything else in the CRDs refuses the destroy.
-   */
-  deletedFirst?: () => readonly KubeObject[]
-}
-
 export class CrdRelease extends HelmReleaseResource<CrdReleaseRead, AdoptCrdOp> {
   override readonly kind = 'helm release (CRDs)'
 

@@ -194,6 +194,25 @@ describe('a destroy that deletes the CRDs (karpenter.destroyCrds)', () => {
   })
 })
 
+/** The CRD release a destroy uninstalls (karpenter/karpenter-crd), over `kube`. */
+function crdRelease(kube: KubeClient): CrdRelease {
+  return new CrdRelease(
+    kube,
+    {
+      id: resourceId('helm-release', 'karpenter-crd'),
+      release: 'karpenter-crd',
+      namespace: 'karpenter',
+      chart: { kind: 'oci', ref: 'oci://127.0.0.1/karpenter-crd', version: '1.14.1' } as never,
+      values: {},
+      timeout: '2m',
+      skipCrds: false,
+      dependsOn: [],
+      render: false,
+    },
+    new ChartRenderings(kube),
+  )
+}
+
 describe('an uninstall of the CRD release that fails', () => {
   it('says which CRDs are still there, why, and what is left in them', async () => {
     const nodeClaims: KubeObject = {
@@ -222,21 +241,7 @@ describe('an uninstall of the CRD release that fails', () => {
           ? { items: [{ metadata: { name: 'default-x1', finalizers: ['karpenter.sh/termination'] } }] }
           : { items: [] },
     } as unknown as KubeClient
-    const release = new CrdRelease(
-      kube,
-      {
-        id: resourceId('helm-release', 'karpenter-crd'),
-        release: 'karpenter-crd',
-        namespace: 'karpenter',
-        chart: { kind: 'oci', ref: 'oci://127.0.0.1/karpenter-crd', version: '1.14.1' } as never,
-        values: {},
-        timeout: '2m',
-        skipCrds: false,
-        dependsOn: [],
-        render: false,
-      },
-      new ChartRenderings(kube),
-    )
+    const release = crdRelease(kube)
     const read = { crds: {}, target: { release: 'karpenter-crd', namespace: 'karpenter' } }
     await expect(release.destroy(read)).rejects.toThrow(
       'helm uninstall of karpenter/karpenter-crd failed: Error: uninstallation completed with 1 error(s): context ' +
@@ -252,21 +257,7 @@ describe('an uninstall of the CRD release that fails', () => {
       get: async () => undefined,
       getPath: async () => ({ items: [] }),
     } as unknown as KubeClient
-    const release = new CrdRelease(
-      kube,
-      {
-        id: resourceId('helm-release', 'karpenter-crd'),
-        release: 'karpenter-crd',
-        namespace: 'karpenter',
-        chart: {} as never,
-        values: {},
-        timeout: '2m',
-        skipCrds: false,
-        dependsOn: [],
-        render: false,
-      },
-      new ChartRenderings(kube),
-    )
+    const release = crdRelease(kube)
     const read = { crds: {}, target: { release: 'karpenter-crd', namespace: 'karpenter' } }
     await expect(release.destroy(read)).rejects.toThrow(
       /^helm uninstall of karpenter\/karpenter-crd failed: Error: something else$/,
