@@ -140,7 +140,8 @@ function tagMap(list) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   b: () => (/* binding */ clients)
+/* harmony export */   Te: () => (/* binding */ sessionCredentials),
+/* harmony export */   b2: () => (/* binding */ clients)
 /* harmony export */ });
 /* unused harmony export isMutating */
 const READ_ONLY = /^(Get|List|Describe|Head|Lookup)/;
@@ -192,13 +193,19 @@ function factory(service, load, extra = () => ({})) {
 const clients = {
     sts: factory('sts', async () => (await Promise.all(/* import() */[__webpack_require__.e(118), __webpack_require__.e(861), __webpack_require__.e(695)]).then(__webpack_require__.t.bind(__webpack_require__, 1695, 19))).STSClient),
     iam: factory('iam', async () => (await Promise.all(/* import() */[__webpack_require__.e(118), __webpack_require__.e(861), __webpack_require__.e(764)]).then(__webpack_require__.t.bind(__webpack_require__, 6764, 19))).IAMClient),
-    ec2: factory('ec2', async () => (await Promise.all(/* import() */[__webpack_require__.e(118), __webpack_require__.e(861), __webpack_require__.e(193)]).then(__webpack_require__.t.bind(__webpack_require__, 5193, 19))).EC2Client),
     eks: factory('eks', async () => (await Promise.all(/* import() */[__webpack_require__.e(118), __webpack_require__.e(861), __webpack_require__.e(524)]).then(__webpack_require__.t.bind(__webpack_require__, 4524, 19))).EKSClient),
     sqs: factory('sqs', async () => (await Promise.all(/* import() */[__webpack_require__.e(118), __webpack_require__.e(861), __webpack_require__.e(868)]).then(__webpack_require__.t.bind(__webpack_require__, 8868, 19))).SQSClient),
     events: factory('events', async () => (await Promise.all(/* import() */[__webpack_require__.e(118), __webpack_require__.e(861), __webpack_require__.e(612)]).then(__webpack_require__.t.bind(__webpack_require__, 6612, 19))).EventBridgeClient),
     // Path-style addressing keeps bucket names out of host names (needed for a local endpoint).
     s3: factory('s3', async () => (await Promise.all(/* import() */[__webpack_require__.e(118), __webpack_require__.e(861), __webpack_require__.e(711)]).then(__webpack_require__.t.bind(__webpack_require__, 3711, 19))).S3Client, () => ({ forcePathStyle: !!process.env.AWS_ENDPOINT_URL })),
 };
+/** The session's credentials: the assumed role's, or whatever the SDK's default chain finds. */
+async function sessionCredentials(session) {
+    if (session.credentials)
+        return session.credentials;
+    const sts = await clients.sts(session);
+    return sts.config.credentials();
+}
 
 
 /***/ }),
@@ -481,7 +488,7 @@ function environmentSession(region, options = {}) {
 }
 /** The account of the session's identity; a CredentialsError when AWS does not accept the credentials. */
 async function callerAccount(session) {
-    const sts = await clients/* clients */.b.sts(session);
+    const sts = await clients/* clients */.b2.sts(session);
     const { GetCallerIdentityCommand } = await Promise.all(/* import() */[__webpack_require__.e(118), __webpack_require__.e(861), __webpack_require__.e(695)]).then(__webpack_require__.t.bind(__webpack_require__, 1695, 19));
     let out;
     try {
@@ -3994,7 +4001,7 @@ async function run() {
         checkLocalPaths(inputs.config, config);
         (0,runner/* info */.pq)(`config ${(0,report_escape/* oneLine */.TN)(inputs.config)}: cluster ${config.cluster.name} in ${config.cluster.region}, ${config.nodePools.length} node pool(s)`);
         const aws = await main_credentials(inputs, config, calls?.log);
-        const { runPipeline } = await Promise.all(/* import() */[__webpack_require__.e(260), __webpack_require__.e(530)]).then(__webpack_require__.bind(__webpack_require__, 530));
+        const { runPipeline } = await Promise.all(/* import() */[__webpack_require__.e(260), __webpack_require__.e(426)]).then(__webpack_require__.bind(__webpack_require__, 7426));
         await runPipeline(inputs, config, aws);
     }
     catch (e) {

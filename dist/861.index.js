@@ -1,5 +1,5 @@
 export const id = 861;
-export const ids = [861];
+export const ids = [861,274];
 export const modules = {
 
 /***/ 5152:

@@ -1,6 +1,5 @@
 import type { AwsCredentialIdentity } from '@aws-sdk/types'
 import type { IAMClient } from '@aws-sdk/client-iam'
-import type { EC2Client } from '@aws-sdk/client-ec2'
 import type { EKSClient } from '@aws-sdk/client-eks'
 import type { SQSClient } from '@aws-sdk/client-sqs'
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge'
@@ -96,7 +95,6 @@ function factory<C>(
 export const clients = {
   sts: factory<STSClient>('sts', async () => (await import('@aws-sdk/client-sts')).STSClient),
   iam: factory<IAMClient>('iam', async () => (await import('@aws-sdk/client-iam')).IAMClient),
-  ec2: factory<EC2Client>('ec2', async () => (await import('@aws-sdk/client-ec2')).EC2Client),
   eks: factory<EKSClient>('eks', async () => (await import('@aws-sdk/client-eks')).EKSClient),
   sqs: factory<SQSClient>('sqs', async () => (await import('@aws-sdk/client-sqs')).SQSClient),
   events: factory<EventBridgeClient>(
@@ -109,4 +107,11 @@ export const clients = {
     async () => (await import('@aws-sdk/client-s3')).S3Client,
     () => ({ forcePathStyle: !!process.env.AWS_ENDPOINT_URL }),
   ),
+}
+
+/** The session's credentials: the assumed role's, or whatever the SDK's default chain finds. */
+export async function sessionCredentials(session: AwsSession): Promise<AwsCredentialIdentity> {
+  if (session.credentials) return session.credentials
+  const sts = await clients.sts(session)
+  return sts.config.credentials()
 }

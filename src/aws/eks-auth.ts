@@ -12,7 +12,7 @@ import { join } from 'node:path'
 import type { AwsCredentialIdentity } from '@aws-sdk/types'
 import { stringify } from 'yaml'
 import { ActionFailure } from '../outcome.js'
-import { clients, type AwsSession } from './clients.js'
+import { sessionCredentials, type AwsSession } from './clients.js'
 import type { ClusterFacts } from './cluster.js'
 import { dnsSuffixOf } from './regions.js'
 
@@ -85,13 +85,6 @@ export async function eksToken(opts: TokenOptions): Promise<string> {
 export function decodeToken(token: string): URL {
   if (!token.startsWith(TOKEN_PREFIX)) throw new Error(`not an EKS token: it does not start with ${TOKEN_PREFIX}`)
   return new URL(Buffer.from(token.slice(TOKEN_PREFIX.length), 'base64url').toString('utf8'))
-}
-
-/** The session's credentials: the assumed role's, or whatever the SDK's default chain finds. */
-async function sessionCredentials(session: AwsSession): Promise<AwsCredentialIdentity> {
-  if (session.credentials) return session.credentials
-  const sts = await clients.sts(session)
-  return sts.config.credentials()
 }
 
 /** A kubeconfig (YAML text) for one cluster with a bearer token. */

@@ -2,12 +2,12 @@
  * Pre-flight: what must hold in AWS before the action changes anything. Every failure names the config key
  * it concerns and what to do, and all of them are reported at once (like configuration errors).
  */
-import type { EC2Client, Subnet, SecurityGroup } from '@aws-sdk/client-ec2'
 import { ConfigError, formatProblems, type ConfigProblem } from '../config/errors.js'
 import type { Config, NodePoolConfig } from '../config/types.js'
 import { looksLikeArnOrUrl } from './arns.js'
 import { awsErrorName, paginate, tagMap } from './calls.js'
-import { clients, type AwsSession } from './clients.js'
+import { ec2, type Ec2SecurityGroup, type Ec2Subnet } from './ec2-query.js'
+import type { AwsSession } from './clients.js'
 import type { ClusterFacts } from './cluster.js'
 import { isSupportedPolicyVersion, SUPPORTED_POLICY_VERSIONS } from './karpenter-policy.js'
 
@@ -46,8 +46,8 @@ export interface PreflightResult {
 export interface Ec2Facts {
   vpcId: string
   vpcExists: boolean
-  subnets: Subnet[]
-  securityGroups: SecurityGroup[]
+  subnets: Ec2Subnet[]
+  securityGroups: Ec2SecurityGroup[]
   /** instance type → its architectures (EC2 names), for the types that exist. */
   instanceTypes: Map<string, string[]>
   /** instance type → the zones that offer it. */
@@ -136,50 +136,26 @@ export function staticProblems(config: Config, cluster: ClusterFacts): ConfigPro
 
 /** The EC2 facts the checks need, in at most two rounds of concurrent calls. */
 export async function readEc2Facts(input: PreflightInput): Promise<Ec2Facts> {
-  const ec2 = await clients.ec2(input.aws)
-  const sdk = await import('@aws-sdk/client-ec2')
-  const vpcId = input.config.cluster.vpcId ?? input.cluster.vpcId ?? (await vpcOfSubnets(ec2, input))
+  const aws = input.aws
+  const vpcId = input.config.cluster.vpcId ?? input.cluster.vpcId ?? (await vpcOfSubnets(input))
   const types = [...new Set(input.config.nodePools.flatMap((np) => np.instanceTypes ?? []))]
   const byVpc = [{ Name: 'vpc-id', Values: [vpcId] }]
+  const byType = [{ Name: 'instance-type', Values: types }]
   const [vpcExists, subnets, securityGroups, instanceTypes, offerings] = await Promise.all([
-    ec2.send(new sdk.DescribeVpcsCommand({ VpcIds: [vpcId] })).then(
-      (o) => (o.Vpcs ?? []).length > 0,
+    ec2.describeVpcs(aws, { VpcIds: [vpcId] }).then(
+      (o) => o.items.length > 0,
       (e: unknown) => {
         if (/InvalidVpcID/.test(awsErrorName(e) ?? '')) return false
         throw e
       },
     ),
-    paginate((NextToken) =>
-      ec2
-        .send(new sdk.DescribeSubnetsCommand({ Filters: byVpc, NextToken }))
-        .then((o) => ({ items: o.Subnets ?? [], next: o.NextToken })),
-    ),
-    paginate((NextToken) =>
-      ec2
-        .send(new sdk.DescribeSecurityGroupsCommand({ Filters: byVpc, NextToken }))
-        .then((o) => ({ items: o.SecurityGroups ?? [], next: o.NextToken })),
-    ),
+    paginate((NextToken) => ec2.describeSubnets(aws, { Filters: byVpc, NextToken })),
+    paginate((NextToken) => ec2.describeSecurityGroups(aws, { Filters: byVpc, NextToken })),
+    types.length === 0 ? [] : paginate((NextToken) => ec2.describeInstanceTypes(aws, { Filters: byType, NextToken })),
     types.length === 0
-      ? Promise.resolve([])
+      ? []
       : paginate((NextToken) =>
-          ec2
-            .send(
-              new sdk.DescribeInstanceTypesCommand({ Filters: [{ Name: 'instance-type', Values: types }], NextToken }),
-            )
-            .then((o) => ({ items: o.InstanceTypes ?? [], next: o.NextToken })),
-        ),
-    types.length === 0
-      ? Promise.resolve([])
-      : paginate((NextToken) =>
-          ec2
-            .send(
-              new sdk.DescribeInstanceTypeOfferingsCommand({
-                LocationType: 'availability-zone',
-                Filters: [{ Name: 'instance-type', Values: types }],
-                NextToken,
-              }),
-            )
-            .then((o) => ({ items: o.InstanceTypeOfferings ?? [], next: o.NextToken })),
+          ec2.describeInstanceTypeOfferings(aws, { LocationType: 'availability-zone', Filters: byType, NextToken }),
         ),
   ])
   const offered = new Map<string, Set<string>>()
@@ -200,12 +176,9 @@ export async function readEc2Facts(input: PreflightInput): Promise<Ec2Facts> {
   }
 }
 
-async function vpcOfSubnets(ec2: EC2Client, input: PreflightInput): Promise<string> {
-  const { DescribeSubnetsCommand } = await import('@aws-sdk/client-ec2')
+async function vpcOfSubnets(input: PreflightInput): Promise<string> {
   const first = input.cluster.subnetIds[0]
-  const vpc = first
-    ? (await ec2.send(new DescribeSubnetsCommand({ SubnetIds: [first] }))).Subnets?.[0]?.VpcId
-    : undefined
+  const vpc = first ? (await ec2.describeSubnets(input.aws, { SubnetIds: [first] })).items[0]?.VpcId : undefined
   if (vpc) return vpc
   throw new PreflightError(input.config.file, [
     {
@@ -232,7 +205,7 @@ function selectorText(selector: Record<string, string>): string {
 }
 
 /** The subnets a node pool selects among the VPC's. */
-export function selectedSubnets(np: NodePoolConfig, facts: Ec2Facts): Subnet[] {
+export function selectedSubnets(np: NodePoolConfig, facts: Ec2Facts): Ec2Subnet[] {
   if (np.subnetIds) return facts.subnets.filter((s) => np.subnetIds!.includes(s.SubnetId ?? ''))
   return facts.subnets.filter((s) => matchesSelector(s.Tags, np.subnetSelector ?? {}))
 }

@@ -1,8 +1,8 @@
-export const id = 530;
-export const ids = [530];
+export const id = 426;
+export const ids = [426];
 export const modules = {
 
-/***/ 530:
+/***/ 7426:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -19,8 +19,208 @@ var errors = __webpack_require__(7827);
 var arns = __webpack_require__(6145);
 // EXTERNAL MODULE: ./src/aws/calls.ts
 var calls = __webpack_require__(6484);
+// EXTERNAL MODULE: ./src/retry.ts
+var retry = __webpack_require__(9809);
 // EXTERNAL MODULE: ./src/aws/clients.ts
 var clients = __webpack_require__(201);
+// EXTERNAL MODULE: ./src/aws/regions.ts
+var regions = __webpack_require__(736);
+;// CONCATENATED MODULE: ./src/aws/ec2-query.ts
+/**
+ * The five EC2 reads pre-flight makes (DescribeVpcs, DescribeSubnets, DescribeSecurityGroups, DescribeInstanceTypes,
+ * DescribeInstanceTypeOfferings) as signed EC2 Query requests. The SDK's EC2 client is 2.1 MB of code for some 700
+ * operations, and loading it cost a plan about 55 MiB of memory and a quarter of a second; these five need a form
+ * body, a SigV4 signature (the signer other calls load anyway) and the XML parser the IAM client brings.
+ *
+ * Inputs and answers keep the SDK's names (`Filters`, `NextToken`, `Subnets[].AvailabilityZone`...), so the call log
+ * and the checks read as before. Honors AWS_ENDPOINT_URL_EC2 and AWS_ENDPOINT_URL like the SDK; retries throttling,
+ * 5xx answers and failed connections (src/retry.ts); errors carry EC2's error code as `name` and the HTTP status in
+ * `$metadata`, as SDK errors do.
+ */
+
+
+
+
+/** The EC2 API version the Query requests speak. */
+const EC2_API_VERSION = '2016-11-15';
+/** EC2's refusal (its error code as `name`), or a failed exchange (the connection's code as `name` and `code`). */
+class Ec2Error extends Error {
+    name;
+    $metadata;
+    code;
+    constructor(name, message, $metadata, code) {
+        super(message);
+        this.name = name;
+        this.$metadata = $metadata;
+        this.code = code;
+    }
+}
+/** Attempts in all, as the SDK clients are configured (src/aws/clients.ts). */
+const ATTEMPTS = 6;
+const BASE_DELAY_MS = 100;
+/** The EC2 endpoint: the origin AWS_ENDPOINT_URL_EC2 / AWS_ENDPOINT_URL names, or the region's. */
+function ec2Endpoint(region, env = process.env) {
+    const custom = env.AWS_ENDPOINT_URL_EC2 || env.AWS_ENDPOINT_URL;
+    if (custom) {
+        let url;
+        try {
+            url = new URL(custom);
+        }
+        catch {
+            throw new Error(`AWS_ENDPOINT_URL(_EC2) is not a URL: ${JSON.stringify(custom.slice(0, 100))}`);
+        }
+        if (!/^https?:$/.test(url.protocol) || url.username || url.password) {
+            throw new Error('AWS_ENDPOINT_URL(_EC2) must be an http(s) URL without credentials in it');
+        }
+        return url;
+    }
+    const problem = (0,regions/* regionProblem */.Og)(region);
+    if (problem)
+        throw new Error(`The AWS region ${problem}.`);
+    return new URL(`https://ec2.${region}.${(0,regions/* partitionOfRegion */.cn)(region).dnsSuffix}/`);
+}
+/** The Query parameters of an input: `Filter.1.Name`, `Filter.1.Value.1`, `VpcId.1`, ... (EC2's list encoding). */
+function queryParams(action, input) {
+    const params = { Action: action, Version: EC2_API_VERSION };
+    const list = (prefix, values) => values?.forEach((v, i) => (params[`${prefix}.${i + 1}`] = v));
+    input.Filters?.forEach((f, i) => {
+        params[`Filter.${i + 1}.Name`] = f.Name;
+        list(`Filter.${i + 1}.Value`, f.Values);
+    });
+    list('VpcId', input.VpcIds);
+    list('SubnetId', input.SubnetIds);
+    if (input.LocationType !== undefined)
+        params.LocationType = input.LocationType;
+    if (input.MaxResults !== undefined)
+        params.MaxResults = String(input.MaxResults);
+    if (input.NextToken !== undefined)
+        params.NextToken = input.NextToken;
+    return params;
+}
+/** The members of an EC2 list (`<set><item>..</item>..</set>`): none, one or many. */
+function members(set) {
+    if (set === undefined || typeof set === 'string' || Array.isArray(set))
+        return [];
+    const item = set.item;
+    if (item === undefined)
+        return [];
+    return Array.isArray(item) ? item : [item];
+}
+/** The members that are structures (subnets, tags...). */
+function items(set) {
+    return members(set).filter((i) => typeof i === 'object' && !Array.isArray(i));
+}
+function ec2_query_text(node) {
+    return typeof node === 'string' ? node : undefined;
+}
+function tags(node) {
+    return items(node).map((t) => ({ Key: ec2_query_text(t.key), Value: ec2_query_text(t.value) ?? '' }));
+}
+/** EC2's error answer: `<Response><Errors><Error><Code>..</Code><Message>..</Message></Error></Errors>..`. */
+function errorOf(status, doc) {
+    const response = doc?.Response;
+    const errors = response?.Errors;
+    const first = (Array.isArray(errors?.Error) ? errors.Error[0] : errors?.Error);
+    const code = ec2_query_text(first?.Code) ?? (status === 429 ? 'Throttling' : `HTTP${status}`);
+    const message = ec2_query_text(first?.Message) ?? `EC2 answered ${status}`;
+    const requestId = ec2_query_text(response?.RequestID) ?? ec2_query_text(response?.RequestId);
+    return new Ec2Error(code, message, { httpStatusCode: status, ...(requestId ? { requestId } : {}) });
+}
+async function parse(body) {
+    if (!body.trim())
+        return undefined;
+    const { parseXML } = await __webpack_require__.e(/* import() */ 274).then(__webpack_require__.t.bind(__webpack_require__, 4274, 19));
+    try {
+        return parseXML(body);
+    }
+    catch {
+        return undefined;
+    }
+}
+/** One signed EC2 Query request; the answer's document element (its children), or an Ec2Error. */
+async function ec2Call(session, action, input, region = session.region) {
+    session.recorder?.awsCall({ service: 'ec2', command: action, mutating: false, input });
+    const endpoint = ec2Endpoint(region);
+    const body = new URLSearchParams(queryParams(action, input)).toString();
+    const [{ SignatureV4 }, { Sha256 }, credentials] = await Promise.all([
+        __webpack_require__.e(/* import() */ 118).then(__webpack_require__.t.bind(__webpack_require__, 5118, 19)),
+        __webpack_require__.e(/* import() */ 156).then(__webpack_require__.t.bind(__webpack_require__, 3156, 23)),
+        (0,clients/* sessionCredentials */.Te)(session),
+    ]);
+    const signer = new SignatureV4({ service: 'ec2', region, credentials, sha256: Sha256, uriEscapePath: true });
+    return (0,retry/* retry */.L5)(async () => {
+        const signed = await signer.sign({
+            method: 'POST',
+            protocol: endpoint.protocol,
+            hostname: endpoint.hostname,
+            ...(endpoint.port ? { port: Number(endpoint.port) } : {}),
+            path: endpoint.pathname,
+            headers: { host: endpoint.host, 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
+            body,
+        });
+        let answer;
+        try {
+            answer = await (0,runner/* httpCall */.b3)(endpoint.href, { method: 'POST', headers: signed.headers, body, timeoutMs: 30_000 });
+        }
+        catch (e) {
+            const code = e.code ?? 'NetworkError';
+            throw new Ec2Error(code, `${action}: ${e.message}`, { httpStatusCode: 0 }, code);
+        }
+        const doc = await parse(answer.body);
+        if (answer.status !== 200)
+            throw errorOf(answer.status, doc);
+        const root = doc?.[`${action}Response`];
+        if (!root || typeof root !== 'object' || Array.isArray(root)) {
+            throw new Ec2Error('InvalidResponse', `EC2 answered ${action} without a ${action}Response`, {
+                httpStatusCode: answer.status,
+            });
+        }
+        return root;
+    }, { attempts: ATTEMPTS, baseDelayMs: BASE_DELAY_MS });
+}
+function page(root, set, map) {
+    const next = ec2_query_text(root.nextToken);
+    return { items: items(root[set]).map(map), ...(next ? { next } : {}) };
+}
+/** The five reads, each one page of its answer in the SDK's shape. */
+const ec2 = {
+    async describeVpcs(session, input) {
+        return page(await ec2Call(session, 'DescribeVpcs', input), 'vpcSet', (v) => ({ VpcId: ec2_query_text(v.vpcId) }));
+    },
+    async describeSubnets(session, input) {
+        return page(await ec2Call(session, 'DescribeSubnets', input), 'subnetSet', (s) => ({
+            SubnetId: ec2_query_text(s.subnetId),
+            VpcId: ec2_query_text(s.vpcId),
+            AvailabilityZone: ec2_query_text(s.availabilityZone),
+            Tags: tags(s.tagSet),
+        }));
+    },
+    async describeSecurityGroups(session, input) {
+        return page(await ec2Call(session, 'DescribeSecurityGroups', input), 'securityGroupInfo', (g) => ({
+            GroupId: ec2_query_text(g.groupId),
+            GroupName: ec2_query_text(g.groupName),
+            VpcId: ec2_query_text(g.vpcId),
+            Tags: tags(g.tagSet),
+        }));
+    },
+    async describeInstanceTypes(session, input) {
+        return page(await ec2Call(session, 'DescribeInstanceTypes', input), 'instanceTypeSet', (t) => ({
+            InstanceType: ec2_query_text(t.instanceType),
+            ProcessorInfo: {
+                SupportedArchitectures: members(t.processorInfo?.supportedArchitectures)
+                    .map(ec2_query_text)
+                    .filter((a) => a !== undefined),
+            },
+        }));
+    },
+    async describeInstanceTypeOfferings(session, input) {
+        return page(await ec2Call(session, 'DescribeInstanceTypeOfferings', input), 'instanceTypeOfferingSet', (o) => ({
+            InstanceType: ec2_query_text(o.instanceType),
+            Location: ec2_query_text(o.location),
+        }));
+    },
+};
+
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __webpack_require__(7598);
 ;// CONCATENATED MODULE: ./src/aws/policy-document.ts
@@ -247,8 +447,6 @@ function summarizeList(value, shown = 2) {
     return list.slice(0, shown).join(', ') + more;
 }
 
-// EXTERNAL MODULE: ./src/aws/regions.ts
-var regions = __webpack_require__(736);
 ;// CONCATENATED MODULE: ./src/aws/karpenter-policy.ts
 /**
  * The IAM and interruption-handling resources Karpenter needs, as data.
@@ -689,6 +887,10 @@ function interruptionRulePrefix(clusterName) {
 }
 
 ;// CONCATENATED MODULE: ./src/aws/preflight.ts
+/**
+ * Pre-flight: what must hold in AWS before the action changes anything. Every failure names the config key
+ * it concerns and what to do, and all of them are reported at once (like configuration errors).
+ */
 
 
 
@@ -792,37 +994,23 @@ function staticProblems(config, cluster) {
 }
 /** The EC2 facts the checks need, in at most two rounds of concurrent calls. */
 async function readEc2Facts(input) {
-    const ec2 = await clients/* clients */.b.ec2(input.aws);
-    const sdk = await Promise.all(/* import() */[__webpack_require__.e(118), __webpack_require__.e(861), __webpack_require__.e(193)]).then(__webpack_require__.t.bind(__webpack_require__, 5193, 19));
-    const vpcId = input.config.cluster.vpcId ?? input.cluster.vpcId ?? (await vpcOfSubnets(ec2, input));
+    const aws = input.aws;
+    const vpcId = input.config.cluster.vpcId ?? input.cluster.vpcId ?? (await vpcOfSubnets(input));
     const types = [...new Set(input.config.nodePools.flatMap((np) => np.instanceTypes ?? []))];
     const byVpc = [{ Name: 'vpc-id', Values: [vpcId] }];
+    const byType = [{ Name: 'instance-type', Values: types }];
     const [vpcExists, subnets, securityGroups, instanceTypes, offerings] = await Promise.all([
-        ec2.send(new sdk.DescribeVpcsCommand({ VpcIds: [vpcId] })).then((o) => (o.Vpcs ?? []).length > 0, (e) => {
+        ec2.describeVpcs(aws, { VpcIds: [vpcId] }).then((o) => o.items.length > 0, (e) => {
             if (/InvalidVpcID/.test((0,calls/* awsErrorName */.ZH)(e) ?? ''))
                 return false;
             throw e;
         }),
-        (0,calls/* paginate */.En)((NextToken) => ec2
-            .send(new sdk.DescribeSubnetsCommand({ Filters: byVpc, NextToken }))
-            .then((o) => ({ items: o.Subnets ?? [], next: o.NextToken }))),
-        (0,calls/* paginate */.En)((NextToken) => ec2
-            .send(new sdk.DescribeSecurityGroupsCommand({ Filters: byVpc, NextToken }))
-            .then((o) => ({ items: o.SecurityGroups ?? [], next: o.NextToken }))),
+        (0,calls/* paginate */.En)((NextToken) => ec2.describeSubnets(aws, { Filters: byVpc, NextToken })),
+        (0,calls/* paginate */.En)((NextToken) => ec2.describeSecurityGroups(aws, { Filters: byVpc, NextToken })),
+        types.length === 0 ? [] : (0,calls/* paginate */.En)((NextToken) => ec2.describeInstanceTypes(aws, { Filters: byType, NextToken })),
         types.length === 0
-            ? Promise.resolve([])
-            : (0,calls/* paginate */.En)((NextToken) => ec2
-                .send(new sdk.DescribeInstanceTypesCommand({ Filters: [{ Name: 'instance-type', Values: types }], NextToken }))
-                .then((o) => ({ items: o.InstanceTypes ?? [], next: o.NextToken }))),
-        types.length === 0
-            ? Promise.resolve([])
-            : (0,calls/* paginate */.En)((NextToken) => ec2
-                .send(new sdk.DescribeInstanceTypeOfferingsCommand({
-                LocationType: 'availability-zone',
-                Filters: [{ Name: 'instance-type', Values: types }],
-                NextToken,
-            }))
-                .then((o) => ({ items: o.InstanceTypeOfferings ?? [], next: o.NextToken }))),
+            ? []
+            : (0,calls/* paginate */.En)((NextToken) => ec2.describeInstanceTypeOfferings(aws, { LocationType: 'availability-zone', Filters: byType, NextToken })),
     ]);
     const offered = new Map();
     for (const o of offerings) {
@@ -841,12 +1029,9 @@ async function readEc2Facts(input) {
         offerings: offered,
     };
 }
-async function vpcOfSubnets(ec2, input) {
-    const { DescribeSubnetsCommand } = await Promise.all(/* import() */[__webpack_require__.e(118), __webpack_require__.e(861), __webpack_require__.e(193)]).then(__webpack_require__.t.bind(__webpack_require__, 5193, 19));
+async function vpcOfSubnets(input) {
     const first = input.cluster.subnetIds[0];
-    const vpc = first
-        ? (await ec2.send(new DescribeSubnetsCommand({ SubnetIds: [first] }))).Subnets?.[0]?.VpcId
-        : undefined;
+    const vpc = first ? (await ec2.describeSubnets(input.aws, { SubnetIds: [first] })).items[0]?.VpcId : undefined;
     if (vpc)
         return vpc;
     throw new PreflightError(input.config.file, [
@@ -2931,8 +3116,6 @@ var external_node_child_process_ = __webpack_require__(1421);
 var external_node_http_ = __webpack_require__(7067);
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __webpack_require__(8161);
-// EXTERNAL MODULE: ./src/retry.ts
-var retry = __webpack_require__(9809);
 // EXTERNAL MODULE: ./node_modules/@actions/exec/lib/exec.js + 3 modules
 var exec = __webpack_require__(1260);
 ;// CONCATENATED MODULE: ./src/kube/tools.ts
@@ -4063,7 +4246,7 @@ class AccessEntry extends AwsResource {
         super(aws, spec, { name: spec.roleName });
     }
     async read() {
-        const eks = await clients/* clients */.b.eks(this.aws);
+        const eks = await clients/* clients */.b2.eks(this.aws);
         const { DescribeAccessEntryCommand } = await Promise.all(/* import() */[__webpack_require__.e(118), __webpack_require__.e(861), __webpack_require__.e(524)]).then(__webpack_require__.t.bind(__webpack_require__, 4524, 19));
         const { clusterName, principalArn } = this.spec;
         const entry = (await (0,calls/* ignoreNotFound */.Ko)(eks.send(new DescribeAccessEntryCommand({ clusterName, principalArn }))))
@@ -4090,7 +4273,7 @@ class AccessEntry extends AwsResource {
         return actual.arn;
     }
     async create(input) {
-        const eks = await clients/* clients */.b.eks(this.aws);
+        const eks = await clients/* clients */.b2.eks(this.aws);
         const { CreateAccessEntryCommand } = await Promise.all(/* import() */[__webpack_require__.e(118), __webpack_require__.e(861), __webpack_require__.e(524)]).then(__webpack_require__.t.bind(__webpack_require__, 4524, 19));
         await eks.send(new CreateAccessEntryCommand(input));
     }
@@ -4101,7 +4284,7 @@ class AccessEntry extends AwsResource {
         await tagEksResource(this.aws, resourceArn, tags);
     }
     async destroy() {
-        const eks = await clients/* clients */.b.eks(this.aws);
+        const eks = await clients/* clients */.b2.eks(this.aws);
         const { DeleteAccessEntryCommand } = await Promise.all(/* import() */[__webpack_require__.e(118), __webpack_require__.e(861), __webpack_require__.e(524)]).then(__webpack_require__.t.bind(__webpack_require__, 4524, 19));
         const { clusterName, principalArn } = this.spec;
         await (0,calls/* ignoreNotFound */.Ko)(eks.send(new DeleteAccessEntryCommand({ clusterName, principalArn })));
@@ -4109,7 +4292,7 @@ class AccessEntry extends AwsResource {
 }
 /** EKS's TagResource, shared by the EKS kinds. */
 async function tagEksResource(aws, resourceArn, tags) {
-    const eks = await clients/* clients */.b.eks(aws);
+    const eks = await clients/* clients */.b2.eks(aws);
     const { TagResourceCommand } = await Promise.all(/* import() */[__webpack_require__.e(118), __webpack_require__.e(861), __webpack_require__.e(524)]).then(__webpack_require__.t.bind(__webpack_require__, 4524, 19));
     await eks.send(new TagResourceCommand({ resourceArn, tags }));
 }
@@ -4810,7 +4993,7 @@ class EventRuleReader {
         return this.targeting.then((s) => s.has(name));
     }
     async listRules() {
-        const events = await clients/* clients */.b.events(this.aws);
+        const events = await clients/* clients */.b2.events(this.aws);
         const { ListRulesCommand } = await Promise.all(/* import() */[__webpack_require__.e(118), __webpack_require__.e(861), __webpack_require__.e(612)]).then(__webpack_require__.t.bind(__webpack_require__, 6612, 19));
         const rules = await (0,calls/* paginate */.En)(async (NextToken) => {
             const page = await events.send(new ListRulesCommand({ NamePrefix: this.namePrefix, NextToken }));
@@ -4824,7 +5007,7 @@ class EventRuleReader {
         return out;
     }
     async listTargeting() {
-        const events = await clients/* clients */.b.events(this.aws);
+        const events = await clients/* clients */.b2.events(this.aws);
         const { ListRuleNamesByTargetCommand } = await Promise.all(/* import() */[__webpack_require__.e(118), __webpack_require__.e(861), __webpack_require__.e(612)]).then(__webpack_require__.t.bind(__webpack_require__, 6612, 19));
         const names = await (0,calls/* paginate */.En)(async (NextToken) => {
             const page = await events.send(new ListRuleNamesByTargetCommand({ TargetArn: this.targetArn, NextToken }));
@@ -4872,7 +5055,7 @@ class EventRule extends AwsResource {
         ]);
         if (!rule)
             return undefined;
-        const events = await clients/* clients */.b.events(this.aws);
+        const events = await clients/* clients */.b2.events(this.aws);
         const { ListTagsForResourceCommand } = await Promise.all(/* import() */[__webpack_require__.e(118), __webpack_require__.e(861), __webpack_require__.e(612)]).then(__webpack_require__.t.bind(__webpack_require__, 6612, 19));
         const tags = (0,calls/* tagMap */.lD)((await events.send(new ListTagsForResourceCommand({ ResourceARN: rule.arn }))).Tags);
         if (!this.wanted && !isManaged(tags))
@@ -4918,7 +5101,7 @@ class EventRule extends AwsResource {
         await this.perform({ op: 'put-targets', targets: input.targets });
     }
     async perform(op) {
-        const events = await clients/* clients */.b.events(this.aws);
+        const events = await clients/* clients */.b2.events(this.aws);
         const sdk = await Promise.all(/* import() */[__webpack_require__.e(118), __webpack_require__.e(861), __webpack_require__.e(612)]).then(__webpack_require__.t.bind(__webpack_require__, 6612, 19));
         if (op.op === 'put-rule') {
             const { name, eventPattern, description, tags } = op.rule;
@@ -4939,13 +5122,13 @@ class EventRule extends AwsResource {
         }
     }
     async tag(ResourceARN, tags) {
-        const events = await clients/* clients */.b.events(this.aws);
+        const events = await clients/* clients */.b2.events(this.aws);
         const { TagResourceCommand } = await Promise.all(/* import() */[__webpack_require__.e(118), __webpack_require__.e(861), __webpack_require__.e(612)]).then(__webpack_require__.t.bind(__webpack_require__, 6612, 19));
         await events.send(new TagResourceCommand({ ResourceARN, Tags: (0,calls/* tagList */.Tw)(tags) }));
     }
     /** Removes the rule's targets (EventBridge refuses to delete a rule that has any), then the rule. */
     async destroy() {
-        const events = await clients/* clients */.b.events(this.aws);
+        const events = await clients/* clients */.b2.events(this.aws);
         const sdk = await Promise.all(/* import() */[__webpack_require__.e(118), __webpack_require__.e(861), __webpack_require__.e(612)]).then(__webpack_require__.t.bind(__webpack_require__, 6612, 19));
         const Rule = this.spec.name;
         try {
@@ -4987,7 +5170,7 @@ class IamPolicy extends AwsResource {
         const PolicyArn = this.spec.arn;
         if (this.listing && !(await this.listing()).has(PolicyArn))
             return undefined;
-        const iam = await clients/* clients */.b.iam(this.aws);
+        const iam = await clients/* clients */.b2.iam(this.aws);
         const sdk = await Promise.all(/* import() */[__webpack_require__.e(118), __webpack_require__.e(861), __webpack_require__.e(764)]).then(__webpack_require__.t.bind(__webpack_require__, 6764, 19));
         const policy = (await (0,calls/* ignoreNotFound */.Ko)(iam.send(new sdk.GetPolicyCommand({ PolicyArn }))))?.Policy;
         if (!policy)
@@ -5028,7 +5211,7 @@ class IamPolicy extends AwsResource {
         return actual.arn;
     }
     async create(input) {
-        const iam = await clients/* clients */.b.iam(this.aws);
+        const iam = await clients/* clients */.b2.iam(this.aws);
         const { CreatePolicyCommand } = await Promise.all(/* import() */[__webpack_require__.e(118), __webpack_require__.e(861), __webpack_require__.e(764)]).then(__webpack_require__.t.bind(__webpack_require__, 6764, 19));
         await iam.send(new CreatePolicyCommand({
             PolicyName: input.name,
@@ -5039,7 +5222,7 @@ class IamPolicy extends AwsResource {
         }));
     }
     async perform(op) {
-        const iam = await clients/* clients */.b.iam(this.aws);
+        const iam = await clients/* clients */.b2.iam(this.aws);
         const sdk = await Promise.all(/* import() */[__webpack_require__.e(118), __webpack_require__.e(861), __webpack_require__.e(764)]).then(__webpack_require__.t.bind(__webpack_require__, 6764, 19));
         // Room for the new version: the oldest non-default versions go until it fits under IAM's limit.
         const versions = await this.versions(iam, op.arn);
@@ -5053,7 +5236,7 @@ class IamPolicy extends AwsResource {
         await iam.send(new sdk.CreatePolicyVersionCommand({ PolicyArn: op.arn, PolicyDocument: op.document, SetAsDefault: true }));
     }
     async tag(PolicyArn, tags) {
-        const iam = await clients/* clients */.b.iam(this.aws);
+        const iam = await clients/* clients */.b2.iam(this.aws);
         const { TagPolicyCommand } = await Promise.all(/* import() */[__webpack_require__.e(118), __webpack_require__.e(861), __webpack_require__.e(764)]).then(__webpack_require__.t.bind(__webpack_require__, 6764, 19));
         await iam.send(new TagPolicyCommand({ PolicyArn, Tags: (0,calls/* tagList */.Tw)(tags) }));
     }
@@ -5071,7 +5254,7 @@ class IamPolicy extends AwsResource {
     }
     /** Detaches the policy from everything that holds it, deletes its old versions, then the policy. */
     async destroy(actual) {
-        const iam = await clients/* clients */.b.iam(this.aws);
+        const iam = await clients/* clients */.b2.iam(this.aws);
         const sdk = await Promise.all(/* import() */[__webpack_require__.e(118), __webpack_require__.e(861), __webpack_require__.e(764)]).then(__webpack_require__.t.bind(__webpack_require__, 6764, 19));
         const PolicyArn = actual.arn;
         const detachments = await (0,calls/* paginate */.En)(async (Marker) => {
@@ -5099,7 +5282,7 @@ function policyListing(aws, path) {
     let listed;
     return () => {
         listed ??= (async () => {
-            const iam = await clients/* clients */.b.iam(aws);
+            const iam = await clients/* clients */.b2.iam(aws);
             const { ListPoliciesCommand } = await Promise.all(/* import() */[__webpack_require__.e(118), __webpack_require__.e(861), __webpack_require__.e(764)]).then(__webpack_require__.t.bind(__webpack_require__, 6764, 19));
             const arns = await (0,calls/* paginate */.En)(async (Marker) => {
                 const out = await iam.send(new ListPoliciesCommand({ Scope: 'Local', PathPrefix: path, Marker }));
@@ -5126,7 +5309,7 @@ class IamRole extends AwsResource {
         super(aws, spec, { name: spec.name });
     }
     async read() {
-        const iam = await clients/* clients */.b.iam(this.aws);
+        const iam = await clients/* clients */.b2.iam(this.aws);
         const { GetRoleCommand, ListAttachedRolePoliciesCommand, ListRoleTagsCommand } = await Promise.all(/* import() */[__webpack_require__.e(118), __webpack_require__.e(861), __webpack_require__.e(764)]).then(__webpack_require__.t.bind(__webpack_require__, 6764, 19));
         const RoleName = this.spec.name;
         const role = (await (0,calls/* ignoreNotFound */.Ko)(iam.send(new GetRoleCommand({ RoleName }))))?.Role;
@@ -5218,7 +5401,7 @@ class IamRole extends AwsResource {
         return this.spec.name;
     }
     async create(input) {
-        const iam = await clients/* clients */.b.iam(this.aws);
+        const iam = await clients/* clients */.b2.iam(this.aws);
         const { CreateRoleCommand } = await Promise.all(/* import() */[__webpack_require__.e(118), __webpack_require__.e(861), __webpack_require__.e(764)]).then(__webpack_require__.t.bind(__webpack_require__, 6764, 19));
         await iam.send(new CreateRoleCommand({
             RoleName: input.name,
@@ -5232,7 +5415,7 @@ class IamRole extends AwsResource {
             await this.perform({ op: 'attach-policy', arn });
     }
     async perform(op) {
-        const iam = await clients/* clients */.b.iam(this.aws);
+        const iam = await clients/* clients */.b2.iam(this.aws);
         const sdk = await Promise.all(/* import() */[__webpack_require__.e(118), __webpack_require__.e(861), __webpack_require__.e(764)]).then(__webpack_require__.t.bind(__webpack_require__, 6764, 19));
         const RoleName = this.spec.name;
         if (op.op === 'update-trust-policy') {
@@ -5249,7 +5432,7 @@ class IamRole extends AwsResource {
         }
     }
     async tag(RoleName, tags) {
-        const iam = await clients/* clients */.b.iam(this.aws);
+        const iam = await clients/* clients */.b2.iam(this.aws);
         const { TagRoleCommand } = await Promise.all(/* import() */[__webpack_require__.e(118), __webpack_require__.e(861), __webpack_require__.e(764)]).then(__webpack_require__.t.bind(__webpack_require__, 6764, 19));
         await iam.send(new TagRoleCommand({ RoleName, Tags: (0,calls/* tagList */.Tw)(tags) }));
     }
@@ -5259,7 +5442,7 @@ class IamRole extends AwsResource {
      * something else (an inline policy, another instance profile) is left, with the error naming them.
      */
     async destroy(actual) {
-        const iam = await clients/* clients */.b.iam(this.aws);
+        const iam = await clients/* clients */.b2.iam(this.aws);
         const sdk = await Promise.all(/* import() */[__webpack_require__.e(118), __webpack_require__.e(861), __webpack_require__.e(764)]).then(__webpack_require__.t.bind(__webpack_require__, 6764, 19));
         const RoleName = this.spec.name;
         const all = this.spec.destroyAdopted === true;
@@ -5329,7 +5512,7 @@ class InstanceProfile extends AwsResource {
         super(aws, spec, { name: spec.name });
     }
     async read() {
-        const iam = await clients/* clients */.b.iam(this.aws);
+        const iam = await clients/* clients */.b2.iam(this.aws);
         const { GetInstanceProfileCommand, ListInstanceProfileTagsCommand } = await Promise.all(/* import() */[__webpack_require__.e(118), __webpack_require__.e(861), __webpack_require__.e(764)]).then(__webpack_require__.t.bind(__webpack_require__, 6764, 19));
         const InstanceProfileName = this.spec.name;
         const profile = (await (0,calls/* ignoreNotFound */.Ko)(iam.send(new GetInstanceProfileCommand({ InstanceProfileName }))))
@@ -5363,14 +5546,14 @@ class InstanceProfile extends AwsResource {
         return this.spec.name;
     }
     async create(input) {
-        const iam = await clients/* clients */.b.iam(this.aws);
+        const iam = await clients/* clients */.b2.iam(this.aws);
         const { CreateInstanceProfileCommand } = await Promise.all(/* import() */[__webpack_require__.e(118), __webpack_require__.e(861), __webpack_require__.e(764)]).then(__webpack_require__.t.bind(__webpack_require__, 6764, 19));
         const { name: InstanceProfileName, path: Path, tags } = input;
         await iam.send(new CreateInstanceProfileCommand({ InstanceProfileName, Path, Tags: (0,calls/* tagList */.Tw)(tags) }));
         await this.perform({ op: 'add-role', role: input.role });
     }
     async perform(op) {
-        const iam = await clients/* clients */.b.iam(this.aws);
+        const iam = await clients/* clients */.b2.iam(this.aws);
         const sdk = await Promise.all(/* import() */[__webpack_require__.e(118), __webpack_require__.e(861), __webpack_require__.e(764)]).then(__webpack_require__.t.bind(__webpack_require__, 6764, 19));
         const InstanceProfileName = this.spec.name;
         if (op.op === 'add-role') {
@@ -5381,14 +5564,14 @@ class InstanceProfile extends AwsResource {
         }
     }
     async tag(InstanceProfileName, tags) {
-        const iam = await clients/* clients */.b.iam(this.aws);
+        const iam = await clients/* clients */.b2.iam(this.aws);
         const { TagInstanceProfileCommand } = await Promise.all(/* import() */[__webpack_require__.e(118), __webpack_require__.e(861), __webpack_require__.e(764)]).then(__webpack_require__.t.bind(__webpack_require__, 6764, 19));
         await iam.send(new TagInstanceProfileCommand({ InstanceProfileName, Tags: (0,calls/* tagList */.Tw)(tags) }));
     }
     async destroy(actual) {
         for (const role of actual.roles)
             await this.perform({ op: 'remove-role', role });
-        const iam = await clients/* clients */.b.iam(this.aws);
+        const iam = await clients/* clients */.b2.iam(this.aws);
         const { DeleteInstanceProfileCommand } = await Promise.all(/* import() */[__webpack_require__.e(118), __webpack_require__.e(861), __webpack_require__.e(764)]).then(__webpack_require__.t.bind(__webpack_require__, 6764, 19));
         await (0,calls/* ignoreNotFound */.Ko)(iam.send(new DeleteInstanceProfileCommand({ InstanceProfileName: this.spec.name })));
     }
@@ -5796,7 +5979,7 @@ class OidcProvider extends AwsResource {
         super(aws, spec, { name: spec.issuerHostPath, keepOnDestroy: true });
     }
     async read() {
-        const iam = await clients/* clients */.b.iam(this.aws);
+        const iam = await clients/* clients */.b2.iam(this.aws);
         const { GetOpenIDConnectProviderCommand } = await Promise.all(/* import() */[__webpack_require__.e(118), __webpack_require__.e(861), __webpack_require__.e(764)]).then(__webpack_require__.t.bind(__webpack_require__, 6764, 19));
         const out = await (0,calls/* ignoreNotFound */.Ko)(iam.send(new GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: this.spec.arn })));
         if (!out)
@@ -5822,7 +6005,7 @@ class OidcProvider extends AwsResource {
         return this.spec.arn;
     }
     async create(input) {
-        const iam = await clients/* clients */.b.iam(this.aws);
+        const iam = await clients/* clients */.b2.iam(this.aws);
         const { CreateOpenIDConnectProviderCommand } = await Promise.all(/* import() */[__webpack_require__.e(118), __webpack_require__.e(861), __webpack_require__.e(764)]).then(__webpack_require__.t.bind(__webpack_require__, 6764, 19));
         await iam.send(new CreateOpenIDConnectProviderCommand({
             Url: input.url,
@@ -5831,17 +6014,17 @@ class OidcProvider extends AwsResource {
         }));
     }
     async perform(op) {
-        const iam = await clients/* clients */.b.iam(this.aws);
+        const iam = await clients/* clients */.b2.iam(this.aws);
         const { AddClientIDToOpenIDConnectProviderCommand } = await Promise.all(/* import() */[__webpack_require__.e(118), __webpack_require__.e(861), __webpack_require__.e(764)]).then(__webpack_require__.t.bind(__webpack_require__, 6764, 19));
         await iam.send(new AddClientIDToOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: this.spec.arn, ClientID: op.clientId }));
     }
     async tag(OpenIDConnectProviderArn, tags) {
-        const iam = await clients/* clients */.b.iam(this.aws);
+        const iam = await clients/* clients */.b2.iam(this.aws);
         const { TagOpenIDConnectProviderCommand } = await Promise.all(/* import() */[__webpack_require__.e(118), __webpack_require__.e(861), __webpack_require__.e(764)]).then(__webpack_require__.t.bind(__webpack_require__, 6764, 19));
         await iam.send(new TagOpenIDConnectProviderCommand({ OpenIDConnectProviderArn, Tags: (0,calls/* tagList */.Tw)(tags) }));
     }
     async destroy() {
-        const iam = await clients/* clients */.b.iam(this.aws);
+        const iam = await clients/* clients */.b2.iam(this.aws);
         const { DeleteOpenIDConnectProviderCommand } = await Promise.all(/* import() */[__webpack_require__.e(118), __webpack_require__.e(861), __webpack_require__.e(764)]).then(__webpack_require__.t.bind(__webpack_require__, 6764, 19));
         await (0,calls/* ignoreNotFound */.Ko)(iam.send(new DeleteOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: this.spec.arn })));
     }
@@ -5940,7 +6123,7 @@ class PodIdentityAssociation extends AwsResource {
         super(aws, spec, { name: `${spec.namespace}/${spec.serviceAccount}` });
     }
     async read() {
-        const eks = await clients/* clients */.b.eks(this.aws);
+        const eks = await clients/* clients */.b2.eks(this.aws);
         const sdk = await Promise.all(/* import() */[__webpack_require__.e(118), __webpack_require__.e(861), __webpack_require__.e(524)]).then(__webpack_require__.t.bind(__webpack_require__, 4524, 19));
         const { clusterName, namespace, serviceAccount } = this.spec;
         const listed = await eks.send(new sdk.ListPodIdentityAssociationsCommand({ clusterName, namespace, serviceAccount }));
@@ -5981,12 +6164,12 @@ class PodIdentityAssociation extends AwsResource {
         return actual.arn;
     }
     async create(input) {
-        const eks = await clients/* clients */.b.eks(this.aws);
+        const eks = await clients/* clients */.b2.eks(this.aws);
         const { CreatePodIdentityAssociationCommand } = await Promise.all(/* import() */[__webpack_require__.e(118), __webpack_require__.e(861), __webpack_require__.e(524)]).then(__webpack_require__.t.bind(__webpack_require__, 4524, 19));
         await eks.send(new CreatePodIdentityAssociationCommand(input));
     }
     async perform(op) {
-        const eks = await clients/* clients */.b.eks(this.aws);
+        const eks = await clients/* clients */.b2.eks(this.aws);
         const { UpdatePodIdentityAssociationCommand } = await Promise.all(/* import() */[__webpack_require__.e(118), __webpack_require__.e(861), __webpack_require__.e(524)]).then(__webpack_require__.t.bind(__webpack_require__, 4524, 19));
         const { associationId, roleArn } = op;
         await eks.send(new UpdatePodIdentityAssociationCommand({ clusterName: this.spec.clusterName, associationId, roleArn }));
@@ -5995,7 +6178,7 @@ class PodIdentityAssociation extends AwsResource {
         await tagEksResource(this.aws, resourceArn, tags);
     }
     async destroy(actual) {
-        const eks = await clients/* clients */.b.eks(this.aws);
+        const eks = await clients/* clients */.b2.eks(this.aws);
         const { DeletePodIdentityAssociationCommand } = await Promise.all(/* import() */[__webpack_require__.e(118), __webpack_require__.e(861), __webpack_require__.e(524)]).then(__webpack_require__.t.bind(__webpack_require__, 4524, 19));
         const { associationId } = actual;
         await (0,calls/* ignoreNotFound */.Ko)(eks.send(new DeletePodIdentityAssociationCommand({ clusterName: this.spec.clusterName, associationId })));
@@ -6019,7 +6202,7 @@ class SqsQueue extends AwsResource {
         super(aws, spec, { name: spec.name });
     }
     async read() {
-        const sqs = await clients/* clients */.b.sqs(this.aws);
+        const sqs = await clients/* clients */.b2.sqs(this.aws);
         const sdk = await Promise.all(/* import() */[__webpack_require__.e(118), __webpack_require__.e(861), __webpack_require__.e(868)]).then(__webpack_require__.t.bind(__webpack_require__, 8868, 19));
         const url = (await (0,calls/* ignoreNotFound */.Ko)(sqs.send(new sdk.GetQueueUrlCommand({ QueueName: this.spec.name }))))?.QueueUrl;
         if (!url)
@@ -6065,22 +6248,22 @@ class SqsQueue extends AwsResource {
         return actual.url;
     }
     async create(input) {
-        const sqs = await clients/* clients */.b.sqs(this.aws);
+        const sqs = await clients/* clients */.b2.sqs(this.aws);
         const { CreateQueueCommand } = await Promise.all(/* import() */[__webpack_require__.e(118), __webpack_require__.e(861), __webpack_require__.e(868)]).then(__webpack_require__.t.bind(__webpack_require__, 8868, 19));
         await sqs.send(new CreateQueueCommand({ QueueName: input.name, Attributes: input.attributes, tags: input.tags }));
     }
     async perform(op) {
-        const sqs = await clients/* clients */.b.sqs(this.aws);
+        const sqs = await clients/* clients */.b2.sqs(this.aws);
         const { SetQueueAttributesCommand } = await Promise.all(/* import() */[__webpack_require__.e(118), __webpack_require__.e(861), __webpack_require__.e(868)]).then(__webpack_require__.t.bind(__webpack_require__, 8868, 19));
         await sqs.send(new SetQueueAttributesCommand({ QueueUrl: op.url, Attributes: op.attributes }));
     }
     async tag(QueueUrl, Tags) {
-        const sqs = await clients/* clients */.b.sqs(this.aws);
+        const sqs = await clients/* clients */.b2.sqs(this.aws);
         const { TagQueueCommand } = await Promise.all(/* import() */[__webpack_require__.e(118), __webpack_require__.e(861), __webpack_require__.e(868)]).then(__webpack_require__.t.bind(__webpack_require__, 8868, 19));
         await sqs.send(new TagQueueCommand({ QueueUrl, Tags }));
     }
     async destroy(actual) {
-        const sqs = await clients/* clients */.b.sqs(this.aws);
+        const sqs = await clients/* clients */.b2.sqs(this.aws);
         const { DeleteQueueCommand } = await Promise.all(/* import() */[__webpack_require__.e(118), __webpack_require__.e(861), __webpack_require__.e(868)]).then(__webpack_require__.t.bind(__webpack_require__, 8868, 19));
         await (0,calls/* ignoreNotFound */.Ko)(sqs.send(new DeleteQueueCommand({ QueueUrl: actual.url })));
     }
@@ -6807,7 +6990,7 @@ class ClusterError extends outcome/* ActionFailure */.dR {
     }
 }
 async function describeCluster(session, name) {
-    const eks = await clients/* clients */.b.eks(session);
+    const eks = await clients/* clients */.b2.eks(session);
     const { DescribeClusterCommand } = await Promise.all(/* import() */[__webpack_require__.e(118), __webpack_require__.e(861), __webpack_require__.e(524)]).then(__webpack_require__.t.bind(__webpack_require__, 4524, 19));
     let cluster;
     try {
@@ -6909,13 +7092,6 @@ function decodeToken(token) {
         throw new Error(`not an EKS token: it does not start with ${TOKEN_PREFIX}`);
     return new URL(Buffer.from(token.slice(TOKEN_PREFIX.length), 'base64url').toString('utf8'));
 }
-/** The session's credentials: the assumed role's, or whatever the SDK's default chain finds. */
-async function sessionCredentials(session) {
-    if (session.credentials)
-        return session.credentials;
-    const sts = await clients/* clients */.b.sts(session);
-    return sts.config.credentials();
-}
 /** A kubeconfig (YAML text) for one cluster with a bearer token. */
 function kubeconfigText(cluster, token) {
     const name = cluster.arn || cluster.name;
@@ -6946,7 +7122,7 @@ async function eksKubeconfig(opts) {
             clusterName: cluster.name,
             region: session.region,
             partition: session.partition,
-            credentials: await sessionCredentials(session),
+            credentials: await (0,clients/* sessionCredentials */.Te)(session),
         });
         runner/* setSecret */.Pq(token);
         const tmp = `${path}.tmp`;
@@ -7011,7 +7187,7 @@ function stateLocation(state, mode) {
 }
 /** The S3 client for the state bucket (its own region when `state.region` is set). */
 function stateClient(session, location) {
-    return clients/* clients */.b.s3(session, location.region);
+    return clients/* clients */.b2.s3(session, location.region);
 }
 function lockKey(location) {
     return `${location.key}.lock`;
