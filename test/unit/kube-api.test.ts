@@ -42,6 +42,12 @@ http
       if (url.pathname === '/auth' && n === 1) return json(res, 401, { kind: 'Status', reason: 'Unauthorized', message: 'Unauthorized' })
       if (url.pathname === '/auth') return json(res, 200, { start: n })
       if (url.pathname === '/invalid') return json(res, 422, { kind: 'Status', reason: 'Invalid', message: 'NodePool.karpenter.sh "x" is invalid: spec: Required value' })
+      const cm = (ns, name) => ({ metadata: { name, namespace: ns, resourceVersion: name.length + '' }, data: { name } })
+      if (url.pathname === '/api/v1/namespaces/here/configmaps') return json(res, 200, { kind: 'ConfigMapList', metadata: {}, items: ['a', 'b', 'c'].map((n) => cm('here', n)) })
+      if (url.pathname === '/api/v1/namespaces/locked/configmaps') return json(res, 403, { kind: 'Status', reason: 'Forbidden', message: 'cannot list configmaps' })
+      if (url.pathname === '/api/v1/namespaces/broken/configmaps') return json(res, 400, { kind: 'Status', reason: 'BadRequest', message: 'no list today' })
+      const one = /^\\/api\\/v1\\/namespaces\\/(here|locked|broken)\\/(configmaps|secrets)\\/([a-c])$/.exec(url.pathname)
+      if (one) return json(res, 200, { apiVersion: 'v1', kind: one[2] === 'secrets' ? 'Secret' : 'ConfigMap', ...cm(one[1], one[3]) })
       if (url.pathname.startsWith('/echo')) return json(res, 200, { method: req.method, query: Object.fromEntries(url.searchParams), type: req.headers['content-type'], body: body && JSON.parse(body) })
       json(res, 404, { kind: 'Status', reason: 'NotFound', message: 'not found' })
     })
@@ -90,6 +96,74 @@ describe('the Kubernetes API through one kubectl proxy', () => {
         ],
       },
     ])
+  })
+
+  it('reads three or more objects of one collection asked for at once with one LIST; fewer with a GET each', async () => {
+    const { bin } = fakeKubectl()
+    api = client('/some/kubeconfig', bin)
+    const ref = (name: string, namespace = 'here') => ({ apiVersion: 'v1', kind: 'ConfigMap', name, namespace })
+    const [a, b, c, missing] = await Promise.all(['a', 'b', 'c', 'z'].map((n) => api!.get(ref(n))))
+    expect(calls.kube.map((r) => `${r.method} ${r.path}`)).toEqual(['GET /api/v1/namespaces/here/configmaps'])
+    // The list's items get the kind and version a GET would carry.
+    expect(a).toEqual({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      ...{ metadata: { name: 'a', namespace: 'here', resourceVersion: '1' } },
+      data: { name: 'a' },
+    })
+    expect([b?.metadata.name, c?.metadata.name, missing]).toEqual(['b', 'c', undefined])
+    const before = calls.kube.length
+    // The same name twice is one name: below the bound, so a GET each.
+    await Promise.all([api.get(ref('a')), api.get(ref('b')), api.get(ref('b'))])
+    expect(
+      calls.kube
+        .slice(before)
+        .map((r) => r.path)
+        .sort(),
+    ).toEqual([
+      '/api/v1/namespaces/here/configmaps/a',
+      '/api/v1/namespaces/here/configmaps/b',
+      '/api/v1/namespaces/here/configmaps/b',
+    ])
+  })
+
+  it('never lists Secrets, falls back to GETs when LIST is forbidden, and hands other LIST failures to every caller', async () => {
+    const { bin } = fakeKubectl()
+    api = client('/some/kubeconfig', bin)
+    const secrets = await Promise.all(
+      ['a', 'b', 'c'].map((name) => api!.get({ apiVersion: 'v1', kind: 'Secret', name, namespace: 'here' })),
+    )
+    expect(secrets.map((o) => o?.kind)).toEqual(['Secret', 'Secret', 'Secret'])
+    expect(calls.kube.map((r) => r.path).sort()).toEqual([
+      '/api/v1/namespaces/here/secrets/a',
+      '/api/v1/namespaces/here/secrets/b',
+      '/api/v1/namespaces/here/secrets/c',
+    ])
+    let before = calls.kube.length
+    const locked = await Promise.all(
+      ['a', 'b', 'c'].map((name) => api!.get({ apiVersion: 'v1', kind: 'ConfigMap', name, namespace: 'locked' })),
+    )
+    expect(locked.map((o) => o?.data)).toEqual([{ name: 'a' }, { name: 'b' }, { name: 'c' }])
+    expect(
+      calls.kube
+        .slice(before)
+        .map((r) => `${r.status} ${r.path}`)
+        .sort(),
+    ).toEqual([
+      '200 /api/v1/namespaces/locked/configmaps/a',
+      '200 /api/v1/namespaces/locked/configmaps/b',
+      '200 /api/v1/namespaces/locked/configmaps/c',
+      '403 /api/v1/namespaces/locked/configmaps',
+    ])
+    before = calls.kube.length
+    const broken = await Promise.allSettled(
+      ['a', 'b', 'c'].map((name) => api!.get({ apiVersion: 'v1', kind: 'ConfigMap', name, namespace: 'broken' })),
+    )
+    expect(broken.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected'])
+    expect(broken.map((r) => (r as PromiseRejectedResult).reason)).toEqual(
+      Array(3).fill(expect.objectContaining({ status: 400, apiMessage: 'no list today' })),
+    )
+    expect(calls.kube.slice(before).map((r) => r.path)).toEqual(['/api/v1/namespaces/broken/configmaps'])
   })
 
   it("hands back the API server's own message, and counts only real writes as mutating", async () => {
