@@ -251,6 +251,52 @@ describe('schema problems, each kind worded for its keyword', () => {
   })
 })
 
+describe('problems found offline point at their own lines', () => {
+  it("controller requests and limits, a pool's taints and its tags: each problem on the line of its key", () => {
+    const text =
+      `${BASE}` + // lines 1-7
+      '    taints:\n' + // 8
+      '      - { key: "bad key!", effect: NoSchedule }\n' + // 9
+      '    tags:\n' + // 10
+      '      "aws:owner": x\n' + // 11
+      'karpenter:\n' + // 12
+      '  resources:\n' + // 13
+      '    requests:\n' + // 14
+      '      cpu: lots\n' + // 15
+      '    limits:\n' + // 16
+      '      memory: plenty\n' // 17
+    const found = problems(text).map((p) => `${p.field} @${p.line}`)
+    expect(found).toEqual([
+      'karpenter.resources.requests.cpu @15',
+      'karpenter.resources.limits.memory @17',
+      'nodePools[0].taints[0].key @9',
+      'nodePools[0].tags["aws:owner"] @11',
+    ])
+  })
+
+  it('a text over 1 MiB handed to the parser is refused before it is parsed', () => {
+    expect(problems(`${BASE}#${'x'.repeat(1024 * 1024)}\n`)).toEqual([
+      {
+        field: 'config',
+        message: 'is more than the 1048576 bytes (1 MiB) a configuration may have',
+        fix: 'keep the configuration a few KB',
+      },
+    ])
+  })
+
+  it('a long key twice is named by its first 80 characters', () => {
+    const key = 'k'.repeat(100)
+    expect(problems(`${BASE}tags:\n  ${key}: a\n  ${key}: b\n`)).toEqual([
+      {
+        field: 'yaml',
+        message: `the key "${'k'.repeat(80)}" appears twice in the same mapping`,
+        line: 10,
+        fix: 'keep one of the two (YAML would silently keep only one)',
+      },
+    ])
+  })
+})
+
 describe('checks the schema cannot express', () => {
   it('region and partition', () => {
     expect(
