@@ -276,20 +276,9 @@ function stsTarget(region, env = process.env) {
     const problem = (0,regions/* regionProblem */.Og)(region);
     if (problem)
         throw new StsEndpointError(`The AWS region ${problem} (the \`aws-region\` input or cluster.region).`);
-    const custom = env.AWS_ENDPOINT_URL_STS || env.AWS_ENDPOINT_URL;
-    if (custom) {
-        let url;
-        try {
-            url = new URL(custom);
-        }
-        catch {
-            throw new StsEndpointError('AWS_ENDPOINT_URL(_STS) is not a URL: set it to e.g. https://sts.example.internal');
-        }
-        if (!/^https?:$/.test(url.protocol) || url.username || url.password) {
-            throw new StsEndpointError('AWS_ENDPOINT_URL(_STS) must be an http(s) URL without credentials in it');
-        }
-        return { url: url.href, host: url.host };
-    }
+    const custom = (0,regions/* configuredEndpoint */.iw)('STS', env, (message) => new StsEndpointError(message));
+    if (custom)
+        return { url: custom.href, host: custom.host };
     const host = `sts.${region}.${(0,regions/* partitionOfRegion */.cn)(region).dnsSuffix}`;
     return { url: checkedTarget(`https://${host}/`, host), host };
 }
@@ -511,7 +500,8 @@ async function callerAccount(session) {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   Og: () => (/* binding */ regionProblem),
 /* harmony export */   a4: () => (/* binding */ dnsSuffixOf),
-/* harmony export */   cn: () => (/* binding */ partitionOfRegion)
+/* harmony export */   cn: () => (/* binding */ partitionOfRegion),
+/* harmony export */   iw: () => (/* binding */ configuredEndpoint)
 /* harmony export */ });
 /* unused harmony exports PARTITIONS, REGION_PATTERN, isRegion */
 /* harmony import */ var _report_escape_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4031);
@@ -557,6 +547,27 @@ function regionProblem(region) {
 /** The DNS suffix of a partition's endpoints (amazonaws.com when unknown). */
 function dnsSuffixOf(partition) {
     return PARTITIONS.find((p) => p.id === partition)?.dnsSuffix ?? 'amazonaws.com';
+}
+/**
+ * The endpoint AWS_ENDPOINT_URL_<SERVICE> or else AWS_ENDPOINT_URL names (as the SDK reads them), checked: an http(s)
+ * URL without credentials in it, or `refuse`'s error. Undefined when neither is set.
+ */
+function configuredEndpoint(service, env, refuse) {
+    const custom = env[`AWS_ENDPOINT_URL_${service}`] || env.AWS_ENDPOINT_URL;
+    if (!custom)
+        return undefined;
+    const name = `AWS_ENDPOINT_URL(_${service})`;
+    let url;
+    try {
+        url = new URL(custom);
+    }
+    catch {
+        throw refuse(`${name} is not a URL: set it to e.g. https://${service.toLowerCase()}.example.internal`);
+    }
+    if (!/^https?:$/.test(url.protocol) || url.username || url.password) {
+        throw refuse(`${name} must be an http(s) URL without credentials in it`);
+    }
+    return url;
 }
 
 

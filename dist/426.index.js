@@ -60,20 +60,9 @@ const ATTEMPTS = 6;
 const BASE_DELAY_MS = 100;
 /** The EC2 endpoint: the origin AWS_ENDPOINT_URL_EC2 / AWS_ENDPOINT_URL names, or the region's. */
 function ec2Endpoint(region, env = process.env) {
-    const custom = env.AWS_ENDPOINT_URL_EC2 || env.AWS_ENDPOINT_URL;
-    if (custom) {
-        let url;
-        try {
-            url = new URL(custom);
-        }
-        catch {
-            throw new Error(`AWS_ENDPOINT_URL(_EC2) is not a URL: ${JSON.stringify(custom.slice(0, 100))}`);
-        }
-        if (!/^https?:$/.test(url.protocol) || url.username || url.password) {
-            throw new Error('AWS_ENDPOINT_URL(_EC2) must be an http(s) URL without credentials in it');
-        }
-        return url;
-    }
+    const custom = (0,regions/* configuredEndpoint */.iw)('EC2', env, (message) => new Error(message));
+    if (custom)
+        return custom;
     const problem = (0,regions/* regionProblem */.Og)(region);
     if (problem)
         throw new Error(`The AWS region ${problem}.`);

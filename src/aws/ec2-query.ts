@@ -12,7 +12,7 @@
 import { httpCall } from '../runner.js'
 import { retry } from '../retry.js'
 import { sessionCredentials, type AwsSession } from './clients.js'
-import { partitionOfRegion, regionProblem } from './regions.js'
+import { configuredEndpoint, partitionOfRegion, regionProblem } from './regions.js'
 
 /** The EC2 API version the Query requests speak. */
 export const EC2_API_VERSION = '2016-11-15'
@@ -84,19 +84,8 @@ const BASE_DELAY_MS = 100
 
 /** The EC2 endpoint: the origin AWS_ENDPOINT_URL_EC2 / AWS_ENDPOINT_URL names, or the region's. */
 export function ec2Endpoint(region: string, env: NodeJS.ProcessEnv = process.env): URL {
-  const custom = env.AWS_ENDPOINT_URL_EC2 || env.AWS_ENDPOINT_URL
-  if (custom) {
-    let url: URL
-    try {
-      url = new URL(custom)
-    } catch {
-      throw new Error(`AWS_ENDPOINT_URL(_EC2) is not a URL: ${JSON.stringify(custom.slice(0, 100))}`)
-    }
-    if (!/^https?:$/.test(url.protocol) || url.username || url.password) {
-      throw new Error('AWS_ENDPOINT_URL(_EC2) must be an http(s) URL without credentials in it')
-    }
-    return url
-  }
+  const custom = configuredEndpoint('EC2', env, (message) => new Error(message))
+  if (custom) return custom
   const problem = regionProblem(region)
   if (problem) throw new Error(`The AWS region ${problem}.`)
   return new URL(`https://ec2.${region}.${partitionOfRegion(region)!.dnsSuffix}/`)

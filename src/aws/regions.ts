@@ -60,3 +60,27 @@ export function regionProblem(region: string): string | undefined {
 export function dnsSuffixOf(partition: string): string {
   return PARTITIONS.find((p) => p.id === partition)?.dnsSuffix ?? 'amazonaws.com'
 }
+
+/**
+ * The endpoint AWS_ENDPOINT_URL_<SERVICE> or else AWS_ENDPOINT_URL names (as the SDK reads them), checked: an http(s)
+ * URL without credentials in it, or `refuse`'s error. Undefined when neither is set.
+ */
+export function configuredEndpoint(
+  service: string,
+  env: NodeJS.ProcessEnv,
+  refuse: (message: string) => Error,
+): URL | undefined {
+  const custom = env[`AWS_ENDPOINT_URL_${service}`] || env.AWS_ENDPOINT_URL
+  if (!custom) return undefined
+  const name = `AWS_ENDPOINT_URL(_${service})`
+  let url: URL
+  try {
+    url = new URL(custom)
+  } catch {
+    throw refuse(`${name} is not a URL: set it to e.g. https://${service.toLowerCase()}.example.internal`)
+  }
+  if (!/^https?:$/.test(url.protocol) || url.username || url.password) {
+    throw refuse(`${name} must be an http(s) URL without credentials in it`)
+  }
+  return url
+}

@@ -5,7 +5,7 @@
  */
 import { ActionFailure } from '../outcome.js'
 import { httpCall } from '../runner.js'
-import { partitionOfRegion, regionProblem } from './regions.js'
+import { configuredEndpoint, partitionOfRegion, regionProblem } from './regions.js'
 
 export interface WebIdentityRequest {
   region: string
@@ -60,19 +60,8 @@ export class StsEndpointError extends ActionFailure {
 export function stsTarget(region: string, env: NodeJS.ProcessEnv = process.env): StsTarget {
   const problem = regionProblem(region)
   if (problem) throw new StsEndpointError(`The AWS region ${problem} (the \`aws-region\` input or cluster.region).`)
-  const custom = env.AWS_ENDPOINT_URL_STS || env.AWS_ENDPOINT_URL
-  if (custom) {
-    let url: URL
-    try {
-      url = new URL(custom)
-    } catch {
-      throw new StsEndpointError('AWS_ENDPOINT_URL(_STS) is not a URL: set it to e.g. https://sts.example.internal')
-    }
-    if (!/^https?:$/.test(url.protocol) || url.username || url.password) {
-      throw new StsEndpointError('AWS_ENDPOINT_URL(_STS) must be an http(s) URL without credentials in it')
-    }
-    return { url: url.href, host: url.host }
-  }
+  const custom = configuredEndpoint('STS', env, (message) => new StsEndpointError(message))
+  if (custom) return { url: custom.href, host: custom.host }
   const host = `sts.${region}.${partitionOfRegion(region)!.dnsSuffix}`
   return { url: checkedTarget(`https://${host}/`, host), host }
 }

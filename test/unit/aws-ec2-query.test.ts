@@ -305,7 +305,9 @@ describe('the endpoint', () => {
   it('no region can steer the request elsewhere, and a bad endpoint is refused', () => {
     expect(() => ec2Endpoint('eu-west-1.evil.example/', {})).toThrow(/is not an AWS region/)
     expect(() => ec2Endpoint('@127.0.0.1', {})).toThrow(/is not an AWS region/)
-    expect(() => ec2Endpoint('eu-west-1', { AWS_ENDPOINT_URL: 'not a url' })).toThrow(/is not a URL/)
+    expect(() => ec2Endpoint('eu-west-1', { AWS_ENDPOINT_URL: 'not a url' })).toThrow(
+      'AWS_ENDPOINT_URL(_EC2) is not a URL: set it to e.g. https://ec2.example.internal',
+    )
     expect(() => ec2Endpoint('eu-west-1', { AWS_ENDPOINT_URL: 'ftp://127.0.0.1/' })).toThrow(/http\(s\) URL/)
     expect(() => ec2Endpoint('eu-west-1', { AWS_ENDPOINT_URL: 'http://u:p@127.0.0.1/' })).toThrow(/without credentials/)
   })

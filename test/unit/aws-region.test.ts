@@ -135,6 +135,9 @@ describe('the STS endpoint', () => {
     )
     expect(() => stsTarget('eu-west-1', { AWS_ENDPOINT_URL: 'file:///etc/passwd' })).toThrow(StsEndpointError)
     expect(() => stsTarget('eu-west-1', { AWS_ENDPOINT_URL: 'not a url' })).toThrow(StsEndpointError)
+    expect(() => stsTarget('eu-west-1', { AWS_ENDPOINT_URL_STS: 'not a url' })).toThrow(
+      'AWS_ENDPOINT_URL(_STS) is not a URL: set it to e.g. https://sts.example.internal',
+    )
   })
 
   it('is refused for a hostile region, with reason config', () => {
