@@ -59,6 +59,7 @@ function looksLikeArnOrUrl(value) {
 /* harmony export */   Ko: () => (/* binding */ ignoreNotFound),
 /* harmony export */   Pp: () => (/* binding */ describeAwsError),
 /* harmony export */   Tw: () => (/* binding */ tagList),
+/* harmony export */   U3: () => (/* binding */ AwsHttpError),
 /* harmony export */   ZH: () => (/* binding */ awsErrorName),
 /* harmony export */   c4: () => (/* binding */ isNotFound),
 /* harmony export */   lD: () => (/* binding */ tagMap),
@@ -70,6 +71,29 @@ function looksLikeArnOrUrl(value) {
  * The mechanics every AWS call shares: error names, "not found", pagination, and tags in the two shapes the services
  * use (a list of {Key, Value} for IAM, EC2 and EventBridge; a plain map for SQS and EKS).
  */
+/**
+ * A service's refusal to one of our own plain-HTTPS calls (STS's web identity exchange, the EC2 reads): its error code
+ * as `name` and the HTTP status in `$metadata`, as SDK errors carry them; or a failed exchange (`fromConnection`).
+ */
+class AwsHttpError extends Error {
+    name;
+    $metadata;
+    code;
+    constructor(name, message, $metadata, code) {
+        super(message);
+        this.name = name;
+        this.$metadata = $metadata;
+        this.code = code;
+    }
+    /**
+     * The connection failed (reset, refused, timed out...): its code, as `name` and `code`, says which, and whether to
+     * try again.
+     */
+    static fromConnection(e, prefix = '') {
+        const code = e.code ?? 'NetworkError';
+        return new this(code, `${prefix}${e.message}`, { httpStatusCode: 0 }, code);
+    }
+}
 /** The error name of an AWS SDK error (e.g. NoSuchEntity), or undefined. */
 function awsErrorName(e) {
     const name = e?.name;
@@ -248,17 +272,9 @@ var regions = __webpack_require__(736);
 
 
 
+
 /** STS's refusal (its error code as `name`), or a failed exchange (the connection's error code as `name` and `code`). */
-class StsError extends Error {
-    name;
-    $metadata;
-    code;
-    constructor(name, message, $metadata, code) {
-        super(message);
-        this.name = name;
-        this.$metadata = $metadata;
-        this.code = code;
-    }
+class StsError extends calls/* AwsHttpError */.U3 {
 }
 /** A region or endpoint that would send the token elsewhere than STS (reason `config`); nothing is sent. */
 class StsEndpointError extends outcome/* ActionFailure */.dR {
@@ -327,9 +343,7 @@ async function assumeRoleWithWebIdentity(req) {
         });
     }
     catch (e) {
-        // The connection failed (reset, refused, timed out...): the error's code says which, and whether to try again.
-        const code = e.code ?? 'NetworkError';
-        throw new StsError(code, e.message, { httpStatusCode: 0 }, code);
+        throw StsError.fromConnection(e);
     }
     if (answer.status !== 200) {
         const code = xmlText(answer.body, 'Code') ?? (answer.status === 429 ? 'Throttling' : `HTTP${answer.status}`);

@@ -41,19 +41,11 @@ var regions = __webpack_require__(736);
 
 
 
+
 /** The EC2 API version the Query requests speak. */
 const EC2_API_VERSION = '2016-11-15';
 /** EC2's refusal (its error code as `name`), or a failed exchange (the connection's code as `name` and `code`). */
-class Ec2Error extends Error {
-    name;
-    $metadata;
-    code;
-    constructor(name, message, $metadata, code) {
-        super(message);
-        this.name = name;
-        this.$metadata = $metadata;
-        this.code = code;
-    }
+class Ec2Error extends calls/* AwsHttpError */.U3 {
 }
 /** Attempts in all, as the SDK clients are configured (src/aws/clients.ts). */
 const ATTEMPTS = 6;
@@ -80,8 +72,6 @@ function queryParams(action, input) {
     list('SubnetId', input.SubnetIds);
     if (input.LocationType !== undefined)
         params.LocationType = input.LocationType;
-    if (input.MaxResults !== undefined)
-        params.MaxResults = String(input.MaxResults);
     if (input.NextToken !== undefined)
         params.NextToken = input.NextToken;
     return params;
@@ -152,8 +142,7 @@ async function ec2Call(session, action, input, region = session.region) {
             answer = await (0,runner/* httpCall */.b3)(endpoint.href, { method: 'POST', headers: signed.headers, body, timeoutMs: 30_000 });
         }
         catch (e) {
-            const code = e.code ?? 'NetworkError';
-            throw new Ec2Error(code, `${action}: ${e.message}`, { httpStatusCode: 0 }, code);
+            throw Ec2Error.fromConnection(e, `${action}: `);
         }
         const doc = await parse(answer.body);
         if (answer.status !== 200)

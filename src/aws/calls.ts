@@ -3,6 +3,34 @@
  * use (a list of {Key, Value} for IAM, EC2 and EventBridge; a plain map for SQS and EKS).
  */
 
+/**
+ * A service's refusal to one of our own plain-HTTPS calls (STS's web identity exchange, the EC2 reads): its error code
+ * as `name` and the HTTP status in `$metadata`, as SDK errors carry them; or a failed exchange (`fromConnection`).
+ */
+export class AwsHttpError extends Error {
+  constructor(
+    override readonly name: string,
+    message: string,
+    readonly $metadata: { httpStatusCode: number; requestId?: string },
+    readonly code?: string,
+  ) {
+    super(message)
+  }
+
+  /**
+   * The connection failed (reset, refused, timed out...): its code, as `name` and `code`, says which, and whether to
+   * try again.
+   */
+  static fromConnection<T extends AwsHttpError>(
+    this: new (name: string, message: string, $metadata: { httpStatusCode: number }, code?: string) => T,
+    e: unknown,
+    prefix = '',
+  ): T {
+    const code = (e as NodeJS.ErrnoException).code ?? 'NetworkError'
+    return new this(code, `${prefix}${(e as Error).message}`, { httpStatusCode: 0 }, code)
+  }
+}
+
 /** The error name of an AWS SDK error (e.g. NoSuchEntity), or undefined. */
 export function awsErrorName(e: unknown): string | undefined {
   const name = (e as { name?: unknown } | null)?.name

@@ -11,11 +11,12 @@
  */
 import { httpCall } from '../runner.js'
 import { retry } from '../retry.js'
+import { AwsHttpError } from './calls.js'
 import { sessionCredentials, type AwsSession } from './clients.js'
 import { configuredEndpoint, partitionOfRegion, regionProblem } from './regions.js'
 
 /** The EC2 API version the Query requests speak. */
-export const EC2_API_VERSION = '2016-11-15'
+const EC2_API_VERSION = '2016-11-15'
 
 export interface Ec2Filter {
   Name: string
@@ -28,7 +29,6 @@ export interface Ec2ReadInput {
   VpcIds?: string[]
   SubnetIds?: string[]
   LocationType?: string
-  MaxResults?: number
   NextToken?: string
 }
 
@@ -67,16 +67,7 @@ export interface Ec2Page<T> {
 }
 
 /** EC2's refusal (its error code as `name`), or a failed exchange (the connection's code as `name` and `code`). */
-export class Ec2Error extends Error {
-  constructor(
-    override readonly name: string,
-    message: string,
-    readonly $metadata: { httpStatusCode: number; requestId?: string },
-    readonly code?: string,
-  ) {
-    super(message)
-  }
-}
+export class Ec2Error extends AwsHttpError {}
 
 /** Attempts in all, as the SDK clients are configured (src/aws/clients.ts). */
 const ATTEMPTS = 6
@@ -103,7 +94,6 @@ export function queryParams(action: string, input: Ec2ReadInput): Record<string,
   list('VpcId', input.VpcIds)
   list('SubnetId', input.SubnetIds)
   if (input.LocationType !== undefined) params.LocationType = input.LocationType
-  if (input.MaxResults !== undefined) params.MaxResults = String(input.MaxResults)
   if (input.NextToken !== undefined) params.NextToken = input.NextToken
   return params
 }
@@ -156,7 +146,7 @@ async function parse(body: string): Promise<XmlObject | undefined> {
 }
 
 /** One signed EC2 Query request; the answer's document element (its children), or an Ec2Error. */
-export async function ec2Call(session: AwsSession, action: string, input: Ec2ReadInput, region = session.region) {
+async function ec2Call(session: AwsSession, action: string, input: Ec2ReadInput, region = session.region) {
   session.recorder?.awsCall({ service: 'ec2', command: action, mutating: false, input })
   const endpoint = ec2Endpoint(region)
   const body = new URLSearchParams(queryParams(action, input)).toString()
@@ -181,8 +171,7 @@ export async function ec2Call(session: AwsSession, action: string, input: Ec2Rea
       try {
         answer = await httpCall(endpoint.href, { method: 'POST', headers: signed.headers, body, timeoutMs: 30_000 })
       } catch (e) {
-        const code = (e as NodeJS.ErrnoException).code ?? 'NetworkError'
-        throw new Ec2Error(code, `${action}: ${(e as Error).message}`, { httpStatusCode: 0 }, code)
+        throw Ec2Error.fromConnection(e, `${action}: `)
       }
       const doc = await parse(answer.body)
       if (answer.status !== 200) throw errorOf(answer.status, doc)

@@ -5,6 +5,7 @@
  */
 import { ActionFailure } from '../outcome.js'
 import { httpCall } from '../runner.js'
+import { AwsHttpError } from './calls.js'
 import { configuredEndpoint, partitionOfRegion, regionProblem } from './regions.js'
 
 export interface WebIdentityRequest {
@@ -26,16 +27,7 @@ export interface WebIdentityCredentials {
 }
 
 /** STS's refusal (its error code as `name`), or a failed exchange (the connection's error code as `name` and `code`). */
-export class StsError extends Error {
-  constructor(
-    override readonly name: string,
-    message: string,
-    readonly $metadata: { httpStatusCode: number },
-    readonly code?: string,
-  ) {
-    super(message)
-  }
-}
+export class StsError extends AwsHttpError {}
 
 /** Where the OIDC token may go, and the host it must reach there. */
 export interface StsTarget {
@@ -113,9 +105,7 @@ export async function assumeRoleWithWebIdentity(req: WebIdentityRequest): Promis
       timeoutMs: req.timeoutMs,
     })
   } catch (e) {
-    // The connection failed (reset, refused, timed out...): the error's code says which, and whether to try again.
-    const code = (e as NodeJS.ErrnoException).code ?? 'NetworkError'
-    throw new StsError(code, (e as Error).message, { httpStatusCode: 0 }, code)
+    throw StsError.fromConnection(e)
   }
   if (answer.status !== 200) {
     const code = xmlText(answer.body, 'Code') ?? (answer.status === 429 ? 'Throttling' : `HTTP${answer.status}`)

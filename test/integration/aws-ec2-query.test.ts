@@ -97,7 +97,7 @@ describe('EC2 Query reads beside the SDK', () => {
     expect((ours as Ec2Error).$metadata.httpStatusCode).toBe(400)
   })
 
-  // moto answers these five reads in one page (it ignores MaxResults): following pages is tested against a
+  // moto answers these five reads in one page: following pages is tested against a
   // stand-in in test/unit/aws-ec2-query.test.ts.
   it('DescribeSubnets: every subnet of the VPC with its zone and tags', async () => {
     const theirs = (await sdk.send(new DescribeSubnetsCommand({ Filters: byVpc() }))).Subnets ?? []

@@ -109,7 +109,6 @@ describe('the request', () => {
         ],
         VpcIds: ['vpc-1', 'vpc-2'],
         SubnetIds: ['subnet-1'],
-        MaxResults: 5,
         NextToken: 'tok',
       }),
     ).toEqual({
@@ -124,7 +123,6 @@ describe('the request', () => {
       'VpcId.2': 'vpc-2',
       'SubnetId.1': 'subnet-1',
       LocationType: 'availability-zone',
-      MaxResults: '5',
       NextToken: 'tok',
     })
     expect(queryParams('DescribeVpcs', {})).toEqual({ Action: 'DescribeVpcs', Version: '2016-11-15' })

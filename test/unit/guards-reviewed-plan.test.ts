@@ -474,7 +474,7 @@ describe('each refusal, word for word', () => {
     )
   })
 
-  test('an open pull request is applied without the closed-unmerged warning; its base is kept for the result', async () => {
+  test('an open pull request is applied without the closed-unmerged warning', async () => {
     const plan = replaceOnly()
     await review(plan)
     const before = stdout().length
