@@ -108,7 +108,7 @@ describe('the Kubernetes API through one kubectl proxy', () => {
     expect(a).toEqual({
       apiVersion: 'v1',
       kind: 'ConfigMap',
-      ...{ metadata: { name: 'a', namespace: 'here', resourceVersion: '1' } },
+      metadata: { name: 'a', namespace: 'here', resourceVersion: '1' },
       data: { name: 'a' },
     })
     expect([b?.metadata.name, c?.metadata.name, missing]).toEqual(['b', 'c', undefined])
