@@ -3,7 +3,7 @@
 
 moto speaks the wire protocol of every service the action and Karpenter use, and keeps one in-memory world per
 process. This runs moto's application (the same one `python -m moto.server` runs) on two listeners of that one
-world, and mends three gaps, each where moto itself keeps the data:
+world, and mends five gaps, each where moto itself keeps the data:
 
   - EKS: the cluster's OIDC issuer is `--oidc-issuer` (moto makes up a random one per process). kube-apiserver signs
     service-account tokens with that issuer, so IRSA trust policies written for the cluster's issuer really match
@@ -18,6 +18,20 @@ world, and mends three gaps, each where moto itself keeps the data:
   - IAM ListInstanceProfiles: moto ignores `PathPrefix` and lists every profile. Karpenter's instance-profile
     garbage collection lists /karpenter/<region>/<cluster>/ and deletes what it finds there unused, so with moto
     it deleted the profile the action made (path /), which AWS would never have listed.
+
+and, in front of moto (`mended()`), three answers it gets wrong in a way that only costs time, but much of it:
+
+  - EC2 Describe* with DryRun=true: moto ignores the flag and answers the full description. AWS answers 412
+    DryRunOperation. Karpenter checks its EC2 access at start with a dry run of DescribeInstanceTypes, which moto
+    answered with its whole catalogue (~3 s here).
+  - EC2 DescribeInstanceTypes and DescribeInstanceTypeOfferings: moto renders its ~1,250 instance types afresh for
+    each request (2.5-3.5 s on 2 cores; AWS answers in well under a second). The catalogue never changes within a
+    process, so the answer to the same request is kept and given again, with a request id of its own.
+  - The Price List API (pricing:GetProducts and its siblings): moto has no such service, and its server answered
+    500 with an HTML page. The controller's SDK retried that with backoff while holding its on-demand price lock,
+    which node class validation waits on (~14 s before an EC2NodeClass could become Ready). It is answered as AWS
+    answers a query no product matches: an empty price list. Karpenter then keeps its built-in prices, as it does in
+    an isolated VPC.
 
 Listeners (both 127.0.0.1):
   --port            what the action, the tests and the sandbox scripts use (plain moto)
@@ -166,6 +180,80 @@ def patch_iam_instance_profile_path_prefix() -> None:
     IamResponse.list_instance_profiles = list_instance_profiles  # type: ignore[method-assign]
 
 
+# --- answers given in front of moto --------------------------------------------------------------------------
+
+EC2_DRY_RUN = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n<Response><Errors><Error><Code>DryRunOperation</Code>'
+    "<Message>Request would have succeeded, but DryRun flag is set.</Message></Error></Errors>"
+    "<RequestID>{request_id}</RequestID></Response>"
+)
+# The EC2 catalogue moto serves from static data: the same request always gets the same answer.
+STATIC_EC2 = {"DescribeInstanceTypes", "DescribeInstanceTypeOfferings"}
+REQUEST_ID = re.compile(rb"<requestId>[^<]*</requestId>")
+REQUEST_ID_HEADERS = {"x-amzn-requestid", "x-amz-request-id"}
+PRICE_LIST = {
+    "GetProducts": {"FormatVersion": "aws_v1", "PriceList": []},
+    "DescribeServices": {"FormatVersion": "aws_v1", "Services": []},
+    "GetAttributeValues": {"AttributeValues": []},
+}
+
+
+def mended(app: Any) -> Any:
+    """moto's application, with the answers of the module docstring's second list given in front of it."""
+    import uuid
+
+    kept: dict[str, tuple[str, list[tuple[str, str]], bytes]] = {}
+    lock = threading.Lock()
+
+    def answer(start_response: Any, status: str, content_type: str, body: bytes) -> list[bytes]:
+        start_response(status, [("Content-Type", content_type), ("Content-Length", str(len(body))),
+                                ("x-amzn-RequestId", str(uuid.uuid4()))])
+        return [body]
+
+    def wrapped(environ: dict[str, Any], start_response: Any) -> Any:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        body = environ["wsgi.input"].read(length) if length else b""
+        environ["wsgi.input"] = io.BytesIO(body)
+        request = describe_request(environ, body)
+        service, op, params = request["service"], request["operation"], request.get("params") or {}
+        if environ.get("HTTP_X_AMZ_TARGET", "").startswith("AWSPriceListService.") and op in PRICE_LIST:
+            return answer(start_response, "200 OK", "application/x-amz-json-1.1", json.dumps(PRICE_LIST[op]).encode())
+        if service == "ec2" and op.startswith("Describe") and str(params.get("DryRun", "")).lower() == "true":
+            xml = EC2_DRY_RUN.format(request_id=uuid.uuid4()).encode()
+            return answer(start_response, "412 Precondition Failed", "text/xml;charset=UTF-8", xml)
+        if service != "ec2" or op not in STATIC_EC2:
+            return app(environ, start_response)
+        key = json.dumps([request["region"], op, params], sort_keys=True)
+        with lock:
+            hit = kept.get(key)
+        if hit is None:
+            seen: dict[str, Any] = {}
+
+            def respond(status: str, headers: Any, exc_info: Any = None) -> Any:
+                seen["status"], seen["headers"] = status, list(headers)
+                return lambda _data: None
+
+            result = app(environ, respond)
+            try:
+                data = b"".join(result)
+            finally:
+                if hasattr(result, "close"):
+                    result.close()
+            hit = (seen["status"], seen["headers"], data)
+            if seen["status"].startswith("200"):
+                with lock:
+                    kept[key] = hit
+        status, headers, data = hit
+        request_id = str(uuid.uuid4())
+        data = REQUEST_ID.sub(f"<requestId>{request_id}</requestId>".encode(), data, count=1)
+        headers = [(k, request_id if k.lower() in REQUEST_ID_HEADERS else v) for k, v in headers
+                   if k.lower() != "content-length"] + [("Content-Length", str(len(data)))]
+        start_response(status, headers)
+        return [data]
+
+    return wrapped
+
+
 # --- the recording listener -------------------------------------------------------------------------------------
 
 CREDENTIAL = re.compile(r"Credential=([^/,\s]+)/[0-9]{8}/([^/]+)/([^/]+)/aws4_request")
@@ -303,7 +391,7 @@ def main() -> None:
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
     from werkzeug.serving import make_server
 
-    app = DomainDispatcherApplication(create_backend_app)
+    app = mended(DomainDispatcherApplication(create_backend_app))
     servers = [
         make_server(args.host, args.port, app, threaded=True),
         make_server(args.host, args.record_port, recording(app, args.record_file), threaded=True),
