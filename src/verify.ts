@@ -57,6 +57,11 @@ const RECONCILED = new Set(['NodePool', 'EC2NodeClass'])
 export const RECONCILE_TIMEOUT_MS = 120_000
 /** How long Ready=False may last before verify fails. */
 export const NOT_READY_TIMEOUT_MS = 60_000
+/**
+ * Time between two looks at the Deployment and the objects. Each look reads every object still waited for at once,
+ * which the Kubernetes client makes one LIST per kind from three objects on.
+ */
+export const VERIFY_POLL_MS = 250
 
 export interface VerifyOptions {
   namespace: string
@@ -68,7 +73,7 @@ export interface VerifyOptions {
   /** Bounds of the wait for Ready=True (tests shorten them); RECONCILE_TIMEOUT_MS and NOT_READY_TIMEOUT_MS. */
   reconcileTimeoutMs?: number
   notReadyTimeoutMs?: number
-  /** Time between two looks (1 s). */
+  /** Time between two looks (VERIFY_POLL_MS). */
   pollMs?: number
   /** The clock and the wait (unit tests replace them). */
   now?: () => number
@@ -110,7 +115,7 @@ function describeNotTrue(conditions: Condition[]): string {
 export async function verify(kube: KubeClient, opts: VerifyOptions): Promise<VerifyReport> {
   const now = opts.now ?? Date.now
   const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)))
-  const pollMs = opts.pollMs ?? 1000
+  const pollMs = opts.pollMs ?? VERIFY_POLL_MS
   const reconcileMs = opts.reconcileTimeoutMs ?? RECONCILE_TIMEOUT_MS
   const notReadyMs = opts.notReadyTimeoutMs ?? NOT_READY_TIMEOUT_MS
   const problems: string[] = []
@@ -141,9 +146,10 @@ export async function verify(kube: KubeClient, opts: VerifyOptions): Promise<Ver
   // Every desired object exists with the desired spec; the reconciled kinds are then waited for.
   const objects = new Map<string, ObjectHealth>()
   const pending: KubeObject[] = []
-  for (const want of opts.desired) {
+  const found = await Promise.all(opts.desired.map((want) => kube.get(refOf(want))))
+  for (const [i, want] of opts.desired.entries()) {
     const key = objectKey(want)
-    const live = await kube.get(refOf(want))
+    const live = found[i]
     if (!live) {
       problems.push(`${key} does not exist`)
       objects.set(key, { object: key, exists: false, specMatches: false, conditions: [] })
@@ -161,9 +167,11 @@ export async function verify(kube: KubeClient, opts: VerifyOptions): Promise<Ver
   const falseSince = new Map<string, number>()
   while (pending.length && deployment.available) {
     const t = now()
-    for (const want of [...pending]) {
+    const looked = [...pending]
+    const lives = await Promise.all(looked.map((want) => kube.get(refOf(want))))
+    for (const [i, want] of looked.entries()) {
       const key = objectKey(want)
-      const live = await kube.get(refOf(want))
+      const live = lives[i]
       const health = objects.get(key)!
       if (!live) {
         problems.push(`${key} was deleted while verifying`)
