@@ -4026,7 +4026,7 @@ async function run() {
         checkLocalPaths(inputs.config, config);
         (0,runner/* info */.pq)(`config ${(0,report_escape/* oneLine */.TN)(inputs.config)}: cluster ${config.cluster.name} in ${config.cluster.region}, ${config.nodePools.length} node pool(s)`);
         const aws = await main_credentials(inputs, config, calls?.log);
-        const { runPipeline } = await Promise.all(/* import() */[__webpack_require__.e(260), __webpack_require__.e(426)]).then(__webpack_require__.bind(__webpack_require__, 7426));
+        const { runPipeline } = await Promise.all(/* import() */[__webpack_require__.e(654), __webpack_require__.e(426)]).then(__webpack_require__.bind(__webpack_require__, 7426));
         await runPipeline(inputs, config, aws);
     }
     catch (e) {

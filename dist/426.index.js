@@ -1692,8 +1692,15 @@ function fitCommentBody(body, options = {}) {
 }
 function truncationNotice(length, limit, runUrl) {
     const where = runUrl ? `the [job summary of this run](${runUrl})` : "this run's job summary and log";
-    const size = `${length.toLocaleString('en-US')} characters; GitHub allows ${limit.toLocaleString('en-US')}`;
+    const size = `${thousands(length)} characters; GitHub allows ${thousands(limit)}`;
     return `\n\n> [!WARNING]\n> This comment was cut short (${size}). The full plan is in ${where}.\n`;
+}
+/**
+ * 65,536: what `toLocaleString('en-US')` gives for a count, without its first call's ~25 ms of loading the number
+ * formats of the ICU data.
+ */
+function thousands(n) {
+    return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 /** The longest prefix within `budget` that ends at a line end; a hard cut only when the first line is too long. */
 function cutAtLineBoundary(text, budget) {
@@ -2482,6 +2489,12 @@ class PullRequestFlow {
      * Returns the comment's URL (also the `comment-url` output), or undefined when nothing was posted.
      */
     async publish(plan, planId, results) {
+        // Nothing to post and no file to write: the comment is not even composed (a 50-pool plan's takes ~40 ms).
+        if (!this.decision.post && !this.options.commentFile) {
+            if (this.decision.required)
+                throw new outcome/* ActionFailure */.dR('comment', `No comment posted: ${this.decision.why}.`);
+            return undefined;
+        }
         if (this.decision.post && !this.baseSha)
             await this.learnBase();
         const body = this.composeComment(plan, planId, results);
@@ -2723,7 +2736,10 @@ function commentAltered(planId, approved, prNumber, diff) {
 var external_node_path_ = __webpack_require__(6760);
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __webpack_require__(8815);
+// EXTERNAL MODULE: ./node_modules/js-yaml/dist/js-yaml.mjs
+var js_yaml = __webpack_require__(3243);
 ;// CONCATENATED MODULE: ./src/kube/objects.ts
+
 
 
 
@@ -2741,21 +2757,69 @@ function parseObjects(text, source) {
     (0,dist/* parseAllDocuments */.hR)(text).forEach((doc, i) => {
         if (doc.errors.length)
             throw new Error(`${source}: document ${i + 1}: ${doc.errors[0].message.split('\n')[0]}`);
-        const value = doc.toJS();
-        if (value === null || value === undefined)
-            return;
-        if (typeof value !== 'object' || Array.isArray(value)) {
-            throw new Error(`${source}: document ${i + 1} is not a Kubernetes object (a mapping with apiVersion and kind)`);
-        }
-        const o = value;
-        if (o.kind === 'List' && Array.isArray(o.items)) {
-            for (const item of o.items)
-                out.push(checkObject(item, `${source}: document ${i + 1}`));
-        }
-        else
-            out.push(checkObject(o, `${source}: document ${i + 1}`));
+        collect(doc.toJS(), `${source}: document ${i + 1}`, out);
     });
     return out;
+}
+/** The most nodes a rendered manifest may expand to through YAML aliases, per character of its text (and at least). */
+const ALIAS_EXPANSION = { perChar: 2, least: 100_000 };
+/**
+ * The objects of what helm printed or stored (`helm template` output, a release's manifest), as parseObjects()
+ * gives them, read with js-yaml's core schema (YAML 1.2, as parseObjects reads): several times faster on the
+ * large manifests a plan reads, and with no line positions, which helm's output never needs. A chart is
+ * untrusted, so a manifest whose aliases would expand past ALIAS_EXPANSION is refused (js-yaml shares an
+ * aliased node instead of copying it; everything after it would walk every copy).
+ */
+function parseRendered(text, source) {
+    let docs;
+    try {
+        docs = (0,js_yaml/* loadAll */.gh)(text, undefined, { schema: js_yaml/* CORE_SCHEMA */.OU });
+    }
+    catch (e) {
+        const reason = e instanceof js_yaml/* YAMLException */.tB ? `${e.reason} (line ${e.mark.line + 1})` : String(e);
+        throw new Error(`${source}: ${reason}`);
+    }
+    const bound = Math.max(ALIAS_EXPANSION.least, ALIAS_EXPANSION.perChar * text.length);
+    const out = [];
+    docs.forEach((value, i) => {
+        if (expandedSize(value, new Map(), bound) > bound) {
+            throw new Error(`${source}: document ${i + 1}: its YAML aliases expand to more than ${bound} nodes`);
+        }
+        collect(value, `${source}: document ${i + 1}`, out);
+    });
+    return out;
+}
+/** How many nodes `v` has with every alias expanded, counted once per shared node (stops past `bound`). */
+function expandedSize(v, seen, bound) {
+    if (v === null || typeof v !== 'object')
+        return 1;
+    const known = seen.get(v);
+    if (known !== undefined)
+        return known;
+    seen.set(v, bound + 1); // a cycle (a recursive alias) counts as too large
+    let n = 1;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) {
+        n += expandedSize(child, seen, bound);
+        if (n > bound)
+            break;
+    }
+    seen.set(v, n);
+    return n;
+}
+/** One parsed document: nothing (empty), one object, or a `List`'s items. */
+function collect(value, where, out) {
+    if (value === null || value === undefined)
+        return;
+    if (typeof value !== 'object' || Array.isArray(value)) {
+        throw new Error(`${where} is not a Kubernetes object (a mapping with apiVersion and kind)`);
+    }
+    const o = value;
+    if (o.kind === 'List' && Array.isArray(o.items)) {
+        for (const item of o.items)
+            out.push(checkObject(item, where));
+    }
+    else
+        out.push(checkObject(o, where));
 }
 function checkObject(value, where) {
     const o = value;
@@ -2942,7 +3006,7 @@ async function renderChart(kube, src, opts) {
     const out = await kube.helm(args, { input: JSON.stringify(opts.values) }).catch((e) => {
         throw (chartError(src, helmMessage(e)) ?? new Error(`${src.key}: helm could not render ${src.ref}: ${helmMessage(e)}`));
     });
-    return parseObjects(out.stdout, `helm template ${src.ref}`).filter((o) => !isHelmHook(o));
+    return parseRendered(out.stdout, `helm template ${src.ref}`).filter((o) => !isHelmHook(o));
 }
 /** The config key that holds the chart's version. */
 const VERSION_KEY = 'karpenter.version';
@@ -3009,7 +3073,7 @@ async function uninstallRelease(kube, namespace, release, timeout) {
 }
 /** The objects of a release's manifest (hooks excluded). */
 function releaseObjects(release) {
-    return parseObjects(release.manifest, `release ${release.namespace}/${release.name}`).filter((o) => !isHelmHook(o));
+    return parseRendered(release.manifest, `release ${release.namespace}/${release.name}`).filter((o) => !isHelmHook(o));
 }
 const crdNameScans = new Map();
 /**
@@ -3234,6 +3298,14 @@ class KubeClient {
         await Promise.race([Promise.all([...this.runningHelm].map((e) => e.done)), bound]);
         clearTimeout(timer);
         return this.helmRunning;
+    }
+    /**
+     * Starts the proxy now rather than at the first request (it takes kubectl ~0.1 s to listen). A failure to start
+     * is left for that request to report.
+     */
+    warm() {
+        if (!this.closed)
+            this.start().catch(() => undefined);
     }
     /** Starts the proxy on first use; concurrent callers share the one start. */
     start() {
@@ -4486,12 +4558,18 @@ class ChartRenderings {
     constructor(kube) {
         this.kube = kube;
     }
+    /**
+     * Asks for the server's version now, for a rendering that may follow: a release's read calls this before it
+     * reads the release, so that the version is in hand when the release turns out to need rendering.
+     */
+    prepare() {
+        return (this.kubeVersion ??= this.kube.serverVersion().catch(() => undefined));
+    }
     render(chart, at, values) {
         const key = canonicalJson({ chart, at, values });
         let rendering = this.made.get(key);
         if (!rendering) {
-            this.kubeVersion ??= this.kube.serverVersion().catch(() => undefined);
-            rendering = this.kubeVersion.then((kubeVersion) => renderChart(this.kube, chart, { ...at, values, kubeVersion }));
+            rendering = this.prepare().then((kubeVersion) => renderChart(this.kube, chart, { ...at, values, kubeVersion }));
             this.made.set(key, rendering);
         }
         return rendering;
@@ -4545,6 +4623,8 @@ class HelmReleaseResource extends ManagedResource {
     }
     /** The release at `target`, rendered when it might change. */
     async readAt(target) {
+        if (this.spec.render)
+            void this.renderings.prepare();
         let release = await readRelease(this.kube, target.namespace, target.release);
         // `helm uninstall --keep-history` leaves records; helm installs afresh over them.
         if (release?.status === 'uninstalled')
@@ -7584,6 +7664,7 @@ function explainS3Error(e, location, key, access) {
 
 
 
+
 /** Exit codes of a process ended by these signals (128 + the signal's number), as a shell reports them. */
 const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 };
 /** How long a cancelled run waits for a running helm process before it releases the lock and exits. */
@@ -7668,20 +7749,46 @@ class Session {
 /** Reads the account and the cluster and prepares the way to it. */
 async function openSession(options) {
     const { config, aws } = options;
-    const [{ accountId, arn }, cluster] = await Promise.all([
-        (0,credentials/* callerAccount */.Xr)(aws),
-        describeCluster(aws, config.cluster.name),
-    ]);
-    runner/* info */.pq(`AWS: account ${accountId} as ${arn}; cluster ${cluster.name} is ${cluster.status}`);
-    // A given kubeconfig wins; otherwise one for the EKS endpoint with a token made in-process, renewed while we run.
-    let eks;
-    let kubeconfig = options.kubeconfig;
-    if (!kubeconfig) {
-        eks = await eksKubeconfig({ session: aws, cluster });
-        kubeconfig = eks.path;
-        runner/* info */.pq(`Kubernetes: ${cluster.endpoint} with an EKS token`);
+    // A given kubeconfig needs nothing from AWS: its proxy starts while the account and the cluster are read.
+    const given = options.kubeconfig ? new KubeClient(options.kubeconfig, { recorder: aws.recorder }) : undefined;
+    given?.warm();
+    let account;
+    let cluster;
+    try {
+        ;
+        [account, cluster] = await Promise.all([(0,credentials/* callerAccount */.Xr)(aws), describeCluster(aws, config.cluster.name)]);
     }
-    return new Session(options, accountId, cluster, new KubeClient(kubeconfig, { recorder: aws.recorder }), eks);
+    catch (e) {
+        await given?.close();
+        throw e;
+    }
+    runner/* info */.pq(`AWS: account ${account.accountId} as ${account.arn}; cluster ${cluster.name} is ${cluster.status}`);
+    if (given) {
+        loadReadClients(options);
+        return new Session(options, account.accountId, cluster, given);
+    }
+    // Otherwise a kubeconfig for the EKS endpoint with a token made in-process, renewed while we run.
+    const eks = await eksKubeconfig({ session: aws, cluster });
+    runner/* info */.pq(`Kubernetes: ${cluster.endpoint} with an EKS token`);
+    const kube = new KubeClient(eks.path, { recorder: aws.recorder });
+    kube.warm();
+    loadReadClients(options);
+    return new Session(options, account.accountId, cluster, kube, eks);
+}
+/**
+ * Starts loading the SDK clients of the AWS reads that follow (IAM always, SQS and EventBridge with the interruption
+ * queue) while kubectl starts its proxy. Loading a client's code takes the one JavaScript thread for tens of
+ * milliseconds: spent now, while nothing else can go on, rather than later, when the answers of the first reads
+ * would wait behind it. Called once STS and EKS have answered, so that their own requests never wait for it.
+ * Nothing is sent to AWS.
+ */
+function loadReadClients({ config, aws }) {
+    const quiet = () => undefined;
+    void clients/* clients */.b2.iam(aws).catch(quiet);
+    if (config.interruption.enabled) {
+        void clients/* clients */.b2.sqs(aws).catch(quiet);
+        void clients/* clients */.b2.events(aws).catch(quiet);
+    }
 }
 /** Runs `fn` with an open session, and closes it however `fn` ends. */
 async function withSession(options, fn) {
@@ -7823,6 +7930,11 @@ const RECONCILED = new Set(['NodePool', 'EC2NodeClass']);
 const RECONCILE_TIMEOUT_MS = 120_000;
 /** How long Ready=False may last before verify fails. */
 const NOT_READY_TIMEOUT_MS = 60_000;
+/**
+ * Time between two looks at the Deployment and the objects. Each look reads every object still waited for at once,
+ * which the Kubernetes client makes one LIST per kind from three objects on.
+ */
+const VERIFY_POLL_MS = 250;
 const seconds = (ms) => (ms % 60_000 === 0 ? `${ms / 60_000} minute(s)` : `${Math.round(ms / 1000)} s`);
 function conditionsOf(live) {
     return (live.status?.conditions ?? []).map((c) => ({
@@ -7853,7 +7965,7 @@ function describeNotTrue(conditions) {
 async function verify(kube, opts) {
     const now = opts.now ?? Date.now;
     const sleep = opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
-    const pollMs = opts.pollMs ?? 1000;
+    const pollMs = opts.pollMs ?? VERIFY_POLL_MS;
     const reconcileMs = opts.reconcileTimeoutMs ?? RECONCILE_TIMEOUT_MS;
     const notReadyMs = opts.notReadyTimeoutMs ?? NOT_READY_TIMEOUT_MS;
     const problems = [];
@@ -7883,9 +7995,10 @@ async function verify(kube, opts) {
     // Every desired object exists with the desired spec; the reconciled kinds are then waited for.
     const objects = new Map();
     const pending = [];
-    for (const want of opts.desired) {
+    const found = await Promise.all(opts.desired.map((want) => kube.get(refOf(want))));
+    for (const [i, want] of opts.desired.entries()) {
         const key = objectKey(want);
-        const live = await kube.get(refOf(want));
+        const live = found[i];
         if (!live) {
             problems.push(`${key} does not exist`);
             objects.set(key, { object: key, exists: false, specMatches: false, conditions: [] });
@@ -7903,9 +8016,11 @@ async function verify(kube, opts) {
     const falseSince = new Map();
     while (pending.length && deployment.available) {
         const t = now();
-        for (const want of [...pending]) {
+        const looked = [...pending];
+        const lives = await Promise.all(looked.map((want) => kube.get(refOf(want))));
+        for (const [i, want] of looked.entries()) {
             const key = objectKey(want);
-            const live = await kube.get(refOf(want));
+            const live = lives[i];
             const health = objects.get(key);
             if (!live) {
                 problems.push(`${key} was deleted while verifying`);

@@ -12,7 +12,7 @@
  * every case.
  */
 import * as core from './runner.js'
-import type { AwsSession } from './aws/clients.js'
+import { clients, type AwsSession } from './aws/clients.js'
 import { describeCluster } from './aws/cluster.js'
 import { callerAccount } from './aws/credentials.js'
 import { eksKubeconfig, type EksKubeconfig } from './aws/eks-auth.js'
@@ -119,20 +119,45 @@ export class Session implements Context {
 /** Reads the account and the cluster and prepares the way to it. */
 export async function openSession(options: SessionOptions): Promise<Session> {
   const { config, aws } = options
-  const [{ accountId, arn }, cluster] = await Promise.all([
-    callerAccount(aws),
-    describeCluster(aws, config.cluster.name),
-  ])
-  core.info(`AWS: account ${accountId} as ${arn}; cluster ${cluster.name} is ${cluster.status}`)
-  // A given kubeconfig wins; otherwise one for the EKS endpoint with a token made in-process, renewed while we run.
-  let eks: EksKubeconfig | undefined
-  let kubeconfig = options.kubeconfig
-  if (!kubeconfig) {
-    eks = await eksKubeconfig({ session: aws, cluster })
-    kubeconfig = eks.path
-    core.info(`Kubernetes: ${cluster.endpoint} with an EKS token`)
+  // A given kubeconfig needs nothing from AWS: its proxy starts while the account and the cluster are read.
+  const given = options.kubeconfig ? new KubeClient(options.kubeconfig, { recorder: aws.recorder }) : undefined
+  given?.warm()
+  let account: Awaited<ReturnType<typeof callerAccount>>
+  let cluster: Context['cluster']
+  try {
+    ;[account, cluster] = await Promise.all([callerAccount(aws), describeCluster(aws, config.cluster.name)])
+  } catch (e) {
+    await given?.close()
+    throw e
   }
-  return new Session(options, accountId, cluster, new KubeClient(kubeconfig, { recorder: aws.recorder }), eks)
+  core.info(`AWS: account ${account.accountId} as ${account.arn}; cluster ${cluster.name} is ${cluster.status}`)
+  if (given) {
+    loadReadClients(options)
+    return new Session(options, account.accountId, cluster, given)
+  }
+  // Otherwise a kubeconfig for the EKS endpoint with a token made in-process, renewed while we run.
+  const eks = await eksKubeconfig({ session: aws, cluster })
+  core.info(`Kubernetes: ${cluster.endpoint} with an EKS token`)
+  const kube = new KubeClient(eks.path, { recorder: aws.recorder })
+  kube.warm()
+  loadReadClients(options)
+  return new Session(options, account.accountId, cluster, kube, eks)
+}
+
+/**
+ * Starts loading the SDK clients of the AWS reads that follow (IAM always, SQS and EventBridge with the interruption
+ * queue) while kubectl starts its proxy. Loading a client's code takes the one JavaScript thread for tens of
+ * milliseconds: spent now, while nothing else can go on, rather than later, when the answers of the first reads
+ * would wait behind it. Called once STS and EKS have answered, so that their own requests never wait for it.
+ * Nothing is sent to AWS.
+ */
+function loadReadClients({ config, aws }: SessionOptions): void {
+  const quiet = () => undefined
+  void clients.iam(aws).catch(quiet)
+  if (config.interruption.enabled) {
+    void clients.sqs(aws).catch(quiet)
+    void clients.events(aws).catch(quiet)
+  }
 }
 
 /** Runs `fn` with an open session, and closes it however `fn` ends. */

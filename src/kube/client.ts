@@ -138,6 +138,14 @@ export class KubeClient {
     return this.helmRunning
   }
 
+  /**
+   * Starts the proxy now rather than at the first request (it takes kubectl ~0.1 s to listen). A failure to start
+   * is left for that request to report.
+   */
+  warm(): void {
+    if (!this.closed) this.start().catch(() => undefined)
+  }
+
   /** Starts the proxy on first use; concurrent callers share the one start. */
   private start(): Promise<Proxy> {
     if (this.closed) return Promise.reject(new Error('the Kubernetes API client is closed'))

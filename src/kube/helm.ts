@@ -6,7 +6,7 @@ import { parse as parseYaml } from 'yaml'
 import { deepEqual } from '../json.js'
 import { ActionFailure } from '../outcome.js'
 import type { KubeClient } from './client.js'
-import { isHelmHook, parseObjects } from './objects.js'
+import { isHelmHook, parseRendered } from './objects.js'
 import type { KubeObject } from './types.js'
 
 /** What Helm stores about one revision of a release (the parts this action reads). */
@@ -189,7 +189,7 @@ export async function renderChart(kube: KubeClient, src: ChartSource, opts: Rend
       chartError(src, helmMessage(e)) ?? new Error(`${src.key}: helm could not render ${src.ref}: ${helmMessage(e)}`)
     )
   })
-  return parseObjects(out.stdout, `helm template ${src.ref}`).filter((o) => !isHelmHook(o))
+  return parseRendered(out.stdout, `helm template ${src.ref}`).filter((o) => !isHelmHook(o))
 }
 
 /** The config key that holds the chart's version. */
@@ -287,7 +287,7 @@ export async function uninstallRelease(
 
 /** The objects of a release's manifest (hooks excluded). */
 export function releaseObjects(release: HelmRelease): KubeObject[] {
-  return parseObjects(release.manifest, `release ${release.namespace}/${release.name}`).filter((o) => !isHelmHook(o))
+  return parseRendered(release.manifest, `release ${release.namespace}/${release.name}`).filter((o) => !isHelmHook(o))
 }
 
 const crdNameScans = new Map<string, string[]>()

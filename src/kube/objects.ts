@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import { CORE_SCHEMA, loadAll, YAMLException } from 'js-yaml'
 import { parseAllDocuments } from 'yaml'
 import { canonicalJson, deepEqual, isPlainObject } from '../json.js'
 import type { KubeObject } from './types.js'
@@ -17,17 +18,65 @@ export function parseObjects(text: string, source: string): KubeObject[] {
   const out: KubeObject[] = []
   parseAllDocuments(text).forEach((doc, i) => {
     if (doc.errors.length) throw new Error(`${source}: document ${i + 1}: ${doc.errors[0].message.split('\n')[0]}`)
-    const value = doc.toJS() as unknown
-    if (value === null || value === undefined) return
-    if (typeof value !== 'object' || Array.isArray(value)) {
-      throw new Error(`${source}: document ${i + 1} is not a Kubernetes object (a mapping with apiVersion and kind)`)
-    }
-    const o = value as Partial<KubeObject> & { items?: unknown[] }
-    if (o.kind === 'List' && Array.isArray(o.items)) {
-      for (const item of o.items) out.push(checkObject(item, `${source}: document ${i + 1}`))
-    } else out.push(checkObject(o, `${source}: document ${i + 1}`))
+    collect(doc.toJS() as unknown, `${source}: document ${i + 1}`, out)
   })
   return out
+}
+
+/** The most nodes a rendered manifest may expand to through YAML aliases, per character of its text (and at least). */
+const ALIAS_EXPANSION = { perChar: 2, least: 100_000 }
+
+/**
+ * The objects of what helm printed or stored (`helm template` output, a release's manifest), as parseObjects()
+ * gives them, read with js-yaml's core schema (YAML 1.2, as parseObjects reads): several times faster on the
+ * large manifests a plan reads, and with no line positions, which helm's output never needs. A chart is
+ * untrusted, so a manifest whose aliases would expand past ALIAS_EXPANSION is refused (js-yaml shares an
+ * aliased node instead of copying it; everything after it would walk every copy).
+ */
+export function parseRendered(text: string, source: string): KubeObject[] {
+  let docs: unknown[]
+  try {
+    docs = loadAll(text, undefined, { schema: CORE_SCHEMA })
+  } catch (e) {
+    const reason = e instanceof YAMLException ? `${e.reason} (line ${e.mark.line + 1})` : String(e)
+    throw new Error(`${source}: ${reason}`)
+  }
+  const bound = Math.max(ALIAS_EXPANSION.least, ALIAS_EXPANSION.perChar * text.length)
+  const out: KubeObject[] = []
+  docs.forEach((value, i) => {
+    if (expandedSize(value, new Map(), bound) > bound) {
+      throw new Error(`${source}: document ${i + 1}: its YAML aliases expand to more than ${bound} nodes`)
+    }
+    collect(value, `${source}: document ${i + 1}`, out)
+  })
+  return out
+}
+
+/** How many nodes `v` has with every alias expanded, counted once per shared node (stops past `bound`). */
+function expandedSize(v: unknown, seen: Map<object, number>, bound: number): number {
+  if (v === null || typeof v !== 'object') return 1
+  const known = seen.get(v)
+  if (known !== undefined) return known
+  seen.set(v, bound + 1) // a cycle (a recursive alias) counts as too large
+  let n = 1
+  for (const child of Array.isArray(v) ? v : Object.values(v)) {
+    n += expandedSize(child, seen, bound)
+    if (n > bound) break
+  }
+  seen.set(v, n)
+  return n
+}
+
+/** One parsed document: nothing (empty), one object, or a `List`'s items. */
+function collect(value: unknown, where: string, out: KubeObject[]): void {
+  if (value === null || value === undefined) return
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    throw new Error(`${where} is not a Kubernetes object (a mapping with apiVersion and kind)`)
+  }
+  const o = value as Partial<KubeObject> & { items?: unknown[] }
+  if (o.kind === 'List' && Array.isArray(o.items)) {
+    for (const item of o.items) out.push(checkObject(item, where))
+  } else out.push(checkObject(o, where))
 }
 
 function checkObject(value: unknown, where: string): KubeObject {

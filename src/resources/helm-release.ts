@@ -68,12 +68,19 @@ export class ChartRenderings {
 
   constructor(private readonly kube: KubeClient) {}
 
+  /**
+   * Asks for the server's version now, for a rendering that may follow: a release's read calls this before it
+   * reads the release, so that the version is in hand when the release turns out to need rendering.
+   */
+  prepare(): Promise<string | undefined> {
+    return (this.kubeVersion ??= this.kube.serverVersion().catch(() => undefined))
+  }
+
   render(chart: ChartSource, at: HelmTarget, values: Record<string, unknown>): Promise<KubeObject[]> {
     const key = canonicalJson({ chart, at, values })
     let rendering = this.made.get(key)
     if (!rendering) {
-      this.kubeVersion ??= this.kube.serverVersion().catch(() => undefined)
-      rendering = this.kubeVersion.then((kubeVersion) => renderChart(this.kube, chart, { ...at, values, kubeVersion }))
+      rendering = this.prepare().then((kubeVersion) => renderChart(this.kube, chart, { ...at, values, kubeVersion }))
       this.made.set(key, rendering)
     }
     return rendering
@@ -135,6 +142,7 @@ export class HelmReleaseResource<
 
   /** The release at `target`, rendered when it might change. */
   protected async readAt(target: HelmTarget): Promise<HelmReleaseRead> {
+    if (this.spec.render) void this.renderings.prepare()
     let release = await readRelease(this.kube, target.namespace, target.release)
     // `helm uninstall --keep-history` leaves records; helm installs afresh over them.
     if (release?.status === 'uninstalled') release = undefined

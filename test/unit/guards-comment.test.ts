@@ -36,6 +36,12 @@ describe('the size boundary', () => {
     expect(COMMENT_LIMIT).toBe(65_536)
   })
 
+  test('the notice counts as en-US does: 1,234,567 characters, a limit of 999', () => {
+    expect(fitCommentBody('x\n'.repeat(617_283) + 'x', {}).endsWith(notice(1_234_567, COMMENT_LIMIT))).toBe(true)
+    expect(notice(1_234_567, COMMENT_LIMIT)).toContain('(1,234,567 characters; GitHub allows 65,536)')
+    expect(fitCommentBody('y'.repeat(2000), { limit: 999 })).toContain('(2,000 characters; GitHub allows 999)')
+  })
+
   test('a body of exactly the limit is left whole; one character more is cut to fit', () => {
     const exact = `${MARKER}\n${'x'.repeat(COMMENT_LIMIT - MARKER.length - 1)}`
     expect(exact).toHaveLength(COMMENT_LIMIT)

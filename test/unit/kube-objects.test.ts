@@ -1,10 +1,13 @@
+import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { describe, expect, it } from '@jest/globals'
 import { deepEqual } from '../../src/json.js'
-import { durationMs, isSubset, objectKey, parseObjects, redact } from '../../src/kube/objects.js'
+import { durationMs, isSubset, objectKey, parseObjects, parseRendered, redact } from '../../src/kube/objects.js'
 import type { KubeObject } from '../../src/kube/types.js'
 import { diffValues, leaves } from '../../src/plan/fields.js'
 import { comparable } from '../../src/resources/kube-object.js'
 import { manifestChanges } from '../../src/resources/helm-release.js'
+import { fixtures } from '../support/sandbox.js'
 
 const deployment = (image: string, replicas = 2): KubeObject => ({
   apiVersion: 'apps/v1',
@@ -25,6 +28,76 @@ describe('Kubernetes objects', () => {
     )
     expect(() => parseObjects('apiVersion: v1\nkind: ConfigMap\n', 'f.yaml')).toThrow('ConfigMap has no metadata.name')
     expect(() => parseObjects('a: [', 'f.yaml')).toThrow(/^f\.yaml: document 1:/)
+  })
+
+  it('reads what helm prints as parseObjects does: the same objects from every CRD of the fixture charts', () => {
+    let files = 0
+    for (const version of ['0.31.4', '0.37.8', '1.13.1', '1.14.1']) {
+      const dir = join(fixtures, 'charts', version, 'karpenter', 'crds')
+      for (const f of readdirSync(dir).filter((n) => n.endsWith('.yaml'))) {
+        const text = readFileSync(join(dir, f), 'utf8')
+        const objs = parseRendered(text, f)
+        expect(objs.length).toBeGreaterThan(0)
+        expect(objs).toEqual(parseObjects(text, f))
+        files++
+      }
+    }
+    expect(files).toBeGreaterThanOrEqual(12)
+    // The YAML 1.2 core schema, as parseObjects: yes/no/on and 0755 stay what YAML 1.2 says, no timestamps.
+    const text =
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {a: yes, b: on, c: 0755, d: 2026-12-02, e: 0x1F, f: ~, g: .inf}\n'
+    expect(parseRendered(text, 'm')).toEqual(parseObjects(text, 'm'))
+    expect(parseRendered(text, 'm')[0].data).toEqual({
+      a: 'yes',
+      b: 'on',
+      c: 755,
+      d: '2026-12-02',
+      e: 31,
+      f: null,
+      g: Infinity,
+    })
+  })
+
+  it('reads helm output with empty documents and Lists, and names the source and line of what it cannot read', () => {
+    const objs = parseRendered(
+      '---\n# Source: x\n---\napiVersion: v1\nkind: List\nitems:\n  - {apiVersion: v1, kind: ConfigMap, metadata: {name: a, namespace: n}}\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: b}\n',
+      'helm template x',
+    )
+    expect(objs.map(objectKey)).toEqual(['ConfigMap n/a', 'Namespace b'])
+    expect(() => parseRendered('---\nkind: ConfigMap\nmetadata: {name: x}\n', 'helm template x')).toThrow(
+      'helm template x: document 1: not a Kubernetes object: apiVersion and kind are required',
+    )
+    expect(() => parseRendered('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\n- 1\n', 'r')).toThrow(
+      'r: document 2 is not a Kubernetes object (a mapping with apiVersion and kind)',
+    )
+    expect(() =>
+      parseRendered('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n   b: [\n', 'release k/k'),
+    ).toThrow(/^release k\/k: .* \(line 5\)$/)
+    expect(() => parseRendered('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, name: b}\n', 'r')).toThrow(
+      /^r: duplicated mapping key/,
+    )
+  })
+
+  it('takes ordinary YAML aliases in helm output and refuses ones that expand past its bound (a chart is untrusted)', () => {
+    const ok = parseRendered(
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, labels: &l {x: "1"}, annotations: *l}\n',
+      'helm template x',
+    )
+    expect(ok[0].metadata.annotations).toEqual({ x: '1' })
+    // Nine levels of ten aliases each: 10^9 nodes once expanded, from a text of a few hundred characters.
+    const levels = ['a0: &a0 [x, x, x, x, x, x, x, x, x, x]']
+    for (let i = 1; i <= 9; i++)
+      levels.push(
+        `a${i}: &a${i} [${Array(10)
+          .fill(`*a${i - 1}`)
+          .join(', ')}]`,
+      )
+    const bomb = `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: bomb}\ndata:\n${levels.map((l) => `  ${l}`).join('\n')}\n`
+    expect(() => parseRendered(bomb, 'helm template evil')).toThrow(
+      'helm template evil: document 1: its YAML aliases expand to more than 100000 nodes',
+    )
+    // The same text is refused by parseObjects too (the yaml library's own alias bound).
+    expect(() => parseObjects(bomb, 'f')).toThrow()
   })
 
   it('diffs leaf by leaf, quoting keys with dots, and shows a list that changed length whole', () => {
