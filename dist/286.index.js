@@ -4019,6 +4019,7 @@ function lineOf(file, field) {
 async function run() {
     // The benchmark asks for a log of every call this run makes (KARPENTER_ACTION_CALL_LOG).
     const calls = callLogFromEnvironment();
+    let early;
     try {
         const inputs = readInputs();
         const config = await loadConfig(inputs.config, { region: inputs.awsRegion });
@@ -4026,14 +4027,24 @@ async function run() {
         checkLocalPaths(inputs.config, config);
         (0,runner/* info */.pq)(`config ${(0,report_escape/* oneLine */.TN)(inputs.config)}: cluster ${config.cluster.name} in ${config.cluster.region}, ${config.nodePools.length} node pool(s)`);
         const aws = await main_credentials(inputs, config, calls?.log);
-        const { runPipeline } = await Promise.all(/* import() */[__webpack_require__.e(654), __webpack_require__.e(426)]).then(__webpack_require__.bind(__webpack_require__, 7426));
-        await runPipeline(inputs, config, aws);
+        // A kubeconfig given to the action needs nothing more: its `kubectl proxy` starts while the pipeline's code
+        // loads (the session owns it from then on). Without one, the session makes an EKS kubeconfig first.
+        const kubeconfig = inputs.kubeconfig || process.env.KUBECONFIG || undefined;
+        if (kubeconfig) {
+            const { KubeClient } = await Promise.all(/* import() */[__webpack_require__.e(260), __webpack_require__.e(290)]).then(__webpack_require__.bind(__webpack_require__, 7290));
+            early = new KubeClient(kubeconfig, { recorder: calls?.log });
+            early.warm();
+        }
+        const { runPipeline } = await Promise.all(/* import() */[__webpack_require__.e(260), __webpack_require__.e(243), __webpack_require__.e(290), __webpack_require__.e(976)]).then(__webpack_require__.bind(__webpack_require__, 4976));
+        await runPipeline(inputs, config, aws, { kubeconfig, kube: early });
     }
     catch (e) {
         const { failRun } = await __webpack_require__.e(/* import() */ 304).then(__webpack_require__.bind(__webpack_require__, 3304));
         failRun(e);
     }
     finally {
+        // Closed already when the session was opened; here for a run that failed before it was.
+        await early?.close();
         calls?.save();
     }
 }

@@ -4,6 +4,7 @@ import { callLogFromEnvironment, type CallRecorder } from './calls.js'
 import { loadConfig } from './config/load.js'
 import type { Config } from './config/types.js'
 import { readInputs, type Inputs } from './inputs.js'
+import type { KubeClient } from './kube/client.js'
 import { checkLocalPaths } from './kube/local-paths.js'
 import { oneLine } from './report/escape.js'
 import { info } from './runner.js'
@@ -16,6 +17,7 @@ import { info } from './runner.js'
 export async function run(): Promise<void> {
   // The benchmark asks for a log of every call this run makes (KARPENTER_ACTION_CALL_LOG).
   const calls = callLogFromEnvironment()
+  let early: KubeClient | undefined
   try {
     const inputs = readInputs()
     const config = await loadConfig(inputs.config, { region: inputs.awsRegion })
@@ -25,12 +27,22 @@ export async function run(): Promise<void> {
       `config ${oneLine(inputs.config)}: cluster ${config.cluster.name} in ${config.cluster.region}, ${config.nodePools.length} node pool(s)`,
     )
     const aws = await credentials(inputs, config, calls?.log)
+    // A kubeconfig given to the action needs nothing more: its `kubectl proxy` starts while the pipeline's code
+    // loads (the session owns it from then on). Without one, the session makes an EKS kubeconfig first.
+    const kubeconfig = inputs.kubeconfig || process.env.KUBECONFIG || undefined
+    if (kubeconfig) {
+      const { KubeClient } = await import('./kube/client.js')
+      early = new KubeClient(kubeconfig, { recorder: calls?.log })
+      early.warm()
+    }
     const { runPipeline } = await import('./pipeline.js')
-    await runPipeline(inputs, config, aws)
+    await runPipeline(inputs, config, aws, { kubeconfig, kube: early })
   } catch (e) {
     const { failRun } = await import('./report/failure.js')
     failRun(e)
   } finally {
+    // Closed already when the session was opened; here for a run that failed before it was.
+    await early?.close()
     calls?.save()
   }
 }

@@ -14,6 +14,7 @@ import { isDriftCheck } from './github/event.js'
 import { PullRequestFlow } from './github/pr.js'
 import { desiredGraph, planOutputs } from './graph.js'
 import type { Inputs } from './inputs.js'
+import type { KubeClient } from './kube/client.js'
 import { ActionFailure, DriftDetected } from './outcome.js'
 import { applyPlan, movedSince, plan, type PlanResult } from './plan/engine.js'
 import { planFingerprint } from './plan/fingerprint.js'
@@ -27,15 +28,24 @@ import { stateClient, stateLocation } from './state/lock.js'
 import { writeRecord } from './state/record.js'
 import { VerifyError, verifyKarpenter, verifyLines } from './verify.js'
 
-export async function runPipeline(inputs: Inputs, config: Config, aws: AwsSession): Promise<void> {
+/**
+ * `kube.kubeconfig`: the kubeconfig given to the action (input or KUBECONFIG), and `kube.kube` the client for it
+ * whose proxy is already starting; without them the session makes an EKS kubeconfig.
+ */
+export async function runPipeline(
+  inputs: Inputs,
+  config: Config,
+  aws: AwsSession,
+  kube: { kubeconfig?: string; kube?: KubeClient } = {},
+): Promise<void> {
   const pr = PullRequestFlow.fromInputs({
     comment: inputs.comment,
     githubToken: inputs.githubToken,
     prNumber: inputs.prNumber,
     applyRequires: inputs.applyRequires,
   })
-  const kubeconfig = inputs.kubeconfig || process.env.KUBECONFIG || undefined
-  await withSession({ config, aws, kubeconfig }, (session) =>
+  const kubeconfig = kube.kubeconfig ?? (inputs.kubeconfig || process.env.KUBECONFIG || undefined)
+  await withSession({ config, aws, kubeconfig, kube: kube.kube }, (session) =>
     inputs.mode === 'plan' ? planPath(session, inputs, pr) : changePath(session, inputs, pr),
   )
 }

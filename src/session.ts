@@ -33,6 +33,8 @@ export interface SessionOptions {
   aws: AwsSession
   /** A kubeconfig to use (the `kubeconfig` input, or KUBECONFIG); without one, one for the EKS endpoint is made. */
   kubeconfig?: string
+  /** The client for `kubeconfig`, made (and its proxy started) by the caller; the session owns it from then on. */
+  kube?: KubeClient
   /** How long a cancelled run waits for helm (HELM_GRACE_MS by default). */
   helmGraceMs?: number
 }
@@ -120,7 +122,8 @@ export class Session implements Context {
 export async function openSession(options: SessionOptions): Promise<Session> {
   const { config, aws } = options
   // A given kubeconfig needs nothing from AWS: its proxy starts while the account and the cluster are read.
-  const given = options.kubeconfig ? new KubeClient(options.kubeconfig, { recorder: aws.recorder }) : undefined
+  const given =
+    options.kube ?? (options.kubeconfig ? new KubeClient(options.kubeconfig, { recorder: aws.recorder }) : undefined)
   given?.warm()
   let account: Awaited<ReturnType<typeof callerAccount>>
   let cluster: Context['cluster']

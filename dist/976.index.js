@@ -1,8 +1,8 @@
-export const id = 426;
-export const ids = [426];
+export const id = 976;
+export const ids = [976];
 export const modules = {
 
-/***/ 7426:
+/***/ 4976:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -3125,574 +3125,10 @@ function isMap(v) {
     return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-;// CONCATENATED MODULE: ./src/kube/types.ts
-/** The shapes of Kubernetes objects and references, and the names this action writes on what it manages. */
-const NAMESPACE = { apiVersion: 'v1', kind: 'Namespace' };
-const CONFIGMAP = { apiVersion: 'v1', kind: 'ConfigMap' };
-const DEPLOYMENT = { apiVersion: 'apps/v1', kind: 'Deployment' };
-const CLUSTERROLE = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole' };
-const CRD = { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition' };
-const NODEPOOL = { apiVersion: 'karpenter.sh/v1', kind: 'NodePool' };
-const NODECLAIM = { apiVersion: 'karpenter.sh/v1', kind: 'NodeClaim' };
-const EC2NODECLASS = { apiVersion: 'karpenter.k8s.aws/v1', kind: 'EC2NodeClass' };
-/** The reference of an object (enough to find it again). */
-function refOf(o) {
-    const { apiVersion, kind, metadata } = o;
-    return { apiVersion, kind, name: metadata.name, ...(metadata.namespace ? { namespace: metadata.namespace } : {}) };
-}
-/** Field manager of every server-side apply this action makes. */
-const FIELD_MANAGER = 'karpenter-action';
-/** Label on every Kubernetes object this action creates: how it later knows what it created (and may delete). */
-const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
-const MANAGED_BY_VALUE = 'karpenter-action';
-function ownedLabels() {
-    return { [MANAGED_BY_LABEL]: MANAGED_BY_VALUE };
-}
-function isOwned(o) {
-    return o.metadata.labels?.[MANAGED_BY_LABEL] === MANAGED_BY_VALUE;
-}
-
-// EXTERNAL MODULE: external "node:child_process"
-var external_node_child_process_ = __webpack_require__(1421);
-// EXTERNAL MODULE: external "node:http"
-var external_node_http_ = __webpack_require__(7067);
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __webpack_require__(8161);
-// EXTERNAL MODULE: ./node_modules/@actions/exec/lib/exec.js + 3 modules
-var exec = __webpack_require__(1260);
-;// CONCATENATED MODULE: ./src/kube/tools.ts
-
-/** A helm or kubectl process that failed. */
-class ToolError extends Error {
-    tool;
-    args;
-    exitCode;
-    stderr;
-    constructor(tool, args, exitCode, stderr) {
-        super(`${tool} ${args.slice(0, 3).join(' ')} failed (exit ${exitCode}): ${stderr.trim() || '(no output)'}`);
-        this.tool = tool;
-        this.args = args;
-        this.exitCode = exitCode;
-        this.stderr = stderr;
-        this.name = 'ToolError';
-    }
-}
-/** Runs helm or kubectl quietly (the caller logs what matters) and captures its output. */
-async function runTool(tool, args, opts = {}) {
-    opts.recorder?.process({ tool, args });
-    const out = await exec/* getExecOutput */.H(tool, args, {
-        silent: true,
-        ignoreReturnCode: true,
-        input: opts.input === undefined ? undefined : Buffer.from(opts.input),
-        env: opts.env ? { ...process.env, ...opts.env } : undefined,
-    });
-    if (out.exitCode !== 0 && !opts.allowFailure)
-        throw new ToolError(tool, args, out.exitCode, out.stderr);
-    return out;
-}
-
-;// CONCATENATED MODULE: ./src/kube/client.ts
-
-
-
-
-
-
-
-
-/**
- * The one way to the cluster: its API as plain HTTP through ONE `kubectl proxy` per run on a private unix socket,
- * and helm with the same kubeconfig.
- *
- * Why a proxy: a plan reads a dozen objects, lists helm release records and dry-runs every NodePool; one kubectl
- * process per step would cost a process (~100-300 ms, and a round of discovery) each. The proxy costs one process
- * for all of them, lets reads run truly concurrently, and keeps kubectl in charge of authentication (client
- * certificates, tokens, the `aws eks get-token` exec plugin and its refresh). The socket lives in a 0700 folder, so
- * no other user of the machine can talk through it.
- */
-/** The API server's own answer to a failed request (its `Status` object). */
-class KubeApiError extends Error {
-    method;
-    path;
-    status;
-    reason;
-    apiMessage;
-    constructor(method, path, status, reason, 
-    /** The API server's message, unchanged. */
-    apiMessage) {
-        super(`${method} ${path}: ${status} ${reason}: ${apiMessage}`);
-        this.method = method;
-        this.path = path;
-        this.status = status;
-        this.reason = reason;
-        this.apiMessage = apiMessage;
-        this.name = 'KubeApiError';
-    }
-}
-/** Kinds this action touches, so their paths need no discovery round trip. */
-const KNOWN = {
-    'v1/Namespace': { plural: 'namespaces', namespaced: false },
-    'v1/Secret': { plural: 'secrets', namespaced: true },
-    'v1/ConfigMap': { plural: 'configmaps', namespaced: true },
-    'v1/Pod': { plural: 'pods', namespaced: true },
-    'v1/Event': { plural: 'events', namespaced: true },
-    'apps/v1/Deployment': { plural: 'deployments', namespaced: true },
-    'rbac.authorization.k8s.io/v1/ClusterRole': { plural: 'clusterroles', namespaced: false },
-    'apiextensions.k8s.io/v1/CustomResourceDefinition': { plural: 'customresourcedefinitions', namespaced: false },
-};
-const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
-/** A batch of GETs of one collection with this many names or more is read with one LIST. */
-const LIST_AT = 3;
-/** How often a request the API server did not take (429) is sent again, at most. */
-const THROTTLED_ATTEMPTS = 10;
-/** A 429 answer: the API server did not take the request and says when to come back. */
-class Throttled extends Error {
-    waitMs;
-    constructor(waitMs) {
-        super('throttled');
-        this.waitMs = waitMs;
-    }
-}
-class KubeClient {
-    kubeconfig;
-    proxy;
-    agent;
-    discovery = new Map();
-    /** GETs waiting for the end of the tick, by collection path. */
-    pendingGets = new Map();
-    closed = false;
-    draining = false;
-    runningHelm = new Set();
-    recorder;
-    kubectl;
-    constructor(kubeconfig, options = {}) {
-        this.kubeconfig = kubeconfig;
-        this.kubectl = options.kubectl ?? 'kubectl';
-        this.recorder = options.recorder;
-    }
-    /** helm against this cluster (same kubeconfig). Refused once the client is draining (a cancelled run). */
-    helm(args, opts = {}) {
-        if (this.draining)
-            return Promise.reject(new Error(`the run is being cancelled: helm ${args[0]} was not started`));
-        const run = runTool('helm', ['--kubeconfig', this.kubeconfig, ...args], { ...opts, recorder: this.recorder });
-        const entry = {
-            command: args.slice(0, 2).join(' '),
-            done: run.then(() => undefined, () => undefined),
-        };
-        this.runningHelm.add(entry);
-        void entry.done.then(() => this.runningHelm.delete(entry));
-        return run;
-    }
-    /** The helm commands running now (e.g. `upgrade karpenter`). */
-    get helmRunning() {
-        return [...this.runningHelm].map((e) => e.command);
-    }
-    /**
-     * Starts no more helm processes, and waits (up to `boundMs`) for the running ones to end. Returns the commands
-     * still running when the bound ran out (empty when all ended).
-     */
-    async drain(boundMs) {
-        this.draining = true;
-        let timer;
-        const bound = new Promise((resolve) => (timer = setTimeout(resolve, boundMs)));
-        await Promise.race([Promise.all([...this.runningHelm].map((e) => e.done)), bound]);
-        clearTimeout(timer);
-        return this.helmRunning;
-    }
-    /**
-     * Starts the proxy now rather than at the first request (it takes kubectl ~0.1 s to listen). A failure to start
-     * is left for that request to report.
-     */
-    warm() {
-        if (!this.closed)
-            this.start().catch(() => undefined);
-    }
-    /** Starts the proxy on first use; concurrent callers share the one start. */
-    start() {
-        if (this.closed)
-            return Promise.reject(new Error('the Kubernetes API client is closed'));
-        this.proxy ??= startProxy(this.kubectl, this.kubeconfig, this.recorder).then((p) => {
-            this.agent = new external_node_http_.Agent({ keepAlive: true, maxSockets: 16 });
-            return p;
-        });
-        return this.proxy;
-    }
-    /** Stops the proxy. Further requests fail. */
-    async close() {
-        this.closed = true;
-        await this.stopProxy();
-    }
-    async stopProxy() {
-        const p = this.proxy;
-        this.proxy = undefined;
-        this.agent?.destroy();
-        this.agent = undefined;
-        await (await p?.catch(() => undefined))?.stop();
-    }
-    /**
-     * Restarts the proxy: kubectl reads the kubeconfig once, so after the token in it was renewed (EKS tokens
-     * last 15 minutes; src/aws/eks-auth.ts rewrites the file) a fresh proxy is what picks the new one up.
-     */
-    async restart(failed) {
-        // Requests failing together restart it once: only the one that finds its proxy still current does.
-        if (this.proxy === failed)
-            await this.stopProxy();
-    }
-    /** One HTTP request; JSON in and out. Throws KubeApiError for any non-2xx answer. */
-    async request(method, path, opts = {}) {
-        // 429: the API server did not take the request (throttled, or the storage of a just-created CRD is still
-        // initializing) and says when to come back; client-go retries it the same way.
-        let throttled = 0;
-        const answer = await (0,retry/* retry */.L5)(async (n) => {
-            const a = await this.deliver(method, path, opts);
-            if (a.status !== 429 || n >= THROTTLED_ATTEMPTS)
-                return a;
-            throttled++;
-            const after = Number(a.retryAfter ?? '1');
-            throw new Throttled(Math.min(Number.isFinite(after) ? after : 1, 5) * 1000);
-        }, {
-            attempts: THROTTLED_ATTEMPTS + 1,
-            baseDelayMs: 1000,
-            retryable: (e) => e instanceof Throttled,
-            waitFor: (e) => e.waitMs,
-        });
-        const { status, text } = answer;
-        const dryRun = opts.query?.dryRun !== undefined;
-        this.recorder?.apiRequest({ method, path, status, mutating: MUTATING.has(method) && !dryRun, throttled });
-        let json;
-        try {
-            json = text ? JSON.parse(text) : undefined;
-        }
-        catch {
-            json = undefined;
-        }
-        if (status < 200 || status >= 300) {
-            const s = (json ?? {});
-            let message = s.message ?? (text.trim() || '(no body)');
-            if (status === 401) {
-                message += `. The cluster refused the credentials of ${this.kubeconfig} (on EKS, the role the action runs as needs an access entry or an aws-auth mapping)`;
-            }
-            throw new KubeApiError(method, path, status, s.reason ?? 'Error', message);
-        }
-        return json;
-    }
-    /** Sends through the proxy, recovering once from a proxy that died, was restarted, or holds an expired token. */
-    async deliver(method, path, opts) {
-        let answer = await this.send(method, path, opts).catch(async (e) => {
-            const unreachable = e.code === 'ENOENT' || e.code === 'ECONNREFUSED';
-            const cut = e.code === 'ECONNRESET' || /socket hang up/.test(e.message);
-            // Another request restarted the proxy under this one (every call made here is idempotent): send it again.
-            if (e.proxy !== this.proxy && (cut || unreachable))
-                return this.send(method, path, opts);
-            if (!unreachable)
-                throw e;
-            // The proxy died before the request reached the API server: start another.
-            await this.stopProxy();
-            return this.send(method, path, opts);
-        });
-        if (answer.status === 401) {
-            await this.restart(answer.proxy);
-            answer = await this.send(method, path, opts);
-        }
-        return answer;
-    }
-    async send(method, path, opts) {
-        const proxy = this.start();
-        const { socket } = await proxy;
-        const query = Object.entries(opts.query ?? {}).filter(([, v]) => v !== undefined);
-        const fullPath = query.length ? `${path}?${new URLSearchParams(query).toString()}` : path;
-        const body = opts.body === undefined ? undefined : Buffer.from(JSON.stringify(opts.body));
-        const answer = await new Promise((resolve, reject) => {
-            const req = (0,external_node_http_.request)({
-                socketPath: socket,
-                agent: this.agent,
-                method,
-                path: fullPath,
-                headers: {
-                    accept: opts.accept ?? 'application/json',
-                    ...(body ? { 'content-type': opts.contentType ?? 'application/json', 'content-length': body.length } : {}),
-                },
-                timeout: opts.timeoutMs ?? 60_000,
-            }, (res) => {
-                const chunks = [];
-                res.on('data', (c) => chunks.push(c));
-                res.on('end', () => resolve({
-                    status: res.statusCode ?? 0,
-                    text: Buffer.concat(chunks).toString('utf8'),
-                    retryAfter: res.headers['retry-after'],
-                }));
-                res.on('error', reject);
-            });
-            req.on('timeout', () => req.destroy(new Error(`${method} ${path}: no answer within ${opts.timeoutMs ?? 60_000} ms`)));
-            req.on('error', (e) => reject(Object.assign(e, { proxy })));
-            req.end(body);
-        });
-        return { ...answer, proxy };
-    }
-    /** GET that answers undefined for 404. */
-    async getPath(path, opts = {}) {
-        try {
-            return await this.request('GET', path, opts);
-        }
-        catch (e) {
-            if (e instanceof KubeApiError && e.status === 404)
-                return undefined;
-            throw e;
-        }
-    }
-    /** The resources one group version serves, by kind; empty when the group version is not served. */
-    resources(apiVersion) {
-        let p = this.discovery.get(apiVersion);
-        if (!p) {
-            const path = apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
-            p = this.getPath(path).then((list) => {
-                const out = new Map();
-                for (const r of list?.resources ?? []) {
-                    if (!r.name.includes('/'))
-                        out.set(r.kind, { plural: r.name, namespaced: r.namespaced });
-                }
-                return out;
-            });
-            p.catch(() => this.discovery.delete(apiVersion));
-            this.discovery.set(apiVersion, p);
-        }
-        return p;
-    }
-    /** Forgets what discovery learnt (after CRDs were installed or removed). */
-    forgetDiscovery() {
-        this.discovery.clear();
-    }
-    /** How a kind is served, or undefined when the API server does not serve it (e.g. its CRD is missing). */
-    async resource(apiVersion, kind) {
-        const known = KNOWN[`${apiVersion}/${kind}`];
-        if (known)
-            return known;
-        return (await this.resources(apiVersion)).get(kind);
-    }
-    /** The path of an object (or of its collection when the name is left out). */
-    async path(ref) {
-        let r = await this.resource(ref.apiVersion, ref.kind);
-        if (!r) {
-            // Discovery is cached; a CRD installed since (by this apply) makes the kind served now.
-            this.discovery.delete(ref.apiVersion);
-            r = await this.resource(ref.apiVersion, ref.kind);
-        }
-        if (!r)
-            throw new NotServedError(ref);
-        return pathOf(ref, r);
-    }
-    /**
-     * An object, or undefined when it does not exist (or its kind is not served). The GETs of one collection asked for
-     * in the same tick are one batch: LIST_AT or more names are read with one LIST of the collection (a plan of 50 node
-     * pools reads 100 objects with two requests), fewer with a GET each. Secrets are always read one by one (a LIST
-     * would bring every Secret's data), and a LIST the identity may not make falls back to the GETs.
-     */
-    async get(ref) {
-        const r = await this.resource(ref.apiVersion, ref.kind);
-        if (!r)
-            return undefined;
-        const path = pathOf(ref, r);
-        if (ref.kind === 'Secret' && ref.apiVersion === 'v1')
-            return this.getPath(path);
-        const collection = path.slice(0, path.lastIndexOf('/'));
-        return new Promise((resolve, reject) => {
-            let batch = this.pendingGets.get(collection);
-            if (!batch) {
-                this.pendingGets.set(collection, (batch = []));
-                setImmediate(() => void this.flushGets(collection, ref));
-            }
-            batch.push({ name: ref.name, path, resolve, reject });
-        });
-    }
-    async flushGets(collection, ref) {
-        const batch = this.pendingGets.get(collection) ?? [];
-        this.pendingGets.delete(collection);
-        const one = (g) => this.getPath(g.path).then(g.resolve, g.reject);
-        if (new Set(batch.map((g) => g.name)).size < LIST_AT) {
-            await Promise.all(batch.map(one));
-            return;
-        }
-        let items;
-        try {
-            items = await this.listPath(collection);
-        }
-        catch (e) {
-            if (e instanceof KubeApiError && (e.status === 403 || e.status === 405)) {
-                await Promise.all(batch.map(one));
-            }
-            else {
-                for (const g of batch)
-                    g.reject(e);
-            }
-            return;
-        }
-        const byName = new Map(items.map((o) => [o.metadata.name, o]));
-        for (const g of batch) {
-            const found = byName.get(g.name);
-            g.resolve(found ? { ...found, apiVersion: ref.apiVersion, kind: ref.kind } : undefined);
-        }
-    }
-    /** Every object of a collection (one request: without a limit the API server answers the whole list). */
-    async listPath(path, labelSelector) {
-        const list = await this.getPath(path, { query: { labelSelector } });
-        return list?.items ?? [];
-    }
-    /** Lists a kind; empty when the kind is not served. */
-    async list(ref, labelSelector) {
-        const r = await this.resource(ref.apiVersion, ref.kind);
-        if (!r)
-            return [];
-        const items = await this.listPath(pathOf(ref, r), labelSelector);
-        return items.map((o) => ({ ...o, apiVersion: ref.apiVersion, kind: ref.kind }));
-    }
-    /**
-     * Server-side apply under `fieldManager`, taking over fields other managers set (as `kubectl apply
-     * --server-side --force-conflicts`).
-     */
-    apply(obj, fieldManager = FIELD_MANAGER) {
-        return this.serverSideApply(obj, fieldManager, false);
-    }
-    /**
-     * A server-side apply the API server runs through defaulting, validation (OpenAPI and CEL rules) and admission
-     * without storing it: it answers the object as it would be.
-     */
-    dryRunApply(obj, fieldManager = FIELD_MANAGER) {
-        return this.serverSideApply(obj, fieldManager, true);
-    }
-    async serverSideApply(obj, fieldManager, dryRun) {
-        const { apiVersion, kind, metadata } = obj;
-        const path = await this.path({ apiVersion, kind, name: metadata.name, namespace: metadata.namespace });
-        return this.request('PATCH', path, {
-            query: { fieldManager, force: 'true', fieldValidation: 'Strict', dryRun: dryRun ? 'All' : undefined },
-            body: obj,
-            contentType: 'application/apply-patch+yaml',
-        });
-    }
-    /** Merge patch (metadata edits such as adoption labels). */
-    async mergePatch(ref, patch, fieldManager = FIELD_MANAGER) {
-        return this.request('PATCH', await this.path(ref), {
-            query: { fieldManager },
-            body: patch,
-            contentType: 'application/merge-patch+json',
-        });
-    }
-    /** Deletes an object; true when it existed. */
-    async delete(ref, propagationPolicy = 'Background') {
-        const r = await this.resource(ref.apiVersion, ref.kind);
-        if (!r)
-            return false;
-        try {
-            await this.request('DELETE', pathOf(ref, r), {
-                body: { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy },
-            });
-            return true;
-        }
-        catch (e) {
-            if (e instanceof KubeApiError && e.status === 404)
-                return false;
-            throw e;
-        }
-    }
-    /** The API server's version, e.g. `v1.34.4`. */
-    async serverVersion() {
-        const v = await this.request('GET', '/version');
-        return v.gitVersion;
-    }
-}
-/**
- * Runs `kubectl proxy` on a unix socket in a fresh 0700 folder, behind a small sh watchdog: the watchdog
- * holds a pipe from this process and stops kubectl when it closes, so a proxy never outlives the action,
- * even when the action is killed (a handler on process exit could not run then). Where there is no sh
- * (Windows), kubectl runs directly.
- *
- * Nothing of the proxy keeps this process alive: once it serves, the child and its pipes are unref'd, so a run
- * that fails without closing its client (or a test suite that forgets to) still ends, and its end takes the
- * proxy with it (the watchdog sees its pipe close; on exit the child is also killed outright).
- */
-function startProxy(kubectl, kubeconfig, recorder) {
-    const dir = (0,external_node_fs_.mkdtempSync)((0,external_node_path_.join)((0,external_node_os_.tmpdir)(), 'ka-kube-'));
-    const socket = (0,external_node_path_.join)(dir, 'api.sock');
-    const args = ['--kubeconfig', kubeconfig, 'proxy', `--unix-socket=${socket}`, '--keepalive=30s'];
-    recorder?.process({ tool: kubectl, args });
-    const watchdog = process.platform !== 'win32';
-    // $0 is kubectl. It runs in the background with its own stdin; a reader of our pipe (fd 3) kills it at EOF.
-    // Its folder goes when it does (the socket with it).
-    const script = 'exec 3<&0; "$0" "$@" </dev/null & pid=$!; (read -r _ <&3; kill "$pid" 2>/dev/null) & wait "$pid"; s=$?; rm -rf "$KA_PROXY_DIR"; exit $s';
-    const child = watchdog
-        ? (0,external_node_child_process_.spawn)('sh', ['-c', script, kubectl, ...args], {
-            stdio: ['pipe', 'pipe', 'pipe'],
-            env: { ...process.env, KA_PROXY_DIR: dir },
-        })
-        : (0,external_node_child_process_.spawn)(kubectl, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    const exited = new Promise((r) => child.once('exit', (code) => r(code)));
-    // On exit (however the run ends, short of SIGKILL, which the watchdog covers) the proxy goes too.
-    const kill = () => {
-        if (child.exitCode === null && child.signalCode === null)
-            child.kill('SIGKILL');
-        (0,external_node_fs_.rmSync)(dir, { recursive: true, force: true });
-    };
-    process.once('exit', kill);
-    const stop = async () => {
-        process.removeListener('exit', kill);
-        if (child.exitCode === null && child.signalCode === null) {
-            if (watchdog)
-                child.stdin.end();
-            else
-                child.kill();
-            const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-            await exited;
-            clearTimeout(timer);
-        }
-        (0,external_node_fs_.rmSync)(dir, { recursive: true, force: true });
-    };
-    return new Promise((resolve, reject) => {
-        let stdout = '';
-        let stderr = '';
-        const fail = (code, why) => {
-            clearTimeout(timer);
-            void stop();
-            reject(new ToolError(kubectl, args, code, why));
-        };
-        const timer = setTimeout(() => fail(-1, `kubectl proxy did not start within 20s. ${stderr}`), 20_000);
-        child.stdout.on('data', (d) => {
-            stdout += d.toString();
-            if (stdout.includes('Starting to serve on')) {
-                clearTimeout(timer);
-                detach(child);
-                resolve({ socket, stop });
-            }
-        });
-        child.stderr.on('data', (d) => (stderr += d.toString()));
-        child.on('error', (e) => fail(-1, `${e.message} (is kubectl installed and on PATH?)`));
-        void exited.then((code) => fail(code ?? -1, stderr || 'kubectl proxy exited'));
-    });
-}
-/** Lets this process end while `child` runs: neither the child nor its pipes hold the event loop. */
-function detach(child) {
-    child.unref();
-    for (const stream of [child.stdin, child.stdout, child.stderr]) {
-        ;
-        stream?.unref?.();
-    }
-}
-/** The kind is not served by the API server (its CRD is not installed). */
-class NotServedError extends Error {
-    ref;
-    constructor(ref) {
-        super(`the API server does not serve ${ref.kind} (${ref.apiVersion}): is its CRD installed?`);
-        this.ref = ref;
-        this.name = 'NotServedError';
-    }
-}
-function pathOf(ref, r) {
-    const base = ref.apiVersion.includes('/') ? `/apis/${ref.apiVersion}` : `/api/${ref.apiVersion}`;
-    // A named object without a namespace is in `default` (as kubectl has it); a list without one spans all.
-    const namespace = ref.namespace ?? (ref.name ? 'default' : undefined);
-    const ns = r.namespaced && namespace ? `/namespaces/${encodeURIComponent(namespace)}` : '';
-    const name = ref.name ? `/${encodeURIComponent(ref.name)}` : '';
-    return `${base}${ns}/${r.plural}${name}`;
-}
-
+// EXTERNAL MODULE: ./src/kube/types.ts
+var types = __webpack_require__(6384);
+// EXTERNAL MODULE: ./src/kube/client.ts + 1 modules
+var client = __webpack_require__(7290);
 ;// CONCATENATED MODULE: ./src/kube/validate.ts
 
 
@@ -3741,13 +3177,13 @@ class Validator {
                 return await this.checkLocally(obj, rejections);
             }
             catch (e) {
-                if (e instanceof KubeApiError && e.status === 404 && obj.metadata.namespace) {
+                if (e instanceof client/* KubeApiError */.W && e.status === 404 && obj.metadata.namespace) {
                     return {
                         by: 'none',
                         note: `namespace ${obj.metadata.namespace} does not exist yet: the API server checks it when it is applied`,
                     };
                 }
-                if (e instanceof KubeApiError && (e.status === 422 || e.status === 400)) {
+                if (e instanceof client/* KubeApiError */.W && (e.status === 422 || e.status === 400)) {
                     rejections.push({ object: objectKey(obj), by: 'api-server', message: e.apiMessage });
                     return undefined;
                 }
@@ -4480,7 +3916,7 @@ class AwsAuthMapping extends ManagedResource {
         return [this.spec.roleArn, ...(this.spec.aliases ?? [])];
     }
     configMap() {
-        return this.kube.get({ ...CONFIGMAP, name: AWS_AUTH_NAME, namespace: AWS_AUTH_NAMESPACE });
+        return this.kube.get({ ...types/* CONFIGMAP */.$q, name: AWS_AUTH_NAME, namespace: AWS_AUTH_NAMESPACE });
     }
     async read() {
         const mapRoles = (await this.configMap())?.data?.mapRoles;
@@ -4525,7 +3961,7 @@ class AwsAuthMapping extends ManagedResource {
                 return;
             const resourceVersion = cm?.metadata.resourceVersion;
             await this.kube.apply({
-                ...CONFIGMAP,
+                ...types/* CONFIGMAP */.$q,
                 metadata: {
                     name: AWS_AUTH_NAME,
                     namespace: AWS_AUTH_NAMESPACE,
@@ -4773,7 +4209,7 @@ const HELM_MANAGED_BY = { label: 'app.kubernetes.io/managed-by', value: 'Helm' }
 /** Karpenter's CRDs as they are in the cluster, by name (missing ones absent). */
 async function readKarpenterCrds(kube) {
     const names = [...KARPENTER_CRDS, ...V1ALPHA5_CRDS];
-    const found = await Promise.all(names.map((name) => kube.get({ ...CRD, name })));
+    const found = await Promise.all(names.map((name) => kube.get({ ...types/* CRD */.mm, name })));
     return Object.fromEntries(found.filter((c) => Boolean(c)).map((c) => [c.metadata.name, c]));
 }
 /**
@@ -5028,12 +4464,12 @@ class CrdRelease extends HelmReleaseResource {
     }
     async apply(ops) {
         const adopt = ops.filter((o) => o.op === 'adopt-crd');
-        await Promise.all(adopt.map(({ name, owner }) => this.kube.mergePatch({ ...CRD, name }, {
+        await Promise.all(adopt.map(({ name, owner }) => this.kube.mergePatch({ ...types/* CRD */.mm, name }, {
             metadata: {
                 labels: { [HELM_MANAGED_BY.label]: HELM_MANAGED_BY.value },
                 annotations: { [HELM_RELEASE_NAME]: owner.release, [HELM_RELEASE_NAMESPACE]: owner.namespace },
             },
-        }, FIELD_MANAGER)));
+        }, types/* FIELD_MANAGER */.vy)));
         const upgrades = ops.filter((o) => o.op === 'upgrade');
         await super.apply(upgrades);
         for (const u of upgrades) {
@@ -5718,12 +5154,12 @@ class KubeObjectResource extends ManagedResource {
     }
     async read() {
         const check = this.wanted && this.spec.validator ? this.spec.validator.check(this.spec.object) : undefined;
-        const [live, checked] = await Promise.all([this.kube.get(refOf(this.spec.object)), check]);
+        const [live, checked] = await Promise.all([this.kube.get((0,types/* refOf */.H8)(this.spec.object)), check]);
         return { ...(live ? { live } : {}), ...(checked ? { check: checked } : {}) };
     }
     /** The live object's resourceVersion is the one read (or it is still absent): one GET, no dry run. */
     async unchanged(read) {
-        const live = await this.kube.get(refOf(this.spec.object));
+        const live = await this.kube.get((0,types/* refOf */.H8)(this.spec.object));
         return live?.metadata.resourceVersion === read.live?.metadata.resourceVersion && !live === !read.live;
     }
     diff({ live, check }) {
@@ -5731,7 +5167,7 @@ class KubeObjectResource extends ManagedResource {
         const note = check && check.by !== 'api-server' ? check.note : undefined;
         if (!live)
             return decide(false, secretData(this.spec.object, creationFields(comparable(redact(this.spec.object)))), ops, note);
-        const adopt = isOwned(live)
+        const adopt = (0,types/* isOwned */.go)(live)
             ? undefined
             : `adopting the existing ${this.spec.object.kind} (not created by this action)`;
         const wouldBe = check?.by === 'api-server' ? check.result : undefined;
@@ -5746,7 +5182,7 @@ class KubeObjectResource extends ManagedResource {
             await this.kube.apply(op.object);
     }
     async destroy() {
-        const ref = refOf(this.spec.object);
+        const ref = (0,types/* refOf */.H8)(this.spec.object);
         await deleteAndWait(this.kube, ref, this.spec.timeout, {
             afterDelete: this.spec.afterDelete,
             why: () => `${objectKey(this.spec.object)} still exists (a finalizer holds it)`,
@@ -5850,7 +5286,7 @@ function loadExtraManifests(folder, cwd = process.cwd()) {
             if (before)
                 throw new outcome/* ActionFailure */.dR('config', `${name}: ${objectKey(o)} is also defined in ${before}. Fix: keep one.`);
             seen.set(k, name);
-            out.push({ ...o, metadata: { ...o.metadata, labels: { ...o.metadata.labels, ...ownedLabels() } } });
+            out.push({ ...o, metadata: { ...o.metadata, labels: { ...o.metadata.labels, ...(0,types/* ownedLabels */.X9)() } } });
         }
     }
     return out;
@@ -5881,24 +5317,24 @@ class Namespace extends ManagedResource {
         this.spec = spec;
     }
     read() {
-        return this.kube.get({ ...NAMESPACE, name: this.name });
+        return this.kube.get({ ...types/* NAMESPACE */.CU, name: this.name });
     }
     diff(actual) {
         const created = !actual || createdByAction(actual);
         const metadata = {
             name: this.name,
-            labels: ownedLabels(),
+            labels: (0,types/* ownedLabels */.X9)(),
             ...(created ? { annotations: { [CREATED_TAG]: CREATED_TAG_VALUE } } : {}),
         };
-        const ops = [{ op: 'apply', object: { ...NAMESPACE, metadata } }];
-        const path = `metadata.labels.${MANAGED_BY_LABEL}`;
+        const ops = [{ op: 'apply', object: { ...types/* NAMESPACE */.CU, metadata } }];
+        const path = `metadata.labels.${types/* MANAGED_BY_LABEL */.lT}`;
         if (!actual)
-            return decide(false, [field(path, undefined, MANAGED_BY_VALUE)], ops);
-        const label = actual.metadata.labels?.[MANAGED_BY_LABEL];
-        if (label === MANAGED_BY_VALUE)
+            return decide(false, [field(path, undefined, types/* MANAGED_BY_VALUE */.Q9)], ops);
+        const label = actual.metadata.labels?.[types/* MANAGED_BY_LABEL */.lT];
+        if (label === types/* MANAGED_BY_VALUE */.Q9)
             return decide(true, [], []);
         const note = created ? undefined : 'adopting the existing namespace';
-        return decide(true, [field(path, label, MANAGED_BY_VALUE)], ops, note);
+        return decide(true, [field(path, label, types/* MANAGED_BY_VALUE */.Q9)], ops, note);
     }
     /** A destroy leaves a namespace the action did not create (a shared one), unless `destroyAdopted`. */
     keep(actual) {
@@ -5912,7 +5348,7 @@ class Namespace extends ManagedResource {
     }
     /** Deletes the namespace and waits (bounded by karpenter.timeout) until its contents are gone. */
     async destroy() {
-        await deleteAndWait(this.kube, { ...NAMESPACE, name: this.name }, this.spec.timeout, {
+        await deleteAndWait(this.kube, { ...types/* NAMESPACE */.CU, name: this.name }, this.spec.timeout, {
             why: () => `namespace ${this.name} is still terminating`,
         });
     }
@@ -6031,7 +5467,7 @@ function renderTemplate(file, vars) {
 function nodePoolObject(np) {
     return renderTemplate('nodepool.yaml', {
         name: np.name,
-        objectLabels: ownedLabels(),
+        objectLabels: (0,types/* ownedLabels */.X9)(),
         nodeLabels: nonEmpty(np.labels),
         nodeClassName: np.name,
         instanceTypes: np.instanceTypes,
@@ -6050,7 +5486,7 @@ function nodePoolObject(np) {
 function ec2NodeClassObject(np, config) {
     return renderTemplate('ec2nodeclass.yaml', {
         name: np.name,
-        objectLabels: ownedLabels(),
+        objectLabels: (0,types/* ownedLabels */.X9)(),
         instanceProfile: config.iam.instanceProfile,
         amiAlias: np.amiAlias,
         subnetSelectorTerms: selectorTerms(np.subnetSelector, np.subnetIds),
@@ -6211,9 +5647,9 @@ function otherKarpenterProblem(found, configured) {
 /** Reads what shows an installed Karpenter (concurrently, through the API) and refuses another one. */
 async function refuseOtherKarpenter(kube, configured) {
     const [deployments, clusterRoles, crd] = await Promise.all([
-        kube.list(DEPLOYMENT, KARPENTER_NAME_LABEL),
-        kube.list(CLUSTERROLE, KARPENTER_NAME_LABEL),
-        kube.get({ ...CRD, name: 'nodepools.karpenter.sh' }),
+        kube.list(types/* DEPLOYMENT */.uH, KARPENTER_NAME_LABEL),
+        kube.list(types/* CLUSTERROLE */.P3, KARPENTER_NAME_LABEL),
+        kube.get({ ...types/* CRD */.mm, name: 'nodepools.karpenter.sh' }),
     ]);
     const problem = otherKarpenterProblem(installations(deployments, clusterRoles, crd), configured);
     if (problem)
@@ -6469,8 +5905,8 @@ async function observe(ctx) {
     // Every NodePool (the action's are deleted when they leave the config; the others tell which EC2NodeClasses are
     // still in use) and the EC2NodeClasses carrying the action's label. No process; empty before the CRDs exist.
     const [pools, classes] = await Promise.all([
-        ctx.kube.list(NODEPOOL),
-        ctx.kube.list(EC2NODECLASS, `${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE}`),
+        ctx.kube.list(types/* NODEPOOL */.BX),
+        ctx.kube.list(types/* EC2NODECLASS */.R9, `${types/* MANAGED_BY_LABEL */.lT}=${types/* MANAGED_BY_VALUE */.Q9}`),
     ]);
     return { found: [...classes, ...pools], extraManifests };
 }
@@ -6776,7 +6212,7 @@ function clusterSide(ctx, aws, options) {
             wanted,
             validator,
             timeout: k.timeout,
-            afterDelete: o.kind === NODEPOOL.kind ? nodeClaimsGone(o.metadata.name, k.timeout) : undefined,
+            afterDelete: o.kind === types/* NODEPOOL */.BX.kind ? nodeClaimsGone(o.metadata.name, k.timeout) : undefined,
         });
     };
     const taken = new Set();
@@ -6815,11 +6251,11 @@ function idsOf(...resources) {
  */
 function leftovers(found, extras, taken) {
     const extraKeys = new Set(extras.map((o) => `${o.kind}/${o.metadata.name}`));
-    const ours = found.filter((o) => isOwned(o) && !extraKeys.has(`${o.kind}/${o.metadata.name}`));
-    const pools = ours.filter((o) => o.kind === NODEPOOL.kind && !taken.has(ids.nodePool(o.metadata.name)));
+    const ours = found.filter((o) => (0,types/* isOwned */.go)(o) && !extraKeys.has(`${o.kind}/${o.metadata.name}`));
+    const pools = ours.filter((o) => o.kind === types/* NODEPOOL */.BX.kind && !taken.has(ids.nodePool(o.metadata.name)));
     const leaving = new Set(pools.map((o) => o.metadata.name));
-    const inUse = new Set([...found, ...extras].filter((o) => o.kind === NODEPOOL.kind && !leaving.has(o.metadata.name)).map(nodeClassOf));
-    const classes = ours.filter((o) => o.kind === EC2NODECLASS.kind && !taken.has(ids.nodeClass(o.metadata.name)) && !inUse.has(o.metadata.name));
+    const inUse = new Set([...found, ...extras].filter((o) => o.kind === types/* NODEPOOL */.BX.kind && !leaving.has(o.metadata.name)).map(nodeClassOf));
+    const classes = ours.filter((o) => o.kind === types/* EC2NODECLASS */.R9.kind && !taken.has(ids.nodeClass(o.metadata.name)) && !inUse.has(o.metadata.name));
     return [
         ...classes.map((o) => ({ object: o, id: ids.nodeClass(o.metadata.name), kind: 'ec2nodeclass' })),
         ...pools.map((o) => {
@@ -6840,7 +6276,7 @@ function nodeClassOf(pool) {
 }
 /** Just enough of a found object to find it again. */
 function refObject(o) {
-    const { apiVersion, kind, name, namespace } = refOf(o);
+    const { apiVersion, kind, name, namespace } = (0,types/* refOf */.H8)(o);
     return { apiVersion, kind, metadata: { name, ...(namespace ? { namespace } : {}) } };
 }
 /**
@@ -6851,7 +6287,7 @@ function nodeClaimsGone(pool, timeout) {
     return async (kube, deadline) => {
         let left = [];
         await waitUntil(deadline, async () => {
-            left = (await kube.list(NODECLAIM, `karpenter.sh/nodepool=${pool}`)).map((c) => c.metadata.name);
+            left = (await kube.list(types/* NODECLAIM */.Jd, `karpenter.sh/nodepool=${pool}`)).map((c) => c.metadata.name);
             return left.length === 0;
         }, () => `NodeClaims of NodePool ${pool} still exist after karpenter.timeout (${timeout}): ${left.join(', ')}. ` +
             'Their instances may still run: check the Karpenter controller logs (draining can be blocked by PodDisruptionBudgets), then run destroy again.');
@@ -7134,6 +6570,8 @@ async function describeCluster(session, name) {
 
 // EXTERNAL MODULE: ./src/aws/credentials.ts + 1 modules
 var credentials = __webpack_require__(1429);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __webpack_require__(8161);
 ;// CONCATENATED MODULE: ./src/aws/eks-auth.ts
 /**
  * Access to the EKS API server for helm and kubectl without any AWS tool on the runner: a kubeconfig with
@@ -7750,7 +7188,7 @@ class Session {
 async function openSession(options) {
     const { config, aws } = options;
     // A given kubeconfig needs nothing from AWS: its proxy starts while the account and the cluster are read.
-    const given = options.kubeconfig ? new KubeClient(options.kubeconfig, { recorder: aws.recorder }) : undefined;
+    const given = options.kube ?? (options.kubeconfig ? new client.KubeClient(options.kubeconfig, { recorder: aws.recorder }) : undefined);
     given?.warm();
     let account;
     let cluster;
@@ -7770,7 +7208,7 @@ async function openSession(options) {
     // Otherwise a kubeconfig for the EKS endpoint with a token made in-process, renewed while we run.
     const eks = await eksKubeconfig({ session: aws, cluster });
     runner/* info */.pq(`Kubernetes: ${cluster.endpoint} with an EKS token`);
-    const kube = new KubeClient(eks.path, { recorder: aws.recorder });
+    const kube = new client.KubeClient(eks.path, { recorder: aws.recorder });
     kube.warm();
     loadReadClients(options);
     return new Session(options, account.accountId, cluster, kube, eks);
@@ -7979,7 +7417,7 @@ async function verify(kube, opts) {
     else {
         const deadline = now() + durationMs(opts.timeout);
         for (;;) {
-            const d = await kube.get({ ...DEPLOYMENT, name, namespace: opts.namespace });
+            const d = await kube.get({ ...types/* DEPLOYMENT */.uH, name, namespace: opts.namespace });
             const status = (d?.status ?? {});
             const spec = (d?.spec ?? {});
             deployment.replicas = `${status.availableReplicas ?? 0}/${spec.replicas ?? 0}`;
@@ -7995,7 +7433,7 @@ async function verify(kube, opts) {
     // Every desired object exists with the desired spec; the reconciled kinds are then waited for.
     const objects = new Map();
     const pending = [];
-    const found = await Promise.all(opts.desired.map((want) => kube.get(refOf(want))));
+    const found = await Promise.all(opts.desired.map((want) => kube.get((0,types/* refOf */.H8)(want))));
     for (const [i, want] of opts.desired.entries()) {
         const key = objectKey(want);
         const live = found[i];
@@ -8017,7 +7455,7 @@ async function verify(kube, opts) {
     while (pending.length && deployment.available) {
         const t = now();
         const looked = [...pending];
-        const lives = await Promise.all(looked.map((want) => kube.get(refOf(want))));
+        const lives = await Promise.all(looked.map((want) => kube.get((0,types/* refOf */.H8)(want))));
         for (const [i, want] of looked.entries()) {
             const key = objectKey(want);
             const live = lives[i];
@@ -8137,15 +7575,19 @@ async function verifyKarpenter(ctx, resources, wait = {}) {
 
 
 
-async function runPipeline(inputs, config, aws) {
+/**
+ * `kube.kubeconfig`: the kubeconfig given to the action (input or KUBECONFIG), and `kube.kube` the client for it
+ * whose proxy is already starting; without them the session makes an EKS kubeconfig.
+ */
+async function runPipeline(inputs, config, aws, kube = {}) {
     const pr = PullRequestFlow.fromInputs({
         comment: inputs.comment,
         githubToken: inputs.githubToken,
         prNumber: inputs.prNumber,
         applyRequires: inputs.applyRequires,
     });
-    const kubeconfig = inputs.kubeconfig || process.env.KUBECONFIG || undefined;
-    await withSession({ config, aws, kubeconfig }, (session) => inputs.mode === 'plan' ? planPath(session, inputs, pr) : changePath(session, inputs, pr));
+    const kubeconfig = kube.kubeconfig ?? (inputs.kubeconfig || process.env.KUBECONFIG || undefined);
+    await withSession({ config, aws, kubeconfig, kube: kube.kube }, (session) => inputs.mode === 'plan' ? planPath(session, inputs, pr) : changePath(session, inputs, pr));
 }
 /** Plans, reports and comments; a drift check fails when it finds changes. Changes nothing. */
 async function planPath(session, inputs, pr) {
