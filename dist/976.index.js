@@ -2489,18 +2489,14 @@ class PullRequestFlow {
      * Returns the comment's URL (also the `comment-url` output), or undefined when nothing was posted.
      */
     async publish(plan, planId, results) {
-        // Nothing to post and no file to write: the comment is not even composed (a 50-pool plan's takes ~40 ms).
-        if (!this.decision.post && !this.options.commentFile) {
-            if (this.decision.required)
-                throw new outcome/* ActionFailure */.dR('comment', `No comment posted: ${this.decision.why}.`);
-            return undefined;
-        }
         if (this.decision.post && !this.baseSha)
             await this.learnBase();
-        const body = this.composeComment(plan, planId, results);
+        // Composed once, and only when it is posted or written to a file (a 50-pool plan's takes ~40 ms).
+        let composed;
+        const body = () => (composed ??= this.composeComment(plan, planId, results));
         if (this.options.commentFile) {
-            (0,external_node_fs_.writeFileSync)(this.options.commentFile, body);
-            runner/* info */.pq(`Comment body written to ${this.options.commentFile} (${body.length} characters)`);
+            (0,external_node_fs_.writeFileSync)(this.options.commentFile, body());
+            runner/* info */.pq(`Comment body written to ${this.options.commentFile} (${body().length} characters)`);
         }
         if (!this.decision.post) {
             if (this.decision.required)
@@ -2513,7 +2509,7 @@ class PullRequestFlow {
                 repo: this.event.repo,
                 issueNumber: this.event.prNumber,
                 marker: { cluster: plan.cluster, planId, ...this.shaField(), ...this.baseField() },
-                body,
+                body: body(),
                 runUrl: this.event.runUrl,
                 author: this.options.author,
             });
@@ -2776,7 +2772,7 @@ function parseRendered(text, source) {
         docs = (0,js_yaml/* loadAll */.gh)(text, undefined, { schema: js_yaml/* CORE_SCHEMA */.OU });
     }
     catch (e) {
-        const reason = e instanceof js_yaml/* YAMLException */.tB ? `${e.reason} (line ${e.mark.line + 1})` : String(e);
+        const reason = e instanceof js_yaml/* YAMLException */.tB ? `${e.reason}${e.mark ? ` (line ${e.mark.line + 1})` : ''}` : String(e);
         throw new Error(`${source}: ${reason}`);
     }
     const bound = Math.max(ALIAS_EXPANSION.least, ALIAS_EXPANSION.perChar * text.length);
@@ -6305,6 +6301,8 @@ function planOutputs(ctx) {
     };
 }
 
+// EXTERNAL MODULE: ./src/inputs.ts + 1 modules
+var src_inputs = __webpack_require__(9742);
 ;// CONCATENATED MODULE: ./src/plan/engine.ts
 /**
  * The engine: plans (reads every resource, asks each for its Decision) and applies (runs the planned Steps in
@@ -7575,19 +7573,19 @@ async function verifyKarpenter(ctx, resources, wait = {}) {
 
 
 
+
 /**
- * `kube.kubeconfig`: the kubeconfig given to the action (input or KUBECONFIG), and `kube.kube` the client for it
- * whose proxy is already starting; without them the session makes an EKS kubeconfig.
+ * `kube`: the client of the kubeconfig given to the action, its proxy already starting (main makes it); without a
+ * given kubeconfig the session makes one for EKS.
  */
-async function runPipeline(inputs, config, aws, kube = {}) {
+async function runPipeline(inputs, config, aws, kube) {
     const pr = PullRequestFlow.fromInputs({
         comment: inputs.comment,
         githubToken: inputs.githubToken,
         prNumber: inputs.prNumber,
         applyRequires: inputs.applyRequires,
     });
-    const kubeconfig = kube.kubeconfig ?? (inputs.kubeconfig || process.env.KUBECONFIG || undefined);
-    await withSession({ config, aws, kubeconfig, kube: kube.kube }, (session) => inputs.mode === 'plan' ? planPath(session, inputs, pr) : changePath(session, inputs, pr));
+    await withSession({ config, aws, kubeconfig: (0,src_inputs/* givenKubeconfig */.vP)(inputs), kube }, (session) => inputs.mode === 'plan' ? planPath(session, inputs, pr) : changePath(session, inputs, pr));
 }
 /** Plans, reports and comments; a drift check fails when it finds changes. Changes nothing. */
 async function planPath(session, inputs, pr) {

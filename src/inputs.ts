@@ -79,3 +79,11 @@ export function readInputs(): Inputs {
     ],
   }
 }
+
+/** The kubeconfig given to the action: the `kubeconfig` input, else KUBECONFIG; undefined: make one for EKS. */
+export function givenKubeconfig(
+  inputs: Pick<Inputs, 'kubeconfig'>,
+  env: NodeJS.ProcessEnv = process.env,
+): string | undefined {
+  return inputs.kubeconfig || env.KUBECONFIG || undefined
+}

@@ -3,7 +3,7 @@ import { assumeRoleWithOidc, environmentSession } from './aws/credentials.js'
 import { callLogFromEnvironment, type CallRecorder } from './calls.js'
 import { loadConfig } from './config/load.js'
 import type { Config } from './config/types.js'
-import { readInputs, type Inputs } from './inputs.js'
+import { givenKubeconfig, readInputs, type Inputs } from './inputs.js'
 import type { KubeClient } from './kube/client.js'
 import { checkLocalPaths } from './kube/local-paths.js'
 import { oneLine } from './report/escape.js'
@@ -29,14 +29,14 @@ export async function run(): Promise<void> {
     const aws = await credentials(inputs, config, calls?.log)
     // A kubeconfig given to the action needs nothing more: its `kubectl proxy` starts while the pipeline's code
     // loads (the session owns it from then on). Without one, the session makes an EKS kubeconfig first.
-    const kubeconfig = inputs.kubeconfig || process.env.KUBECONFIG || undefined
+    const kubeconfig = givenKubeconfig(inputs)
     if (kubeconfig) {
       const { KubeClient } = await import('./kube/client.js')
       early = new KubeClient(kubeconfig, { recorder: calls?.log })
       early.warm()
     }
     const { runPipeline } = await import('./pipeline.js')
-    await runPipeline(inputs, config, aws, { kubeconfig, kube: early })
+    await runPipeline(inputs, config, aws, early)
   } catch (e) {
     const { failRun } = await import('./report/failure.js')
     failRun(e)

@@ -13,7 +13,7 @@ import type { Config } from './config/types.js'
 import { isDriftCheck } from './github/event.js'
 import { PullRequestFlow } from './github/pr.js'
 import { desiredGraph, planOutputs } from './graph.js'
-import type { Inputs } from './inputs.js'
+import { givenKubeconfig, type Inputs } from './inputs.js'
 import type { KubeClient } from './kube/client.js'
 import { ActionFailure, DriftDetected } from './outcome.js'
 import { applyPlan, movedSince, plan, type PlanResult } from './plan/engine.js'
@@ -29,23 +29,17 @@ import { writeRecord } from './state/record.js'
 import { VerifyError, verifyKarpenter, verifyLines } from './verify.js'
 
 /**
- * `kube.kubeconfig`: the kubeconfig given to the action (input or KUBECONFIG), and `kube.kube` the client for it
- * whose proxy is already starting; without them the session makes an EKS kubeconfig.
+ * `kube`: the client of the kubeconfig given to the action, its proxy already starting (main makes it); without a
+ * given kubeconfig the session makes one for EKS.
  */
-export async function runPipeline(
-  inputs: Inputs,
-  config: Config,
-  aws: AwsSession,
-  kube: { kubeconfig?: string; kube?: KubeClient } = {},
-): Promise<void> {
+export async function runPipeline(inputs: Inputs, config: Config, aws: AwsSession, kube?: KubeClient): Promise<void> {
   const pr = PullRequestFlow.fromInputs({
     comment: inputs.comment,
     githubToken: inputs.githubToken,
     prNumber: inputs.prNumber,
     applyRequires: inputs.applyRequires,
   })
-  const kubeconfig = kube.kubeconfig ?? (inputs.kubeconfig || process.env.KUBECONFIG || undefined)
-  await withSession({ config, aws, kubeconfig, kube: kube.kube }, (session) =>
+  await withSession({ config, aws, kubeconfig: givenKubeconfig(inputs), kube }, (session) =>
     inputs.mode === 'plan' ? planPath(session, inputs, pr) : changePath(session, inputs, pr),
   )
 }

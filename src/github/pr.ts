@@ -131,16 +131,13 @@ export class PullRequestFlow {
    * Returns the comment's URL (also the `comment-url` output), or undefined when nothing was posted.
    */
   async publish(plan: Plan, planId: string, results?: ChangeResult[]): Promise<string | undefined> {
-    // Nothing to post and no file to write: the comment is not even composed (a 50-pool plan's takes ~40 ms).
-    if (!this.decision.post && !this.options.commentFile) {
-      if (this.decision.required) throw new ActionFailure('comment', `No comment posted: ${this.decision.why}.`)
-      return undefined
-    }
     if (this.decision.post && !this.baseSha) await this.learnBase()
-    const body = this.composeComment(plan, planId, results)
+    // Composed once, and only when it is posted or written to a file (a 50-pool plan's takes ~40 ms).
+    let composed: string | undefined
+    const body = () => (composed ??= this.composeComment(plan, planId, results))
     if (this.options.commentFile) {
-      writeFileSync(this.options.commentFile, body)
-      core.info(`Comment body written to ${this.options.commentFile} (${body.length} characters)`)
+      writeFileSync(this.options.commentFile, body())
+      core.info(`Comment body written to ${this.options.commentFile} (${body().length} characters)`)
     }
     if (!this.decision.post) {
       if (this.decision.required) throw new ActionFailure('comment', `No comment posted: ${this.decision.why}.`)
@@ -152,7 +149,7 @@ export class PullRequestFlow {
         repo: this.event.repo!,
         issueNumber: this.event.prNumber!,
         marker: { cluster: plan.cluster, planId, ...this.shaField(), ...this.baseField() },
-        body,
+        body: body(),
         runUrl: this.event.runUrl,
         author: this.options.author,
       })

@@ -38,7 +38,7 @@ export function parseRendered(text: string, source: string): KubeObject[] {
   try {
     docs = loadAll(text, undefined, { schema: CORE_SCHEMA })
   } catch (e) {
-    const reason = e instanceof YAMLException ? `${e.reason} (line ${e.mark.line + 1})` : String(e)
+    const reason = e instanceof YAMLException ? `${e.reason}${e.mark ? ` (line ${e.mark.line + 1})` : ''}` : String(e)
     throw new Error(`${source}: ${reason}`)
   }
   const bound = Math.max(ALIAS_EXPANSION.least, ALIAS_EXPANSION.perChar * text.length)

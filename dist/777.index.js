@@ -1,5 +1,5 @@
-export const id = 286;
-export const ids = [286];
+export const id = 777;
+export const ids = [777];
 export const modules = {
 
 /***/ 6145:
@@ -619,7 +619,132 @@ function formatProblems(file, problems) {
 
 /***/ }),
 
-/***/ 3286:
+/***/ 9742:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  vP: () => (/* binding */ givenKubeconfig),
+  Ko: () => (/* binding */ readInputs)
+});
+
+// UNUSED EXPORTS: InputError
+
+// EXTERNAL MODULE: ./src/aws/regions.ts
+var regions = __webpack_require__(736);
+;// CONCATENATED MODULE: ./src/github/apply-requires.ts
+/**
+ * The `apply-requires` input: what a pull request must satisfy before its reviewed plan is applied, after
+ * Atlantis's apply requirements. Read with the other inputs, before any AWS call; checked by src/github/requirements.ts.
+ */
+const APPLY_REQUIREMENTS = ['approved', 'mergeable', 'undiverged'];
+/**
+ * A comma list of `approved`, `mergeable`, `undiverged`, or `none`. Empty: `approved` when a pull request is given
+ * (`pr-number`), nothing otherwise. Returns the requirements, or a message saying what is wrong.
+ */
+function parseApplyRequires(text, hasPullRequest) {
+    const raw = text.trim();
+    if (raw === '')
+        return { requires: hasPullRequest ? ['approved'] : [] };
+    const items = raw.split(',').map((s) => s.trim().toLowerCase());
+    if (items.length === 1 && items[0] === 'none')
+        return { requires: [] };
+    const out = [];
+    for (const item of items) {
+        if (!APPLY_REQUIREMENTS.includes(item)) {
+            const shown = JSON.stringify(item).slice(0, 60);
+            return {
+                problem: `input \`apply-requires\` holds ${shown}; it must be a comma list of ${APPLY_REQUIREMENTS.join(', ')}, ` +
+                    'or none',
+            };
+        }
+        if (!out.includes(item))
+            out.push(item);
+    }
+    if (!hasPullRequest) {
+        return {
+            problem: `input \`apply-requires\` is ${out.join(',')}, but no pull request is given: set \`pr-number\` (the ` +
+                'reviewed pull request), or `apply-requires: none`',
+        };
+    }
+    return { requires: out };
+}
+
+// EXTERNAL MODULE: ./src/outcome.ts
+var outcome = __webpack_require__(4671);
+// EXTERNAL MODULE: ./src/report/escape.ts
+var report_escape = __webpack_require__(4031);
+// EXTERNAL MODULE: ./src/runner.ts
+var runner = __webpack_require__(4813);
+;// CONCATENATED MODULE: ./src/inputs.ts
+
+
+
+
+
+/** An input of the action that cannot be used (reason `config`). */
+class InputError extends outcome/* ActionFailure */.dR {
+    constructor(message) {
+        super('config', message);
+        this.name = 'InputError';
+    }
+}
+/** An input's value in a message: on one line, and cut when long. */
+function shown(value) {
+    return (0,report_escape/* oneLine */.TN)(value.length > 80 ? `${value.slice(0, 80)}...` : value);
+}
+function oneOf(name, value, allowed) {
+    if (allowed.includes(value))
+        return value;
+    throw new InputError(`input \`${name}\` is "${shown(value)}"; it must be one of ${allowed.join(', ')}`);
+}
+/** Reads and checks the action's inputs (INPUT_* variables). */
+function readInputs() {
+    const get = (name, fallback = '') => (0,runner/* getInput */.V4)(name) || fallback;
+    const pr = get('pr-number');
+    if (pr && !/^[1-9][0-9]{0,9}$/.test(pr))
+        throw new InputError(`input \`pr-number\` is "${shown(pr)}"; it must be a pull request number (digits only, at most 10, e.g. 42)`);
+    const token = get('github-token');
+    if (token)
+        (0,runner/* setSecret */.Pq)(token);
+    const role = get('role-to-assume');
+    if (role && !/^arn:aws[a-z-]*:iam::[0-9]{12}:role\/([\x21-\x7e]{1,510}\/)?[\w+=,.@-]{1,64}$/.test(role)) {
+        throw new InputError(`input \`role-to-assume\` is "${shown(role)}"; it must be an IAM role ARN (arn:aws:iam::<account>:role/<name>)`);
+    }
+    const region = get('aws-region');
+    const badRegion = region ? (0,regions/* regionProblem */.Og)(region) : undefined;
+    if (badRegion)
+        throw new InputError(`input \`aws-region\`: ${badRegion}`);
+    const breakLock = get('break-lock', 'false');
+    const mode = oneOf('mode', get('mode', 'plan'), ['plan', 'apply', 'destroy']);
+    // A plan applies nothing: the requirements are only checked for their spelling there.
+    const requires = parseApplyRequires(get('apply-requires'), mode === 'plan' || pr !== '');
+    if ('problem' in requires)
+        throw new InputError(requires.problem);
+    return {
+        mode,
+        config: get('config', '.github/karpenter.yaml'),
+        roleToAssume: role,
+        awsRegion: region,
+        audience: get('audience', 'sts.amazonaws.com'),
+        githubToken: token,
+        comment: oneOf('comment', get('comment', 'auto'), ['auto', 'always', 'never']),
+        prNumber: pr ? Number(pr) : undefined,
+        applyRequires: mode === 'plan' ? [] : requires.requires,
+        kubeconfig: get('kubeconfig'),
+        breakLock: { true: true, false: false, force: 'force' }[oneOf('break-lock', breakLock, ['true', 'false', 'force'])],
+    };
+}
+/** The kubeconfig given to the action: the `kubeconfig` input, else KUBECONFIG; undefined: make one for EKS. */
+function givenKubeconfig(inputs, env = process.env) {
+    return inputs.kubeconfig || env.KUBECONFIG || undefined;
+}
+
+
+/***/ }),
+
+/***/ 9777:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -3726,112 +3851,8 @@ function semanticProblems(c) {
     return out;
 }
 
-// EXTERNAL MODULE: ./src/aws/regions.ts
-var regions = __webpack_require__(736);
-;// CONCATENATED MODULE: ./src/github/apply-requires.ts
-/**
- * The `apply-requires` input: what a pull request must satisfy before its reviewed plan is applied, after
- * Atlantis's apply requirements. Read with the other inputs, before any AWS call; checked by src/github/requirements.ts.
- */
-const APPLY_REQUIREMENTS = ['approved', 'mergeable', 'undiverged'];
-/**
- * A comma list of `approved`, `mergeable`, `undiverged`, or `none`. Empty: `approved` when a pull request is given
- * (`pr-number`), nothing otherwise. Returns the requirements, or a message saying what is wrong.
- */
-function parseApplyRequires(text, hasPullRequest) {
-    const raw = text.trim();
-    if (raw === '')
-        return { requires: hasPullRequest ? ['approved'] : [] };
-    const items = raw.split(',').map((s) => s.trim().toLowerCase());
-    if (items.length === 1 && items[0] === 'none')
-        return { requires: [] };
-    const out = [];
-    for (const item of items) {
-        if (!APPLY_REQUIREMENTS.includes(item)) {
-            const shown = JSON.stringify(item).slice(0, 60);
-            return {
-                problem: `input \`apply-requires\` holds ${shown}; it must be a comma list of ${APPLY_REQUIREMENTS.join(', ')}, ` +
-                    'or none',
-            };
-        }
-        if (!out.includes(item))
-            out.push(item);
-    }
-    if (!hasPullRequest) {
-        return {
-            problem: `input \`apply-requires\` is ${out.join(',')}, but no pull request is given: set \`pr-number\` (the ` +
-                'reviewed pull request), or `apply-requires: none`',
-        };
-    }
-    return { requires: out };
-}
-
-// EXTERNAL MODULE: ./src/outcome.ts
-var outcome = __webpack_require__(4671);
-// EXTERNAL MODULE: ./src/report/escape.ts
-var report_escape = __webpack_require__(4031);
-// EXTERNAL MODULE: ./src/runner.ts
-var runner = __webpack_require__(4813);
-;// CONCATENATED MODULE: ./src/inputs.ts
-
-
-
-
-
-/** An input of the action that cannot be used (reason `config`). */
-class InputError extends outcome/* ActionFailure */.dR {
-    constructor(message) {
-        super('config', message);
-        this.name = 'InputError';
-    }
-}
-/** An input's value in a message: on one line, and cut when long. */
-function shown(value) {
-    return (0,report_escape/* oneLine */.TN)(value.length > 80 ? `${value.slice(0, 80)}...` : value);
-}
-function oneOf(name, value, allowed) {
-    if (allowed.includes(value))
-        return value;
-    throw new InputError(`input \`${name}\` is "${shown(value)}"; it must be one of ${allowed.join(', ')}`);
-}
-/** Reads and checks the action's inputs (INPUT_* variables). */
-function readInputs() {
-    const get = (name, fallback = '') => (0,runner/* getInput */.V4)(name) || fallback;
-    const pr = get('pr-number');
-    if (pr && !/^[1-9][0-9]{0,9}$/.test(pr))
-        throw new InputError(`input \`pr-number\` is "${shown(pr)}"; it must be a pull request number (digits only, at most 10, e.g. 42)`);
-    const token = get('github-token');
-    if (token)
-        (0,runner/* setSecret */.Pq)(token);
-    const role = get('role-to-assume');
-    if (role && !/^arn:aws[a-z-]*:iam::[0-9]{12}:role\/([\x21-\x7e]{1,510}\/)?[\w+=,.@-]{1,64}$/.test(role)) {
-        throw new InputError(`input \`role-to-assume\` is "${shown(role)}"; it must be an IAM role ARN (arn:aws:iam::<account>:role/<name>)`);
-    }
-    const region = get('aws-region');
-    const badRegion = region ? (0,regions/* regionProblem */.Og)(region) : undefined;
-    if (badRegion)
-        throw new InputError(`input \`aws-region\`: ${badRegion}`);
-    const breakLock = get('break-lock', 'false');
-    const mode = oneOf('mode', get('mode', 'plan'), ['plan', 'apply', 'destroy']);
-    // A plan applies nothing: the requirements are only checked for their spelling there.
-    const requires = parseApplyRequires(get('apply-requires'), mode === 'plan' || pr !== '');
-    if ('problem' in requires)
-        throw new InputError(requires.problem);
-    return {
-        mode,
-        config: get('config', '.github/karpenter.yaml'),
-        roleToAssume: role,
-        awsRegion: region,
-        audience: get('audience', 'sts.amazonaws.com'),
-        githubToken: token,
-        comment: oneOf('comment', get('comment', 'auto'), ['auto', 'always', 'never']),
-        prNumber: pr ? Number(pr) : undefined,
-        applyRequires: mode === 'plan' ? [] : requires.requires,
-        kubeconfig: get('kubeconfig'),
-        breakLock: { true: true, false: false, force: 'force' }[oneOf('break-lock', breakLock, ['true', 'false', 'force'])],
-    };
-}
-
+// EXTERNAL MODULE: ./src/inputs.ts + 1 modules
+var src_inputs = __webpack_require__(9742);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(6760);
 ;// CONCATENATED MODULE: ./src/kube/local-paths.ts
@@ -4003,6 +4024,10 @@ function lineOf(file, field) {
     }
 }
 
+// EXTERNAL MODULE: ./src/report/escape.ts
+var report_escape = __webpack_require__(4031);
+// EXTERNAL MODULE: ./src/runner.ts
+var runner = __webpack_require__(4813);
 ;// CONCATENATED MODULE: ./src/main.ts
 
 
@@ -4021,7 +4046,7 @@ async function run() {
     const calls = callLogFromEnvironment();
     let early;
     try {
-        const inputs = readInputs();
+        const inputs = (0,src_inputs/* readInputs */.Ko)();
         const config = await loadConfig(inputs.config, { region: inputs.awsRegion });
         // Local charts and manifests must stay inside the workspace: judged on disk, before any AWS call.
         checkLocalPaths(inputs.config, config);
@@ -4029,14 +4054,14 @@ async function run() {
         const aws = await main_credentials(inputs, config, calls?.log);
         // A kubeconfig given to the action needs nothing more: its `kubectl proxy` starts while the pipeline's code
         // loads (the session owns it from then on). Without one, the session makes an EKS kubeconfig first.
-        const kubeconfig = inputs.kubeconfig || process.env.KUBECONFIG || undefined;
+        const kubeconfig = (0,src_inputs/* givenKubeconfig */.vP)(inputs);
         if (kubeconfig) {
             const { KubeClient } = await Promise.all(/* import() */[__webpack_require__.e(260), __webpack_require__.e(290)]).then(__webpack_require__.bind(__webpack_require__, 7290));
             early = new KubeClient(kubeconfig, { recorder: calls?.log });
             early.warm();
         }
         const { runPipeline } = await Promise.all(/* import() */[__webpack_require__.e(260), __webpack_require__.e(243), __webpack_require__.e(290), __webpack_require__.e(976)]).then(__webpack_require__.bind(__webpack_require__, 4976));
-        await runPipeline(inputs, config, aws, { kubeconfig, kube: early });
+        await runPipeline(inputs, config, aws, early);
     }
     catch (e) {
         const { failRun } = await __webpack_require__.e(/* import() */ 304).then(__webpack_require__.bind(__webpack_require__, 3304));
