@@ -5889,34 +5889,71 @@ const ids = {
 };
 /** The resources the configuration asks for. */
 function desiredResources(ctx, options = {}) {
+    const { resources, addFound } = configuredResources(ctx, options);
+    return [...resources, ...addFound(options.found ?? [])];
+}
+/**
+ * The resources the configuration names, and a way to add those of the cluster's objects that left it (what
+ * observe() found): everything but the latter can be read before the cluster has been looked at.
+ */
+function configuredResources(ctx, options) {
     const scope = options.scope ?? 'all';
     const aws = scope === 'cluster' ? undefined : accountSide(ctx, options);
-    const cluster = scope === 'aws' ? [] : clusterSide(ctx, aws, options);
-    return [...(aws?.resources ?? []), ...cluster];
+    const cluster = scope === 'aws' ? { resources: [], addFound: () => [] } : clusterSide(ctx, aws, options);
+    return { resources: [...(aws?.resources ?? []), ...cluster.resources], addFound: cluster.addFound };
 }
 /** What the graph needs from the cluster before it can be built: the managed objects found, the extra manifests. */
 async function observe(ctx) {
+    const extraManifests = loadManifests(ctx);
+    return { found: await observeFound(ctx), extraManifests };
+}
+/** The objects of karpenter.extraManifests (none without the folder). */
+function loadManifests(ctx) {
     const folder = ctx.config.karpenter.extraManifests;
-    const extraManifests = folder ? loadExtraManifests(folder) : [];
-    // Every NodePool (the action's are deleted when they leave the config; the others tell which EC2NodeClasses are
-    // still in use) and the EC2NodeClasses carrying the action's label. No process; empty before the CRDs exist.
+    return folder ? loadExtraManifests(folder) : [];
+}
+/**
+ * Every NodePool (the action's are deleted when they leave the config; the others tell which EC2NodeClasses are
+ * still in use) and the EC2NodeClasses carrying the action's label. No process; empty before the CRDs exist.
+ */
+async function observeFound(ctx) {
     const [pools, classes] = await Promise.all([
         ctx.kube.list(types/* NODEPOOL */.BX),
         ctx.kube.list(types/* EC2NODECLASS */.R9, `${types/* MANAGED_BY_LABEL */.lT}=${types/* MANAGED_BY_VALUE */.Q9}`),
     ]);
-    return { found: [...classes, ...pools], extraManifests };
+    return [...classes, ...pools];
 }
 /** observe(), then desiredResources(): the graph the pipeline plans. */
 async function desiredGraph(ctx, options = {}) {
-    // One Karpenter per cluster: another one installed stops an install or upgrade here, before any resource is read.
+    return (await readingGraph(ctx, options)).resources;
+}
+/**
+ * The graph the pipeline plans, its reads started early: the resources the configuration names are read while the
+ * cluster is looked at (observe(), and the check for another Karpenter); those of the objects that left it follow.
+ * A destroy reads nothing early: what its CRD release's read checks depends on what observe() finds.
+ */
+async function readingGraph(ctx, options = {}) {
+    // One Karpenter per cluster: another one installed stops an install or upgrade here, whatever the reads found.
     // A destroy stays possible (it removes only what the config names).
     const { namespace, release } = ctx.config.karpenter;
     const installs = options.mode !== 'destroy' && options.scope !== 'aws';
-    const [observed] = await Promise.all([
-        observe(ctx),
+    const extraManifests = options.extraManifests ?? loadManifests(ctx);
+    const { resources, addFound } = configuredResources(ctx, { ...options, extraManifests });
+    const started = new Map();
+    if (options.mode !== 'destroy') {
+        for (const r of resources) {
+            const reading = r.read();
+            // Settled here, so that a read failing while the cluster is looked at is no unhandled rejection; the engine
+            // awaits it (and reports it) when nothing before stops the run.
+            reading.catch(() => undefined);
+            started.set(r.id, reading);
+        }
+    }
+    const [found] = await Promise.all([
+        observeFound(ctx),
         installs ? refuseOtherKarpenter(ctx.kube, { namespace, release }) : undefined,
     ]);
-    return desiredResources(ctx, { ...observed, ...options });
+    return { resources: [...resources, ...addFound(found)], started };
 }
 /**
  * How nodes get into the cluster: an access entry when asked, or on `auto` when the cluster's
@@ -6229,12 +6266,17 @@ function clusterSide(ctx, aws, options) {
         out.push(object(o, id, o.kind.toLowerCase(), [...afterRelease, ...(FOUNDATION_KINDS.has(o.kind) ? [] : foundation)]));
         taken.add(id);
     }
-    for (const left of leftovers(options.found ?? [], extras, taken)) {
-        const deps = left.nodeClassId && taken.has(left.nodeClassId) ? [left.nodeClassId] : [];
-        out.push(object(refObject(left.object), left.id, left.kind, [...afterRelease, ...deps], false));
-        taken.add(left.id);
-    }
-    return out;
+    // The action's objects that left the config: deleted (and, for a destroy, before the CRDs: deletedFirst).
+    const addFound = (found) => {
+        const added = [];
+        for (const left of leftovers(found, extras, taken)) {
+            const deps = left.nodeClassId && taken.has(left.nodeClassId) ? [left.nodeClassId] : [];
+            added.push(object(refObject(left.object), left.id, left.kind, [...afterRelease, ...deps], false));
+            taken.add(left.id);
+        }
+        return added;
+    };
+    return { resources: out, addFound };
 }
 /** The ids of the resources given (those present). */
 function idsOf(...resources) {
@@ -6350,7 +6392,7 @@ function dependencyOrder(resources) {
 /** Reads every resource concurrently and decides what to do with each. Changes nothing. */
 async function plan(input) {
     const ordered = dependencyOrder(input.resources);
-    const reads = await Promise.all(ordered.map((r) => r.read().catch((e) => {
+    const reads = await Promise.all(ordered.map((r) => (input.started?.get(r.id) ?? r.read()).catch((e) => {
         throw new PlanError(`reading ${r.kind} ${r.name} failed: ${(0,outcome/* errorMessage */.gJ)(e)}`, { cause: e });
     })));
     const decided = ordered.map((resource, i) => {
@@ -7682,17 +7724,18 @@ async function logged(planning) {
     return planned;
 }
 async function planAll(session, mode, warnings) {
-    const started = Date.now();
-    const resources = await desiredGraph(session, { mode });
+    const began = Date.now();
+    const { resources, started } = await readingGraph(session, { mode });
     const result = await plan({
         mode,
         cluster: session.config.cluster.name,
         region: session.config.cluster.region,
         resources,
+        started,
         outputs: planOutputs(session),
         warnings,
     });
-    return { ...result, resources, seconds: (Date.now() - started) / 1000 };
+    return { ...result, resources, seconds: (Date.now() - began) / 1000 };
 }
 /** The plan in the log, the outputs and the job summary. */
 async function report(plan, context) {

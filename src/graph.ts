@@ -127,36 +127,86 @@ export interface GraphOptions {
 
 /** The resources the configuration asks for. */
 export function desiredResources(ctx: Context, options: GraphOptions = {}): Resource[] {
+  const { resources, addFound } = configuredResources(ctx, options)
+  return [...resources, ...addFound(options.found ?? [])]
+}
+
+/**
+ * The resources the configuration names, and a way to add those of the cluster's objects that left it (what
+ * observe() found): everything but the latter can be read before the cluster has been looked at.
+ */
+function configuredResources(
+  ctx: Context,
+  options: GraphOptions,
+): { resources: Resource[]; addFound: (found: KubeObject[]) => Resource[] } {
   const scope = options.scope ?? 'all'
   const aws = scope === 'cluster' ? undefined : accountSide(ctx, options)
-  const cluster = scope === 'aws' ? [] : clusterSide(ctx, aws, options)
-  return [...(aws?.resources ?? []), ...cluster]
+  const cluster = scope === 'aws' ? { resources: [], addFound: () => [] } : clusterSide(ctx, aws, options)
+  return { resources: [...(aws?.resources ?? []), ...cluster.resources], addFound: cluster.addFound }
 }
 
 /** What the graph needs from the cluster before it can be built: the managed objects found, the extra manifests. */
 export async function observe(ctx: Context): Promise<Pick<GraphOptions, 'found' | 'extraManifests'>> {
+  const extraManifests = loadManifests(ctx)
+  return { found: await observeFound(ctx), extraManifests }
+}
+
+/** The objects of karpenter.extraManifests (none without the folder). */
+function loadManifests(ctx: Context): KubeObject[] {
   const folder = ctx.config.karpenter.extraManifests
-  const extraManifests = folder ? loadExtraManifests(folder) : []
-  // Every NodePool (the action's are deleted when they leave the config; the others tell which EC2NodeClasses are
-  // still in use) and the EC2NodeClasses carrying the action's label. No process; empty before the CRDs exist.
+  return folder ? loadExtraManifests(folder) : []
+}
+
+/**
+ * Every NodePool (the action's are deleted when they leave the config; the others tell which EC2NodeClasses are
+ * still in use) and the EC2NodeClasses carrying the action's label. No process; empty before the CRDs exist.
+ */
+async function observeFound(ctx: Context): Promise<KubeObject[]> {
   const [pools, classes] = await Promise.all([
     ctx.kube.list(NODEPOOL),
     ctx.kube.list(EC2NODECLASS, `${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE}`),
   ])
-  return { found: [...classes, ...pools], extraManifests }
+  return [...classes, ...pools]
 }
 
 /** observe(), then desiredResources(): the graph the pipeline plans. */
 export async function desiredGraph(ctx: Context, options: GraphOptions = {}): Promise<Resource[]> {
-  // One Karpenter per cluster: another one installed stops an install or upgrade here, before any resource is read.
+  return (await readingGraph(ctx, options)).resources
+}
+
+/** The graph, and the reads of it already under way (by resource id): what the engine's plan() takes. */
+export interface ReadingGraph {
+  resources: Resource[]
+  started: ReadonlyMap<ResourceId, Promise<unknown>>
+}
+
+/**
+ * The graph the pipeline plans, its reads started early: the resources the configuration names are read while the
+ * cluster is looked at (observe(), and the check for another Karpenter); those of the objects that left it follow.
+ * A destroy reads nothing early: what its CRD release's read checks depends on what observe() finds.
+ */
+export async function readingGraph(ctx: Context, options: GraphOptions = {}): Promise<ReadingGraph> {
+  // One Karpenter per cluster: another one installed stops an install or upgrade here, whatever the reads found.
   // A destroy stays possible (it removes only what the config names).
   const { namespace, release } = ctx.config.karpenter
   const installs = options.mode !== 'destroy' && options.scope !== 'aws'
-  const [observed] = await Promise.all([
-    observe(ctx),
+  const extraManifests = options.extraManifests ?? loadManifests(ctx)
+  const { resources, addFound } = configuredResources(ctx, { ...options, extraManifests })
+  const started = new Map<ResourceId, Promise<unknown>>()
+  if (options.mode !== 'destroy') {
+    for (const r of resources) {
+      const reading = r.read()
+      // Settled here, so that a read failing while the cluster is looked at is no unhandled rejection; the engine
+      // awaits it (and reports it) when nothing before stops the run.
+      reading.catch(() => undefined)
+      started.set(r.id, reading)
+    }
+  }
+  const [found] = await Promise.all([
+    observeFound(ctx),
     installs ? refuseOtherKarpenter(ctx.kube, { namespace, release }) : undefined,
   ])
-  return desiredResources(ctx, { ...observed, ...options })
+  return { resources: [...resources, ...addFound(found)], started }
 }
 
 /**
@@ -428,7 +478,11 @@ export function karpenterValues(ctx: Context): Record<string, unknown> {
   return mergeValues(values, config.karpenter.values)
 }
 
-function clusterSide(ctx: Context, aws: AccountSide | undefined, options: GraphOptions): Resource[] {
+function clusterSide(
+  ctx: Context,
+  aws: AccountSide | undefined,
+  options: GraphOptions,
+): { resources: Resource[]; addFound: (found: KubeObject[]) => Resource[] } {
   const { config, kube } = ctx
   const k = config.karpenter
   const planning = options.mode !== 'destroy'
@@ -526,12 +580,17 @@ function clusterSide(ctx: Context, aws: AccountSide | undefined, options: GraphO
     taken.add(id)
   }
 
-  for (const left of leftovers(options.found ?? [], extras, taken)) {
-    const deps = left.nodeClassId && taken.has(left.nodeClassId) ? [left.nodeClassId] : []
-    out.push(object(refObject(left.object), left.id, left.kind, [...afterRelease, ...deps], false))
-    taken.add(left.id)
+  // The action's objects that left the config: deleted (and, for a destroy, before the CRDs: deletedFirst).
+  const addFound = (found: KubeObject[]): Resource[] => {
+    const added: Resource[] = []
+    for (const left of leftovers(found, extras, taken)) {
+      const deps = left.nodeClassId && taken.has(left.nodeClassId) ? [left.nodeClassId] : []
+      added.push(object(refObject(left.object), left.id, left.kind, [...afterRelease, ...deps], false))
+      taken.add(left.id)
+    }
+    return added
   }
-  return out
+  return { resources: out, addFound }
 }
 
 /** The ids of the resources given (those present). */

@@ -12,7 +12,7 @@ import { preflight } from './aws/preflight.js'
 import type { Config } from './config/types.js'
 import { isDriftCheck } from './github/event.js'
 import { PullRequestFlow } from './github/pr.js'
-import { desiredGraph, planOutputs } from './graph.js'
+import { planOutputs, readingGraph } from './graph.js'
 import { givenKubeconfig, type Inputs } from './inputs.js'
 import type { KubeClient } from './kube/client.js'
 import { ActionFailure, DriftDetected } from './outcome.js'
@@ -148,17 +148,18 @@ async function logged(planning: Promise<Planned>): Promise<Planned> {
 }
 
 async function planAll(session: Session, mode: Mode, warnings: string[]): Promise<Planned> {
-  const started = Date.now()
-  const resources = await desiredGraph(session, { mode })
+  const began = Date.now()
+  const { resources, started } = await readingGraph(session, { mode })
   const result = await plan({
     mode,
     cluster: session.config.cluster.name,
     region: session.config.cluster.region,
     resources,
+    started,
     outputs: planOutputs(session),
     warnings,
   })
-  return { ...result, resources, seconds: (Date.now() - started) / 1000 }
+  return { ...result, resources, seconds: (Date.now() - began) / 1000 }
 }
 
 /** The plan in the log, the outputs and the job summary. */

@@ -45,6 +45,8 @@ export interface PlanInput {
   resources: Resource[]
   outputs: Record<string, string>
   warnings?: string[]
+  /** Reads already under way, by resource id (the graph starts them early); the others are started here. */
+  started?: ReadonlyMap<ResourceId, Promise<unknown>>
 }
 
 /** Resources sorted so that each comes after what it depends on. Throws on unknown ids and cycles. */
@@ -75,7 +77,7 @@ export async function plan(input: PlanInput): Promise<PlanResult> {
   const ordered = dependencyOrder(input.resources)
   const reads = await Promise.all(
     ordered.map((r) =>
-      r.read().catch((e: unknown) => {
+      (input.started?.get(r.id) ?? r.read()).catch((e: unknown) => {
         throw new PlanError(`reading ${r.kind} ${r.name} failed: ${errorMessage(e)}`, { cause: e })
       }),
     ),

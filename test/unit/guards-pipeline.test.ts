@@ -118,10 +118,13 @@ jest.unstable_mockModule('../../src/session.js', () => ({
 }))
 jest.unstable_mockModule('../../src/aws/preflight.js', () => ({ preflight }))
 jest.unstable_mockModule('../../src/graph.js', () => ({
-  desiredGraph: async () => {
+  readingGraph: async () => {
     const round = wants[Math.min(graphCalls++, wants.length - 1)]
     events.push(`plan ${round.join(',')}`)
-    return round.map((want, i) => new Thing(`thing.${i}`, want, failOn === `thing.${i}`))
+    return {
+      resources: round.map((want, i) => new Thing(`thing.${i}`, want, failOn === `thing.${i}`)),
+      started: new Map(),
+    }
   },
   planOutputs: () => ({ 'node-role-arn': 'arn:aws:iam::123456789012:role/karpenter-role' }),
 }))
