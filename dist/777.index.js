@@ -167,7 +167,7 @@ function tagMap(list) {
 /* harmony export */   Te: () => (/* binding */ sessionCredentials),
 /* harmony export */   b2: () => (/* binding */ clients)
 /* harmony export */ });
-/* unused harmony export isMutating */
+/* unused harmony exports isMutating, environmentCredentials */
 const READ_ONLY = /^(Get|List|Describe|Head|Lookup)/;
 function isMutating(command) {
     return !READ_ONLY.test(command.replace(/Command$/, ''));
@@ -223,10 +223,34 @@ const clients = {
     // Path-style addressing keeps bucket names out of host names (needed for a local endpoint).
     s3: factory('s3', async () => (await Promise.all(/* import() */[__webpack_require__.e(118), __webpack_require__.e(861), __webpack_require__.e(711)]).then(__webpack_require__.t.bind(__webpack_require__, 3711, 19))).S3Client, () => ({ forcePathStyle: !!process.env.AWS_ENDPOINT_URL })),
 };
-/** The session's credentials: the assumed role's, or whatever the SDK's default chain finds. */
+/**
+ * The environment's static credentials, as the SDK's default chain takes them first: AWS_ACCESS_KEY_ID and
+ * AWS_SECRET_ACCESS_KEY (with AWS_SESSION_TOKEN), unless AWS_PROFILE names a profile to use instead.
+ */
+function environmentCredentials(env = process.env) {
+    const accessKeyId = env.AWS_ACCESS_KEY_ID;
+    const secretAccessKey = env.AWS_SECRET_ACCESS_KEY;
+    if (env.AWS_PROFILE || !accessKeyId || !secretAccessKey)
+        return undefined;
+    const sessionToken = env.AWS_SESSION_TOKEN;
+    const expiration = env.AWS_CREDENTIAL_EXPIRATION;
+    return {
+        accessKeyId,
+        secretAccessKey,
+        ...(sessionToken ? { sessionToken } : {}),
+        ...(expiration ? { expiration: new Date(expiration) } : {}),
+    };
+}
+/**
+ * The session's credentials: the assumed role's; else the environment's (no SDK loaded for them); else whatever
+ * the rest of the SDK's default chain finds (a profile, SSO, the container or instance metadata...).
+ */
 async function sessionCredentials(session) {
     if (session.credentials)
         return session.credentials;
+    const fromEnvironment = environmentCredentials();
+    if (fromEnvironment)
+        return fromEnvironment;
     const sts = await clients.sts(session);
     return sts.config.credentials();
 }
@@ -259,16 +283,17 @@ var workflow_run = __webpack_require__(9586);
 var arns = __webpack_require__(6145);
 // EXTERNAL MODULE: ./src/aws/calls.ts
 var calls = __webpack_require__(6484);
-// EXTERNAL MODULE: ./src/aws/clients.ts
-var clients = __webpack_require__(201);
 // EXTERNAL MODULE: ./src/aws/regions.ts
 var regions = __webpack_require__(736);
+// EXTERNAL MODULE: ./src/aws/signed-call.ts + 1 modules
+var signed_call = __webpack_require__(9865);
 ;// CONCATENATED MODULE: ./src/aws/sts-web-identity.ts
 /**
  * STS AssumeRoleWithWebIdentity over plain HTTPS. The call is unsigned (the OIDC token is the proof), so it
  * needs no SDK: sparing the STS client's load keeps start-up short. Honors AWS_ENDPOINT_URL_STS and
  * AWS_ENDPOINT_URL like the SDK. Errors carry the STS error code as `name`, as SDK errors do.
  */
+
 
 
 
@@ -361,9 +386,33 @@ async function assumeRoleWithWebIdentity(req) {
     const expiration = xmlText(answer.body, 'Expiration');
     return { accessKeyId, secretAccessKey, sessionToken, ...(expiration ? { expiration: new Date(expiration) } : {}) };
 }
+/** STS's refusal in its Query answer: `<ErrorResponse><Error><Code>..</Code><Message>..</Message>..`. */
+function stsRefusal(answer, action) {
+    if (answer.status === 200)
+        return undefined;
+    const code = xmlText(answer.body, 'Code') ?? (answer.status === 429 ? 'Throttling' : `HTTP${answer.status}`);
+    const message = xmlText(answer.body, 'Message') ?? `STS answered ${action} with ${answer.status}`;
+    const requestId = xmlText(answer.body, 'RequestId');
+    return new StsError(code, message, { httpStatusCode: answer.status, ...(requestId ? { requestId } : {}) });
+}
+/** STS GetCallerIdentity as a signed Query request of our own (no SDK client to load for one call). */
+async function getCallerIdentity(session) {
+    return (0,signed_call/* signedCall */.p)(session, { endpointId: 'STS', name: 'sts' }, {
+        method: 'POST',
+        path: '/',
+        headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
+        body: 'Action=GetCallerIdentity&Version=2011-06-15',
+        command: 'GetCallerIdentity',
+        input: {},
+    }, (answer) => {
+        const refused = stsRefusal(answer, 'GetCallerIdentity');
+        if (refused)
+            throw refused;
+        return { Account: xmlText(answer.body, 'Account'), Arn: xmlText(answer.body, 'Arn') };
+    }, StsError);
+}
 
 ;// CONCATENATED MODULE: ./src/aws/credentials.ts
-
 
 
 
@@ -491,11 +540,9 @@ function environmentSession(region, options = {}) {
 }
 /** The account of the session's identity; a CredentialsError when AWS does not accept the credentials. */
 async function callerAccount(session) {
-    const sts = await clients/* clients */.b2.sts(session);
-    const { GetCallerIdentityCommand } = await Promise.all(/* import() */[__webpack_require__.e(118), __webpack_require__.e(861), __webpack_require__.e(695)]).then(__webpack_require__.t.bind(__webpack_require__, 1695, 19));
     let out;
     try {
-        out = await sts.send(new GetCallerIdentityCommand({}));
+        out = await getCallerIdentity(session);
     }
     catch (e) {
         throw new CredentialsError(`AWS did not accept the credentials (STS GetCallerIdentity): ${e.message}`);
@@ -582,6 +629,167 @@ function configuredEndpoint(service, env, refuse) {
         throw refuse(`${name} must be an http(s) URL without credentials in it`);
     }
     return url;
+}
+
+
+/***/ }),
+
+/***/ 9865:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  p: () => (/* binding */ signedCall)
+});
+
+// UNUSED EXPORTS: serviceEndpoint
+
+// EXTERNAL MODULE: ./src/runner.ts
+var runner = __webpack_require__(4813);
+// EXTERNAL MODULE: ./src/retry.ts
+var retry = __webpack_require__(9809);
+// EXTERNAL MODULE: ./src/aws/calls.ts
+var calls = __webpack_require__(6484);
+// EXTERNAL MODULE: ./src/aws/clients.ts
+var clients = __webpack_require__(201);
+// EXTERNAL MODULE: ./src/aws/regions.ts
+var regions = __webpack_require__(736);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __webpack_require__(7598);
+;// CONCATENATED MODULE: ./src/aws/sigv4.ts
+/**
+ * AWS Signature Version 4 for the action's own requests (the EC2 reads, STS GetCallerIdentity, EKS DescribeCluster),
+ * with node:crypto: the SDK's signer and its SHA-256 are some 440 KB of code to load for what is a few HMACs.
+ *
+ * The canonical request, the string to sign and the signing key as AWS specifies them: the method; the path with
+ * each segment URI-encoded once more (every service here but S3, which this is not for); the query sorted by
+ * encoded name and value; the headers given (lower-cased, trimmed, inner spaces collapsed, sorted) plus host,
+ * x-amz-date and x-amz-security-token; the hex SHA-256 of the body. Checked against the SDK's signer in
+ * test/unit/aws-sigv4.test.ts.
+ */
+
+/** RFC 3986 encoding, as SigV4 wants it: everything but A-Z a-z 0-9 - _ . ~ percent-encoded. */
+function uriEncode(s) {
+    return encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+const sha256Hex = (data) => (0,external_node_crypto_.createHash)('sha256').update(data, 'utf8').digest('hex');
+const hmac = (key, data) => (0,external_node_crypto_.createHmac)('sha256', key).update(data, 'utf8').digest();
+/** The path of a URL (already percent-encoded by URL), each segment encoded once more. */
+function canonicalPath(url) {
+    const path = url.pathname || '/';
+    return path
+        .split('/')
+        .map((segment) => uriEncode(segment))
+        .join('/');
+}
+function canonicalQuery(url) {
+    const pairs = [];
+    for (const [k, v] of url.searchParams)
+        pairs.push([uriEncode(k), uriEncode(v)]);
+    pairs.sort(([ak, av], [bk, bv]) => (ak < bk ? -1 : ak > bk ? 1 : av < bv ? -1 : av > bv ? 1 : 0));
+    return pairs.map(([k, v]) => `${k}=${v}`).join('&');
+}
+/** `20261203T064200Z` */
+function amzDate(d) {
+    return d
+        .toISOString()
+        .replace(/[-:]/g, '')
+        .replace(/\.\d{3}/, '');
+}
+/** The headers to send: those given, host, x-amz-date, x-amz-security-token (with a session) and authorization. */
+function signRequest(input) {
+    const { url, credentials } = input;
+    const date = amzDate(input.now ?? new Date());
+    const day = date.slice(0, 8);
+    const headers = {};
+    for (const [k, v] of Object.entries(input.headers))
+        headers[k.toLowerCase()] = v;
+    headers.host = url.host;
+    headers['x-amz-date'] = date;
+    if (credentials.sessionToken)
+        headers['x-amz-security-token'] = credentials.sessionToken;
+    const names = Object.keys(headers).sort();
+    const canonicalHeaders = names.map((n) => `${n}:${headers[n].trim().replace(/\s+/g, ' ')}\n`).join('');
+    const signedHeaders = names.join(';');
+    const canonical = [
+        input.method.toUpperCase(),
+        canonicalPath(url),
+        canonicalQuery(url),
+        canonicalHeaders,
+        signedHeaders,
+        sha256Hex(input.body),
+    ].join('\n');
+    const scope = `${day}/${input.region}/${input.service}/aws4_request`;
+    const stringToSign = ['AWS4-HMAC-SHA256', date, scope, sha256Hex(canonical)].join('\n');
+    const key = hmac(hmac(hmac(hmac(`AWS4${credentials.secretAccessKey}`, day), input.region), input.service), 'aws4_request');
+    const signature = (0,external_node_crypto_.createHmac)('sha256', key).update(stringToSign, 'utf8').digest('hex');
+    headers.authorization =
+        `AWS4-HMAC-SHA256 Credential=${credentials.accessKeyId}/${scope}, ` +
+            `SignedHeaders=${signedHeaders}, Signature=${signature}`;
+    return headers;
+}
+
+;// CONCATENATED MODULE: ./src/aws/signed-call.ts
+/**
+ * One signed request of our own to an AWS service (the EC2 reads, STS GetCallerIdentity, EKS DescribeCluster): the
+ * endpoint as the SDK finds it (AWS_ENDPOINT_URL_<SERVICE>, AWS_ENDPOINT_URL, else the region's), the session's
+ * credentials, a SigV4 signature (src/aws/sigv4.ts), the same retries as the SDK clients are given (throttling, 5xx
+ * answers and failed connections, src/retry.ts), and the call told to the session's recorder like the SDK's calls.
+ * What the answer means is the caller's: each protocol says its errors its own way.
+ */
+
+
+
+
+
+
+/** Attempts in all, as the SDK clients are configured (src/aws/clients.ts). */
+const ATTEMPTS = 6;
+const BASE_DELAY_MS = 100;
+/** The service's endpoint: the origin AWS_ENDPOINT_URL_<id> / AWS_ENDPOINT_URL names, or the region's. */
+function serviceEndpoint(service, region, env = process.env) {
+    const custom = (0,regions/* configuredEndpoint */.iw)(service.endpointId, env, (message) => new Error(message));
+    if (custom)
+        return custom;
+    const problem = (0,regions/* regionProblem */.Og)(region);
+    if (problem)
+        throw new Error(`The AWS region ${problem}.`);
+    return new URL(`https://${service.name}.${region}.${(0,regions/* partitionOfRegion */.cn)(region).dnsSuffix}/`);
+}
+/**
+ * Sends the request, and again while the failure is transient (src/retry.ts): what `answerOf` makes of the answer,
+ * which throws the service's refusal as an error of `errorClass` (a failed connection is one too).
+ */
+async function signedCall(session, service, req, answerOf, errorClass = calls/* AwsHttpError */.U3, region = session.region) {
+    session.recorder?.awsCall({ service: service.name, command: req.command, mutating: false, input: req.input });
+    const endpoint = serviceEndpoint(service, region);
+    const url = new URL(endpoint.pathname.replace(/\/$/, '') + req.path, endpoint);
+    const credentials = await (0,clients/* sessionCredentials */.Te)(session);
+    return (0,retry/* retry */.L5)(async () => {
+        const headers = signRequest({
+            method: req.method,
+            url,
+            headers: req.headers,
+            body: req.body,
+            service: service.name,
+            region,
+            credentials,
+        });
+        let answer;
+        try {
+            answer = await (0,runner/* httpCall */.b3)(url.href, {
+                method: req.method,
+                headers,
+                ...(req.method === 'POST' ? { body: req.body } : {}),
+                timeoutMs: 30_000,
+            });
+        }
+        catch (e) {
+            throw errorClass.fromConnection(e, `${req.command}: `);
+        }
+        return answerOf(answer);
+    }, { attempts: ATTEMPTS, baseDelayMs: BASE_DELAY_MS });
 }
 
 
@@ -4047,19 +4255,27 @@ async function run() {
     let early;
     try {
         const inputs = (0,src_inputs/* readInputs */.Ko)();
+        // A kubeconfig given to the action needs nothing more: its `kubectl proxy` starts while the config is read and
+        // the pipeline's code loads (the session owns it from then on), or, when a role is to be assumed, once its
+        // credentials are in hand (what the kubeconfig's exec plugin may need). The proxy only listens on its socket
+        // until the first request, which a config found bad never makes. Without a kubeconfig, the session makes one
+        // for EKS.
+        const kubeconfig = (0,src_inputs/* givenKubeconfig */.vP)(inputs);
+        const startProxy = async () => {
+            if (!kubeconfig || early)
+                return;
+            const { KubeClient } = await Promise.all(/* import() */[__webpack_require__.e(260), __webpack_require__.e(290)]).then(__webpack_require__.bind(__webpack_require__, 7290));
+            early = new KubeClient(kubeconfig, { recorder: calls?.log });
+            early.warm();
+        };
+        if (!inputs.roleToAssume)
+            await startProxy();
         const config = await loadConfig(inputs.config, { region: inputs.awsRegion });
         // Local charts and manifests must stay inside the workspace: judged on disk, before any AWS call.
         checkLocalPaths(inputs.config, config);
         (0,runner/* info */.pq)(`config ${(0,report_escape/* oneLine */.TN)(inputs.config)}: cluster ${config.cluster.name} in ${config.cluster.region}, ${config.nodePools.length} node pool(s)`);
         const aws = await main_credentials(inputs, config, calls?.log);
-        // A kubeconfig given to the action needs nothing more: its `kubectl proxy` starts while the pipeline's code
-        // loads (the session owns it from then on). Without one, the session makes an EKS kubeconfig first.
-        const kubeconfig = (0,src_inputs/* givenKubeconfig */.vP)(inputs);
-        if (kubeconfig) {
-            const { KubeClient } = await Promise.all(/* import() */[__webpack_require__.e(260), __webpack_require__.e(290)]).then(__webpack_require__.bind(__webpack_require__, 7290));
-            early = new KubeClient(kubeconfig, { recorder: calls?.log });
-            early.warm();
-        }
+        await startProxy();
         const { runPipeline } = await Promise.all(/* import() */[__webpack_require__.e(260), __webpack_require__.e(243), __webpack_require__.e(290), __webpack_require__.e(976)]).then(__webpack_require__.bind(__webpack_require__, 4976));
         await runPipeline(inputs, config, aws, early);
     }
@@ -4390,7 +4606,7 @@ function httpCall(url, options) {
         const req = send(target, { method: options.method, headers: options.headers }, (res) => {
             const chunks = [];
             res.on('data', (c) => chunks.push(c));
-            res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), headers: res.headers }));
             res.on('error', reject);
         });
         req.setTimeout(options.timeoutMs ?? 15_000, () => req.destroy(Object.assign(new Error(`no answer from ${target.host} in time`), { code: 'ETIMEDOUT' })));

@@ -19,12 +19,8 @@ var errors = __webpack_require__(7827);
 var arns = __webpack_require__(6145);
 // EXTERNAL MODULE: ./src/aws/calls.ts
 var calls = __webpack_require__(6484);
-// EXTERNAL MODULE: ./src/retry.ts
-var retry = __webpack_require__(9809);
-// EXTERNAL MODULE: ./src/aws/clients.ts
-var clients = __webpack_require__(201);
-// EXTERNAL MODULE: ./src/aws/regions.ts
-var regions = __webpack_require__(736);
+// EXTERNAL MODULE: ./src/aws/signed-call.ts + 1 modules
+var signed_call = __webpack_require__(9865);
 ;// CONCATENATED MODULE: ./src/aws/ec2-query.ts
 /**
  * The five EC2 reads pre-flight makes (DescribeVpcs, DescribeSubnets, DescribeSecurityGroups, DescribeInstanceTypes,
@@ -39,26 +35,15 @@ var regions = __webpack_require__(736);
  */
 
 
-
-
-
 /** The EC2 API version the Query requests speak. */
 const EC2_API_VERSION = '2016-11-15';
 /** EC2's refusal (its error code as `name`), or a failed exchange (the connection's code as `name` and `code`). */
 class Ec2Error extends calls/* AwsHttpError */.U3 {
 }
-/** Attempts in all, as the SDK clients are configured (src/aws/clients.ts). */
-const ATTEMPTS = 6;
-const BASE_DELAY_MS = 100;
+const EC2 = { endpointId: 'EC2', name: 'ec2' };
 /** The EC2 endpoint: the origin AWS_ENDPOINT_URL_EC2 / AWS_ENDPOINT_URL names, or the region's. */
 function ec2Endpoint(region, env = process.env) {
-    const custom = (0,regions/* configuredEndpoint */.iw)('EC2', env, (message) => new Error(message));
-    if (custom)
-        return custom;
-    const problem = (0,regions/* regionProblem */.Og)(region);
-    if (problem)
-        throw new Error(`The AWS region ${problem}.`);
-    return new URL(`https://ec2.${region}.${(0,regions/* partitionOfRegion */.cn)(region).dnsSuffix}/`);
+    return serviceEndpoint(EC2, region, env);
 }
 /** The Query parameters of an input: `Filter.1.Name`, `Filter.1.Value.1`, `VpcId.1`, ... (EC2's list encoding). */
 function queryParams(action, input) {
@@ -117,33 +102,17 @@ async function parse(body) {
     }
 }
 /** One signed EC2 Query request; the answer's document element (its children), or an Ec2Error. */
-async function ec2Call(session, action, input, region = session.region) {
-    session.recorder?.awsCall({ service: 'ec2', command: action, mutating: false, input });
-    const endpoint = ec2Endpoint(region);
+function ec2Call(session, action, input, region = session.region) {
     const body = new URLSearchParams(queryParams(action, input)).toString();
-    const [{ SignatureV4 }, { Sha256 }, credentials] = await Promise.all([
-        __webpack_require__.e(/* import() */ 118).then(__webpack_require__.t.bind(__webpack_require__, 5118, 19)),
-        __webpack_require__.e(/* import() */ 156).then(__webpack_require__.t.bind(__webpack_require__, 3156, 23)),
-        (0,clients/* sessionCredentials */.Te)(session),
-    ]);
-    const signer = new SignatureV4({ service: 'ec2', region, credentials, sha256: Sha256, uriEscapePath: true });
-    return (0,retry/* retry */.L5)(async () => {
-        const signed = await signer.sign({
-            method: 'POST',
-            protocol: endpoint.protocol,
-            hostname: endpoint.hostname,
-            ...(endpoint.port ? { port: Number(endpoint.port) } : {}),
-            path: endpoint.pathname,
-            headers: { host: endpoint.host, 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
-            body,
-        });
-        let answer;
-        try {
-            answer = await (0,runner/* httpCall */.b3)(endpoint.href, { method: 'POST', headers: signed.headers, body, timeoutMs: 30_000 });
-        }
-        catch (e) {
-            throw Ec2Error.fromConnection(e, `${action}: `);
-        }
+    const request = {
+        method: 'POST',
+        path: '/',
+        headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
+        body,
+        command: action,
+        input,
+    };
+    return (0,signed_call/* signedCall */.p)(session, EC2, request, async (answer) => {
         const doc = await parse(answer.body);
         if (answer.status !== 200)
             throw errorOf(answer.status, doc);
@@ -154,7 +123,7 @@ async function ec2Call(session, action, input, region = session.region) {
             });
         }
         return root;
-    }, { attempts: ATTEMPTS, baseDelayMs: BASE_DELAY_MS });
+    }, Ec2Error, region);
 }
 function page(root, set, map) {
     const next = ec2_query_text(root.nextToken);
@@ -425,6 +394,8 @@ function summarizeList(value, shown = 2) {
     return list.slice(0, shown).join(', ') + more;
 }
 
+// EXTERNAL MODULE: ./src/aws/regions.ts
+var regions = __webpack_require__(736);
 ;// CONCATENATED MODULE: ./src/aws/karpenter-policy.ts
 /**
  * The IAM and interruption-handling resources Karpenter needs, as data.
@@ -3304,6 +3275,8 @@ function decide(exists, fields, ops, note) {
     return { action, fields, ops, ...(note ? { note } : {}) };
 }
 
+// EXTERNAL MODULE: ./src/aws/clients.ts
+var clients = __webpack_require__(201);
 ;// CONCATENATED MODULE: ./src/plan/redact.ts
 /**
  * Which values of a plan look secret. Field changes show rendered values (Helm values, chart objects, the user's
@@ -3833,6 +3806,8 @@ async function tagEksResource(aws, resourceArn, tags) {
     await eks.send(new TagResourceCommand({ resourceArn, tags }));
 }
 
+// EXTERNAL MODULE: ./src/retry.ts
+var retry = __webpack_require__(9809);
 ;// CONCATENATED MODULE: ./src/resources/aws-auth.ts
 
 
@@ -6577,12 +6552,60 @@ class ClusterError extends outcome/* ActionFailure */.dR {
         this.name = 'ClusterError';
     }
 }
+/** EKS's refusal in a REST-JSON answer (its error type from x-amzn-errortype or the body), or a failed exchange. */
+class EksError extends calls/* AwsHttpError */.U3 {
+}
+function eksRefusal(answer, command) {
+    if (answer.status >= 200 && answer.status < 300)
+        return undefined;
+    let body = {};
+    try {
+        body = JSON.parse(answer.body);
+    }
+    catch {
+        /* not JSON: the status says it */
+    }
+    const header = answer.headers['x-amzn-errortype'];
+    const type = (typeof header === 'string' ? header : undefined) ?? body.__type ?? body.code;
+    const code = typeof type === 'string' && type
+        ? type.split(':')[0].split('#').pop()
+        : answer.status === 429
+            ? 'TooManyRequestsException'
+            : `HTTP${answer.status}`;
+    const text = body.message ?? body.Message;
+    const requestId = answer.headers['x-amzn-requestid'];
+    return new EksError(code, typeof text === 'string' ? text : `EKS answered ${command} with ${answer.status}`, {
+        httpStatusCode: answer.status,
+        ...(typeof requestId === 'string' ? { requestId } : {}),
+    });
+}
+/** EKS DescribeCluster as a signed REST request of our own (no SDK client to load for one call at start-up). */
+async function describeEksCluster(session, name) {
+    return (0,signed_call/* signedCall */.p)(session, { endpointId: 'EKS', name: 'eks' }, {
+        method: 'GET',
+        path: `/clusters/${encodeURIComponent(name)}`,
+        headers: { accept: 'application/json' },
+        body: '',
+        command: 'DescribeCluster',
+        input: { name },
+    }, (answer) => {
+        const refused = eksRefusal(answer, 'DescribeCluster');
+        if (refused)
+            throw refused;
+        try {
+            return JSON.parse(answer.body).cluster;
+        }
+        catch {
+            throw new EksError('InvalidResponse', 'EKS answered DescribeCluster with something that is not JSON', {
+                httpStatusCode: answer.status,
+            });
+        }
+    }, EksError);
+}
 async function describeCluster(session, name) {
-    const eks = await clients/* clients */.b2.eks(session);
-    const { DescribeClusterCommand } = await Promise.all(/* import() */[__webpack_require__.e(118), __webpack_require__.e(861), __webpack_require__.e(524)]).then(__webpack_require__.t.bind(__webpack_require__, 4524, 19));
     let cluster;
     try {
-        cluster = (await eks.send(new DescribeClusterCommand({ name }))).cluster;
+        cluster = await describeEksCluster(session, name);
     }
     catch (e) {
         if ((0,calls/* isNotFound */.c4)(e)) {

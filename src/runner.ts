@@ -124,6 +124,8 @@ export function setSecret(value: string): void {
 export interface HttpAnswer {
   status: number
   body: string
+  /** The answer's headers, lower-cased names. */
+  headers: Record<string, string | string[] | undefined>
 }
 
 /** One HTTP(S) request with a body, bounded in time. */
@@ -137,7 +139,9 @@ export function httpCall(
     const req = send(target, { method: options.method, headers: options.headers }, (res) => {
       const chunks: Buffer[] = []
       res.on('data', (c: Buffer) => chunks.push(c))
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }))
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), headers: res.headers }),
+      )
       res.on('error', reject)
     })
     req.setTimeout(options.timeoutMs ?? 15_000, () =>

@@ -109,9 +109,32 @@ export const clients = {
   ),
 }
 
-/** The session's credentials: the assumed role's, or whatever the SDK's default chain finds. */
+/**
+ * The environment's static credentials, as the SDK's default chain takes them first: AWS_ACCESS_KEY_ID and
+ * AWS_SECRET_ACCESS_KEY (with AWS_SESSION_TOKEN), unless AWS_PROFILE names a profile to use instead.
+ */
+export function environmentCredentials(env: NodeJS.ProcessEnv = process.env): AwsCredentialIdentity | undefined {
+  const accessKeyId = env.AWS_ACCESS_KEY_ID
+  const secretAccessKey = env.AWS_SECRET_ACCESS_KEY
+  if (env.AWS_PROFILE || !accessKeyId || !secretAccessKey) return undefined
+  const sessionToken = env.AWS_SESSION_TOKEN
+  const expiration = env.AWS_CREDENTIAL_EXPIRATION
+  return {
+    accessKeyId,
+    secretAccessKey,
+    ...(sessionToken ? { sessionToken } : {}),
+    ...(expiration ? { expiration: new Date(expiration) } : {}),
+  }
+}
+
+/**
+ * The session's credentials: the assumed role's; else the environment's (no SDK loaded for them); else whatever
+ * the rest of the SDK's default chain finds (a profile, SSO, the container or instance metadata...).
+ */
 export async function sessionCredentials(session: AwsSession): Promise<AwsCredentialIdentity> {
   if (session.credentials) return session.credentials
+  const fromEnvironment = environmentCredentials()
+  if (fromEnvironment) return fromEnvironment
   const sts = await clients.sts(session)
   return sts.config.credentials()
 }

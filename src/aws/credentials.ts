@@ -6,8 +6,8 @@ import { getIdToken as runnerIdToken, info, setSecret } from '../runner.js'
 import { isForkPullRequest, readEventPayload } from '../workflow-run.js'
 import { partitionOf } from './arns.js'
 import { awsErrorName } from './calls.js'
-import { clients, type AwsSession } from './clients.js'
-import { assumeRoleWithWebIdentity, StsEndpointError, stsTarget } from './sts-web-identity.js'
+import type { AwsSession } from './clients.js'
+import { assumeRoleWithWebIdentity, getCallerIdentity, StsEndpointError, stsTarget } from './sts-web-identity.js'
 
 /** No usable AWS credentials (reason `credentials`). */
 export class CredentialsError extends ActionFailure {
@@ -167,11 +167,9 @@ export function environmentSession(
 
 /** The account of the session's identity; a CredentialsError when AWS does not accept the credentials. */
 export async function callerAccount(session: AwsSession): Promise<{ accountId: string; arn: string }> {
-  const sts = await clients.sts(session)
-  const { GetCallerIdentityCommand } = await import('@aws-sdk/client-sts')
   let out
   try {
-    out = await sts.send(new GetCallerIdentityCommand({}))
+    out = await getCallerIdentity(session)
   } catch (e) {
     throw new CredentialsError(`AWS did not accept the credentials (STS GetCallerIdentity): ${(e as Error).message}`)
   }

@@ -9,11 +9,9 @@
  * 5xx answers and failed connections (src/retry.ts); errors carry EC2's error code as `name` and the HTTP status in
  * `$metadata`, as SDK errors do.
  */
-import { httpCall } from '../runner.js'
-import { retry } from '../retry.js'
 import { AwsHttpError } from './calls.js'
-import { sessionCredentials, type AwsSession } from './clients.js'
-import { configuredEndpoint, partitionOfRegion, regionProblem } from './regions.js'
+import type { AwsSession } from './clients.js'
+import { serviceEndpoint, signedCall, type ServiceId, type SignedRequest } from './signed-call.js'
 
 /** The EC2 API version the Query requests speak. */
 const EC2_API_VERSION = '2016-11-15'
@@ -69,17 +67,11 @@ export interface Ec2Page<T> {
 /** EC2's refusal (its error code as `name`), or a failed exchange (the connection's code as `name` and `code`). */
 export class Ec2Error extends AwsHttpError {}
 
-/** Attempts in all, as the SDK clients are configured (src/aws/clients.ts). */
-const ATTEMPTS = 6
-const BASE_DELAY_MS = 100
+const EC2: ServiceId = { endpointId: 'EC2', name: 'ec2' }
 
 /** The EC2 endpoint: the origin AWS_ENDPOINT_URL_EC2 / AWS_ENDPOINT_URL names, or the region's. */
 export function ec2Endpoint(region: string, env: NodeJS.ProcessEnv = process.env): URL {
-  const custom = configuredEndpoint('EC2', env, (message) => new Error(message))
-  if (custom) return custom
-  const problem = regionProblem(region)
-  if (problem) throw new Error(`The AWS region ${problem}.`)
-  return new URL(`https://ec2.${region}.${partitionOfRegion(region)!.dnsSuffix}/`)
+  return serviceEndpoint(EC2, region, env)
 }
 
 /** The Query parameters of an input: `Filter.1.Name`, `Filter.1.Value.1`, `VpcId.1`, ... (EC2's list encoding). */
@@ -146,33 +138,21 @@ async function parse(body: string): Promise<XmlObject | undefined> {
 }
 
 /** One signed EC2 Query request; the answer's document element (its children), or an Ec2Error. */
-async function ec2Call(session: AwsSession, action: string, input: Ec2ReadInput, region = session.region) {
-  session.recorder?.awsCall({ service: 'ec2', command: action, mutating: false, input })
-  const endpoint = ec2Endpoint(region)
+function ec2Call(session: AwsSession, action: string, input: Ec2ReadInput, region = session.region) {
   const body = new URLSearchParams(queryParams(action, input)).toString()
-  const [{ SignatureV4 }, { Sha256 }, credentials] = await Promise.all([
-    import('@smithy/signature-v4'),
-    import('@aws-crypto/sha256-js'),
-    sessionCredentials(session),
-  ])
-  const signer = new SignatureV4({ service: 'ec2', region, credentials, sha256: Sha256, uriEscapePath: true })
-  return retry(
-    async () => {
-      const signed = await signer.sign({
-        method: 'POST',
-        protocol: endpoint.protocol,
-        hostname: endpoint.hostname,
-        ...(endpoint.port ? { port: Number(endpoint.port) } : {}),
-        path: endpoint.pathname,
-        headers: { host: endpoint.host, 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
-        body,
-      })
-      let answer
-      try {
-        answer = await httpCall(endpoint.href, { method: 'POST', headers: signed.headers, body, timeoutMs: 30_000 })
-      } catch (e) {
-        throw Ec2Error.fromConnection(e, `${action}: `)
-      }
+  const request: SignedRequest = {
+    method: 'POST',
+    path: '/',
+    headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
+    body,
+    command: action,
+    input,
+  }
+  return signedCall(
+    session,
+    EC2,
+    request,
+    async (answer) => {
       const doc = await parse(answer.body)
       if (answer.status !== 200) throw errorOf(answer.status, doc)
       const root = doc?.[`${action}Response`]
@@ -183,7 +163,8 @@ async function ec2Call(session: AwsSession, action: string, input: Ec2ReadInput,
       }
       return root
     },
-    { attempts: ATTEMPTS, baseDelayMs: BASE_DELAY_MS },
+    Ec2Error,
+    region,
   )
 }
 

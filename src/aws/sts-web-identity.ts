@@ -4,9 +4,11 @@
  * AWS_ENDPOINT_URL like the SDK. Errors carry the STS error code as `name`, as SDK errors do.
  */
 import { ActionFailure } from '../outcome.js'
-import { httpCall } from '../runner.js'
+import { httpCall, type HttpAnswer } from '../runner.js'
 import { AwsHttpError } from './calls.js'
+import type { AwsSession } from './clients.js'
 import { configuredEndpoint, partitionOfRegion, regionProblem } from './regions.js'
+import { signedCall } from './signed-call.js'
 
 export interface WebIdentityRequest {
   region: string
@@ -79,7 +81,7 @@ export function stsEndpoint(region: string, env: NodeJS.ProcessEnv = process.env
 
 const entities: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" }
 
-function xmlText(xml: string, tag: string): string | undefined {
+export function xmlText(xml: string, tag: string): string | undefined {
   const m = new RegExp(`<${tag}>([^<]*)</${tag}>`).exec(xml)
   return m?.[1].replace(/&(amp|lt|gt|quot|apos);/g, (_, e: string) => entities[e])
 }
@@ -122,4 +124,35 @@ export async function assumeRoleWithWebIdentity(req: WebIdentityRequest): Promis
   }
   const expiration = xmlText(answer.body, 'Expiration')
   return { accessKeyId, secretAccessKey, sessionToken, ...(expiration ? { expiration: new Date(expiration) } : {}) }
+}
+
+/** STS's refusal in its Query answer: `<ErrorResponse><Error><Code>..</Code><Message>..</Message>..`. */
+export function stsRefusal(answer: HttpAnswer, action: string): StsError | undefined {
+  if (answer.status === 200) return undefined
+  const code = xmlText(answer.body, 'Code') ?? (answer.status === 429 ? 'Throttling' : `HTTP${answer.status}`)
+  const message = xmlText(answer.body, 'Message') ?? `STS answered ${action} with ${answer.status}`
+  const requestId = xmlText(answer.body, 'RequestId')
+  return new StsError(code, message, { httpStatusCode: answer.status, ...(requestId ? { requestId } : {}) })
+}
+
+/** STS GetCallerIdentity as a signed Query request of our own (no SDK client to load for one call). */
+export async function getCallerIdentity(session: AwsSession): Promise<{ Account?: string; Arn?: string }> {
+  return signedCall(
+    session,
+    { endpointId: 'STS', name: 'sts' },
+    {
+      method: 'POST',
+      path: '/',
+      headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
+      body: 'Action=GetCallerIdentity&Version=2011-06-15',
+      command: 'GetCallerIdentity',
+      input: {},
+    },
+    (answer) => {
+      const refused = stsRefusal(answer, 'GetCallerIdentity')
+      if (refused) throw refused
+      return { Account: xmlText(answer.body, 'Account'), Arn: xmlText(answer.body, 'Arn') }
+    },
+    StsError,
+  )
 }
