@@ -20,6 +20,19 @@ export async function run(): Promise<void> {
   let early: KubeClient | undefined
   try {
     const inputs = readInputs()
+    // A kubeconfig given to the action needs nothing more: its `kubectl proxy` starts while the config is read and
+    // the pipeline's code loads (the session owns it from then on), or, when a role is to be assumed, once its
+    // credentials are in hand (what the kubeconfig's exec plugin may need). The proxy only listens on its socket
+    // until the first request, which a config found bad never makes. Without a kubeconfig, the session makes one
+    // for EKS.
+    const kubeconfig = givenKubeconfig(inputs)
+    const startProxy = async () => {
+      if (!kubeconfig || early) return
+      const { KubeClient } = await import('./kube/client.js')
+      early = new KubeClient(kubeconfig, { recorder: calls?.log })
+      early.warm()
+    }
+    if (!inputs.roleToAssume) await startProxy()
     const config = await loadConfig(inputs.config, { region: inputs.awsRegion })
     // Local charts and manifests must stay inside the workspace: judged on disk, before any AWS call.
     checkLocalPaths(inputs.config, config)
@@ -27,14 +40,7 @@ export async function run(): Promise<void> {
       `config ${oneLine(inputs.config)}: cluster ${config.cluster.name} in ${config.cluster.region}, ${config.nodePools.length} node pool(s)`,
     )
     const aws = await credentials(inputs, config, calls?.log)
-    // A kubeconfig given to the action needs nothing more: its `kubectl proxy` starts while the pipeline's code
-    // loads (the session owns it from then on). Without one, the session makes an EKS kubeconfig first.
-    const kubeconfig = givenKubeconfig(inputs)
-    if (kubeconfig) {
-      const { KubeClient } = await import('./kube/client.js')
-      early = new KubeClient(kubeconfig, { recorder: calls?.log })
-      early.warm()
-    }
+    await startProxy()
     const { runPipeline } = await import('./pipeline.js')
     await runPipeline(inputs, config, aws, early)
   } catch (e) {
