@@ -164,6 +164,7 @@ function tagMap(list) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Ke: () => (/* binding */ loadWriteClients),
 /* harmony export */   Te: () => (/* binding */ sessionCredentials),
 /* harmony export */   b2: () => (/* binding */ clients)
 /* harmony export */ });
@@ -253,6 +254,28 @@ async function sessionCredentials(session) {
         return fromEnvironment;
     const sts = await clients.sts(session);
     return sts.config.credentials();
+}
+/** The SDK client each kind of AWS resource changes through (its reads are our own: src/aws/*-query.ts). */
+const WRITE_CLIENTS = {
+    'iam-role': 'iam',
+    'iam-policy': 'iam',
+    'iam-instance-profile': 'iam',
+    'iam-oidc-provider': 'iam',
+    'sqs-queue': 'sqs',
+    'event-rule': 'events',
+    'eks-access-entry': 'eks',
+    'eks-pod-identity': 'eks',
+};
+/**
+ * Starts loading the SDK clients the planned changes will write through (resource ids `<kind>.<name>`), while the
+ * lock is taken and the plan confirmed: loading a client's code takes the one JavaScript thread for tens of
+ * milliseconds, better spent while waiting on the lock's requests than before the first change. Nothing is sent.
+ */
+function loadWriteClients(aws, ids) {
+    const quiet = () => undefined;
+    const wanted = new Set(ids.map((id) => WRITE_CLIENTS[id.slice(0, id.indexOf('.'))]).filter(Boolean));
+    for (const service of wanted)
+        void clients[service](aws).catch(quiet);
 }
 
 
@@ -763,7 +786,7 @@ function serviceEndpoint(service, region, env = process.env) {
  */
 async function signedCall(session, service, req, answerOf, errorClass = calls/* AwsHttpError */.U3, region = session.region) {
     session.recorder?.awsCall({ service: service.name, command: req.command, mutating: false, input: req.input });
-    const endpoint = serviceEndpoint(service, region);
+    const endpoint = service.endpoint ?? serviceEndpoint(service, region);
     const url = new URL(endpoint.pathname.replace(/\/$/, '') + req.path, endpoint);
     const credentials = await (0,clients/* sessionCredentials */.Te)(session);
     return (0,retry/* retry */.L5)(async () => {
@@ -4276,7 +4299,7 @@ async function run() {
         (0,runner/* info */.pq)(`config ${(0,report_escape/* oneLine */.TN)(inputs.config)}: cluster ${config.cluster.name} in ${config.cluster.region}, ${config.nodePools.length} node pool(s)`);
         const aws = await main_credentials(inputs, config, calls?.log);
         await startProxy();
-        const { runPipeline } = await Promise.all(/* import() */[__webpack_require__.e(260), __webpack_require__.e(243), __webpack_require__.e(290), __webpack_require__.e(976)]).then(__webpack_require__.bind(__webpack_require__, 4976));
+        const { runPipeline } = await Promise.all(/* import() */[__webpack_require__.e(260), __webpack_require__.e(243), __webpack_require__.e(290), __webpack_require__.e(493)]).then(__webpack_require__.bind(__webpack_require__, 9493));
         await runPipeline(inputs, config, aws, early);
     }
     catch (e) {

@@ -7,7 +7,7 @@
  *                   the reviewed-plan check → apply the planned steps → record → report the results → (apply) verify
  */
 import * as core from './runner.js'
-import type { AwsSession } from './aws/clients.js'
+import { loadWriteClients, type AwsSession } from './aws/clients.js'
 import { preflight } from './aws/preflight.js'
 import type { Config } from './config/types.js'
 import { isDriftCheck } from './github/event.js'
@@ -71,6 +71,11 @@ async function changePath(session: Session, inputs: Inputs, pr: PullRequestFlow)
   // A run with something to do takes the state lock, then confirms under it that what it applies is what is there
   // while no other run can change it. One with nothing to do writes nothing at all, not even a lock.
   const state = stateLocation(session.config.state, mode)
+  if (hasChanges(planned.plan))
+    loadWriteClients(
+      session.aws,
+      planned.steps.map((s) => s.id),
+    )
   if (state && hasChanges(planned.plan)) {
     await session.takeLock(state, {
       operation: mode,

@@ -12,7 +12,7 @@
  * every case.
  */
 import * as core from './runner.js'
-import { clients, type AwsSession } from './aws/clients.js'
+import type { AwsSession } from './aws/clients.js'
 import { describeCluster } from './aws/cluster.js'
 import { callerAccount } from './aws/credentials.js'
 import { eksKubeconfig, type EksKubeconfig } from './aws/eks-auth.js'
@@ -134,33 +134,13 @@ export async function openSession(options: SessionOptions): Promise<Session> {
     throw e
   }
   core.info(`AWS: account ${account.accountId} as ${account.arn}; cluster ${cluster.name} is ${cluster.status}`)
-  if (given) {
-    loadReadClients(options)
-    return new Session(options, account.accountId, cluster, given)
-  }
+  if (given) return new Session(options, account.accountId, cluster, given)
   // Otherwise a kubeconfig for the EKS endpoint with a token made in-process, renewed while we run.
   const eks = await eksKubeconfig({ session: aws, cluster })
   core.info(`Kubernetes: ${cluster.endpoint} with an EKS token`)
   const kube = new KubeClient(eks.path, { recorder: aws.recorder })
   kube.warm()
-  loadReadClients(options)
   return new Session(options, account.accountId, cluster, kube, eks)
-}
-
-/**
- * Starts loading the SDK clients of the AWS reads that follow (IAM always, SQS and EventBridge with the interruption
- * queue) while kubectl starts its proxy. Loading a client's code takes the one JavaScript thread for tens of
- * milliseconds: spent now, while nothing else can go on, rather than later, when the answers of the first reads
- * would wait behind it. Called once STS and EKS have answered, so that their own requests never wait for it.
- * Nothing is sent to AWS.
- */
-function loadReadClients({ config, aws }: SessionOptions): void {
-  const quiet = () => undefined
-  void clients.iam(aws).catch(quiet)
-  if (config.interruption.enabled) {
-    void clients.sqs(aws).catch(quiet)
-    void clients.events(aws).catch(quiet)
-  }
 }
 
 /** Runs `fn` with an open session, and closes it however `fn` ends. */

@@ -2,7 +2,8 @@
  * The five EC2 reads pre-flight makes (DescribeVpcs, DescribeSubnets, DescribeSecurityGroups, DescribeInstanceTypes,
  * DescribeInstanceTypeOfferings) as signed EC2 Query requests. The SDK's EC2 client is 2.1 MB of code for some 700
  * operations, and loading it cost a plan about 55 MiB of memory and a quarter of a second; these five need a form
- * body, a SigV4 signature (the signer other calls load anyway) and the XML parser the IAM client brings.
+ * body, a SigV4 signature (src/aws/sigv4.ts, sent by src/aws/signed-call.ts) and the XML parser the IAM client
+ * brings.
  *
  * Inputs and answers keep the SDK's names (`Filters`, `NextToken`, `Subnets[].AvailabilityZone`...), so the call log
  * and the checks read as before. Honors AWS_ENDPOINT_URL_EC2 and AWS_ENDPOINT_URL like the SDK; retries throttling,

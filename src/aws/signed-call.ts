@@ -21,6 +21,8 @@ export interface ServiceId {
   endpointId: string
   /** The endpoint's host prefix and the signing name (ec2, sts, eks). */
   name: string
+  /** The endpoint, when it is not `<name>.<region>.<dns suffix>` (IAM's is global). */
+  endpoint?: URL
 }
 
 /** The service's endpoint: the origin AWS_ENDPOINT_URL_<id> / AWS_ENDPOINT_URL names, or the region's. */
@@ -57,7 +59,7 @@ export async function signedCall<T>(
   region = session.region,
 ): Promise<T> {
   session.recorder?.awsCall({ service: service.name, command: req.command, mutating: false, input: req.input })
-  const endpoint = serviceEndpoint(service, region)
+  const endpoint = service.endpoint ?? serviceEndpoint(service, region)
   const url = new URL(endpoint.pathname.replace(/\/$/, '') + req.path, endpoint)
   const credentials = await sessionCredentials(session)
   return retry(

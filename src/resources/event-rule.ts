@@ -1,5 +1,6 @@
 import { isNotFound, paginate, tagList, tagMap, type Tags } from '../aws/calls.js'
 import { clients, type AwsSession } from '../aws/clients.js'
+import { eventReads } from '../aws/json-query.js'
 import { field } from '../plan/fields.js'
 import type { FieldChange } from '../plan/types.js'
 import { AwsResource, type AwsSpec, type Differences } from './aws-resource.js'
@@ -65,10 +66,8 @@ export class EventRuleReader {
   }
 
   private async listRules(): Promise<Map<string, ListedRule>> {
-    const events = await clients.events(this.aws)
-    const { ListRulesCommand } = await import('@aws-sdk/client-eventbridge')
     const rules = await paginate(async (NextToken) => {
-      const page = await events.send(new ListRulesCommand({ NamePrefix: this.namePrefix, NextToken }))
+      const page = await eventReads.listRules(this.aws, { NamePrefix: this.namePrefix, NextToken })
       return { items: page.Rules ?? [], next: page.NextToken }
     })
     const out = new Map<string, ListedRule>()
@@ -80,10 +79,8 @@ export class EventRuleReader {
   }
 
   private async listTargeting(): Promise<Set<string>> {
-    const events = await clients.events(this.aws)
-    const { ListRuleNamesByTargetCommand } = await import('@aws-sdk/client-eventbridge')
     const names = await paginate(async (NextToken) => {
-      const page = await events.send(new ListRuleNamesByTargetCommand({ TargetArn: this.targetArn, NextToken }))
+      const page = await eventReads.listRuleNamesByTarget(this.aws, { TargetArn: this.targetArn, NextToken })
       return { items: page.RuleNames ?? [], next: page.NextToken }
     })
     return new Set(names)
@@ -139,9 +136,7 @@ export class EventRule extends AwsResource<
       this.reader.targetsQueue(this.spec.name),
     ])
     if (!rule) return undefined
-    const events = await clients.events(this.aws)
-    const { ListTagsForResourceCommand } = await import('@aws-sdk/client-eventbridge')
-    const tags = tagMap((await events.send(new ListTagsForResourceCommand({ ResourceARN: rule.arn }))).Tags)
+    const tags = tagMap((await eventReads.listTagsForResource(this.aws, { ResourceARN: rule.arn })).Tags)
     if (!this.wanted && !isManaged(tags)) return undefined
     return { ...rule, targetsQueue, tags }
   }

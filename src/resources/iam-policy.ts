@@ -1,6 +1,7 @@
 import type { IAMClient } from '@aws-sdk/client-iam'
 import { iamPage, ignoreNotFound, paginate, tagList, tagMap, type Tags } from '../aws/calls.js'
 import { clients, type AwsSession } from '../aws/clients.js'
+import { iamReads } from '../aws/iam-query.js'
 import { canonicalPolicyJson, diffPolicies, displayPolicy, type PolicyDocument } from '../aws/policy-document.js'
 import { field } from '../plan/fields.js'
 import { AwsResource, type AwsSpec, type Differences } from './aws-resource.js'
@@ -59,16 +60,14 @@ export class IamPolicy extends AwsResource<IamPolicySpec, IamPolicyState, IamPol
   async read(): Promise<IamPolicyState | undefined> {
     const PolicyArn = this.spec.arn
     if (this.listing && !(await this.listing()).has(PolicyArn)) return undefined
-    const iam = await clients.iam(this.aws)
-    const sdk = await import('@aws-sdk/client-iam')
-    const policy = (await ignoreNotFound(iam.send(new sdk.GetPolicyCommand({ PolicyArn }))))?.Policy
+    const policy = (await ignoreNotFound(iamReads.getPolicy(this.aws, { PolicyArn })))?.Policy
     if (!policy) return undefined
     const tags = policy.Tags
       ? tagMap(policy.Tags)
-      : tagMap((await iam.send(new sdk.ListPolicyTagsCommand({ PolicyArn }))).Tags)
+      : tagMap((await iamReads.listPolicyTags(this.aws, { PolicyArn })).Tags)
     const defaultVersionId = policy.DefaultVersionId ?? 'v1'
     if (!this.wanted) return isManaged(tags) ? { arn: PolicyArn, defaultVersionId, document: '', tags } : undefined
-    const version = await iam.send(new sdk.GetPolicyVersionCommand({ PolicyArn, VersionId: defaultVersionId }))
+    const version = await iamReads.getPolicyVersion(this.aws, { PolicyArn, VersionId: defaultVersionId })
     return { arn: PolicyArn, defaultVersionId, document: version.PolicyVersion?.Document ?? '', tags }
   }
 
@@ -188,12 +187,10 @@ export function policyListing(aws: AwsSession, path: string): PolicyListing {
   let listed: Promise<Set<string>> | undefined
   return () => {
     listed ??= (async () => {
-      const iam = await clients.iam(aws)
-      const { ListPoliciesCommand } = await import('@aws-sdk/client-iam')
       const arns = await paginate(async (Marker) => {
-        const out = await iam.send(new ListPoliciesCommand({ Scope: 'Local', PathPrefix: path, Marker }))
+        const out = await iamReads.listPolicies(aws, { Scope: 'Local', PathPrefix: path, Marker })
         return iamPage(
-          out.Policies?.map((p) => p.Arn ?? ''),
+          out.Policies.map((p) => p.Arn ?? ''),
           out,
         )
       })

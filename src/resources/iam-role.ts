@@ -1,5 +1,6 @@
 import { iamPage, ignoreNotFound, paginate, tagList, tagMap, type Tags } from '../aws/calls.js'
 import { clients, type AwsSession } from '../aws/clients.js'
+import { iamReads } from '../aws/iam-query.js'
 import {
   canonicalPolicyJson,
   diffPolicies,
@@ -62,20 +63,18 @@ export class IamRole extends AwsResource<IamRoleSpec, IamRoleState, IamRoleOp, R
   }
 
   async read(): Promise<IamRoleState | undefined> {
-    const iam = await clients.iam(this.aws)
-    const { GetRoleCommand, ListAttachedRolePoliciesCommand, ListRoleTagsCommand } = await import('@aws-sdk/client-iam')
     const RoleName = this.spec.name
-    const role = (await ignoreNotFound(iam.send(new GetRoleCommand({ RoleName }))))?.Role
+    const role = (await ignoreNotFound(iamReads.getRole(this.aws, { RoleName })))?.Role
     if (!role) return undefined
     const [attached, tags] = await Promise.all([
       paginate(async (Marker) => {
-        const out = await iam.send(new ListAttachedRolePoliciesCommand({ RoleName, Marker }))
+        const out = await iamReads.listAttachedRolePolicies(this.aws, { RoleName, Marker })
         return iamPage(
-          out.AttachedPolicies?.map((p) => p.PolicyArn!),
+          out.AttachedPolicies.map((p) => p.PolicyArn!),
           out,
         )
       }),
-      role.Tags ? tagMap(role.Tags) : iam.send(new ListRoleTagsCommand({ RoleName })).then((o) => tagMap(o.Tags)),
+      role.Tags ? tagMap(role.Tags) : iamReads.listRoleTags(this.aws, { RoleName }).then((o) => tagMap(o.Tags)),
     ])
     return {
       arn: role.Arn!,

@@ -1,5 +1,6 @@
 import { ignoreNotFound, tagList, tagMap, type Tags } from '../aws/calls.js'
 import { clients, type AwsSession } from '../aws/clients.js'
+import { iamReads } from '../aws/iam-query.js'
 import { field } from '../plan/fields.js'
 import { AwsResource, type AwsSpec, type Differences } from './aws-resource.js'
 
@@ -40,15 +41,13 @@ export class InstanceProfile extends AwsResource<
   }
 
   async read(): Promise<InstanceProfileState | undefined> {
-    const iam = await clients.iam(this.aws)
-    const { GetInstanceProfileCommand, ListInstanceProfileTagsCommand } = await import('@aws-sdk/client-iam')
     const InstanceProfileName = this.spec.name
-    const profile = (await ignoreNotFound(iam.send(new GetInstanceProfileCommand({ InstanceProfileName }))))
+    const profile = (await ignoreNotFound(iamReads.getInstanceProfile(this.aws, { InstanceProfileName })))
       ?.InstanceProfile
     if (!profile) return undefined
     const tags = profile.Tags
       ? tagMap(profile.Tags)
-      : tagMap((await iam.send(new ListInstanceProfileTagsCommand({ InstanceProfileName }))).Tags)
+      : tagMap((await iamReads.listInstanceProfileTags(this.aws, { InstanceProfileName })).Tags)
     return {
       arn: profile.Arn ?? '',
       roles: (profile.Roles ?? []).map((r) => r.RoleName ?? '').filter(Boolean),

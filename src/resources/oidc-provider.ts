@@ -1,5 +1,6 @@
 import { ignoreNotFound, tagList, tagMap, type Tags } from '../aws/calls.js'
 import { clients, type AwsSession } from '../aws/clients.js'
+import { iamReads } from '../aws/iam-query.js'
 import { field } from '../plan/fields.js'
 import { AwsResource, type AwsSpec, type Differences } from './aws-resource.js'
 
@@ -41,10 +42,8 @@ export class OidcProvider extends AwsResource<OidcProviderSpec, OidcProviderStat
   }
 
   async read(): Promise<OidcProviderState | undefined> {
-    const iam = await clients.iam(this.aws)
-    const { GetOpenIDConnectProviderCommand } = await import('@aws-sdk/client-iam')
     const out = await ignoreNotFound(
-      iam.send(new GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: this.spec.arn })),
+      iamReads.getOpenIDConnectProvider(this.aws, { OpenIDConnectProviderArn: this.spec.arn }),
     )
     if (!out) return undefined
     return { clientIds: [...(out.ClientIDList ?? [])].sort(), tags: tagMap(out.Tags) }

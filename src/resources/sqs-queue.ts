@@ -1,5 +1,6 @@
 import { ignoreNotFound, type Tags } from '../aws/calls.js'
 import { clients, type AwsSession } from '../aws/clients.js'
+import { sqsReads } from '../aws/json-query.js'
 import { canonicalPolicyJson, diffPolicies, displayPolicy, type PolicyDocument } from '../aws/policy-document.js'
 import { field } from '../plan/fields.js'
 import type { FieldChange } from '../plan/types.js'
@@ -39,13 +40,11 @@ export class SqsQueue extends AwsResource<SqsQueueSpec, SqsQueueState, SqsQueueO
   }
 
   async read(): Promise<SqsQueueState | undefined> {
-    const sqs = await clients.sqs(this.aws)
-    const sdk = await import('@aws-sdk/client-sqs')
-    const url = (await ignoreNotFound(sqs.send(new sdk.GetQueueUrlCommand({ QueueName: this.spec.name }))))?.QueueUrl
+    const url = (await ignoreNotFound(sqsReads.getQueueUrl(this.aws, { QueueName: this.spec.name })))?.QueueUrl
     if (!url) return undefined
     const [attributes, tags] = await Promise.all([
-      sqs.send(new sdk.GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['All'] })),
-      sqs.send(new sdk.ListQueueTagsCommand({ QueueUrl: url })),
+      sqsReads.getQueueAttributes(this.aws, { QueueUrl: url, AttributeNames: ['All'] }),
+      sqsReads.listQueueTags(this.aws, { QueueUrl: url }),
     ])
     const actual = { url, attributes: attributes.Attributes ?? {}, tags: tags.Tags ?? {} }
     // A queue of that name this action neither made nor adopted is not its to delete.

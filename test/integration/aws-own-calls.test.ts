@@ -59,17 +59,17 @@ describe('start-up calls of our own beside the SDK', () => {
   })
 
   it('DescribeCluster of a cluster that does not exist: the SDK error name, told as the config field to fix', async () => {
-    const theirs = await new EKSClient({ region: REGION })
+    const theirs = (await new EKSClient({ region: REGION })
       .send(new DescribeClusterCommand({ name: 'no-such-cluster' }))
-      .catch((e: unknown) => e as Error)
+      .catch((e: unknown) => e)) as Error
     expect(theirs.name).toBe('ResourceNotFoundException')
-    const ours = await describeCluster(session, 'no-such-cluster').catch((e: unknown) => e as Error)
+    const ours = (await describeCluster(session, 'no-such-cluster').catch((e: unknown) => e)) as Error
     expect(ours).toBeInstanceOf(ClusterError)
     expect(ours.message).toMatch(/cluster\.name: the EKS cluster "no-such-cluster" does not exist in eu-west-1/)
   })
 
   it('a cluster name with characters to encode reaches EKS as that name (and is not found)', async () => {
-    const ours = await describeCluster(session, 'a b/c').catch((e: unknown) => e as Error)
+    const ours = (await describeCluster(session, 'a b/c').catch((e: unknown) => e)) as Error
     expect(ours.message).toMatch(/"a b\/c" does not exist/)
   })
 

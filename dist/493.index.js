@@ -1,8 +1,8 @@
-export const id = 976;
-export const ids = [976];
+export const id = 493;
+export const ids = [493];
 export const modules = {
 
-/***/ 4976:
+/***/ 9493:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -13,6 +13,8 @@ __webpack_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./src/runner.ts
 var runner = __webpack_require__(4813);
+// EXTERNAL MODULE: ./src/aws/clients.ts
+var clients = __webpack_require__(201);
 // EXTERNAL MODULE: ./src/config/errors.ts
 var errors = __webpack_require__(7827);
 // EXTERNAL MODULE: ./src/aws/arns.ts
@@ -26,7 +28,8 @@ var signed_call = __webpack_require__(9865);
  * The five EC2 reads pre-flight makes (DescribeVpcs, DescribeSubnets, DescribeSecurityGroups, DescribeInstanceTypes,
  * DescribeInstanceTypeOfferings) as signed EC2 Query requests. The SDK's EC2 client is 2.1 MB of code for some 700
  * operations, and loading it cost a plan about 55 MiB of memory and a quarter of a second; these five need a form
- * body, a SigV4 signature (the signer other calls load anyway) and the XML parser the IAM client brings.
+ * body, a SigV4 signature (src/aws/sigv4.ts, sent by src/aws/signed-call.ts) and the XML parser the IAM client
+ * brings.
  *
  * Inputs and answers keep the SDK's names (`Filters`, `NextToken`, `Subnets[].AvailabilityZone`...), so the call log
  * and the checks read as before. Honors AWS_ENDPOINT_URL_EC2 and AWS_ENDPOINT_URL like the SDK; retries throttling,
@@ -3275,8 +3278,6 @@ function decide(exists, fields, ops, note) {
     return { action, fields, ops, ...(note ? { note } : {}) };
 }
 
-// EXTERNAL MODULE: ./src/aws/clients.ts
-var clients = __webpack_require__(201);
 ;// CONCATENATED MODULE: ./src/plan/redact.ts
 /**
  * Which values of a plan look secret. Field changes show rendered values (Helm values, chart objects, the user's
@@ -4482,7 +4483,74 @@ class CrdRelease extends HelmReleaseResource {
     }
 }
 
+;// CONCATENATED MODULE: ./src/aws/json-query.ts
+
+
+/** The service's refusal (its error code as `name`), or a failed exchange. */
+class JsonServiceError extends calls/* AwsHttpError */.U3 {
+}
+const SQS = { endpointId: 'SQS', name: 'sqs', target: 'AmazonSQS', version: '1.0' };
+const EVENTS = { endpointId: 'EVENTBRIDGE', name: 'events', target: 'AWSEvents', version: '1.1' };
+/** The error in a JSON-protocol answer: `__type` (or `code`), the part after `#`; x-amzn-query-error for SQS. */
+function refusal(answer, command) {
+    let body = {};
+    try {
+        body = JSON.parse(answer.body);
+    }
+    catch {
+        /* not JSON: the status says it */
+    }
+    const header = answer.headers['x-amzn-errortype'];
+    const type = body.__type ?? body.code ?? (typeof header === 'string' ? header : undefined);
+    const code = typeof type === 'string' && type
+        ? type.split(':')[0].split('#').pop()
+        : answer.status === 429
+            ? 'ThrottlingException'
+            : `HTTP${answer.status}`;
+    const message = body.message ?? body.Message;
+    const requestId = answer.headers['x-amzn-requestid'];
+    return new JsonServiceError(code, typeof message === 'string' ? message : `${command} answered ${answer.status}`, {
+        httpStatusCode: answer.status,
+        ...(typeof requestId === 'string' ? { requestId } : {}),
+    });
+}
+async function jsonCall(session, service, command, input) {
+    return (0,signed_call/* signedCall */.p)(session, service, {
+        method: 'POST',
+        path: '/',
+        headers: {
+            'content-type': `application/x-amz-json-${service.version}`,
+            'x-amz-target': `${service.target}.${command}`,
+        },
+        body: JSON.stringify(input),
+        command,
+        input,
+    }, (answer) => {
+        if (answer.status !== 200)
+            throw refusal(answer, command);
+        try {
+            return JSON.parse(answer.body || '{}');
+        }
+        catch {
+            throw new JsonServiceError('InvalidResponse', `${command} was answered with something that is not JSON`, {
+                httpStatusCode: answer.status,
+            });
+        }
+    }, JsonServiceError);
+}
+const sqsReads = {
+    getQueueUrl: (session, input) => jsonCall(session, SQS, 'GetQueueUrl', input),
+    getQueueAttributes: (session, input) => jsonCall(session, SQS, 'GetQueueAttributes', input),
+    listQueueTags: (session, input) => jsonCall(session, SQS, 'ListQueueTags', input),
+};
+const eventReads = {
+    listRules: (session, input) => jsonCall(session, EVENTS, 'ListRules', input),
+    listRuleNamesByTarget: (session, input) => jsonCall(session, EVENTS, 'ListRuleNamesByTarget', input),
+    listTagsForResource: (session, input) => jsonCall(session, EVENTS, 'ListTagsForResource', input),
+};
+
 ;// CONCATENATED MODULE: ./src/resources/event-rule.ts
+
 
 
 
@@ -4512,10 +4580,8 @@ class EventRuleReader {
         return this.targeting.then((s) => s.has(name));
     }
     async listRules() {
-        const events = await clients/* clients */.b2.events(this.aws);
-        const { ListRulesCommand } = await Promise.all(/* import() */[__webpack_require__.e(118), __webpack_require__.e(861), __webpack_require__.e(612)]).then(__webpack_require__.t.bind(__webpack_require__, 6612, 19));
         const rules = await (0,calls/* paginate */.En)(async (NextToken) => {
-            const page = await events.send(new ListRulesCommand({ NamePrefix: this.namePrefix, NextToken }));
+            const page = await eventReads.listRules(this.aws, { NamePrefix: this.namePrefix, NextToken });
             return { items: page.Rules ?? [], next: page.NextToken };
         });
         const out = new Map();
@@ -4526,10 +4592,8 @@ class EventRuleReader {
         return out;
     }
     async listTargeting() {
-        const events = await clients/* clients */.b2.events(this.aws);
-        const { ListRuleNamesByTargetCommand } = await Promise.all(/* import() */[__webpack_require__.e(118), __webpack_require__.e(861), __webpack_require__.e(612)]).then(__webpack_require__.t.bind(__webpack_require__, 6612, 19));
         const names = await (0,calls/* paginate */.En)(async (NextToken) => {
-            const page = await events.send(new ListRuleNamesByTargetCommand({ TargetArn: this.targetArn, NextToken }));
+            const page = await eventReads.listRuleNamesByTarget(this.aws, { TargetArn: this.targetArn, NextToken });
             return { items: page.RuleNames ?? [], next: page.NextToken };
         });
         return new Set(names);
@@ -4574,9 +4638,7 @@ class EventRule extends AwsResource {
         ]);
         if (!rule)
             return undefined;
-        const events = await clients/* clients */.b2.events(this.aws);
-        const { ListTagsForResourceCommand } = await Promise.all(/* import() */[__webpack_require__.e(118), __webpack_require__.e(861), __webpack_require__.e(612)]).then(__webpack_require__.t.bind(__webpack_require__, 6612, 19));
-        const tags = (0,calls/* tagMap */.lD)((await events.send(new ListTagsForResourceCommand({ ResourceARN: rule.arn }))).Tags);
+        const tags = (0,calls/* tagMap */.lD)((await eventReads.listTagsForResource(this.aws, { ResourceARN: rule.arn })).Tags);
         if (!this.wanted && !isManaged(tags))
             return undefined;
         return { ...rule, targetsQueue, tags };
@@ -4664,7 +4726,233 @@ class EventRule extends AwsResource {
     }
 }
 
+;// CONCATENATED MODULE: ./src/aws/iam-query.ts
+/**
+ * The IAM reads a plan makes, as signed IAM Query requests of our own (src/aws/signed-call.ts): the SDK's IAM client,
+ * with the SDK core and the credential chain every SDK client brings, is over a megabyte of code to load and run for
+ * a dozen reads. The writes of an apply still go through the SDK's client.
+ *
+ * Inputs and answers keep the SDK's names and shapes (`Role.AssumeRolePolicyDocument` still URL-encoded,
+ * `Tags: [{Key, Value}]`, `IsTruncated`/`Marker`), so the resources read them as they read the SDK's. IAM's
+ * endpoint is global (iam.amazonaws.com, signed for us-east-1; its own host in the China and GovCloud partitions),
+ * or the one AWS_ENDPOINT_URL_IAM / AWS_ENDPOINT_URL names. Errors carry IAM's code as `name` (NoSuchEntity...) and
+ * the HTTP status in `$metadata`, as SDK errors do. Checked beside the SDK on moto in test/integration/aws-reads.test.ts.
+ */
+
+
+
+const IAM_API_VERSION = '2010-05-08';
+/** IAM's refusal (its error code as `name`), or a failed exchange. */
+class IamError extends calls/* AwsHttpError */.U3 {
+}
+/** IAM's endpoint and signing region for the session's partition (or the configured endpoint, signed for the region). */
+function iamTarget(session, env = process.env) {
+    const custom = (0,regions/* configuredEndpoint */.iw)('IAM', env, (message) => new Error(message));
+    if (custom)
+        return { url: custom, signingRegion: session.region };
+    switch (session.partition) {
+        case 'aws-cn':
+            return { url: new URL('https://iam.cn-north-1.amazonaws.com.cn/'), signingRegion: 'cn-north-1' };
+        case 'aws-us-gov':
+            return { url: new URL('https://iam.us-gov.amazonaws.com/'), signingRegion: 'us-gov-west-1' };
+        case 'aws':
+            return { url: new URL('https://iam.amazonaws.com/'), signingRegion: 'us-east-1' };
+        default:
+            throw new Error(`IAM reads of our own know no endpoint for the partition ${session.partition}: set AWS_ENDPOINT_URL_IAM`);
+    }
+}
+/** The members of an IAM list (`<List><member>..</member>..</List>`): none, one or many. */
+function iam_query_members(list) {
+    if (list === undefined || typeof list === 'string' || Array.isArray(list))
+        return [];
+    const m = list.member;
+    if (m === undefined)
+        return [];
+    return Array.isArray(m) ? m : [m];
+}
+function structs(list) {
+    return iam_query_members(list).filter((i) => typeof i === 'object' && !Array.isArray(i));
+}
+function struct(node) {
+    return node !== undefined && typeof node === 'object' && !Array.isArray(node) ? node : undefined;
+}
+function iam_query_text(node) {
+    return typeof node === 'string' ? node : undefined;
+}
+function strings(list) {
+    return iam_query_members(list)
+        .map(iam_query_text)
+        .filter((s) => s !== undefined);
+}
+function iam_query_tags(list) {
+    return structs(list).map((t) => ({ Key: iam_query_text(t.Key), Value: iam_query_text(t.Value) ?? '' }));
+}
+/** `Tags` as the SDK gives it: absent when the answer has no Tags element. */
+function tagsIn(node) {
+    return node.Tags === undefined ? {} : { Tags: iam_query_tags(node.Tags) };
+}
+function iam_query_page(result) {
+    const marker = iam_query_text(result.Marker);
+    return { IsTruncated: iam_query_text(result.IsTruncated) === 'true', ...(marker ? { Marker: marker } : {}) };
+}
+async function iam_query_parse(body) {
+    if (!body.trim())
+        return undefined;
+    const { parseXML } = await __webpack_require__.e(/* import() */ 274).then(__webpack_require__.t.bind(__webpack_require__, 4274, 19));
+    try {
+        return parseXML(body);
+    }
+    catch {
+        return undefined;
+    }
+}
+/** IAM's error answer: `<ErrorResponse><Error><Code>..</Code><Message>..</Message></Error><RequestId>..`. */
+function iam_query_errorOf(status, doc) {
+    const response = struct(doc?.ErrorResponse);
+    const error = struct(response?.Error);
+    const code = iam_query_text(error?.Code) ?? (status === 429 ? 'Throttling' : `HTTP${status}`);
+    const message = iam_query_text(error?.Message) ?? `IAM answered ${status}`;
+    const requestId = iam_query_text(response?.RequestId);
+    return new IamError(code, message, { httpStatusCode: status, ...(requestId ? { requestId } : {}) });
+}
+/** One signed IAM Query request: the answer's `<Action>Result` element, or an IamError. */
+async function iamCall(session, action, input) {
+    const params = { Action: action, Version: IAM_API_VERSION };
+    for (const [k, v] of Object.entries(input))
+        if (v !== undefined)
+            params[k] = v;
+    const { url, signingRegion } = iamTarget(session);
+    return (0,signed_call/* signedCall */.p)(session, { endpointId: 'IAM', name: 'iam', endpoint: url }, {
+        method: 'POST',
+        path: '/',
+        headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
+        body: new URLSearchParams(params).toString(),
+        command: action,
+        input,
+    }, async (answer) => {
+        const doc = await iam_query_parse(answer.body);
+        if (answer.status !== 200)
+            throw iam_query_errorOf(answer.status, doc);
+        const result = struct(struct(doc?.[`${action}Response`])?.[`${action}Result`]);
+        if (!result) {
+            throw new IamError('InvalidResponse', `IAM answered ${action} without a ${action}Result`, {
+                httpStatusCode: answer.status,
+            });
+        }
+        return result;
+    }, IamError, signingRegion);
+}
+function role(r) {
+    const boundary = struct(r.PermissionsBoundary);
+    return {
+        RoleName: iam_query_text(r.RoleName),
+        RoleId: iam_query_text(r.RoleId),
+        Arn: iam_query_text(r.Arn),
+        Path: iam_query_text(r.Path),
+        AssumeRolePolicyDocument: iam_query_text(r.AssumeRolePolicyDocument),
+        Description: iam_query_text(r.Description),
+        ...(boundary
+            ? {
+                PermissionsBoundary: {
+                    PermissionsBoundaryArn: iam_query_text(boundary.PermissionsBoundaryArn),
+                    PermissionsBoundaryType: iam_query_text(boundary.PermissionsBoundaryType),
+                },
+            }
+            : {}),
+        ...tagsIn(r),
+    };
+}
+function policy(p) {
+    return {
+        PolicyName: iam_query_text(p.PolicyName),
+        PolicyId: iam_query_text(p.PolicyId),
+        Arn: iam_query_text(p.Arn),
+        Path: iam_query_text(p.Path),
+        DefaultVersionId: iam_query_text(p.DefaultVersionId),
+        Description: iam_query_text(p.Description),
+        ...tagsIn(p),
+    };
+}
+/** The reads, each as the SDK's command of the same name answers (the fields the action reads). */
+const iamReads = {
+    async getRole(session, input) {
+        const r = await iamCall(session, 'GetRole', input);
+        const found = struct(r.Role);
+        return found ? { Role: role(found) } : {};
+    },
+    async listAttachedRolePolicies(session, input) {
+        const r = await iamCall(session, 'ListAttachedRolePolicies', input);
+        return {
+            AttachedPolicies: structs(r.AttachedPolicies).map((p) => ({
+                PolicyName: iam_query_text(p.PolicyName),
+                PolicyArn: iam_query_text(p.PolicyArn),
+            })),
+            ...iam_query_page(r),
+        };
+    },
+    async listRoleTags(session, input) {
+        const r = await iamCall(session, 'ListRoleTags', input);
+        return { Tags: iam_query_tags(r.Tags), ...iam_query_page(r) };
+    },
+    async getInstanceProfile(session, input) {
+        const r = await iamCall(session, 'GetInstanceProfile', input);
+        const p = struct(r.InstanceProfile);
+        if (!p)
+            return {};
+        return {
+            InstanceProfile: {
+                InstanceProfileName: iam_query_text(p.InstanceProfileName),
+                InstanceProfileId: iam_query_text(p.InstanceProfileId),
+                Arn: iam_query_text(p.Arn),
+                Path: iam_query_text(p.Path),
+                Roles: structs(p.Roles).map(role),
+                ...tagsIn(p),
+            },
+        };
+    },
+    async listInstanceProfileTags(session, input) {
+        const r = await iamCall(session, 'ListInstanceProfileTags', input);
+        return { Tags: iam_query_tags(r.Tags), ...iam_query_page(r) };
+    },
+    async getPolicy(session, input) {
+        const r = await iamCall(session, 'GetPolicy', input);
+        const p = struct(r.Policy);
+        return p ? { Policy: policy(p) } : {};
+    },
+    async listPolicyTags(session, input) {
+        const r = await iamCall(session, 'ListPolicyTags', input);
+        return { Tags: iam_query_tags(r.Tags), ...iam_query_page(r) };
+    },
+    async getPolicyVersion(session, input) {
+        const r = await iamCall(session, 'GetPolicyVersion', input);
+        const v = struct(r.PolicyVersion);
+        if (!v)
+            return {};
+        return {
+            PolicyVersion: {
+                Document: iam_query_text(v.Document),
+                VersionId: iam_query_text(v.VersionId),
+                IsDefaultVersion: iam_query_text(v.IsDefaultVersion) === 'true',
+            },
+        };
+    },
+    async listPolicies(session, input) {
+        const r = await iamCall(session, 'ListPolicies', input);
+        return { Policies: structs(r.Policies).map(policy), ...iam_query_page(r) };
+    },
+    async getOpenIDConnectProvider(session, input) {
+        const r = await iamCall(session, 'GetOpenIDConnectProvider', input);
+        return {
+            Url: iam_query_text(r.Url),
+            ClientIDList: strings(r.ClientIDList),
+            ThumbprintList: strings(r.ThumbprintList),
+            ...tagsIn(r),
+        };
+    },
+};
+
 ;// CONCATENATED MODULE: ./src/resources/iam-policy.ts
+
 
 
 
@@ -4689,18 +4977,16 @@ class IamPolicy extends AwsResource {
         const PolicyArn = this.spec.arn;
         if (this.listing && !(await this.listing()).has(PolicyArn))
             return undefined;
-        const iam = await clients/* clients */.b2.iam(this.aws);
-        const sdk = await Promise.all(/* import() */[__webpack_require__.e(118), __webpack_require__.e(861), __webpack_require__.e(764)]).then(__webpack_require__.t.bind(__webpack_require__, 6764, 19));
-        const policy = (await (0,calls/* ignoreNotFound */.Ko)(iam.send(new sdk.GetPolicyCommand({ PolicyArn }))))?.Policy;
+        const policy = (await (0,calls/* ignoreNotFound */.Ko)(iamReads.getPolicy(this.aws, { PolicyArn })))?.Policy;
         if (!policy)
             return undefined;
         const tags = policy.Tags
             ? (0,calls/* tagMap */.lD)(policy.Tags)
-            : (0,calls/* tagMap */.lD)((await iam.send(new sdk.ListPolicyTagsCommand({ PolicyArn }))).Tags);
+            : (0,calls/* tagMap */.lD)((await iamReads.listPolicyTags(this.aws, { PolicyArn })).Tags);
         const defaultVersionId = policy.DefaultVersionId ?? 'v1';
         if (!this.wanted)
             return isManaged(tags) ? { arn: PolicyArn, defaultVersionId, document: '', tags } : undefined;
-        const version = await iam.send(new sdk.GetPolicyVersionCommand({ PolicyArn, VersionId: defaultVersionId }));
+        const version = await iamReads.getPolicyVersion(this.aws, { PolicyArn, VersionId: defaultVersionId });
         return { arn: PolicyArn, defaultVersionId, document: version.PolicyVersion?.Document ?? '', tags };
     }
     creation() {
@@ -4801,11 +5087,9 @@ function policyListing(aws, path) {
     let listed;
     return () => {
         listed ??= (async () => {
-            const iam = await clients/* clients */.b2.iam(aws);
-            const { ListPoliciesCommand } = await Promise.all(/* import() */[__webpack_require__.e(118), __webpack_require__.e(861), __webpack_require__.e(764)]).then(__webpack_require__.t.bind(__webpack_require__, 6764, 19));
             const arns = await (0,calls/* paginate */.En)(async (Marker) => {
-                const out = await iam.send(new ListPoliciesCommand({ Scope: 'Local', PathPrefix: path, Marker }));
-                return (0,calls/* iamPage */.vd)(out.Policies?.map((p) => p.Arn ?? ''), out);
+                const out = await iamReads.listPolicies(aws, { Scope: 'Local', PathPrefix: path, Marker });
+                return (0,calls/* iamPage */.vd)(out.Policies.map((p) => p.Arn ?? ''), out);
             });
             return new Set(arns);
         })();
@@ -4820,6 +5104,7 @@ function policyListing(aws, path) {
 
 
 
+
 /** An IAM role: its trust policy, attached managed policies, permissions boundary and tags. */
 class IamRole extends AwsResource {
     kind = 'iam role';
@@ -4828,18 +5113,16 @@ class IamRole extends AwsResource {
         super(aws, spec, { name: spec.name });
     }
     async read() {
-        const iam = await clients/* clients */.b2.iam(this.aws);
-        const { GetRoleCommand, ListAttachedRolePoliciesCommand, ListRoleTagsCommand } = await Promise.all(/* import() */[__webpack_require__.e(118), __webpack_require__.e(861), __webpack_require__.e(764)]).then(__webpack_require__.t.bind(__webpack_require__, 6764, 19));
         const RoleName = this.spec.name;
-        const role = (await (0,calls/* ignoreNotFound */.Ko)(iam.send(new GetRoleCommand({ RoleName }))))?.Role;
+        const role = (await (0,calls/* ignoreNotFound */.Ko)(iamReads.getRole(this.aws, { RoleName })))?.Role;
         if (!role)
             return undefined;
         const [attached, tags] = await Promise.all([
             (0,calls/* paginate */.En)(async (Marker) => {
-                const out = await iam.send(new ListAttachedRolePoliciesCommand({ RoleName, Marker }));
-                return (0,calls/* iamPage */.vd)(out.AttachedPolicies?.map((p) => p.PolicyArn), out);
+                const out = await iamReads.listAttachedRolePolicies(this.aws, { RoleName, Marker });
+                return (0,calls/* iamPage */.vd)(out.AttachedPolicies.map((p) => p.PolicyArn), out);
             }),
-            role.Tags ? (0,calls/* tagMap */.lD)(role.Tags) : iam.send(new ListRoleTagsCommand({ RoleName })).then((o) => (0,calls/* tagMap */.lD)(o.Tags)),
+            role.Tags ? (0,calls/* tagMap */.lD)(role.Tags) : iamReads.listRoleTags(this.aws, { RoleName }).then((o) => (0,calls/* tagMap */.lD)(o.Tags)),
         ]);
         return {
             arn: role.Arn,
@@ -5023,6 +5306,7 @@ function withStatements(current, needed) {
 
 
 
+
 /** The instance profile Karpenter's nodes launch with, holding the node role. */
 class InstanceProfile extends AwsResource {
     kind = 'iam instance profile';
@@ -5031,16 +5315,14 @@ class InstanceProfile extends AwsResource {
         super(aws, spec, { name: spec.name });
     }
     async read() {
-        const iam = await clients/* clients */.b2.iam(this.aws);
-        const { GetInstanceProfileCommand, ListInstanceProfileTagsCommand } = await Promise.all(/* import() */[__webpack_require__.e(118), __webpack_require__.e(861), __webpack_require__.e(764)]).then(__webpack_require__.t.bind(__webpack_require__, 6764, 19));
         const InstanceProfileName = this.spec.name;
-        const profile = (await (0,calls/* ignoreNotFound */.Ko)(iam.send(new GetInstanceProfileCommand({ InstanceProfileName }))))
+        const profile = (await (0,calls/* ignoreNotFound */.Ko)(iamReads.getInstanceProfile(this.aws, { InstanceProfileName })))
             ?.InstanceProfile;
         if (!profile)
             return undefined;
         const tags = profile.Tags
             ? (0,calls/* tagMap */.lD)(profile.Tags)
-            : (0,calls/* tagMap */.lD)((await iam.send(new ListInstanceProfileTagsCommand({ InstanceProfileName }))).Tags);
+            : (0,calls/* tagMap */.lD)((await iamReads.listInstanceProfileTags(this.aws, { InstanceProfileName })).Tags);
         return {
             arn: profile.Arn ?? '',
             roles: (profile.Roles ?? []).map((r) => r.RoleName ?? '').filter(Boolean),
@@ -5482,6 +5764,7 @@ function nonEmpty(o) {
 
 
 
+
 /** The audience EKS puts in projected service-account tokens for IRSA. */
 const IRSA_AUDIENCE = 'sts.amazonaws.com';
 /**
@@ -5498,9 +5781,7 @@ class OidcProvider extends AwsResource {
         super(aws, spec, { name: spec.issuerHostPath, keepOnDestroy: true });
     }
     async read() {
-        const iam = await clients/* clients */.b2.iam(this.aws);
-        const { GetOpenIDConnectProviderCommand } = await Promise.all(/* import() */[__webpack_require__.e(118), __webpack_require__.e(861), __webpack_require__.e(764)]).then(__webpack_require__.t.bind(__webpack_require__, 6764, 19));
-        const out = await (0,calls/* ignoreNotFound */.Ko)(iam.send(new GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: this.spec.arn })));
+        const out = await (0,calls/* ignoreNotFound */.Ko)(iamReads.getOpenIDConnectProvider(this.aws, { OpenIDConnectProviderArn: this.spec.arn }));
         if (!out)
             return undefined;
         return { clientIds: [...(out.ClientIDList ?? [])].sort(), tags: (0,calls/* tagMap */.lD)(out.Tags) };
@@ -5711,6 +5992,7 @@ class PodIdentityAssociation extends AwsResource {
 
 
 
+
 /** An SQS queue: its attributes, resource policy and tags. */
 class SqsQueue extends AwsResource {
     kind = 'sqs queue';
@@ -5721,14 +6003,12 @@ class SqsQueue extends AwsResource {
         super(aws, spec, { name: spec.name });
     }
     async read() {
-        const sqs = await clients/* clients */.b2.sqs(this.aws);
-        const sdk = await Promise.all(/* import() */[__webpack_require__.e(118), __webpack_require__.e(861), __webpack_require__.e(868)]).then(__webpack_require__.t.bind(__webpack_require__, 8868, 19));
-        const url = (await (0,calls/* ignoreNotFound */.Ko)(sqs.send(new sdk.GetQueueUrlCommand({ QueueName: this.spec.name }))))?.QueueUrl;
+        const url = (await (0,calls/* ignoreNotFound */.Ko)(sqsReads.getQueueUrl(this.aws, { QueueName: this.spec.name })))?.QueueUrl;
         if (!url)
             return undefined;
         const [attributes, tags] = await Promise.all([
-            sqs.send(new sdk.GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['All'] })),
-            sqs.send(new sdk.ListQueueTagsCommand({ QueueUrl: url })),
+            sqsReads.getQueueAttributes(this.aws, { QueueUrl: url, AttributeNames: ['All'] }),
+            sqsReads.listQueueTags(this.aws, { QueueUrl: url }),
         ]);
         const actual = { url, attributes: attributes.Attributes ?? {}, tags: tags.Tags ?? {} };
         // A queue of that name this action neither made nor adopted is not its to delete.
@@ -7165,7 +7445,6 @@ function explainS3Error(e, location, key, access) {
 
 
 
-
 /** Exit codes of a process ended by these signals (128 + the signal's number), as a shell reports them. */
 const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 };
 /** How long a cancelled run waits for a running helm process before it releases the lock and exits. */
@@ -7264,32 +7543,14 @@ async function openSession(options) {
         throw e;
     }
     runner/* info */.pq(`AWS: account ${account.accountId} as ${account.arn}; cluster ${cluster.name} is ${cluster.status}`);
-    if (given) {
-        loadReadClients(options);
+    if (given)
         return new Session(options, account.accountId, cluster, given);
-    }
     // Otherwise a kubeconfig for the EKS endpoint with a token made in-process, renewed while we run.
     const eks = await eksKubeconfig({ session: aws, cluster });
     runner/* info */.pq(`Kubernetes: ${cluster.endpoint} with an EKS token`);
     const kube = new client.KubeClient(eks.path, { recorder: aws.recorder });
     kube.warm();
-    loadReadClients(options);
     return new Session(options, account.accountId, cluster, kube, eks);
-}
-/**
- * Starts loading the SDK clients of the AWS reads that follow (IAM always, SQS and EventBridge with the interruption
- * queue) while kubectl starts its proxy. Loading a client's code takes the one JavaScript thread for tens of
- * milliseconds: spent now, while nothing else can go on, rather than later, when the answers of the first reads
- * would wait behind it. Called once STS and EKS have answered, so that their own requests never wait for it.
- * Nothing is sent to AWS.
- */
-function loadReadClients({ config, aws }) {
-    const quiet = () => undefined;
-    void clients/* clients */.b2.iam(aws).catch(quiet);
-    if (config.interruption.enabled) {
-        void clients/* clients */.b2.sqs(aws).catch(quiet);
-        void clients/* clients */.b2.events(aws).catch(quiet);
-    }
 }
 /** Runs `fn` with an open session, and closes it however `fn` ends. */
 async function withSession(options, fn) {
@@ -7639,6 +7900,7 @@ async function verifyKarpenter(ctx, resources, wait = {}) {
 
 
 
+
 /**
  * `kube`: the client of the kubeconfig given to the action, its proxy already starting (main makes it); without a
  * given kubeconfig the session makes one for EKS.
@@ -7675,6 +7937,8 @@ async function changePath(session, inputs, pr) {
     // A run with something to do takes the state lock, then confirms under it that what it applies is what is there
     // while no other run can change it. One with nothing to do writes nothing at all, not even a lock.
     const state = stateLocation(session.config.state, mode);
+    if (hasChanges(planned.plan))
+        (0,clients/* loadWriteClients */.Ke)(session.aws, planned.steps.map((s) => s.id));
     if (state && hasChanges(planned.plan)) {
         await session.takeLock(state, {
             operation: mode,
