@@ -12,7 +12,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
  */
 
 process.stdout.write((0,_report_escape_js__WEBPACK_IMPORTED_MODULE_0__/* .startLine */ .F0)());
-const { run } = await Promise.all(/* import() */[__nccwpck_require__.e(815), __nccwpck_require__.e(777)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9777));
+const { run } = await Promise.all(/* import() */[__nccwpck_require__.e(221), __nccwpck_require__.e(777)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9777));
 await run();
 
 __webpack_async_result__();
