@@ -420,7 +420,7 @@ function stsRefusal(answer, action) {
 }
 /** STS GetCallerIdentity as a signed Query request of our own (no SDK client to load for one call). */
 async function getCallerIdentity(session) {
-    return (0,signed_call/* signedCall */.p)(session, { endpointId: 'STS', name: 'sts' }, {
+    return (0,signed_call/* signedCall */.pA)(session, { endpointId: 'STS', name: 'sts' }, {
         method: 'POST',
         path: '/',
         headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
@@ -663,7 +663,8 @@ function configuredEndpoint(service, env, refuse) {
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
-  p: () => (/* binding */ signedCall)
+  Nm: () => (/* binding */ jsonRefusal),
+  pA: () => (/* binding */ signedCall)
 });
 
 // UNUSED EXPORTS: serviceEndpoint
@@ -813,6 +814,36 @@ async function signedCall(session, service, req, answerOf, errorClass = calls/* 
         }
         return answerOf(answer);
     }, { attempts: ATTEMPTS, baseDelayMs: BASE_DELAY_MS });
+}
+/**
+ * A JSON-protocol service's refusal (EKS's REST JSON, SQS's and EventBridge's JSON): the error code from the
+ * x-amzn-errortype header or the body's `__type` / `code`, the part before any `:` and after any `#`
+ * (`com.amazonaws.sqs#QueueDoesNotExist` → QueueDoesNotExist), its message, the status and the request id. Undefined
+ * for a 2xx answer.
+ */
+function jsonRefusal(answer, command, errorClass, throttled) {
+    if (answer.status >= 200 && answer.status < 300)
+        return undefined;
+    let body = {};
+    try {
+        body = JSON.parse(answer.body);
+    }
+    catch {
+        /* not JSON: the status says it */
+    }
+    const header = answer.headers['x-amzn-errortype'];
+    const type = (typeof header === 'string' ? header : undefined) ?? body.__type ?? body.code;
+    const code = typeof type === 'string' && type
+        ? type.split(':')[0].split('#').pop()
+        : answer.status === 429
+            ? throttled
+            : `HTTP${answer.status}`;
+    const message = body.message ?? body.Message;
+    const requestId = answer.headers['x-amzn-requestid'];
+    return new errorClass(code, typeof message === 'string' ? message : `${command} answered ${answer.status}`, {
+        httpStatusCode: answer.status,
+        ...(typeof requestId === 'string' ? { requestId } : {}),
+    });
 }
 
 
@@ -4338,7 +4369,7 @@ async function run() {
         (0,runner/* info */.pq)(`config ${(0,report_escape/* oneLine */.TN)(inputs.config)}: cluster ${config.cluster.name} in ${config.cluster.region}, ${config.nodePools.length} node pool(s)`);
         const aws = await main_credentials(inputs, config, calls?.log);
         await startProxy();
-        const { runPipeline } = await Promise.all(/* import() */[__webpack_require__.e(260), __webpack_require__.e(290), __webpack_require__.e(493)]).then(__webpack_require__.bind(__webpack_require__, 9493));
+        const { runPipeline } = await Promise.all(/* import() */[__webpack_require__.e(260), __webpack_require__.e(290), __webpack_require__.e(255)]).then(__webpack_require__.bind(__webpack_require__, 6255));
         await runPipeline(inputs, config, aws, early);
     }
     catch (e) {

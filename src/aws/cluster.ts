@@ -1,8 +1,7 @@
 import { ActionFailure } from '../outcome.js'
-import type { HttpAnswer } from '../runner.js'
 import { AwsHttpError, isNotFound } from './calls.js'
 import type { AwsSession } from './clients.js'
-import { signedCall } from './signed-call.js'
+import { jsonRefusal, signedCall } from './signed-call.js'
 
 /** What the action needs to know of the existing EKS cluster (from DescribeCluster). */
 export interface ClusterFacts {
@@ -43,30 +42,6 @@ interface EksCluster {
 /** EKS's refusal in a REST-JSON answer (its error type from x-amzn-errortype or the body), or a failed exchange. */
 export class EksError extends AwsHttpError {}
 
-function eksRefusal(answer: HttpAnswer, command: string): EksError | undefined {
-  if (answer.status >= 200 && answer.status < 300) return undefined
-  let body: { message?: unknown; Message?: unknown; __type?: unknown; code?: unknown } = {}
-  try {
-    body = JSON.parse(answer.body) as typeof body
-  } catch {
-    /* not JSON: the status says it */
-  }
-  const header = answer.headers['x-amzn-errortype']
-  const type = (typeof header === 'string' ? header : undefined) ?? body.__type ?? body.code
-  const code =
-    typeof type === 'string' && type
-      ? type.split(':')[0].split('#').pop()!
-      : answer.status === 429
-        ? 'TooManyRequestsException'
-        : `HTTP${answer.status}`
-  const text = body.message ?? body.Message
-  const requestId = answer.headers['x-amzn-requestid']
-  return new EksError(code, typeof text === 'string' ? text : `EKS answered ${command} with ${answer.status}`, {
-    httpStatusCode: answer.status,
-    ...(typeof requestId === 'string' ? { requestId } : {}),
-  })
-}
-
 /** EKS DescribeCluster as a signed REST request of our own (no SDK client to load for one call at start-up). */
 async function describeEksCluster(session: AwsSession, name: string): Promise<EksCluster | undefined> {
   return signedCall(
@@ -81,7 +56,7 @@ async function describeEksCluster(session: AwsSession, name: string): Promise<Ek
       input: { name },
     },
     (answer) => {
-      const refused = eksRefusal(answer, 'DescribeCluster')
+      const refused = jsonRefusal(answer, 'DescribeCluster', EksError, 'TooManyRequestsException')
       if (refused) throw refused
       try {
         return (JSON.parse(answer.body) as { cluster?: EksCluster }).cluster

@@ -13,6 +13,7 @@
 import { AwsHttpError } from './calls.js'
 import type { AwsSession } from './clients.js'
 import { serviceEndpoint, signedCall, type ServiceId, type SignedRequest } from './signed-call.js'
+import { listMembers, listStructs, parseXmlDocument, text, type Xml, type XmlObject } from './xml.js'
 
 /** The EC2 API version the Query requests speak. */
 const EC2_API_VERSION = '2016-11-15'
@@ -91,27 +92,8 @@ export function queryParams(action: string, input: Ec2ReadInput): Record<string,
   return params
 }
 
-type Xml = string | XmlObject | Xml[]
-interface XmlObject {
-  [name: string]: Xml
-}
-
-/** The members of an EC2 list (`<set><item>..</item>..</set>`): none, one or many. */
-function members(set: Xml | undefined): Xml[] {
-  if (set === undefined || typeof set === 'string' || Array.isArray(set)) return []
-  const item = set.item
-  if (item === undefined) return []
-  return Array.isArray(item) ? item : [item]
-}
-
-/** The members that are structures (subnets, tags...). */
-function items(set: Xml | undefined): XmlObject[] {
-  return members(set).filter((i): i is XmlObject => typeof i === 'object' && !Array.isArray(i))
-}
-
-function text(node: Xml | undefined): string | undefined {
-  return typeof node === 'string' ? node : undefined
-}
+const members = (set: Xml | undefined) => listMembers(set, 'item')
+const items = (set: Xml | undefined) => listStructs(set, 'item')
 
 function tags(node: Xml | undefined): Ec2Tag[] {
   return items(node).map((t) => ({ Key: text(t.key), Value: text(t.value) ?? '' }))
@@ -126,16 +108,6 @@ function errorOf(status: number, doc: XmlObject | undefined): Ec2Error {
   const message = text(first?.Message) ?? `EC2 answered ${status}`
   const requestId = text(response?.RequestID) ?? text(response?.RequestId)
   return new Ec2Error(code, message, { httpStatusCode: status, ...(requestId ? { requestId } : {}) })
-}
-
-async function parse(body: string): Promise<XmlObject | undefined> {
-  if (!body.trim()) return undefined
-  const { parseXML } = await import('@aws-sdk/xml-builder')
-  try {
-    return parseXML(body) as XmlObject
-  } catch {
-    return undefined
-  }
 }
 
 /** One signed EC2 Query request; the answer's document element (its children), or an Ec2Error. */
@@ -154,7 +126,7 @@ function ec2Call(session: AwsSession, action: string, input: Ec2ReadInput, regio
     EC2,
     request,
     async (answer) => {
-      const doc = await parse(answer.body)
+      const doc = await parseXmlDocument(answer.body)
       if (answer.status !== 200) throw errorOf(answer.status, doc)
       const root = doc?.[`${action}Response`]
       if (!root || typeof root !== 'object' || Array.isArray(root)) {

@@ -13,6 +13,7 @@ import { AwsHttpError } from './calls.js'
 import type { AwsSession } from './clients.js'
 import { configuredEndpoint } from './regions.js'
 import { signedCall } from './signed-call.js'
+import { listMembers, listStructs, parseXmlDocument, struct, text, type Xml, type XmlObject } from './xml.js'
 
 const IAM_API_VERSION = '2010-05-08'
 
@@ -42,30 +43,8 @@ export function iamTarget(session: Pick<AwsSession, 'partition' | 'region'>, env
   }
 }
 
-type Xml = string | XmlObject | Xml[]
-interface XmlObject {
-  [name: string]: Xml
-}
-
-/** The members of an IAM list (`<List><member>..</member>..</List>`): none, one or many. */
-function members(list: Xml | undefined): Xml[] {
-  if (list === undefined || typeof list === 'string' || Array.isArray(list)) return []
-  const m = list.member
-  if (m === undefined) return []
-  return Array.isArray(m) ? m : [m]
-}
-
-function structs(list: Xml | undefined): XmlObject[] {
-  return members(list).filter((i): i is XmlObject => typeof i === 'object' && !Array.isArray(i))
-}
-
-function struct(node: Xml | undefined): XmlObject | undefined {
-  return node !== undefined && typeof node === 'object' && !Array.isArray(node) ? node : undefined
-}
-
-function text(node: Xml | undefined): string | undefined {
-  return typeof node === 'string' ? node : undefined
-}
+const members = (list: Xml | undefined) => listMembers(list, 'member')
+const structs = (list: Xml | undefined) => listStructs(list, 'member')
 
 function strings(list: Xml | undefined): string[] {
   return members(list)
@@ -85,16 +64,6 @@ function tagsIn(node: XmlObject): { Tags?: IamTag[] } {
 function page(result: XmlObject): { IsTruncated: boolean; Marker?: string } {
   const marker = text(result.Marker)
   return { IsTruncated: text(result.IsTruncated) === 'true', ...(marker ? { Marker: marker } : {}) }
-}
-
-async function parse(body: string): Promise<XmlObject | undefined> {
-  if (!body.trim()) return undefined
-  const { parseXML } = await import('@aws-sdk/xml-builder')
-  try {
-    return parseXML(body) as XmlObject
-  } catch {
-    return undefined
-  }
 }
 
 /** IAM's error answer: `<ErrorResponse><Error><Code>..</Code><Message>..</Message></Error><RequestId>..`. */
@@ -124,7 +93,7 @@ async function iamCall(session: AwsSession, action: string, input: Record<string
       input,
     },
     async (answer) => {
-      const doc = await parse(answer.body)
+      const doc = await parseXmlDocument(answer.body)
       if (answer.status !== 200) throw errorOf(answer.status, doc)
       const result = struct(struct(doc?.[`${action}Response`])?.[`${action}Result`])
       if (!result) {
@@ -175,6 +144,14 @@ function policy(p: XmlObject) {
 export type IamRoleRead = ReturnType<typeof role>
 export type IamPolicyRead = ReturnType<typeof policy>
 
+/** A List<Thing>Tags read: one page of tags. */
+function tagListing<I extends { Marker?: string }>(action: string) {
+  return async (session: AwsSession, input: I) => {
+    const r = await iamCall(session, action, input)
+    return { Tags: tags(r.Tags), ...page(r) }
+  }
+}
+
 /** The reads, each as the SDK's command of the same name answers (the fields the action reads). */
 export const iamReads = {
   async getRole(session: AwsSession, input: { RoleName: string }) {
@@ -192,10 +169,7 @@ export const iamReads = {
       ...page(r),
     }
   },
-  async listRoleTags(session: AwsSession, input: { RoleName: string; Marker?: string }) {
-    const r = await iamCall(session, 'ListRoleTags', input)
-    return { Tags: tags(r.Tags), ...page(r) }
-  },
+  listRoleTags: tagListing<{ RoleName: string; Marker?: string }>('ListRoleTags'),
   async getInstanceProfile(session: AwsSession, input: { InstanceProfileName: string }) {
     const r = await iamCall(session, 'GetInstanceProfile', input)
     const p = struct(r.InstanceProfile)
@@ -211,19 +185,13 @@ export const iamReads = {
       },
     }
   },
-  async listInstanceProfileTags(session: AwsSession, input: { InstanceProfileName: string; Marker?: string }) {
-    const r = await iamCall(session, 'ListInstanceProfileTags', input)
-    return { Tags: tags(r.Tags), ...page(r) }
-  },
+  listInstanceProfileTags: tagListing<{ InstanceProfileName: string; Marker?: string }>('ListInstanceProfileTags'),
   async getPolicy(session: AwsSession, input: { PolicyArn: string }) {
     const r = await iamCall(session, 'GetPolicy', input)
     const p = struct(r.Policy)
     return p ? { Policy: policy(p) } : {}
   },
-  async listPolicyTags(session: AwsSession, input: { PolicyArn: string; Marker?: string }) {
-    const r = await iamCall(session, 'ListPolicyTags', input)
-    return { Tags: tags(r.Tags), ...page(r) }
-  },
+  listPolicyTags: tagListing<{ PolicyArn: string; Marker?: string }>('ListPolicyTags'),
   async getPolicyVersion(session: AwsSession, input: { PolicyArn: string; VersionId: string }) {
     const r = await iamCall(session, 'GetPolicyVersion', input)
     const v = struct(r.PolicyVersion)

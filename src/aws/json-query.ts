@@ -5,10 +5,9 @@
  * code as `name` (QueueDoesNotExist, ResourceNotFoundException...) and the HTTP status in `$metadata`, as SDK errors
  * do. Checked beside the SDK on moto in test/integration/aws-reads.test.ts.
  */
-import type { HttpAnswer } from '../runner.js'
 import { AwsHttpError } from './calls.js'
 import type { AwsSession } from './clients.js'
-import { signedCall, type ServiceId } from './signed-call.js'
+import { jsonRefusal, signedCall, type ServiceId } from './signed-call.js'
 
 /** The service's refusal (its error code as `name`), or a failed exchange. */
 export class JsonServiceError extends AwsHttpError {}
@@ -22,30 +21,6 @@ interface JsonService extends ServiceId {
 
 const SQS: JsonService = { endpointId: 'SQS', name: 'sqs', target: 'AmazonSQS', version: '1.0' }
 const EVENTS: JsonService = { endpointId: 'EVENTBRIDGE', name: 'events', target: 'AWSEvents', version: '1.1' }
-
-/** The error in a JSON-protocol answer: `__type` (or `code`), the part after `#`; x-amzn-query-error for SQS. */
-function refusal(answer: HttpAnswer, command: string): JsonServiceError {
-  let body: { __type?: unknown; code?: unknown; message?: unknown; Message?: unknown } = {}
-  try {
-    body = JSON.parse(answer.body) as typeof body
-  } catch {
-    /* not JSON: the status says it */
-  }
-  const header = answer.headers['x-amzn-errortype']
-  const type = body.__type ?? body.code ?? (typeof header === 'string' ? header : undefined)
-  const code =
-    typeof type === 'string' && type
-      ? type.split(':')[0].split('#').pop()!
-      : answer.status === 429
-        ? 'ThrottlingException'
-        : `HTTP${answer.status}`
-  const message = body.message ?? body.Message
-  const requestId = answer.headers['x-amzn-requestid']
-  return new JsonServiceError(code, typeof message === 'string' ? message : `${command} answered ${answer.status}`, {
-    httpStatusCode: answer.status,
-    ...(typeof requestId === 'string' ? { requestId } : {}),
-  })
-}
 
 async function jsonCall<T>(session: AwsSession, service: JsonService, command: string, input: object): Promise<T> {
   return signedCall(
@@ -63,7 +38,8 @@ async function jsonCall<T>(session: AwsSession, service: JsonService, command: s
       input,
     },
     (answer) => {
-      if (answer.status !== 200) throw refusal(answer, command)
+      const refused = jsonRefusal(answer, command, JsonServiceError, 'ThrottlingException')
+      if (refused) throw refused
       try {
         return JSON.parse(answer.body || '{}') as T
       } catch {

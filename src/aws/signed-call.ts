@@ -89,3 +89,38 @@ export async function signedCall<T>(
     { attempts: ATTEMPTS, baseDelayMs: BASE_DELAY_MS },
   )
 }
+
+/**
+ * A JSON-protocol service's refusal (EKS's REST JSON, SQS's and EventBridge's JSON): the error code from the
+ * x-amzn-errortype header or the body's `__type` / `code`, the part before any `:` and after any `#`
+ * (`com.amazonaws.sqs#QueueDoesNotExist` → QueueDoesNotExist), its message, the status and the request id. Undefined
+ * for a 2xx answer.
+ */
+export function jsonRefusal<E extends AwsHttpError>(
+  answer: HttpAnswer,
+  command: string,
+  errorClass: new (name: string, message: string, $metadata: { httpStatusCode: number; requestId?: string }) => E,
+  throttled: string,
+): E | undefined {
+  if (answer.status >= 200 && answer.status < 300) return undefined
+  let body: { message?: unknown; Message?: unknown; __type?: unknown; code?: unknown } = {}
+  try {
+    body = JSON.parse(answer.body) as typeof body
+  } catch {
+    /* not JSON: the status says it */
+  }
+  const header = answer.headers['x-amzn-errortype']
+  const type = (typeof header === 'string' ? header : undefined) ?? body.__type ?? body.code
+  const code =
+    typeof type === 'string' && type
+      ? type.split(':')[0].split('#').pop()!
+      : answer.status === 429
+        ? throttled
+        : `HTTP${answer.status}`
+  const message = body.message ?? body.Message
+  const requestId = answer.headers['x-amzn-requestid']
+  return new errorClass(code, typeof message === 'string' ? message : `${command} answered ${answer.status}`, {
+    httpStatusCode: answer.status,
+    ...(typeof requestId === 'string' ? { requestId } : {}),
+  })
+}

@@ -3,52 +3,19 @@
  * end, what is retried and what fails at once, and the endpoint it picks. Its answers beside the SDK's on moto are
  * in test/integration/aws-ec2-query.test.ts.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import { createHash, createHmac } from 'node:crypto'
-import { createServer, type IncomingMessage, type Server } from 'node:http'
+import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { paginate } from '../../src/aws/calls.js'
 import type { AwsSession } from '../../src/aws/clients.js'
 import { ec2, ec2Endpoint, Ec2Error, queryParams } from '../../src/aws/ec2-query.js'
+import { awsStandIn, type Seen } from '../support/aws-stand-in.js'
 
-interface Seen {
-  method?: string
-  url?: string
-  headers: IncomingMessage['headers']
-  body: string
-}
-
-let server: Server
-let url: string
-let seen: Seen[] = []
-/** The answers to give, in order (the last one repeats). */
-let answers: { status: number; body: string }[] = []
-const savedEnv = { ...process.env }
-
-beforeAll(async () => {
-  server = createServer((req, res) => {
-    const chunks: Buffer[] = []
-    req.on('data', (c: Buffer) => chunks.push(c))
-    req.on('end', () => {
-      seen.push({ method: req.method, url: req.url, headers: req.headers, body: Buffer.concat(chunks).toString() })
-      const answer = answers.length > 1 ? answers.shift()! : answers[0]
-      res.writeHead(answer.status, { 'content-type': 'text/xml' }).end(answer.body)
-    })
-  })
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`
-})
-
-afterAll(() => new Promise<void>((r) => server.close(() => r())))
-
-afterEach(() => {
-  seen = []
-  answers = []
-  process.env = { ...savedEnv }
-})
+const stand = awsStandIn()
 
 function session(): AwsSession {
-  process.env.AWS_ENDPOINT_URL_EC2 = url
+  process.env.AWS_ENDPOINT_URL_EC2 = stand.url
   return {
     region: 'eu-west-1',
     partition: 'aws',
@@ -129,7 +96,7 @@ describe('the request', () => {
   })
 
   it('is a signed form POST for the ec2 service of the region, with the session token', async () => {
-    answers = [{ status: 200, body: subnets(['subnet-a']) }]
+    stand.answers = [{ status: 200, body: subnets(['subnet-a']) }]
     const page = await ec2.describeSubnets(session(), { Filters: [{ Name: 'vpc-id', Values: ['vpc-1'] }] })
     expect(page).toEqual({
       items: [
@@ -141,8 +108,8 @@ describe('the request', () => {
         },
       ],
     })
-    expect(seen).toHaveLength(1)
-    const [req] = seen
+    expect(stand.seen).toHaveLength(1)
+    const [req] = stand.seen
     expect(req.method).toBe('POST')
     expect(req.url).toBe('/')
     expect(new URLSearchParams(req.body).toString()).toBe(
@@ -159,7 +126,7 @@ describe('the request', () => {
   })
 
   it('tells the recorder of each read with its input, as a read', async () => {
-    answers = [{ status: 200, body: subnets([]) }]
+    stand.answers = [{ status: 200, body: subnets([]) }]
     const calls: unknown[] = []
     const s = { ...session(), recorder: { awsCall: (c: unknown) => calls.push(c), apiRequest() {}, process() {} } }
     await ec2.describeSubnets(s, { SubnetIds: ['subnet-a'] })
@@ -171,7 +138,7 @@ describe('the request', () => {
 
 describe('the answers', () => {
   it('follows nextToken to the end, sending each token back', async () => {
-    answers = [
+    stand.answers = [
       { status: 200, body: subnets(['subnet-a', 'subnet-b'], 'page-2') },
       { status: 200, body: subnets(['subnet-c'], 'page-3') },
       { status: 200, body: subnets([]) },
@@ -179,11 +146,11 @@ describe('the answers', () => {
     const s = session()
     const all = await paginate((NextToken) => ec2.describeSubnets(s, { NextToken }))
     expect(all.map((x) => x.SubnetId)).toEqual(['subnet-a', 'subnet-b', 'subnet-c'])
-    expect(seen.map((r) => new URLSearchParams(r.body).get('NextToken'))).toEqual([null, 'page-2', 'page-3'])
+    expect(stand.seen.map((r) => new URLSearchParams(r.body).get('NextToken'))).toEqual([null, 'page-2', 'page-3'])
   })
 
   it('reads security groups, instance types (their architectures) and offerings; a list of one is a list', async () => {
-    answers = [
+    stand.answers = [
       {
         status: 200,
         body:
@@ -194,7 +161,7 @@ describe('the answers', () => {
     expect((await ec2.describeSecurityGroups(session(), {})).items).toEqual([
       { GroupId: 'sg-1', GroupName: 'n', VpcId: 'vpc-1', Tags: [] },
     ])
-    answers = [
+    stand.answers = [
       {
         status: 200,
         body:
@@ -210,7 +177,7 @@ describe('the answers', () => {
       { InstanceType: 'm5.large', ProcessorInfo: { SupportedArchitectures: ['i386', 'x86_64'] } },
       { InstanceType: 'm6g.large', ProcessorInfo: { SupportedArchitectures: ['arm64'] } },
     ])
-    answers = [
+    stand.answers = [
       {
         status: 200,
         body:
@@ -222,23 +189,23 @@ describe('the answers', () => {
     expect((await ec2.describeInstanceTypeOfferings(session(), {})).items).toEqual([
       { InstanceType: 'm5.large', Location: 'eu-west-1b' },
     ])
-    answers = [{ status: 200, body: '<DescribeVpcsResponse><vpcSet/></DescribeVpcsResponse>' }]
+    stand.answers = [{ status: 200, body: '<DescribeVpcsResponse><vpcSet/></DescribeVpcsResponse>' }]
     expect(await ec2.describeVpcs(session(), { VpcIds: ['vpc-1'] })).toEqual({ items: [] })
   })
 
   it('an answer that is not the action asked for is an InvalidResponse error', async () => {
-    answers = [{ status: 200, body: '<SomethingElse><x>1</x></SomethingElse>' }]
+    stand.answers = [{ status: 200, body: '<SomethingElse><x>1</x></SomethingElse>' }]
     const e = await ec2.describeVpcs(session(), {}).catch((x: unknown) => x)
     expect(e).toBeInstanceOf(Ec2Error)
     expect((e as Ec2Error).name).toBe('InvalidResponse')
     expect((e as Error).message).toBe('EC2 answered DescribeVpcs without a DescribeVpcsResponse')
-    expect(seen).toHaveLength(1)
+    expect(stand.seen).toHaveLength(1)
   })
 })
 
 describe('failures', () => {
   it("EC2's refusal fails at once, with its code as the name, its message, the status and the request id", async () => {
-    answers = [
+    stand.answers = [
       { status: 403, body: ec2Failure('UnauthorizedOperation', 'You are not authorized to perform this operation.') },
     ]
     const e = (await ec2.describeVpcs(session(), {}).catch((x: unknown) => x)) as Ec2Error
@@ -246,28 +213,28 @@ describe('failures', () => {
     expect(e.name).toBe('UnauthorizedOperation')
     expect(e.message).toBe('You are not authorized to perform this operation.')
     expect(e.$metadata).toEqual({ httpStatusCode: 403, requestId: 'req-9' })
-    expect(seen).toHaveLength(1)
+    expect(stand.seen).toHaveLength(1)
   })
 
   it('throttling and 5xx answers are tried again, and the call then succeeds', async () => {
-    answers = [
+    stand.answers = [
       { status: 503, body: ec2Failure('RequestLimitExceeded', 'Request limit exceeded.') },
       { status: 500, body: '<html>oops</html>' },
       { status: 200, body: subnets(['subnet-z']) },
     ]
     const page = await ec2.describeSubnets(session(), {})
     expect(page.items.map((s) => s.SubnetId)).toEqual(['subnet-z'])
-    expect(seen).toHaveLength(3)
+    expect(stand.seen).toHaveLength(3)
     // Each attempt is signed anew.
-    expect(new Set(seen.map((r) => r.body)).size).toBe(1)
+    expect(new Set(stand.seen.map((r) => r.body)).size).toBe(1)
   })
 
   it('a server that keeps failing: six attempts, then its last answer as the error', async () => {
-    answers = [{ status: 500, body: 'not xml' }]
+    stand.answers = [{ status: 500, body: 'not xml' }]
     const e = (await ec2.describeVpcs(session(), {}).catch((x: unknown) => x)) as Ec2Error
     expect(e.name).toBe('HTTP500')
     expect(e.message).toBe('EC2 answered 500')
-    expect(seen).toHaveLength(6)
+    expect(stand.seen).toHaveLength(6)
   })
 
   it('a refused connection is a named error after the attempts', async () => {

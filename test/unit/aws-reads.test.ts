@@ -3,47 +3,17 @@
  * per partition, the request signed and sent, IAM's pages followed, errors named as the services name them, what
  * is retried. Their answers beside the SDK's on moto are in test/integration/aws-reads.test.ts.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
-import { createServer, type IncomingMessage, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { describe, expect, it } from '@jest/globals'
 import { iamPage, paginate } from '../../src/aws/calls.js'
 import type { AwsSession } from '../../src/aws/clients.js'
 import { IamError, iamReads, iamTarget } from '../../src/aws/iam-query.js'
 import { eventReads, JsonServiceError, sqsReads } from '../../src/aws/json-query.js'
+import { awsStandIn } from '../support/aws-stand-in.js'
 
-interface Seen {
-  url?: string
-  headers: IncomingMessage['headers']
-  body: string
-}
-let server: Server
-let url: string
-let seen: Seen[] = []
-let answers: { status: number; body: string; type?: string }[] = []
-const savedEnv = { ...process.env }
-
-beforeAll(async () => {
-  server = createServer((req, res) => {
-    const chunks: Buffer[] = []
-    req.on('data', (c: Buffer) => chunks.push(c))
-    req.on('end', () => {
-      seen.push({ url: req.url, headers: req.headers, body: Buffer.concat(chunks).toString() })
-      const a = answers.length > 1 ? answers.shift()! : answers[0]
-      res.writeHead(a.status, { 'content-type': a.type ?? 'text/xml' }).end(a.body)
-    })
-  })
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`
-})
-afterAll(() => new Promise<void>((r) => server.close(() => r())))
-afterEach(() => {
-  seen = []
-  answers = []
-  process.env = { ...savedEnv }
-})
+const stand = awsStandIn()
 
 function session(): AwsSession {
-  process.env.AWS_ENDPOINT_URL = url
+  process.env.AWS_ENDPOINT_URL = stand.url
   return {
     region: 'eu-west-1',
     partition: 'aws',
@@ -78,7 +48,7 @@ describe("IAM's endpoint", () => {
 
 describe('IAM Query reads', () => {
   it('sends a signed form (Action, Version, the input) and follows IsTruncated/Marker to the end', async () => {
-    answers = [
+    stand.answers = [
       { status: 200, body: policiesPage(['arn:1', 'arn:2'], 'next-1') },
       { status: 200, body: policiesPage(['arn:3']) },
     ]
@@ -91,19 +61,19 @@ describe('IAM Query reads', () => {
       )
     })
     expect(arns).toEqual(['arn:1', 'arn:2', 'arn:3'])
-    expect(seen).toHaveLength(2)
-    expect(new URLSearchParams(seen[0].body).get('Action')).toBe('ListPolicies')
-    expect(new URLSearchParams(seen[0].body).get('Version')).toBe('2010-05-08')
-    expect(new URLSearchParams(seen[0].body).get('PathPrefix')).toBe('/k/')
-    expect(new URLSearchParams(seen[0].body).has('Marker')).toBe(false)
-    expect(new URLSearchParams(seen[1].body).get('Marker')).toBe('next-1')
-    expect(String(seen[0].headers.authorization)).toMatch(
+    expect(stand.seen).toHaveLength(2)
+    expect(new URLSearchParams(stand.seen[0].body).get('Action')).toBe('ListPolicies')
+    expect(new URLSearchParams(stand.seen[0].body).get('Version')).toBe('2010-05-08')
+    expect(new URLSearchParams(stand.seen[0].body).get('PathPrefix')).toBe('/k/')
+    expect(new URLSearchParams(stand.seen[0].body).has('Marker')).toBe(false)
+    expect(new URLSearchParams(stand.seen[1].body).get('Marker')).toBe('next-1')
+    expect(String(stand.seen[0].headers.authorization)).toMatch(
       /^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/eu-west-1\/iam\/aws4_request, SignedHeaders=content-type;host;x-amz-date, Signature=[0-9a-f]{64}$/,
     )
   })
 
   it("a role's document stays URL-encoded and XML entities are read; no Tags element leaves Tags out", async () => {
-    answers = [
+    stand.answers = [
       {
         status: 200,
         body:
@@ -124,7 +94,7 @@ describe('IAM Query reads', () => {
   })
 
   it("IAM's refusal fails at once with its code, message, status and request id; throttling is tried again", async () => {
-    answers = [
+    stand.answers = [
       {
         status: 404,
         body:
@@ -137,9 +107,9 @@ describe('IAM Query reads', () => {
     expect(e.name).toBe('NoSuchEntity')
     expect(e.message).toBe('The role with name x cannot be found.')
     expect(e.$metadata).toEqual({ httpStatusCode: 404, requestId: 'req-7' })
-    expect(seen).toHaveLength(1)
-    seen = []
-    answers = [
+    expect(stand.seen).toHaveLength(1)
+    stand.seen = []
+    stand.answers = [
       {
         status: 400,
         body: '<ErrorResponse><Error><Code>Throttling</Code><Message>Rate exceeded</Message></Error></ErrorResponse>',
@@ -147,11 +117,11 @@ describe('IAM Query reads', () => {
       { status: 200, body: policiesPage([]) },
     ]
     expect((await iamReads.listPolicies(session(), {})).Policies).toEqual([])
-    expect(seen).toHaveLength(2)
+    expect(stand.seen).toHaveLength(2)
   })
 
   it('an answer without the Result asked for is an InvalidResponse error', async () => {
-    answers = [{ status: 200, body: '<Other><x>1</x></Other>' }]
+    stand.answers = [{ status: 200, body: '<Other><x>1</x></Other>' }]
     const e = (await iamReads.getPolicy(session(), { PolicyArn: 'arn:p' }).catch((x: unknown) => x)) as IamError
     expect(e.name).toBe('InvalidResponse')
     expect(e.message).toBe('IAM answered GetPolicy without a GetPolicyResult')
@@ -160,21 +130,21 @@ describe('IAM Query reads', () => {
 
 describe('JSON-protocol reads (SQS, EventBridge)', () => {
   it('posts the input as JSON with the operation in X-Amz-Target, and reads the output', async () => {
-    answers = [{ status: 200, body: '{"QueueUrl":"http://q/1/x"}', type: 'application/x-amz-json-1.0' }]
+    stand.answers = [{ status: 200, body: '{"QueueUrl":"http://q/1/x"}', type: 'application/x-amz-json-1.0' }]
     expect(await sqsReads.getQueueUrl(session(), { QueueName: 'x' })).toEqual({ QueueUrl: 'http://q/1/x' })
-    expect(seen[0].headers['x-amz-target']).toBe('AmazonSQS.GetQueueUrl')
-    expect(seen[0].headers['content-type']).toBe('application/x-amz-json-1.0')
-    expect(JSON.parse(seen[0].body)).toEqual({ QueueName: 'x' })
-    answers = [{ status: 200, body: '{"RuleNames":["a"]}', type: 'application/x-amz-json-1.1' }]
+    expect(stand.seen[0].headers['x-amz-target']).toBe('AmazonSQS.GetQueueUrl')
+    expect(stand.seen[0].headers['content-type']).toBe('application/x-amz-json-1.0')
+    expect(JSON.parse(stand.seen[0].body)).toEqual({ QueueName: 'x' })
+    stand.answers = [{ status: 200, body: '{"RuleNames":["a"]}', type: 'application/x-amz-json-1.1' }]
     await eventReads.listRuleNamesByTarget(session(), { TargetArn: 'arn:q' })
-    expect(seen[1].headers['x-amz-target']).toBe('AWSEvents.ListRuleNamesByTarget')
-    expect(seen[1].headers['content-type']).toBe('application/x-amz-json-1.1')
+    expect(stand.seen[1].headers['x-amz-target']).toBe('AWSEvents.ListRuleNamesByTarget')
+    expect(stand.seen[1].headers['content-type']).toBe('application/x-amz-json-1.1')
     // An absent NextToken is not sent at all.
-    expect(JSON.parse(seen[1].body)).toEqual({ TargetArn: 'arn:q' })
+    expect(JSON.parse(stand.seen[1].body)).toEqual({ TargetArn: 'arn:q' })
   })
 
   it('errors are named by __type after its #, and a 5xx is tried again', async () => {
-    answers = [
+    stand.answers = [
       {
         status: 400,
         body: '{"__type":"com.amazonaws.sqs#QueueDoesNotExist","message":"The specified queue does not exist."}',
@@ -185,13 +155,13 @@ describe('JSON-protocol reads (SQS, EventBridge)', () => {
     expect(e).toBeInstanceOf(JsonServiceError)
     expect(e.name).toBe('QueueDoesNotExist')
     expect(e.message).toBe('The specified queue does not exist.')
-    expect(seen).toHaveLength(1)
-    seen = []
-    answers = [
+    expect(stand.seen).toHaveLength(1)
+    stand.seen = []
+    stand.answers = [
       { status: 503, body: 'busy', type: 'text/plain' },
       { status: 200, body: '{"Tags":[]}', type: 'application/x-amz-json-1.1' },
     ]
     expect((await eventReads.listTagsForResource(session(), { ResourceARN: 'arn:r' })).Tags).toEqual([])
-    expect(seen).toHaveLength(2)
+    expect(stand.seen).toHaveLength(2)
   })
 })

@@ -1,8 +1,8 @@
-export const id = 493;
-export const ids = [493];
+export const id = 255;
+export const ids = [255];
 export const modules = {
 
-/***/ 9493:
+/***/ 6255:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -23,6 +23,41 @@ var arns = __webpack_require__(6145);
 var calls = __webpack_require__(6484);
 // EXTERNAL MODULE: ./src/aws/signed-call.ts + 1 modules
 var signed_call = __webpack_require__(9865);
+;// CONCATENATED MODULE: ./src/aws/xml.ts
+/** The document, or undefined for an empty or unreadable body (the caller says what that means). */
+async function parseXmlDocument(body) {
+    if (!body.trim())
+        return undefined;
+    const { parseXML } = await __webpack_require__.e(/* import() */ 274).then(__webpack_require__.t.bind(__webpack_require__, 4274, 19));
+    try {
+        return parseXML(body);
+    }
+    catch {
+        return undefined;
+    }
+}
+/** The members of a list (`<list><item>..</item>..</list>`): none, one or many. */
+function listMembers(list, element) {
+    if (list === undefined || typeof list === 'string' || Array.isArray(list))
+        return [];
+    const m = list[element];
+    if (m === undefined)
+        return [];
+    return Array.isArray(m) ? m : [m];
+}
+/** The members that are structures (subnets, roles, tags...). */
+function listStructs(list, element) {
+    return listMembers(list, element).filter((i) => typeof i === 'object' && !Array.isArray(i));
+}
+/** The element when it is a structure. */
+function struct(node) {
+    return node !== undefined && typeof node === 'object' && !Array.isArray(node) ? node : undefined;
+}
+/** The element's text. */
+function xml_text(node) {
+    return typeof node === 'string' ? node : undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/aws/ec2-query.ts
 /**
  * The five EC2 reads pre-flight makes (DescribeVpcs, DescribeSubnets, DescribeSecurityGroups, DescribeInstanceTypes,
@@ -36,6 +71,7 @@ var signed_call = __webpack_require__(9865);
  * 5xx answers and failed connections (src/retry.ts); errors carry EC2's error code as `name` and the HTTP status in
  * `$metadata`, as SDK errors do.
  */
+
 
 
 /** The EC2 API version the Query requests speak. */
@@ -64,45 +100,20 @@ function queryParams(action, input) {
         params.NextToken = input.NextToken;
     return params;
 }
-/** The members of an EC2 list (`<set><item>..</item>..</set>`): none, one or many. */
-function members(set) {
-    if (set === undefined || typeof set === 'string' || Array.isArray(set))
-        return [];
-    const item = set.item;
-    if (item === undefined)
-        return [];
-    return Array.isArray(item) ? item : [item];
-}
-/** The members that are structures (subnets, tags...). */
-function items(set) {
-    return members(set).filter((i) => typeof i === 'object' && !Array.isArray(i));
-}
-function ec2_query_text(node) {
-    return typeof node === 'string' ? node : undefined;
-}
+const members = (set) => listMembers(set, 'item');
+const items = (set) => listStructs(set, 'item');
 function tags(node) {
-    return items(node).map((t) => ({ Key: ec2_query_text(t.key), Value: ec2_query_text(t.value) ?? '' }));
+    return items(node).map((t) => ({ Key: xml_text(t.key), Value: xml_text(t.value) ?? '' }));
 }
 /** EC2's error answer: `<Response><Errors><Error><Code>..</Code><Message>..</Message></Error></Errors>..`. */
 function errorOf(status, doc) {
     const response = doc?.Response;
     const errors = response?.Errors;
     const first = (Array.isArray(errors?.Error) ? errors.Error[0] : errors?.Error);
-    const code = ec2_query_text(first?.Code) ?? (status === 429 ? 'Throttling' : `HTTP${status}`);
-    const message = ec2_query_text(first?.Message) ?? `EC2 answered ${status}`;
-    const requestId = ec2_query_text(response?.RequestID) ?? ec2_query_text(response?.RequestId);
+    const code = xml_text(first?.Code) ?? (status === 429 ? 'Throttling' : `HTTP${status}`);
+    const message = xml_text(first?.Message) ?? `EC2 answered ${status}`;
+    const requestId = xml_text(response?.RequestID) ?? xml_text(response?.RequestId);
     return new Ec2Error(code, message, { httpStatusCode: status, ...(requestId ? { requestId } : {}) });
-}
-async function parse(body) {
-    if (!body.trim())
-        return undefined;
-    const { parseXML } = await __webpack_require__.e(/* import() */ 274).then(__webpack_require__.t.bind(__webpack_require__, 4274, 19));
-    try {
-        return parseXML(body);
-    }
-    catch {
-        return undefined;
-    }
 }
 /** One signed EC2 Query request; the answer's document element (its children), or an Ec2Error. */
 function ec2Call(session, action, input, region = session.region) {
@@ -115,8 +126,8 @@ function ec2Call(session, action, input, region = session.region) {
         command: action,
         input,
     };
-    return (0,signed_call/* signedCall */.p)(session, EC2, request, async (answer) => {
-        const doc = await parse(answer.body);
+    return (0,signed_call/* signedCall */.pA)(session, EC2, request, async (answer) => {
+        const doc = await parseXmlDocument(answer.body);
         if (answer.status !== 200)
             throw errorOf(answer.status, doc);
         const root = doc?.[`${action}Response`];
@@ -129,44 +140,44 @@ function ec2Call(session, action, input, region = session.region) {
     }, Ec2Error, region);
 }
 function page(root, set, map) {
-    const next = ec2_query_text(root.nextToken);
+    const next = xml_text(root.nextToken);
     return { items: items(root[set]).map(map), ...(next ? { next } : {}) };
 }
 /** The five reads, each one page of its answer in the SDK's shape. */
 const ec2 = {
     async describeVpcs(session, input) {
-        return page(await ec2Call(session, 'DescribeVpcs', input), 'vpcSet', (v) => ({ VpcId: ec2_query_text(v.vpcId) }));
+        return page(await ec2Call(session, 'DescribeVpcs', input), 'vpcSet', (v) => ({ VpcId: xml_text(v.vpcId) }));
     },
     async describeSubnets(session, input) {
         return page(await ec2Call(session, 'DescribeSubnets', input), 'subnetSet', (s) => ({
-            SubnetId: ec2_query_text(s.subnetId),
-            VpcId: ec2_query_text(s.vpcId),
-            AvailabilityZone: ec2_query_text(s.availabilityZone),
+            SubnetId: xml_text(s.subnetId),
+            VpcId: xml_text(s.vpcId),
+            AvailabilityZone: xml_text(s.availabilityZone),
             Tags: tags(s.tagSet),
         }));
     },
     async describeSecurityGroups(session, input) {
         return page(await ec2Call(session, 'DescribeSecurityGroups', input), 'securityGroupInfo', (g) => ({
-            GroupId: ec2_query_text(g.groupId),
-            GroupName: ec2_query_text(g.groupName),
-            VpcId: ec2_query_text(g.vpcId),
+            GroupId: xml_text(g.groupId),
+            GroupName: xml_text(g.groupName),
+            VpcId: xml_text(g.vpcId),
             Tags: tags(g.tagSet),
         }));
     },
     async describeInstanceTypes(session, input) {
         return page(await ec2Call(session, 'DescribeInstanceTypes', input), 'instanceTypeSet', (t) => ({
-            InstanceType: ec2_query_text(t.instanceType),
+            InstanceType: xml_text(t.instanceType),
             ProcessorInfo: {
                 SupportedArchitectures: members(t.processorInfo?.supportedArchitectures)
-                    .map(ec2_query_text)
+                    .map(xml_text)
                     .filter((a) => a !== undefined),
             },
         }));
     },
     async describeInstanceTypeOfferings(session, input) {
         return page(await ec2Call(session, 'DescribeInstanceTypeOfferings', input), 'instanceTypeOfferingSet', (o) => ({
-            InstanceType: ec2_query_text(o.instanceType),
-            Location: ec2_query_text(o.location),
+            InstanceType: xml_text(o.instanceType),
+            Location: xml_text(o.location),
         }));
     },
 };
@@ -4484,6 +4495,13 @@ class CrdRelease extends HelmReleaseResource {
 }
 
 ;// CONCATENATED MODULE: ./src/aws/json-query.ts
+/**
+ * The SQS and EventBridge reads a plan makes, as signed JSON-protocol requests of our own (src/aws/signed-call.ts):
+ * a POST of the input as JSON with the operation in X-Amz-Target, answered with the output as JSON, the names the
+ * SDK's output keeps. The writes of an apply still go through the SDK's clients. Errors carry the service's error
+ * code as `name` (QueueDoesNotExist, ResourceNotFoundException...) and the HTTP status in `$metadata`, as SDK errors
+ * do. Checked beside the SDK on moto in test/integration/aws-reads.test.ts.
+ */
 
 
 /** The service's refusal (its error code as `name`), or a failed exchange. */
@@ -4491,31 +4509,8 @@ class JsonServiceError extends calls/* AwsHttpError */.U3 {
 }
 const SQS = { endpointId: 'SQS', name: 'sqs', target: 'AmazonSQS', version: '1.0' };
 const EVENTS = { endpointId: 'EVENTBRIDGE', name: 'events', target: 'AWSEvents', version: '1.1' };
-/** The error in a JSON-protocol answer: `__type` (or `code`), the part after `#`; x-amzn-query-error for SQS. */
-function refusal(answer, command) {
-    let body = {};
-    try {
-        body = JSON.parse(answer.body);
-    }
-    catch {
-        /* not JSON: the status says it */
-    }
-    const header = answer.headers['x-amzn-errortype'];
-    const type = body.__type ?? body.code ?? (typeof header === 'string' ? header : undefined);
-    const code = typeof type === 'string' && type
-        ? type.split(':')[0].split('#').pop()
-        : answer.status === 429
-            ? 'ThrottlingException'
-            : `HTTP${answer.status}`;
-    const message = body.message ?? body.Message;
-    const requestId = answer.headers['x-amzn-requestid'];
-    return new JsonServiceError(code, typeof message === 'string' ? message : `${command} answered ${answer.status}`, {
-        httpStatusCode: answer.status,
-        ...(typeof requestId === 'string' ? { requestId } : {}),
-    });
-}
 async function jsonCall(session, service, command, input) {
-    return (0,signed_call/* signedCall */.p)(session, service, {
+    return (0,signed_call/* signedCall */.pA)(session, service, {
         method: 'POST',
         path: '/',
         headers: {
@@ -4526,8 +4521,9 @@ async function jsonCall(session, service, command, input) {
         command,
         input,
     }, (answer) => {
-        if (answer.status !== 200)
-            throw refusal(answer, command);
+        const refused = (0,signed_call/* jsonRefusal */.Nm)(answer, command, JsonServiceError, 'ThrottlingException');
+        if (refused)
+            throw refused;
         try {
             return JSON.parse(answer.body || '{}');
         }
@@ -4741,6 +4737,7 @@ class EventRule extends AwsResource {
 
 
 
+
 const IAM_API_VERSION = '2010-05-08';
 /** IAM's refusal (its error code as `name`), or a failed exchange. */
 class IamError extends calls/* AwsHttpError */.U3 {
@@ -4761,58 +4758,31 @@ function iamTarget(session, env = process.env) {
             throw new Error(`IAM reads of our own know no endpoint for the partition ${session.partition}: set AWS_ENDPOINT_URL_IAM`);
     }
 }
-/** The members of an IAM list (`<List><member>..</member>..</List>`): none, one or many. */
-function iam_query_members(list) {
-    if (list === undefined || typeof list === 'string' || Array.isArray(list))
-        return [];
-    const m = list.member;
-    if (m === undefined)
-        return [];
-    return Array.isArray(m) ? m : [m];
-}
-function structs(list) {
-    return iam_query_members(list).filter((i) => typeof i === 'object' && !Array.isArray(i));
-}
-function struct(node) {
-    return node !== undefined && typeof node === 'object' && !Array.isArray(node) ? node : undefined;
-}
-function iam_query_text(node) {
-    return typeof node === 'string' ? node : undefined;
-}
+const iam_query_members = (list) => listMembers(list, 'member');
+const structs = (list) => listStructs(list, 'member');
 function strings(list) {
     return iam_query_members(list)
-        .map(iam_query_text)
+        .map(xml_text)
         .filter((s) => s !== undefined);
 }
 function iam_query_tags(list) {
-    return structs(list).map((t) => ({ Key: iam_query_text(t.Key), Value: iam_query_text(t.Value) ?? '' }));
+    return structs(list).map((t) => ({ Key: xml_text(t.Key), Value: xml_text(t.Value) ?? '' }));
 }
 /** `Tags` as the SDK gives it: absent when the answer has no Tags element. */
 function tagsIn(node) {
     return node.Tags === undefined ? {} : { Tags: iam_query_tags(node.Tags) };
 }
 function iam_query_page(result) {
-    const marker = iam_query_text(result.Marker);
-    return { IsTruncated: iam_query_text(result.IsTruncated) === 'true', ...(marker ? { Marker: marker } : {}) };
-}
-async function iam_query_parse(body) {
-    if (!body.trim())
-        return undefined;
-    const { parseXML } = await __webpack_require__.e(/* import() */ 274).then(__webpack_require__.t.bind(__webpack_require__, 4274, 19));
-    try {
-        return parseXML(body);
-    }
-    catch {
-        return undefined;
-    }
+    const marker = xml_text(result.Marker);
+    return { IsTruncated: xml_text(result.IsTruncated) === 'true', ...(marker ? { Marker: marker } : {}) };
 }
 /** IAM's error answer: `<ErrorResponse><Error><Code>..</Code><Message>..</Message></Error><RequestId>..`. */
 function iam_query_errorOf(status, doc) {
     const response = struct(doc?.ErrorResponse);
     const error = struct(response?.Error);
-    const code = iam_query_text(error?.Code) ?? (status === 429 ? 'Throttling' : `HTTP${status}`);
-    const message = iam_query_text(error?.Message) ?? `IAM answered ${status}`;
-    const requestId = iam_query_text(response?.RequestId);
+    const code = xml_text(error?.Code) ?? (status === 429 ? 'Throttling' : `HTTP${status}`);
+    const message = xml_text(error?.Message) ?? `IAM answered ${status}`;
+    const requestId = xml_text(response?.RequestId);
     return new IamError(code, message, { httpStatusCode: status, ...(requestId ? { requestId } : {}) });
 }
 /** One signed IAM Query request: the answer's `<Action>Result` element, or an IamError. */
@@ -4822,7 +4792,7 @@ async function iamCall(session, action, input) {
         if (v !== undefined)
             params[k] = v;
     const { url, signingRegion } = iamTarget(session);
-    return (0,signed_call/* signedCall */.p)(session, { endpointId: 'IAM', name: 'iam', endpoint: url }, {
+    return (0,signed_call/* signedCall */.pA)(session, { endpointId: 'IAM', name: 'iam', endpoint: url }, {
         method: 'POST',
         path: '/',
         headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
@@ -4830,7 +4800,7 @@ async function iamCall(session, action, input) {
         command: action,
         input,
     }, async (answer) => {
-        const doc = await iam_query_parse(answer.body);
+        const doc = await parseXmlDocument(answer.body);
         if (answer.status !== 200)
             throw iam_query_errorOf(answer.status, doc);
         const result = struct(struct(doc?.[`${action}Response`])?.[`${action}Result`]);
@@ -4845,17 +4815,17 @@ async function iamCall(session, action, input) {
 function role(r) {
     const boundary = struct(r.PermissionsBoundary);
     return {
-        RoleName: iam_query_text(r.RoleName),
-        RoleId: iam_query_text(r.RoleId),
-        Arn: iam_query_text(r.Arn),
-        Path: iam_query_text(r.Path),
-        AssumeRolePolicyDocument: iam_query_text(r.AssumeRolePolicyDocument),
-        Description: iam_query_text(r.Description),
+        RoleName: xml_text(r.RoleName),
+        RoleId: xml_text(r.RoleId),
+        Arn: xml_text(r.Arn),
+        Path: xml_text(r.Path),
+        AssumeRolePolicyDocument: xml_text(r.AssumeRolePolicyDocument),
+        Description: xml_text(r.Description),
         ...(boundary
             ? {
                 PermissionsBoundary: {
-                    PermissionsBoundaryArn: iam_query_text(boundary.PermissionsBoundaryArn),
-                    PermissionsBoundaryType: iam_query_text(boundary.PermissionsBoundaryType),
+                    PermissionsBoundaryArn: xml_text(boundary.PermissionsBoundaryArn),
+                    PermissionsBoundaryType: xml_text(boundary.PermissionsBoundaryType),
                 },
             }
             : {}),
@@ -4864,13 +4834,20 @@ function role(r) {
 }
 function policy(p) {
     return {
-        PolicyName: iam_query_text(p.PolicyName),
-        PolicyId: iam_query_text(p.PolicyId),
-        Arn: iam_query_text(p.Arn),
-        Path: iam_query_text(p.Path),
-        DefaultVersionId: iam_query_text(p.DefaultVersionId),
-        Description: iam_query_text(p.Description),
+        PolicyName: xml_text(p.PolicyName),
+        PolicyId: xml_text(p.PolicyId),
+        Arn: xml_text(p.Arn),
+        Path: xml_text(p.Path),
+        DefaultVersionId: xml_text(p.DefaultVersionId),
+        Description: xml_text(p.Description),
         ...tagsIn(p),
+    };
+}
+/** A List<Thing>Tags read: one page of tags. */
+function tagListing(action) {
+    return async (session, input) => {
+        const r = await iamCall(session, action, input);
+        return { Tags: iam_query_tags(r.Tags), ...iam_query_page(r) };
     };
 }
 /** The reads, each as the SDK's command of the same name answers (the fields the action reads). */
@@ -4884,16 +4861,13 @@ const iamReads = {
         const r = await iamCall(session, 'ListAttachedRolePolicies', input);
         return {
             AttachedPolicies: structs(r.AttachedPolicies).map((p) => ({
-                PolicyName: iam_query_text(p.PolicyName),
-                PolicyArn: iam_query_text(p.PolicyArn),
+                PolicyName: xml_text(p.PolicyName),
+                PolicyArn: xml_text(p.PolicyArn),
             })),
             ...iam_query_page(r),
         };
     },
-    async listRoleTags(session, input) {
-        const r = await iamCall(session, 'ListRoleTags', input);
-        return { Tags: iam_query_tags(r.Tags), ...iam_query_page(r) };
-    },
+    listRoleTags: tagListing('ListRoleTags'),
     async getInstanceProfile(session, input) {
         const r = await iamCall(session, 'GetInstanceProfile', input);
         const p = struct(r.InstanceProfile);
@@ -4901,28 +4875,22 @@ const iamReads = {
             return {};
         return {
             InstanceProfile: {
-                InstanceProfileName: iam_query_text(p.InstanceProfileName),
-                InstanceProfileId: iam_query_text(p.InstanceProfileId),
-                Arn: iam_query_text(p.Arn),
-                Path: iam_query_text(p.Path),
+                InstanceProfileName: xml_text(p.InstanceProfileName),
+                InstanceProfileId: xml_text(p.InstanceProfileId),
+                Arn: xml_text(p.Arn),
+                Path: xml_text(p.Path),
                 Roles: structs(p.Roles).map(role),
                 ...tagsIn(p),
             },
         };
     },
-    async listInstanceProfileTags(session, input) {
-        const r = await iamCall(session, 'ListInstanceProfileTags', input);
-        return { Tags: iam_query_tags(r.Tags), ...iam_query_page(r) };
-    },
+    listInstanceProfileTags: tagListing('ListInstanceProfileTags'),
     async getPolicy(session, input) {
         const r = await iamCall(session, 'GetPolicy', input);
         const p = struct(r.Policy);
         return p ? { Policy: policy(p) } : {};
     },
-    async listPolicyTags(session, input) {
-        const r = await iamCall(session, 'ListPolicyTags', input);
-        return { Tags: iam_query_tags(r.Tags), ...iam_query_page(r) };
-    },
+    listPolicyTags: tagListing('ListPolicyTags'),
     async getPolicyVersion(session, input) {
         const r = await iamCall(session, 'GetPolicyVersion', input);
         const v = struct(r.PolicyVersion);
@@ -4930,9 +4898,9 @@ const iamReads = {
             return {};
         return {
             PolicyVersion: {
-                Document: iam_query_text(v.Document),
-                VersionId: iam_query_text(v.VersionId),
-                IsDefaultVersion: iam_query_text(v.IsDefaultVersion) === 'true',
+                Document: xml_text(v.Document),
+                VersionId: xml_text(v.VersionId),
+                IsDefaultVersion: xml_text(v.IsDefaultVersion) === 'true',
             },
         };
     },
@@ -4943,7 +4911,7 @@ const iamReads = {
     async getOpenIDConnectProvider(session, input) {
         const r = await iamCall(session, 'GetOpenIDConnectProvider', input);
         return {
-            Url: iam_query_text(r.Url),
+            Url: xml_text(r.Url),
             ClientIDList: strings(r.ClientIDList),
             ThumbprintList: strings(r.ThumbprintList),
             ...tagsIn(r),
@@ -6835,33 +6803,9 @@ class ClusterError extends outcome/* ActionFailure */.dR {
 /** EKS's refusal in a REST-JSON answer (its error type from x-amzn-errortype or the body), or a failed exchange. */
 class EksError extends calls/* AwsHttpError */.U3 {
 }
-function eksRefusal(answer, command) {
-    if (answer.status >= 200 && answer.status < 300)
-        return undefined;
-    let body = {};
-    try {
-        body = JSON.parse(answer.body);
-    }
-    catch {
-        /* not JSON: the status says it */
-    }
-    const header = answer.headers['x-amzn-errortype'];
-    const type = (typeof header === 'string' ? header : undefined) ?? body.__type ?? body.code;
-    const code = typeof type === 'string' && type
-        ? type.split(':')[0].split('#').pop()
-        : answer.status === 429
-            ? 'TooManyRequestsException'
-            : `HTTP${answer.status}`;
-    const text = body.message ?? body.Message;
-    const requestId = answer.headers['x-amzn-requestid'];
-    return new EksError(code, typeof text === 'string' ? text : `EKS answered ${command} with ${answer.status}`, {
-        httpStatusCode: answer.status,
-        ...(typeof requestId === 'string' ? { requestId } : {}),
-    });
-}
 /** EKS DescribeCluster as a signed REST request of our own (no SDK client to load for one call at start-up). */
 async function describeEksCluster(session, name) {
-    return (0,signed_call/* signedCall */.p)(session, { endpointId: 'EKS', name: 'eks' }, {
+    return (0,signed_call/* signedCall */.pA)(session, { endpointId: 'EKS', name: 'eks' }, {
         method: 'GET',
         path: `/clusters/${encodeURIComponent(name)}`,
         headers: { accept: 'application/json' },
@@ -6869,7 +6813,7 @@ async function describeEksCluster(session, name) {
         command: 'DescribeCluster',
         input: { name },
     }, (answer) => {
-        const refused = eksRefusal(answer, 'DescribeCluster');
+        const refused = (0,signed_call/* jsonRefusal */.Nm)(answer, 'DescribeCluster', EksError, 'TooManyRequestsException');
         if (refused)
             throw refused;
         try {
