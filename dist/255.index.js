@@ -5865,7 +5865,7 @@ function otherKarpenterProblem(found, configured) {
         `Fix: ${fixes.join('; ')}. Nothing was changed.`);
 }
 /** Reads what shows an installed Karpenter (concurrently, through the API) and refuses another one. */
-async function refuseOtherKarpenter(kube, configured) {
+async function other_karpenter_refuseOtherKarpenter(kube, configured) {
     const [deployments, clusterRoles, crd] = await Promise.all([
         kube.list(types/* DEPLOYMENT */.uH, KARPENTER_NAME_LABEL),
         kube.list(types/* CLUSTERROLE */.P3, KARPENTER_NAME_LABEL),
@@ -6146,9 +6146,18 @@ async function observeFound(ctx) {
     ]);
     return [...classes, ...pools];
 }
-/** observe(), then desiredResources(): the graph the pipeline plans. */
+/**
+ * observe(), then desiredResources(): the graph, nothing read yet (what carries out a reviewed plan's steps). The
+ * pipeline plans with readingGraph(), which starts the reads while the cluster is looked at.
+ */
 async function desiredGraph(ctx, options = {}) {
-    return (await readingGraph(ctx, options)).resources;
+    const { namespace, release } = ctx.config.karpenter;
+    const installs = options.mode !== 'destroy' && options.scope !== 'aws';
+    const [observed] = await Promise.all([
+        observe(ctx),
+        installs ? refuseOtherKarpenter(ctx.kube, { namespace, release }) : undefined,
+    ]);
+    return desiredResources(ctx, { ...observed, ...options });
 }
 /**
  * The graph the pipeline plans, its reads started early: the resources the configuration names are read while the
@@ -6174,7 +6183,7 @@ async function readingGraph(ctx, options = {}) {
     }
     const [found] = await Promise.all([
         observeFound(ctx),
-        installs ? refuseOtherKarpenter(ctx.kube, { namespace, release }) : undefined,
+        installs ? other_karpenter_refuseOtherKarpenter(ctx.kube, { namespace, release }) : undefined,
     ]);
     return { resources: [...resources, ...addFound(found)], started };
 }

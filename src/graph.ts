@@ -169,9 +169,18 @@ async function observeFound(ctx: Context): Promise<KubeObject[]> {
   return [...classes, ...pools]
 }
 
-/** observe(), then desiredResources(): the graph the pipeline plans. */
+/**
+ * observe(), then desiredResources(): the graph, nothing read yet (what carries out a reviewed plan's steps). The
+ * pipeline plans with readingGraph(), which starts the reads while the cluster is looked at.
+ */
 export async function desiredGraph(ctx: Context, options: GraphOptions = {}): Promise<Resource[]> {
-  return (await readingGraph(ctx, options)).resources
+  const { namespace, release } = ctx.config.karpenter
+  const installs = options.mode !== 'destroy' && options.scope !== 'aws'
+  const [observed] = await Promise.all([
+    observe(ctx),
+    installs ? refuseOtherKarpenter(ctx.kube, { namespace, release }) : undefined,
+  ])
+  return desiredResources(ctx, { ...observed, ...options })
 }
 
 /** The graph, and the reads of it already under way (by resource id): what the engine's plan() takes. */

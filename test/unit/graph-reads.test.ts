@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { ids, readingGraph, type Context } from '../../src/graph.js'
+import { desiredGraph, ids, readingGraph, type Context } from '../../src/graph.js'
 import type { KubeClient } from '../../src/kube/client.js'
 import type { KubeObject, ObjectRef } from '../../src/kube/types.js'
 import { plan } from '../../src/plan/engine.js'
@@ -92,6 +92,15 @@ describe('the graph starts its reads while the cluster is looked at', () => {
     open()
     const { started } = await graph
     expect(started.size).toBe(0)
+  })
+
+  it('desiredGraph() (what carries out reviewed steps) reads nothing: only the lists observe() asks for', async () => {
+    const { calls, open, kube } = gatedCluster()
+    open()
+    const resources = await desiredGraph(contextWith(kube), { mode: 'apply', scope: 'cluster' })
+    await settle()
+    expect(resources.map((r) => r.id)).toContain(ids.release('karpenter'))
+    expect(calls.filter((c) => !c.startsWith('list'))).toEqual(['get CustomResourceDefinition'])
   })
 
   it('another Karpenter still stops the run, whatever the early reads found', async () => {
