@@ -5865,7 +5865,7 @@ function otherKarpenterProblem(found, configured) {
         `Fix: ${fixes.join('; ')}. Nothing was changed.`);
 }
 /** Reads what shows an installed Karpenter (concurrently, through the API) and refuses another one. */
-async function other_karpenter_refuseOtherKarpenter(kube, configured) {
+async function refuseOtherKarpenter(kube, configured) {
     const [deployments, clusterRoles, crd] = await Promise.all([
         kube.list(types/* DEPLOYMENT */.uH, KARPENTER_NAME_LABEL),
         kube.list(types/* CLUSTERROLE */.P3, KARPENTER_NAME_LABEL),
@@ -6125,11 +6125,6 @@ function configuredResources(ctx, options) {
     const cluster = scope === 'aws' ? { resources: [], addFound: () => [] } : clusterSide(ctx, aws, options);
     return { resources: [...(aws?.resources ?? []), ...cluster.resources], addFound: cluster.addFound };
 }
-/** What the graph needs from the cluster before it can be built: the managed objects found, the extra manifests. */
-async function observe(ctx) {
-    const extraManifests = loadManifests(ctx);
-    return { found: await observeFound(ctx), extraManifests };
-}
 /** The objects of karpenter.extraManifests (none without the folder). */
 function loadManifests(ctx) {
     const folder = ctx.config.karpenter.extraManifests;
@@ -6139,7 +6134,7 @@ function loadManifests(ctx) {
  * Every NodePool (the action's are deleted when they leave the config; the others tell which EC2NodeClasses are
  * still in use) and the EC2NodeClasses carrying the action's label. No process; empty before the CRDs exist.
  */
-async function observeFound(ctx) {
+async function observe(ctx) {
     const [pools, classes] = await Promise.all([
         ctx.kube.list(types/* NODEPOOL */.BX),
         ctx.kube.list(types/* EC2NODECLASS */.R9, `${types/* MANAGED_BY_LABEL */.lT}=${types/* MANAGED_BY_VALUE */.Q9}`),
@@ -6151,13 +6146,21 @@ async function observeFound(ctx) {
  * pipeline plans with readingGraph(), which starts the reads while the cluster is looked at.
  */
 async function desiredGraph(ctx, options = {}) {
+    const extraManifests = loadManifests(ctx);
+    return desiredResources(ctx, { found: await lookAtCluster(ctx, options), extraManifests, ...options });
+}
+/**
+ * observe(), and the check for another Karpenter: one per cluster, so another one installed stops an install
+ * or upgrade (a destroy stays possible: it removes only what the config names).
+ */
+async function lookAtCluster(ctx, options) {
     const { namespace, release } = ctx.config.karpenter;
     const installs = options.mode !== 'destroy' && options.scope !== 'aws';
-    const [observed] = await Promise.all([
+    const [found] = await Promise.all([
         observe(ctx),
         installs ? refuseOtherKarpenter(ctx.kube, { namespace, release }) : undefined,
     ]);
-    return desiredResources(ctx, { ...observed, ...options });
+    return found;
 }
 /**
  * The graph the pipeline plans, its reads started early: the resources the configuration names are read while the
@@ -6165,10 +6168,6 @@ async function desiredGraph(ctx, options = {}) {
  * A destroy reads nothing early: what its CRD release's read checks depends on what observe() finds.
  */
 async function readingGraph(ctx, options = {}) {
-    // One Karpenter per cluster: another one installed stops an install or upgrade here, whatever the reads found.
-    // A destroy stays possible (it removes only what the config names).
-    const { namespace, release } = ctx.config.karpenter;
-    const installs = options.mode !== 'destroy' && options.scope !== 'aws';
     const extraManifests = options.extraManifests ?? loadManifests(ctx);
     const { resources, addFound } = configuredResources(ctx, { ...options, extraManifests });
     const started = new Map();
@@ -6181,10 +6180,8 @@ async function readingGraph(ctx, options = {}) {
             started.set(r.id, reading);
         }
     }
-    const [found] = await Promise.all([
-        observeFound(ctx),
-        installs ? other_karpenter_refuseOtherKarpenter(ctx.kube, { namespace, release }) : undefined,
-    ]);
+    // Another Karpenter stops the run here, whatever the reads found.
+    const found = await lookAtCluster(ctx, options);
     return { resources: [...resources, ...addFound(found)], started };
 }
 /**
@@ -7890,9 +7887,10 @@ async function changePath(session, inputs, pr) {
     // A run with something to do takes the state lock, then confirms under it that what it applies is what is there
     // while no other run can change it. One with nothing to do writes nothing at all, not even a lock.
     const state = stateLocation(session.config.state, mode);
-    if (hasChanges(planned.plan))
+    const changes = hasChanges(planned.plan);
+    if (changes)
         (0,clients/* loadWriteClients */.Ke)(session.aws, planned.steps.map((s) => s.id));
-    if (state && hasChanges(planned.plan)) {
+    if (state && changes) {
         await session.takeLock(state, {
             operation: mode,
             cluster: session.config.cluster.name,

@@ -393,11 +393,9 @@ async function assumeRoleWithWebIdentity(req) {
     catch (e) {
         throw StsError.fromConnection(e);
     }
-    if (answer.status !== 200) {
-        const code = xmlText(answer.body, 'Code') ?? (answer.status === 429 ? 'Throttling' : `HTTP${answer.status}`);
-        const message = xmlText(answer.body, 'Message') ?? `STS answered ${answer.status}`;
-        throw new StsError(code, message, { httpStatusCode: answer.status });
-    }
+    const refused = stsRefusal(answer);
+    if (refused)
+        throw refused;
     const accessKeyId = xmlText(answer.body, 'AccessKeyId');
     const secretAccessKey = xmlText(answer.body, 'SecretAccessKey');
     const sessionToken = xmlText(answer.body, 'SessionToken');
@@ -410,11 +408,11 @@ async function assumeRoleWithWebIdentity(req) {
     return { accessKeyId, secretAccessKey, sessionToken, ...(expiration ? { expiration: new Date(expiration) } : {}) };
 }
 /** STS's refusal in its Query answer: `<ErrorResponse><Error><Code>..</Code><Message>..</Message>..`. */
-function stsRefusal(answer, action) {
+function stsRefusal(answer) {
     if (answer.status === 200)
         return undefined;
     const code = xmlText(answer.body, 'Code') ?? (answer.status === 429 ? 'Throttling' : `HTTP${answer.status}`);
-    const message = xmlText(answer.body, 'Message') ?? `STS answered ${action} with ${answer.status}`;
+    const message = xmlText(answer.body, 'Message') ?? `STS answered ${answer.status}`;
     const requestId = xmlText(answer.body, 'RequestId');
     return new StsError(code, message, { httpStatusCode: answer.status, ...(requestId ? { requestId } : {}) });
 }
@@ -428,7 +426,7 @@ async function getCallerIdentity(session) {
         command: 'GetCallerIdentity',
         input: {},
     }, (answer) => {
-        const refused = stsRefusal(answer, 'GetCallerIdentity');
+        const refused = stsRefusal(answer);
         if (refused)
             throw refused;
         return { Account: xmlText(answer.body, 'Account'), Arn: xmlText(answer.body, 'Arn') };

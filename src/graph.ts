@@ -145,12 +145,6 @@ function configuredResources(
   return { resources: [...(aws?.resources ?? []), ...cluster.resources], addFound: cluster.addFound }
 }
 
-/** What the graph needs from the cluster before it can be built: the managed objects found, the extra manifests. */
-export async function observe(ctx: Context): Promise<Pick<GraphOptions, 'found' | 'extraManifests'>> {
-  const extraManifests = loadManifests(ctx)
-  return { found: await observeFound(ctx), extraManifests }
-}
-
 /** The objects of karpenter.extraManifests (none without the folder). */
 function loadManifests(ctx: Context): KubeObject[] {
   const folder = ctx.config.karpenter.extraManifests
@@ -161,7 +155,7 @@ function loadManifests(ctx: Context): KubeObject[] {
  * Every NodePool (the action's are deleted when they leave the config; the others tell which EC2NodeClasses are
  * still in use) and the EC2NodeClasses carrying the action's label. No process; empty before the CRDs exist.
  */
-async function observeFound(ctx: Context): Promise<KubeObject[]> {
+async function observe(ctx: Context): Promise<KubeObject[]> {
   const [pools, classes] = await Promise.all([
     ctx.kube.list(NODEPOOL),
     ctx.kube.list(EC2NODECLASS, `${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE}`),
@@ -174,13 +168,22 @@ async function observeFound(ctx: Context): Promise<KubeObject[]> {
  * pipeline plans with readingGraph(), which starts the reads while the cluster is looked at.
  */
 export async function desiredGraph(ctx: Context, options: GraphOptions = {}): Promise<Resource[]> {
+  const extraManifests = loadManifests(ctx)
+  return desiredResources(ctx, { found: await lookAtCluster(ctx, options), extraManifests, ...options })
+}
+
+/**
+ * observe(), and the check for another Karpenter: one per cluster, so another one installed stops an install
+ * or upgrade (a destroy stays possible: it removes only what the config names).
+ */
+async function lookAtCluster(ctx: Context, options: GraphOptions): Promise<KubeObject[]> {
   const { namespace, release } = ctx.config.karpenter
   const installs = options.mode !== 'destroy' && options.scope !== 'aws'
-  const [observed] = await Promise.all([
+  const [found] = await Promise.all([
     observe(ctx),
     installs ? refuseOtherKarpenter(ctx.kube, { namespace, release }) : undefined,
   ])
-  return desiredResources(ctx, { ...observed, ...options })
+  return found
 }
 
 /** The graph, and the reads of it already under way (by resource id): what the engine's plan() takes. */
@@ -195,10 +198,6 @@ export interface ReadingGraph {
  * A destroy reads nothing early: what its CRD release's read checks depends on what observe() finds.
  */
 export async function readingGraph(ctx: Context, options: GraphOptions = {}): Promise<ReadingGraph> {
-  // One Karpenter per cluster: another one installed stops an install or upgrade here, whatever the reads found.
-  // A destroy stays possible (it removes only what the config names).
-  const { namespace, release } = ctx.config.karpenter
-  const installs = options.mode !== 'destroy' && options.scope !== 'aws'
   const extraManifests = options.extraManifests ?? loadManifests(ctx)
   const { resources, addFound } = configuredResources(ctx, { ...options, extraManifests })
   const started = new Map<ResourceId, Promise<unknown>>()
@@ -211,10 +210,8 @@ export async function readingGraph(ctx: Context, options: GraphOptions = {}): Pr
       started.set(r.id, reading)
     }
   }
-  const [found] = await Promise.all([
-    observeFound(ctx),
-    installs ? refuseOtherKarpenter(ctx.kube, { namespace, release }) : undefined,
-  ])
+  // Another Karpenter stops the run here, whatever the reads found.
+  const found = await lookAtCluster(ctx, options)
   return { resources: [...resources, ...addFound(found)], started }
 }
 

@@ -71,12 +71,13 @@ async function changePath(session: Session, inputs: Inputs, pr: PullRequestFlow)
   // A run with something to do takes the state lock, then confirms under it that what it applies is what is there
   // while no other run can change it. One with nothing to do writes nothing at all, not even a lock.
   const state = stateLocation(session.config.state, mode)
-  if (hasChanges(planned.plan))
+  const changes = hasChanges(planned.plan)
+  if (changes)
     loadWriteClients(
       session.aws,
       planned.steps.map((s) => s.id),
     )
-  if (state && hasChanges(planned.plan)) {
+  if (state && changes) {
     await session.takeLock(state, {
       operation: mode,
       cluster: session.config.cluster.name,

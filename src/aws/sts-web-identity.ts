@@ -81,7 +81,7 @@ export function stsEndpoint(region: string, env: NodeJS.ProcessEnv = process.env
 
 const entities: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" }
 
-export function xmlText(xml: string, tag: string): string | undefined {
+function xmlText(xml: string, tag: string): string | undefined {
   const m = new RegExp(`<${tag}>([^<]*)</${tag}>`).exec(xml)
   return m?.[1].replace(/&(amp|lt|gt|quot|apos);/g, (_, e: string) => entities[e])
 }
@@ -109,11 +109,8 @@ export async function assumeRoleWithWebIdentity(req: WebIdentityRequest): Promis
   } catch (e) {
     throw StsError.fromConnection(e)
   }
-  if (answer.status !== 200) {
-    const code = xmlText(answer.body, 'Code') ?? (answer.status === 429 ? 'Throttling' : `HTTP${answer.status}`)
-    const message = xmlText(answer.body, 'Message') ?? `STS answered ${answer.status}`
-    throw new StsError(code, message, { httpStatusCode: answer.status })
-  }
+  const refused = stsRefusal(answer)
+  if (refused) throw refused
   const accessKeyId = xmlText(answer.body, 'AccessKeyId')
   const secretAccessKey = xmlText(answer.body, 'SecretAccessKey')
   const sessionToken = xmlText(answer.body, 'SessionToken')
@@ -127,10 +124,10 @@ export async function assumeRoleWithWebIdentity(req: WebIdentityRequest): Promis
 }
 
 /** STS's refusal in its Query answer: `<ErrorResponse><Error><Code>..</Code><Message>..</Message>..`. */
-export function stsRefusal(answer: HttpAnswer, action: string): StsError | undefined {
+function stsRefusal(answer: HttpAnswer): StsError | undefined {
   if (answer.status === 200) return undefined
   const code = xmlText(answer.body, 'Code') ?? (answer.status === 429 ? 'Throttling' : `HTTP${answer.status}`)
-  const message = xmlText(answer.body, 'Message') ?? `STS answered ${action} with ${answer.status}`
+  const message = xmlText(answer.body, 'Message') ?? `STS answered ${answer.status}`
   const requestId = xmlText(answer.body, 'RequestId')
   return new StsError(code, message, { httpStatusCode: answer.status, ...(requestId ? { requestId } : {}) })
 }
@@ -149,7 +146,7 @@ export async function getCallerIdentity(session: AwsSession): Promise<{ Account?
       input: {},
     },
     (answer) => {
-      const refused = stsRefusal(answer, 'GetCallerIdentity')
+      const refused = stsRefusal(answer)
       if (refused) throw refused
       return { Account: xmlText(answer.body, 'Account'), Arn: xmlText(answer.body, 'Arn') }
     },
