@@ -160,9 +160,11 @@ export interface ApplyOptions {
 
 /**
  * Carries out planned steps with the resources they were planned for (the same instances, or ones built again from
- * the same configuration): creations and updates in dependency order, deletions in reverse order, independent
- * resources of one level at once. Stops at the first level with a failure; what is left is reported `skipped`, and
- * a rerun (which plans again) completes the work.
+ * the same configuration): creations and updates in dependency order, deletions in reverse order after them. Each
+ * step starts as soon as the steps it waits for are done (not when a whole level is), so a slow step holds back only
+ * what depends on it. After the first failure no step starts: the running ones finish, what is left is reported
+ * `skipped`, and a rerun (which plans again) completes the work. Results come in the order the steps ended (the
+ * skipped ones last).
  */
 export async function applyPlan(
   steps: Step[],
@@ -176,24 +178,84 @@ export async function applyPlan(
       throw new PlanError(`the plan has a step for ${step.id}, which is not a resource of this configuration`)
     return { step, resource }
   })
-  const forward = todo.filter((t) => t.step.action !== 'delete')
-  const backward = todo.filter((t) => t.step.action === 'delete')
-  const waves = [...levels(forward, false), ...levels(backward, true)]
+  const onEvent = options.onEvent ?? (() => undefined)
   const results: ChangeResult[] = []
-  let failed = false
-  for (const wave of waves) {
-    if (failed) {
-      for (const { step } of wave) results.push({ id: step.id, action: step.action, status: 'skipped', durationMs: 0 })
-      continue
-    }
-    const done = await Promise.all(wave.map((t) => runStep(t, options.onEvent ?? (() => undefined))))
-    results.push(...done)
-    failed = done.some((r) => r.status === 'failed')
-  }
+  const state = { failed: false }
+  await runAll(
+    todo.filter((t) => t.step.action !== 'delete'),
+    false,
+    onEvent,
+    results,
+    state,
+  )
+  await runAll(
+    todo.filter((t) => t.step.action === 'delete'),
+    true,
+    onEvent,
+    results,
+    state,
+  )
   return results
 }
 
 type Todo = { step: Step; resource: Resource }
+
+/**
+ * Runs `items`, each once everything it waits for among them is done (forward: its dependencies; reverse: its
+ * dependents). A step whose wait includes a failed or skipped one, or that has not started when a failure happens,
+ * is skipped.
+ */
+async function runAll(
+  items: Todo[],
+  reverse: boolean,
+  onEvent: (e: EngineEvent) => void,
+  out: ChangeResult[],
+  state: { failed: boolean },
+): Promise<void> {
+  const results = new Map<string, ChangeResult>()
+  const settle = (r: ChangeResult) => {
+    results.set(r.id, r)
+    out.push(r)
+  }
+  const ids = new Set<string>(items.map((t) => t.step.id))
+  const waitsFor = new Map<string, string[]>(
+    items.map((t) => [
+      t.step.id,
+      reverse
+        ? items.filter((q) => q.resource.dependsOn.includes(t.step.id)).map((q) => q.step.id)
+        : t.resource.dependsOn.filter((d) => ids.has(d) && d !== t.step.id),
+    ]),
+  )
+  const running = new Map<string, Promise<void>>()
+  const skip = (t: Todo) => settle({ id: t.step.id, action: t.step.action, status: 'skipped', durationMs: 0 })
+  for (;;) {
+    const waiting = items.filter((t) => !results.has(t.step.id) && !running.has(t.step.id))
+    if (!waiting.length && !running.size) return
+    for (const t of waiting) {
+      if (state.failed) {
+        skip(t)
+        continue
+      }
+      const deps = waitsFor.get(t.step.id)!
+      if (!deps.every((d) => results.get(d)?.status === 'done')) continue
+      running.set(
+        t.step.id,
+        runStep(t, onEvent).then((r) => {
+          settle(r)
+          running.delete(r.id)
+          if (r.status === 'failed') state.failed = true
+        }),
+      )
+    }
+    if (!running.size) {
+      // Nothing runs and nothing could start: only what waits for a step that did not run is left (a cycle is
+      // refused when planning).
+      for (const t of items.filter((q) => !results.has(q.step.id))) skip(t)
+      return
+    }
+    await Promise.race(running.values())
+  }
+}
 
 async function runStep({ step, resource: r }: Todo, onEvent: (e: EngineEvent) => void): Promise<ChangeResult> {
   const what = { id: r.id as string, kind: r.kind, name: r.name, action: step.action }
@@ -214,27 +276,4 @@ async function runStep({ step, resource: r }: Todo, onEvent: (e: EngineEvent) =>
     onEvent({ type: 'failed', ...what, durationMs, error })
     return { id: r.id, action: step.action, status: 'failed', durationMs, error }
   }
-}
-
-/** Groups steps into waves: each wave depends only on earlier waves (among the given ones). */
-function levels(items: Todo[], reverse: boolean): Todo[][] {
-  const ids = new Set<string>(items.map((t) => t.step.id))
-  const depth = new Map<string, number>()
-  const byId = new Map<string, Todo>(items.map((t) => [t.step.id, t]))
-  // Edges: forward, a resource waits for its dependencies; reverse, a dependency waits for its dependents.
-  const waitsFor = (t: Todo): string[] =>
-    reverse
-      ? items.filter((q) => q.resource.dependsOn.includes(t.step.id)).map((q) => q.step.id)
-      : t.resource.dependsOn.filter((d) => ids.has(d))
-  const depthOf = (id: string): number => {
-    const known = depth.get(id)
-    if (known !== undefined) return known
-    const deps = waitsFor(byId.get(id)!)
-    const d = deps.length === 0 ? 0 : 1 + Math.max(...deps.map(depthOf))
-    depth.set(id, d)
-    return d
-  }
-  const out: Todo[][] = []
-  for (const t of items) (out[depthOf(t.step.id)] ??= []).push(t)
-  return out.filter(Boolean)
 }

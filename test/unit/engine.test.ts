@@ -96,7 +96,7 @@ describe('engine', () => {
     expect(renderText(again.plan)).toBe('No changes. The cluster matches the configuration.')
   })
 
-  it('stops after a failed wave and reports the rest as not started', async () => {
+  it('stops after a failure and reports the rest as not started', async () => {
     const w = world()
     const log: string[] = []
     const resources = [
@@ -110,6 +110,50 @@ describe('engine', () => {
     expect(results.find((r) => r.id === 'c')).toMatchObject({ status: 'done' })
     expect(results.find((r) => r.id === 'b')).toMatchObject({ status: 'skipped' })
     expect(w.has('b')).toBe(false)
+  })
+
+  it('starts each step once what it depends on is done, not once a whole level is', async () => {
+    const w = world()
+    const log: string[] = []
+    // slow and fast are independent; after waits for fast only, last for slow and after.
+    const slow = Object.assign(new Thing('slow', [], w, '1', log), {
+      apply: async () => {
+        await new Promise((r) => setTimeout(r, 60))
+        log.push('apply slow')
+        w.set('slow', '1')
+      },
+    })
+    const resources = [
+      slow,
+      new Thing('fast', [], w, '1', log),
+      new Thing('after', ['fast'], w, '1', log),
+      new Thing('last', ['slow', 'after'], w, '1', log),
+    ]
+    const { steps } = await plan({ mode: 'apply', cluster: 'c', region: 'r', resources, outputs: {} })
+    const results = await applyPlan(steps, resources)
+    expect(log).toEqual(['apply fast', 'apply after', 'apply slow', 'apply last'])
+    // Results in the order the steps ended.
+    expect(results.map((r) => [r.id, r.status])).toEqual(['fast', 'after', 'slow', 'last'].map((id) => [id, 'done']))
+  })
+
+  it('starts nothing after a failure: a step waiting for a running one is skipped', async () => {
+    const w = world()
+    const log: string[] = []
+    const slow = Object.assign(new Thing('slow', [], w, '1', log), {
+      apply: async () => {
+        await new Promise((r) => setTimeout(r, 40))
+        log.push('apply slow')
+      },
+    })
+    const resources = [slow, new Thing('broken', [], w, '1', log, 'apply'), new Thing('next', ['slow'], w, '1', log)]
+    const { steps } = await plan({ mode: 'apply', cluster: 'c', region: 'r', resources, outputs: {} })
+    const results = await applyPlan(steps, resources)
+    expect(Object.fromEntries(results.map((r) => [r.id, r.status]))).toEqual({
+      slow: 'done',
+      broken: 'failed',
+      next: 'skipped',
+    })
+    expect(log).toEqual(['apply slow'])
   })
 
   it('destroys in reverse dependency order and keeps what must be kept', async () => {
