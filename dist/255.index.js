@@ -3389,8 +3389,25 @@ function words(key) {
         .filter(Boolean)
         .map((w) => w.toLowerCase());
 }
+/** Answers of isSecretKey and of pathHasSecretKey, by key and path: the fields of 50 alike node pools repeat them. */
+const secretKeys = new Map();
+const secretPaths = new Map();
+const MEMO_SIZE = 10_000;
+function memo(cache, key, compute) {
+    let known = cache.get(key);
+    if (known === undefined) {
+        known = compute(key);
+        if (cache.size >= MEMO_SIZE)
+            cache.clear();
+        cache.set(key, known);
+    }
+    return known;
+}
 /** True when a key's value should never be shown (see the rule above). */
 function isSecretKey(key) {
+    return memo(secretKeys, key, judgeKey);
+}
+function judgeKey(key) {
     const w = words(key);
     if (w.length === 0 || NOT_SECRET.has(w.join('')))
         return false;
@@ -3461,7 +3478,7 @@ function isSensitiveField(f) {
     if (f.sensitive)
         return true;
     const values = [f.before, f.after];
-    if (pathKeys(f.path).some(isSecretKey) && values.some(canHoldSecret))
+    if (memo(secretPaths, f.path, (p) => pathKeys(p).some(isSecretKey)) && values.some(canHoldSecret))
         return true;
     return values.some(containsSecret);
 }

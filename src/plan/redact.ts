@@ -101,8 +101,27 @@ function words(key: string): string[] {
     .map((w) => w.toLowerCase())
 }
 
+/** Answers of isSecretKey and of pathHasSecretKey, by key and path: the fields of 50 alike node pools repeat them. */
+const secretKeys = new Map<string, boolean>()
+const secretPaths = new Map<string, boolean>()
+const MEMO_SIZE = 10_000
+
+function memo(cache: Map<string, boolean>, key: string, compute: (k: string) => boolean): boolean {
+  let known = cache.get(key)
+  if (known === undefined) {
+    known = compute(key)
+    if (cache.size >= MEMO_SIZE) cache.clear()
+    cache.set(key, known)
+  }
+  return known
+}
+
 /** True when a key's value should never be shown (see the rule above). */
 export function isSecretKey(key: string): boolean {
+  return memo(secretKeys, key, judgeKey)
+}
+
+function judgeKey(key: string): boolean {
   const w = words(key)
   if (w.length === 0 || NOT_SECRET.has(w.join(''))) return false
   if (w.length > 1 && REFERENCE_WORDS.has(w[w.length - 1])) return false
@@ -168,7 +187,7 @@ export function pathKeys(path: string): string[] {
 export function isSensitiveField(f: FieldChange): boolean {
   if (f.sensitive) return true
   const values = [f.before, f.after]
-  if (pathKeys(f.path).some(isSecretKey) && values.some(canHoldSecret)) return true
+  if (memo(secretPaths, f.path, (p) => pathKeys(p).some(isSecretKey)) && values.some(canHoldSecret)) return true
   return values.some(containsSecret)
 }
 
