@@ -3108,8 +3108,8 @@ function isMap(v) {
 
 // EXTERNAL MODULE: ./src/kube/types.ts
 var types = __webpack_require__(6384);
-// EXTERNAL MODULE: ./src/kube/client.ts + 1 modules
-var client = __webpack_require__(7290);
+// EXTERNAL MODULE: ./src/kube/client.ts + 2 modules
+var client = __webpack_require__(1089);
 ;// CONCATENATED MODULE: ./src/kube/validate.ts
 
 
@@ -3158,13 +3158,13 @@ class Validator {
                 return await this.checkLocally(obj, rejections);
             }
             catch (e) {
-                if (e instanceof client/* KubeApiError */.W && e.status === 404 && obj.metadata.namespace) {
+                if (e instanceof client/* KubeApiError */.W3 && e.status === 404 && obj.metadata.namespace) {
                     return {
                         by: 'none',
                         note: `namespace ${obj.metadata.namespace} does not exist yet: the API server checks it when it is applied`,
                     };
                 }
-                if (e instanceof client/* KubeApiError */.W && (e.status === 422 || e.status === 400)) {
+                if (e instanceof client/* KubeApiError */.W3 && (e.status === 422 || e.status === 400)) {
                     rejections.push({ object: objectKey(obj), by: 'api-server', message: e.apiMessage });
                     return undefined;
                 }
@@ -7528,13 +7528,15 @@ async function openSession(options) {
         throw e;
     }
     runner/* info */.pq(`AWS: account ${account.accountId} as ${account.arn}; cluster ${cluster.name} is ${cluster.status}`);
-    if (given)
+    if (given) {
+        runner/* info */.pq(`Kubernetes: the given kubeconfig, its API ${given.way}`);
         return new Session(options, account.accountId, cluster, given);
+    }
     // Otherwise a kubeconfig for the EKS endpoint with a token made in-process, renewed while we run.
     const eks = await eksKubeconfig({ session: aws, cluster });
-    runner/* info */.pq(`Kubernetes: ${cluster.endpoint} with an EKS token`);
     const kube = new client.KubeClient(eks.path, { recorder: aws.recorder });
     kube.warm();
+    runner/* info */.pq(`Kubernetes: ${cluster.endpoint} with an EKS token, its API ${kube.way}`);
     return new Session(options, account.accountId, cluster, kube, eks);
 }
 /** Runs `fn` with an open session, and closes it however `fn` ends. */

@@ -4349,13 +4349,13 @@ async function run() {
         // A kubeconfig given to the action needs nothing more: its `kubectl proxy` starts while the config is read and
         // the pipeline's code loads (the session owns it from then on), or, when a role is to be assumed, once its
         // credentials are in hand (what the kubeconfig's exec plugin may need). The proxy only listens on its socket
-        // until the first request, which a config found bad never makes. Without a kubeconfig, the session makes one
-        // for EKS.
+        // (a direct connection only shakes hands) until the first request, which a config found bad never makes.
+        // Without a kubeconfig, the session makes one for EKS.
         const kubeconfig = (0,src_inputs/* givenKubeconfig */.vP)(inputs);
         const startProxy = async () => {
             if (!kubeconfig || early)
                 return;
-            const { KubeClient } = await Promise.all(/* import() */[__webpack_require__.e(260), __webpack_require__.e(290)]).then(__webpack_require__.bind(__webpack_require__, 7290));
+            const { KubeClient } = await Promise.all(/* import() */[__webpack_require__.e(260), __webpack_require__.e(89)]).then(__webpack_require__.bind(__webpack_require__, 1089));
             early = new KubeClient(kubeconfig, { recorder: calls?.log });
             early.warm();
         };
@@ -4367,7 +4367,7 @@ async function run() {
         (0,runner/* info */.pq)(`config ${(0,report_escape/* oneLine */.TN)(inputs.config)}: cluster ${config.cluster.name} in ${config.cluster.region}, ${config.nodePools.length} node pool(s)`);
         const aws = await main_credentials(inputs, config, calls?.log);
         await startProxy();
-        const { runPipeline } = await Promise.all(/* import() */[__webpack_require__.e(260), __webpack_require__.e(290), __webpack_require__.e(255)]).then(__webpack_require__.bind(__webpack_require__, 6255));
+        const { runPipeline } = await Promise.all(/* import() */[__webpack_require__.e(260), __webpack_require__.e(89), __webpack_require__.e(255)]).then(__webpack_require__.bind(__webpack_require__, 6255));
         await runPipeline(inputs, config, aws, early);
     }
     catch (e) {

@@ -134,12 +134,15 @@ export async function openSession(options: SessionOptions): Promise<Session> {
     throw e
   }
   core.info(`AWS: account ${account.accountId} as ${account.arn}; cluster ${cluster.name} is ${cluster.status}`)
-  if (given) return new Session(options, account.accountId, cluster, given)
+  if (given) {
+    core.info(`Kubernetes: the given kubeconfig, its API ${given.way}`)
+    return new Session(options, account.accountId, cluster, given)
+  }
   // Otherwise a kubeconfig for the EKS endpoint with a token made in-process, renewed while we run.
   const eks = await eksKubeconfig({ session: aws, cluster })
-  core.info(`Kubernetes: ${cluster.endpoint} with an EKS token`)
   const kube = new KubeClient(eks.path, { recorder: aws.recorder })
   kube.warm()
+  core.info(`Kubernetes: ${cluster.endpoint} with an EKS token, its API ${kube.way}`)
   return new Session(options, account.accountId, cluster, kube, eks)
 }
 

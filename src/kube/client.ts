@@ -5,12 +5,16 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { CallRecorder } from '../calls.js'
 import { retry } from '../retry.js'
+import { DirectConnection, directTarget } from './direct.js'
 import { runTool, ToolError, type RunOptions, type RunResult } from './tools.js'
 import { FIELD_MANAGER, type ApiResource, type KubeObject, type NamedRef, type ObjectRef } from './types.js'
 
 /**
- * The one way to the cluster: its API as plain HTTP through ONE `kubectl proxy` per run on a private unix socket,
- * and helm with the same kubeconfig.
+ * The one way to the cluster's API for a run, and helm with the same kubeconfig. The API is reached directly over
+ * one HTTP/2 connection when the kubeconfig's current context is one src/kube/direct.ts understands in full (a
+ * server, its CA, a token or a client certificate: what the action's own EKS kubeconfig holds); for anything else
+ * (an exec plugin, an auth provider, a proxy, ...) through ONE `kubectl proxy` per run on a private unix socket.
+ * `KARPENTER_ACTION_KUBE_TRANSPORT=proxy` (or the `transport` option) always takes the proxy.
  *
  * Why a proxy: a plan reads a dozen objects, lists helm release records and dry-runs every NodePool; one kubectl
  * process per step would cost a process (~100-300 ms, and a round of discovery) each. The proxy costs one process
@@ -55,6 +59,9 @@ export interface RequestOptions {
   timeoutMs?: number
 }
 
+const CRD_KIND = 'CustomResourceDefinition'
+const CRD_API = 'apiextensions.k8s.io/v1'
+
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 
 /** A batch of GETs of one collection with this many names or more is read with one LIST. */
@@ -82,7 +89,15 @@ export interface KubeClientOptions {
   kubectl?: string
   /** Told of every API request and process (benchmarks and tests install one). */
   recorder?: CallRecorder
+  /**
+   * `auto` (the default): directly when the kubeconfig allows it, else through kubectl proxy; `proxy`: always
+   * through kubectl proxy. The environment's KARPENTER_ACTION_KUBE_TRANSPORT=proxy has the same effect.
+   */
+  transport?: 'auto' | 'proxy'
 }
+
+/** The environment variable that sends every API request through kubectl proxy. */
+export const TRANSPORT_ENV = 'KARPENTER_ACTION_KUBE_TRANSPORT'
 
 export class KubeClient {
   private proxy?: Promise<Proxy>
@@ -95,6 +110,13 @@ export class KubeClient {
   private readonly runningHelm = new Set<{ command: string; done: Promise<void> }>()
   readonly recorder?: CallRecorder
   private readonly kubectl: string
+  private readonly transport: 'auto' | 'proxy'
+  /** The direct connection; null once the proxy is the way (the kubeconfig asks for what only kubectl does). */
+  private direct?: DirectConnection | null
+  /** Whether the direct connection has answered a request (before that, a failure to connect means the proxy). */
+  private directAnswered = false
+  /** Why the requests go through kubectl proxy (undefined while they go directly, or before the first). */
+  proxyReason?: string
 
   constructor(
     readonly kubeconfig: string,
@@ -102,6 +124,28 @@ export class KubeClient {
   ) {
     this.kubectl = options.kubectl ?? 'kubectl'
     this.recorder = options.recorder
+    this.transport = options.transport ?? (process.env[TRANSPORT_ENV] === 'proxy' ? 'proxy' : 'auto')
+  }
+
+  /** The direct connection, decided on first use from the kubeconfig (null: through kubectl proxy). */
+  private route(): DirectConnection | null {
+    if (this.direct !== undefined) return this.direct
+    if (this.transport === 'proxy') {
+      this.proxyReason = `${TRANSPORT_ENV}=proxy`
+      return (this.direct = null)
+    }
+    const found = directTarget(this.kubeconfig)
+    if ('why' in found) {
+      this.proxyReason = found.why
+      return (this.direct = null)
+    }
+    return (this.direct = new DirectConnection(found.target))
+  }
+
+  /** How requests reach the API server, for the log: `directly (HTTP/2)` or `through kubectl proxy (why)`. */
+  get way(): string {
+    const direct = this.route()
+    return direct ? `directly over HTTP/2` : `through kubectl proxy (${this.proxyReason})`
   }
 
   /** helm against this cluster (same kubeconfig). Refused once the client is draining (a cancelled run). */
@@ -143,7 +187,10 @@ export class KubeClient {
    * is left for that request to report.
    */
   warm(): void {
-    if (!this.closed) this.start().catch(() => undefined)
+    if (this.closed) return
+    const direct = this.route()
+    if (direct) direct.warm()
+    else this.start().catch(() => undefined)
   }
 
   /** Starts the proxy on first use; concurrent callers share the one start. */
@@ -159,6 +206,7 @@ export class KubeClient {
   /** Stops the proxy. Further requests fail. */
   async close(): Promise<void> {
     this.closed = true
+    this.direct?.close()
     await this.stopProxy()
   }
 
@@ -219,8 +267,66 @@ export class KubeClient {
     return json as T
   }
 
-  /** Sends through the proxy, recovering once from a proxy that died, was restarted, or holds an expired token. */
+  /**
+   * Sends directly or through the proxy. Directly: a connection that cannot be made before any answer came over it
+   * (no HTTP/2, a TLS problem) sends this and every later request through kubectl proxy, so kubectl judges it as it
+   * always did; a connection cut later is made again once; a 401 reads the kubeconfig again (a renewed token) once.
+   */
   private async deliver(method: string, path: string, opts: RequestOptions) {
+    const direct = this.route()
+    if (direct) {
+      try {
+        let answer = await this.sendDirect(direct, method, path, opts).catch((e: unknown) => {
+          // Cut (or refused before it answered): once more, on a fresh connection (every call made here is
+          // idempotent), or on the one another request made meanwhile.
+          if (this.closed) throw e
+          const now = this.route()
+          if (!now) throw e
+          if (now === direct) direct.reset()
+          return this.sendDirect(now, method, path, opts)
+        })
+        this.directAnswered = true
+        if (answer.status === 401) {
+          const renewed = directTarget(this.kubeconfig)
+          if ('target' in renewed) {
+            if (this.direct === direct) {
+              direct.close()
+              this.direct = new DirectConnection(renewed.target)
+            }
+            if (this.direct) answer = await this.sendDirect(this.direct, method, path, opts)
+          }
+        }
+        return answer
+      } catch (e) {
+        if (this.closed || this.directAnswered) throw e
+        if (this.direct === direct) {
+          // It never answered: the proxy from now on (kubectl says what is wrong, if anything is).
+          direct.close()
+          this.direct = null
+          this.proxyReason = `the direct connection failed (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`
+        }
+        if (this.direct !== null) throw e
+      }
+    }
+    return this.deliverByProxy(method, path, opts)
+  }
+
+  private sendDirect(direct: DirectConnection, method: string, path: string, opts: RequestOptions) {
+    const body = opts.body === undefined ? undefined : Buffer.from(JSON.stringify(opts.body))
+    return direct.send({
+      method,
+      path: withQuery(path, opts),
+      headers: {
+        accept: opts.accept ?? 'application/json',
+        ...(body ? { 'content-type': opts.contentType ?? 'application/json' } : {}),
+      },
+      body,
+      timeoutMs: opts.timeoutMs ?? 60_000,
+    })
+  }
+
+  /** Sends through the proxy, recovering once from a proxy that died, was restarted, or holds an expired token. */
+  private async deliverByProxy(method: string, path: string, opts: RequestOptions) {
     let answer = await this.send(method, path, opts).catch(async (e: NodeJS.ErrnoException & { proxy?: unknown }) => {
       const unreachable = e.code === 'ENOENT' || e.code === 'ECONNREFUSED'
       const cut = e.code === 'ECONNRESET' || /socket hang up/.test(e.message)
@@ -245,8 +351,7 @@ export class KubeClient {
   ): Promise<{ status: number; text: string; retryAfter?: string; proxy: Promise<unknown> }> {
     const proxy = this.start()
     const { socket } = await proxy
-    const query = Object.entries(opts.query ?? {}).filter(([, v]) => v !== undefined) as [string, string][]
-    const fullPath = query.length ? `${path}?${new URLSearchParams(query).toString()}` : path
+    const fullPath = withQuery(path, opts)
     const body = opts.body === undefined ? undefined : Buffer.from(JSON.stringify(opts.body))
     const answer = await new Promise<{ status: number; text: string; retryAfter?: string }>((resolve, reject) => {
       const req = request(
@@ -338,14 +443,17 @@ export class KubeClient {
   /**
    * An object, or undefined when it does not exist (or its kind is not served). The GETs of one collection asked for
    * in the same tick are one batch: LIST_AT or more names are read with one LIST of the collection (a plan of 50 node
-   * pools reads 100 objects with two requests), fewer with a GET each. Secrets are always read one by one (a LIST
-   * would bring every Secret's data), and a LIST the identity may not make falls back to the GETs.
+   * pools reads 100 objects with two requests), fewer with a GET each. Secrets and CRDs are always read one by one (a LIST
+   * would bring every Secret's data, or every CRD's schemas), and a LIST the identity may not make falls back to the
+   * GETs.
    */
   async get(ref: NamedRef): Promise<KubeObject | undefined> {
     const r = await this.resource(ref.apiVersion, ref.kind)
     if (!r) return undefined
     const path = pathOf(ref, r)
     if (ref.kind === 'Secret' && ref.apiVersion === 'v1') return this.getPath(path)
+    // A LIST of CRDs brings every CRD of the cluster with its schemas (megabytes in a cluster with many operators).
+    if (ref.kind === CRD_KIND && ref.apiVersion === CRD_API) return this.getPath(path)
     const collection = path.slice(0, path.lastIndexOf('/'))
     return new Promise((resolve, reject) => {
       let batch = this.pendingGets.get(collection)
@@ -540,6 +648,16 @@ export class NotServedError extends Error {
     super(`the API server does not serve ${ref.kind} (${ref.apiVersion}): is its CRD installed?`)
     this.name = 'NotServedError'
   }
+}
+
+/** The path with the request's query. */
+function withQuery(path: string, opts: RequestOptions): string {
+  // Values percent-encoded (spaces as %20); the API server reads this as it reads URLSearchParams' encoding.
+  let q = ''
+  for (const [k, v] of Object.entries(opts.query ?? {})) {
+    if (v !== undefined) q += `${q ? '&' : '?'}${encodeURIComponent(k)}=${encodeURIComponent(v)}`
+  }
+  return path + q
 }
 
 function pathOf(ref: ObjectRef, r: ApiResource): string {

@@ -52,7 +52,7 @@ function pool(name: string, extra: Record<string, unknown> = {}) {
   }
 }
 
-/** A sandbox Context with a fresh Kube (so each plan starts its own proxy, as a run of the action does). */
+/** A sandbox Context with a fresh Kube (so each plan opens its own connection, as a run of the action does). */
 async function context(
   version: Version,
   opts: { pools?: object[]; karpenter?: Record<string, unknown> } = {},
@@ -260,9 +260,8 @@ describe('Kubernetes side against the sandbox', () => {
     await withContext(await context('1.13.1'), async (ctx) => {
       const p = await planKube(ctx)
       expect(Object.values(p.actions).every((a) => a === 'noop')).toBe(true)
-      expect(p.processes.map((x) => x.args.find((a) => ['proxy', 'template', 'upgrade'].includes(a)))).toEqual([
-        'proxy',
-      ])
+      // The API server is reached directly (the sandbox's kubeconfig has a client certificate): no process at all.
+      expect(p.processes.map((x) => x.args.find((a) => ['proxy', 'template', 'upgrade'].includes(a)))).toEqual([])
       expect(await applyPlan(p.steps, p.resources)).toEqual([])
       expect(p.mutatingCalls()).toEqual([])
     })
@@ -343,7 +342,7 @@ describe('Kubernetes side against the sandbox', () => {
         { path: 'values.replicas', before: undefined, after: 1 },
         { path: `manifest["Deployment ${ns}/${release}"].spec.replicas`, before: 2, after: 1 },
       ])
-      expect(p.processes.length).toBe(2) // the proxy and one helm template
+      expect(p.processes.length).toBe(1) // one helm template (the API server is reached directly)
       expectAllDone(await applyPlan(p.steps, p.resources))
       await verifyWithoutController(ctx, p.resources)
     })
@@ -523,7 +522,8 @@ describe('Kubernetes side against the sandbox', () => {
   it('destroy: NodePools, EC2NodeClasses, the release; the CRDs (and their namespace) stay unless destroyCrds', async () => {
     await withContext(await context('1.14.1', { pools: [pool(poolA)] }), async (ctx) => {
       const p = await planKube(ctx, 'destroy')
-      expect(p.processes.length).toBe(1)
+      // A destroy renders nothing, and the API server is reached directly: no process.
+      expect(p.processes).toEqual([])
       expect(p.plan.changes.filter((c) => c.action !== 'noop').map((c) => [c.id, c.action])).toEqual([
         [kubeIds.nodePool(poolA), 'delete'],
         [kubeIds.nodeClass(poolA), 'delete'],

@@ -93,7 +93,13 @@ describe('a session', () => {
     const run = await runAction(
       { mode: 'plan', config, comment: 'never' },
       // The chart path is inside the run's workspace (local charts must be), and missing.
-      { TMPDIR: tmp, KARPENTER_ACTION_CALL_LOG: callLog, GITHUB_WORKSPACE: tmp },
+      // Through kubectl proxy (the sandbox's kubeconfig would be reached directly, with no process to leave behind).
+      {
+        TMPDIR: tmp,
+        KARPENTER_ACTION_CALL_LOG: callLog,
+        GITHUB_WORKSPACE: tmp,
+        KARPENTER_ACTION_KUBE_TRANSPORT: 'proxy',
+      },
     )
     expect(run.exitCode).toBe(1)
     expect(run.stdout).toMatch(/no-such-chart.*not found/)

@@ -240,7 +240,15 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 /** src/kube/client.ts and what it imports, as plain JavaScript in a folder of build/ (so node_modules resolves). */
 function compiledClient(): string {
   const out = mkdtempSync(join(root, 'build', 'kube-proxy-test-'))
-  for (const file of ['kube/client.ts', 'kube/tools.ts', 'kube/types.ts', 'calls.ts', 'retry.ts', 'outcome.ts']) {
+  for (const file of [
+    'kube/client.ts',
+    'kube/direct.ts',
+    'kube/tools.ts',
+    'kube/types.ts',
+    'calls.ts',
+    'retry.ts',
+    'outcome.ts',
+  ]) {
     const js = ts.transpileModule(readFileSync(join(root, 'src', file), 'utf8'), {
       compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
     }).outputText
@@ -249,6 +257,43 @@ function compiledClient(): string {
   }
   return out
 }
+
+describe('the direct connection and its way back to kubectl proxy', () => {
+  it('sends every request through kubectl proxy when the direct connection cannot be made before it answered', async () => {
+    const { bin, dir } = fakeKubectl()
+    // Nothing listens on port 1: the TLS connection is refused before any answer.
+    const config = join(dir, 'config')
+    writeFileSync(
+      config,
+      JSON.stringify({
+        clusters: [{ name: 'c', cluster: { server: 'https://127.0.0.1:1' } }],
+        users: [{ name: 'u', user: { token: 'not-logged' } }],
+        contexts: [{ name: 'x', context: { cluster: 'c', user: 'u' } }],
+        'current-context': 'x',
+      }),
+    )
+    api = client(config, bin)
+    expect(api.way).toBe('directly over HTTP/2')
+    const [a, b] = await Promise.all([
+      api.getPath('/api/v1/namespaces/here'),
+      api.get({ apiVersion: 'v1', kind: 'Namespace', name: 'here' }),
+    ])
+    expect(a).toEqual({ kind: 'Namespace', metadata: { name: 'here' } })
+    expect(b).toEqual(a)
+    expect(api.way).toBe('through kubectl proxy (the direct connection failed (ECONNREFUSED))')
+    expect(calls.processes).toHaveLength(1)
+    expect(readFileSync(join(dir, 'starts'), 'utf8')).toBe('1')
+  })
+
+  it('takes the proxy when told to, whatever the kubeconfig', async () => {
+    const { bin } = fakeKubectl()
+    calls = new CallLog()
+    api = new KubeClient('/k', { kubectl: bin, recorder: calls, transport: 'proxy' })
+    expect(api.way).toBe('through kubectl proxy (KARPENTER_ACTION_KUBE_TRANSPORT=proxy)')
+    expect(await api.getPath('/api/v1/namespaces/here')).toBeDefined()
+    expect(calls.processes).toHaveLength(1)
+  })
+})
 
 describe('a proxy never outlives its run', () => {
   it('holds nothing that keeps the process alive once it serves', async () => {

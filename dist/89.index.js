@@ -1,18 +1,18 @@
-export const id = 290;
-export const ids = [290];
+export const id = 89;
+export const ids = [89];
 export const modules = {
 
-/***/ 7290:
+/***/ 1089:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
-  W: () => (/* binding */ KubeApiError),
+  W3: () => (/* binding */ KubeApiError),
   KubeClient: () => (/* binding */ KubeClient)
 });
 
-// UNUSED EXPORTS: NotServedError
+// UNUSED EXPORTS: NotServedError, TRANSPORT_ENV
 
 // EXTERNAL MODULE: external "node:child_process"
 var external_node_child_process_ = __webpack_require__(1421);
@@ -26,6 +26,258 @@ var external_node_os_ = __webpack_require__(8161);
 var external_node_path_ = __webpack_require__(6760);
 // EXTERNAL MODULE: ./src/retry.ts
 var retry = __webpack_require__(9809);
+// EXTERNAL MODULE: external "node:http2"
+var external_node_http2_ = __webpack_require__(2467);
+// EXTERNAL MODULE: external "node:net"
+var external_node_net_ = __webpack_require__(7030);
+// EXTERNAL MODULE: ./node_modules/js-yaml/dist/js-yaml.mjs
+var js_yaml = __webpack_require__(3243);
+;// CONCATENATED MODULE: ./src/kube/direct.ts
+
+
+
+
+
+/** Cluster fields that change nothing here (checked as kubectl would: anything else sends the client to kubectl). */
+const CLUSTER_FIELDS = new Set([
+    'server',
+    'certificate-authority',
+    'certificate-authority-data',
+    'tls-server-name',
+    'insecure-skip-tls-verify',
+    'disable-compression',
+    'extensions',
+]);
+const USER_FIELDS = new Set([
+    'token',
+    'tokenFile',
+    'client-certificate',
+    'client-certificate-data',
+    'client-key',
+    'client-key-data',
+    'extensions',
+]);
+const PROXY_ENV = ['HTTPS_PROXY', 'https_proxy', 'ALL_PROXY', 'all_proxy'];
+/**
+ * The direct way to the API server of `kubeconfig`'s current context, or why there is none (then kubectl proxy
+ * is used, which honours everything a kubeconfig may say). Reads the kubeconfig and the files it names.
+ */
+function directTarget(kubeconfig, env = process.env) {
+    let doc;
+    try {
+        doc = ((0,js_yaml/* load */.Hh)((0,external_node_fs_.readFileSync)(kubeconfig, 'utf8'), { schema: js_yaml/* CORE_SCHEMA */.OU }) ?? {});
+    }
+    catch (e) {
+        return { why: `the kubeconfig could not be read here (${e.message.split('\n')[0]})` };
+    }
+    if (!doc || typeof doc !== 'object')
+        return { why: 'the kubeconfig is not a mapping' };
+    const named = (list, name) => Array.isArray(list) && name !== undefined ? list.find((e) => e?.name === name) : undefined;
+    const context = named(doc.contexts, doc['current-context'])?.context;
+    if (!context)
+        return { why: 'the kubeconfig has no current context' };
+    const cluster = named(doc.clusters, context.cluster)?.cluster;
+    if (!cluster || typeof cluster !== 'object')
+        return { why: `the context's cluster is not in the kubeconfig` };
+    const user = (context.user === undefined ? {} : named(doc.users, context.user)?.user) ?? {};
+    const other = [
+        ...Object.keys(cluster).filter((k) => !CLUSTER_FIELDS.has(k) && cluster[k] !== undefined && cluster[k] !== null),
+        ...Object.keys(user).filter((k) => !USER_FIELDS.has(k) && user[k] !== undefined && user[k] !== null),
+    ];
+    if (other.length)
+        return { why: `the kubeconfig uses ${other.join(', ')}` };
+    if (cluster['insecure-skip-tls-verify'] === true)
+        return { why: 'the kubeconfig turns TLS verification off' };
+    let url;
+    try {
+        url = new URL(String(cluster.server ?? ''));
+    }
+    catch {
+        return { why: 'the cluster has no server URL' };
+    }
+    if (url.protocol !== 'https:')
+        return { why: `the server is not https (${url.protocol})` };
+    if (url.username || url.password || url.search || url.hash)
+        return { why: 'the server URL has more than a host and path' };
+    const proxy = proxyFor(url.hostname, env);
+    if (proxy)
+        return { why: `${proxy} is set for the API server's host` };
+    const base = (0,external_node_path_.dirname)((0,external_node_path_.resolve)(kubeconfig));
+    const str = (v) => (typeof v === 'string' && v !== '' ? v : undefined);
+    const file = (v) => {
+        const p = str(v);
+        return p === undefined ? undefined : (0,external_node_fs_.readFileSync)((0,external_node_path_.isAbsolute)(p) ? p : (0,external_node_path_.resolve)(base, p));
+    };
+    const data = (v) => {
+        const s = str(v);
+        return s === undefined ? undefined : Buffer.from(s, 'base64');
+    };
+    try {
+        const ca = data(cluster['certificate-authority-data']) ?? file(cluster['certificate-authority']);
+        const cert = data(user['client-certificate-data']) ?? file(user['client-certificate']);
+        const key = data(user['client-key-data']) ?? file(user['client-key']);
+        if (!cert !== !key)
+            return { why: 'the user has a client certificate without its key, or a key without its certificate' };
+        if (str(user.token) && str(user.tokenFile))
+            return { why: 'the user has both token and tokenFile' };
+        const token = str(user.token) ?? (str(user.tokenFile) ? file(user.tokenFile).toString('utf8').trim() : undefined);
+        const servername = str(cluster['tls-server-name']);
+        return {
+            target: {
+                origin: url.origin,
+                prefix: url.pathname.replace(/\/+$/, ''),
+                ...(ca ? { ca } : {}),
+                ...(cert && key ? { cert, key } : {}),
+                ...(token ? { token } : {}),
+                ...(servername ? { servername } : {}),
+            },
+        };
+    }
+    catch (e) {
+        return { why: `a file the kubeconfig names could not be read (${e.code ?? 'error'})` };
+    }
+}
+/**
+ * The proxy variable that would apply to `host` (kubectl goes through it), or undefined. Loopback hosts are never
+ * proxied (as Go's ProxyFromEnvironment has it); NO_PROXY entries that are `*`, a host, a domain (`.x.io` or
+ * `x.io`) or an IP are honoured; anything else (a CIDR, a port) counts as not matching, which only sends the
+ * client to kubectl.
+ */
+function proxyFor(host, env) {
+    const set = PROXY_ENV.find((k) => env[k]);
+    if (!set)
+        return undefined;
+    const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+    if (h === 'localhost' || /^127\./.test(h) || h === '::1')
+        return undefined;
+    for (const raw of (env.NO_PROXY ?? env.no_proxy ?? '').split(',')) {
+        const e = raw.trim().toLowerCase();
+        if (!e)
+            continue;
+        if (e === '*')
+            return undefined;
+        if ((0,external_node_net_.isIP)(e) && e === h)
+            return undefined;
+        const domain = e.replace(/^\*?\./, '');
+        if (!(0,external_node_net_.isIP)(domain) && /^[a-z0-9.-]+$/.test(domain) && (h === domain || h.endsWith(`.${domain}`)))
+            return undefined;
+    }
+    return set;
+}
+/** Streams in flight at once on the connection; more wait their turn (the API server allows 100 or more). */
+const MAX_STREAMS = 32;
+/**
+ * One HTTP/2 connection to the API server, made on first use and again after it closed. It holds the event loop
+ * only while requests are in flight, so a run that forgets to close it still ends.
+ */
+class DirectConnection {
+    target;
+    session;
+    active = 0;
+    waiting = [];
+    closed = false;
+    /** Why a connection failed (its streams only learn that they were cancelled). */
+    failures = new WeakMap();
+    constructor(target) {
+        this.target = target;
+    }
+    /** Opens the connection now (the TLS handshake; no request). */
+    warm() {
+        if (!this.closed)
+            this.connection();
+    }
+    connection() {
+        if (this.session && !this.session.closed && !this.session.destroyed)
+            return this.session;
+        const { origin, ca, cert, key, servername } = this.target;
+        const session = (0,external_node_http2_.connect)(origin, {
+            ...(ca ? { ca } : {}),
+            ...(cert && key ? { cert, key } : {}),
+            ...(servername ? { servername } : {}),
+        });
+        // A broken connection is simply made again by the next request; its streams fail with the reason.
+        session.on('error', (e) => this.failures.set(session, e));
+        const forget = () => {
+            if (this.session === session)
+                this.session = undefined;
+        };
+        session.once('close', forget);
+        session.once('goaway', forget);
+        session.unref();
+        this.session = session;
+        return session;
+    }
+    async slot() {
+        if (this.active < MAX_STREAMS) {
+            this.active++;
+            return;
+        }
+        await new Promise((r) => this.waiting.push(r));
+    }
+    release() {
+        const next = this.waiting.shift();
+        if (next)
+            next();
+        else
+            this.active--;
+    }
+    async send(req) {
+        if (this.closed)
+            throw new Error('the Kubernetes API client is closed');
+        await this.slot();
+        const session = this.connection();
+        session.ref();
+        try {
+            return await new Promise((resolve, reject) => {
+                const stream = session.request({
+                    [external_node_http2_.constants.HTTP2_HEADER_METHOD]: req.method,
+                    [external_node_http2_.constants.HTTP2_HEADER_PATH]: `${this.target.prefix}${req.path}`,
+                    'user-agent': 'karpenter-action',
+                    ...req.headers,
+                    ...(this.target.token ? { authorization: `Bearer ${this.target.token}` } : {}),
+                }, 
+                // Said outright: node ends a DELETE's stream at once otherwise, and a DELETE here has a body.
+                { endStream: !req.body });
+                let head;
+                const chunks = [];
+                stream.on('response', (h) => (head = h));
+                stream.on('data', (c) => chunks.push(c));
+                stream.on('end', () => {
+                    const retryAfter = head?.['retry-after'];
+                    resolve({
+                        status: Number(head?.[external_node_http2_.constants.HTTP2_HEADER_STATUS] ?? 0),
+                        text: Buffer.concat(chunks).toString('utf8'),
+                        ...(typeof retryAfter === 'string' ? { retryAfter } : {}),
+                    });
+                });
+                // The connection's own error (refused, TLS) comes after its streams learn they were cancelled.
+                stream.on('error', (e) => setImmediate(() => reject(this.failures.get(session) ?? e)));
+                stream.setTimeout(req.timeoutMs, () => {
+                    stream.close(external_node_http2_.constants.NGHTTP2_CANCEL);
+                    reject(new Error(`${req.method} ${req.path}: no answer within ${req.timeoutMs} ms`));
+                });
+                stream.end(req.body);
+            });
+        }
+        finally {
+            this.release();
+            if (this.active === 0 && !session.destroyed)
+                session.unref();
+        }
+    }
+    /** Closes the connection; further requests fail. */
+    close() {
+        this.closed = true;
+        this.session?.destroy();
+        this.session = undefined;
+    }
+    /** Drops the connection (the next request makes a new one), e.g. to present a renewed token. */
+    reset() {
+        this.session?.close();
+        this.session = undefined;
+    }
+}
+
 // EXTERNAL MODULE: ./node_modules/@actions/exec/lib/exec.js + 3 modules
 var exec = __webpack_require__(1260);
 ;// CONCATENATED MODULE: ./src/kube/tools.ts
@@ -70,9 +322,13 @@ var types = __webpack_require__(6384);
 
 
 
+
 /**
- * The one way to the cluster: its API as plain HTTP through ONE `kubectl proxy` per run on a private unix socket,
- * and helm with the same kubeconfig.
+ * The one way to the cluster's API for a run, and helm with the same kubeconfig. The API is reached directly over
+ * one HTTP/2 connection when the kubeconfig's current context is one src/kube/direct.ts understands in full (a
+ * server, its CA, a token or a client certificate: what the action's own EKS kubeconfig holds); for anything else
+ * (an exec plugin, an auth provider, a proxy, ...) through ONE `kubectl proxy` per run on a private unix socket.
+ * `KARPENTER_ACTION_KUBE_TRANSPORT=proxy` (or the `transport` option) always takes the proxy.
  *
  * Why a proxy: a plan reads a dozen objects, lists helm release records and dry-runs every NodePool; one kubectl
  * process per step would cost a process (~100-300 ms, and a round of discovery) each. The proxy costs one process
@@ -110,6 +366,8 @@ const KNOWN = {
     'rbac.authorization.k8s.io/v1/ClusterRole': { plural: 'clusterroles', namespaced: false },
     'apiextensions.k8s.io/v1/CustomResourceDefinition': { plural: 'customresourcedefinitions', namespaced: false },
 };
+const CRD_KIND = 'CustomResourceDefinition';
+const CRD_API = 'apiextensions.k8s.io/v1';
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 /** A batch of GETs of one collection with this many names or more is read with one LIST. */
 const LIST_AT = 3;
@@ -123,6 +381,8 @@ class Throttled extends Error {
         this.waitMs = waitMs;
     }
 }
+/** The environment variable that sends every API request through kubectl proxy. */
+const TRANSPORT_ENV = 'KARPENTER_ACTION_KUBE_TRANSPORT';
 class KubeClient {
     kubeconfig;
     proxy;
@@ -135,10 +395,38 @@ class KubeClient {
     runningHelm = new Set();
     recorder;
     kubectl;
+    transport;
+    /** The direct connection; null once the proxy is the way (the kubeconfig asks for what only kubectl does). */
+    direct;
+    /** Whether the direct connection has answered a request (before that, a failure to connect means the proxy). */
+    directAnswered = false;
+    /** Why the requests go through kubectl proxy (undefined while they go directly, or before the first). */
+    proxyReason;
     constructor(kubeconfig, options = {}) {
         this.kubeconfig = kubeconfig;
         this.kubectl = options.kubectl ?? 'kubectl';
         this.recorder = options.recorder;
+        this.transport = options.transport ?? (process.env[TRANSPORT_ENV] === 'proxy' ? 'proxy' : 'auto');
+    }
+    /** The direct connection, decided on first use from the kubeconfig (null: through kubectl proxy). */
+    route() {
+        if (this.direct !== undefined)
+            return this.direct;
+        if (this.transport === 'proxy') {
+            this.proxyReason = `${TRANSPORT_ENV}=proxy`;
+            return (this.direct = null);
+        }
+        const found = directTarget(this.kubeconfig);
+        if ('why' in found) {
+            this.proxyReason = found.why;
+            return (this.direct = null);
+        }
+        return (this.direct = new DirectConnection(found.target));
+    }
+    /** How requests reach the API server, for the log: `directly (HTTP/2)` or `through kubectl proxy (why)`. */
+    get way() {
+        const direct = this.route();
+        return direct ? `directly over HTTP/2` : `through kubectl proxy (${this.proxyReason})`;
     }
     /** helm against this cluster (same kubeconfig). Refused once the client is draining (a cancelled run). */
     helm(args, opts = {}) {
@@ -174,7 +462,12 @@ class KubeClient {
      * is left for that request to report.
      */
     warm() {
-        if (!this.closed)
+        if (this.closed)
+            return;
+        const direct = this.route();
+        if (direct)
+            direct.warm();
+        else
             this.start().catch(() => undefined);
     }
     /** Starts the proxy on first use; concurrent callers share the one start. */
@@ -190,6 +483,7 @@ class KubeClient {
     /** Stops the proxy. Further requests fail. */
     async close() {
         this.closed = true;
+        this.direct?.close();
         await this.stopProxy();
     }
     async stopProxy() {
@@ -246,8 +540,71 @@ class KubeClient {
         }
         return json;
     }
-    /** Sends through the proxy, recovering once from a proxy that died, was restarted, or holds an expired token. */
+    /**
+     * Sends directly or through the proxy. Directly: a connection that cannot be made before any answer came over it
+     * (no HTTP/2, a TLS problem) sends this and every later request through kubectl proxy, so kubectl judges it as it
+     * always did; a connection cut later is made again once; a 401 reads the kubeconfig again (a renewed token) once.
+     */
     async deliver(method, path, opts) {
+        const direct = this.route();
+        if (direct) {
+            try {
+                let answer = await this.sendDirect(direct, method, path, opts).catch((e) => {
+                    // Cut (or refused before it answered): once more, on a fresh connection (every call made here is
+                    // idempotent), or on the one another request made meanwhile.
+                    if (this.closed)
+                        throw e;
+                    const now = this.route();
+                    if (!now)
+                        throw e;
+                    if (now === direct)
+                        direct.reset();
+                    return this.sendDirect(now, method, path, opts);
+                });
+                this.directAnswered = true;
+                if (answer.status === 401) {
+                    const renewed = directTarget(this.kubeconfig);
+                    if ('target' in renewed) {
+                        if (this.direct === direct) {
+                            direct.close();
+                            this.direct = new DirectConnection(renewed.target);
+                        }
+                        if (this.direct)
+                            answer = await this.sendDirect(this.direct, method, path, opts);
+                    }
+                }
+                return answer;
+            }
+            catch (e) {
+                if (this.closed || this.directAnswered)
+                    throw e;
+                if (this.direct === direct) {
+                    // It never answered: the proxy from now on (kubectl says what is wrong, if anything is).
+                    direct.close();
+                    this.direct = null;
+                    this.proxyReason = `the direct connection failed (${e.code ?? e.message})`;
+                }
+                if (this.direct !== null)
+                    throw e;
+            }
+        }
+        return this.deliverByProxy(method, path, opts);
+    }
+    sendDirect(direct, method, path, opts) {
+        const body = opts.body === undefined ? undefined : Buffer.from(JSON.stringify(opts.body));
+        return direct.send({
+            method,
+            path: withQuery(path, opts),
+            headers: {
+                accept: opts.accept ?? 'application/json',
+                ...(body ? { 'content-type': opts.contentType ?? 'application/json' } : {}),
+            },
+            body,
+            timeoutMs: opts.timeoutMs ?? 60_000,
+        });
+    }
+    /** Sends through the proxy, recovering once from a proxy that died, was restarted, or holds an expired token. */
+    async deliverByProxy(method, path, opts) {
         let answer = await this.send(method, path, opts).catch(async (e) => {
             const unreachable = e.code === 'ENOENT' || e.code === 'ECONNREFUSED';
             const cut = e.code === 'ECONNRESET' || /socket hang up/.test(e.message);
@@ -269,8 +626,7 @@ class KubeClient {
     async send(method, path, opts) {
         const proxy = this.start();
         const { socket } = await proxy;
-        const query = Object.entries(opts.query ?? {}).filter(([, v]) => v !== undefined);
-        const fullPath = query.length ? `${path}?${new URLSearchParams(query).toString()}` : path;
+        const fullPath = withQuery(path, opts);
         const body = opts.body === undefined ? undefined : Buffer.from(JSON.stringify(opts.body));
         const answer = await new Promise((resolve, reject) => {
             const req = (0,external_node_http_.request)({
@@ -354,8 +710,9 @@ class KubeClient {
     /**
      * An object, or undefined when it does not exist (or its kind is not served). The GETs of one collection asked for
      * in the same tick are one batch: LIST_AT or more names are read with one LIST of the collection (a plan of 50 node
-     * pools reads 100 objects with two requests), fewer with a GET each. Secrets are always read one by one (a LIST
-     * would bring every Secret's data), and a LIST the identity may not make falls back to the GETs.
+     * pools reads 100 objects with two requests), fewer with a GET each. Secrets and CRDs are always read one by one (a LIST
+     * would bring every Secret's data, or every CRD's schemas), and a LIST the identity may not make falls back to the
+     * GETs.
      */
     async get(ref) {
         const r = await this.resource(ref.apiVersion, ref.kind);
@@ -363,6 +720,9 @@ class KubeClient {
             return undefined;
         const path = pathOf(ref, r);
         if (ref.kind === 'Secret' && ref.apiVersion === 'v1')
+            return this.getPath(path);
+        // A LIST of CRDs brings every CRD of the cluster with its schemas (megabytes in a cluster with many operators).
+        if (ref.kind === CRD_KIND && ref.apiVersion === CRD_API)
             return this.getPath(path);
         const collection = path.slice(0, path.lastIndexOf('/'));
         return new Promise((resolve, reject) => {
@@ -553,6 +913,16 @@ class NotServedError extends Error {
         this.ref = ref;
         this.name = 'NotServedError';
     }
+}
+/** The path with the request's query. */
+function withQuery(path, opts) {
+    // Values percent-encoded (spaces as %20); the API server reads this as it reads URLSearchParams' encoding.
+    let q = '';
+    for (const [k, v] of Object.entries(opts.query ?? {})) {
+        if (v !== undefined)
+            q += `${q ? '&' : '?'}${encodeURIComponent(k)}=${encodeURIComponent(v)}`;
+    }
+    return path + q;
 }
 function pathOf(ref, r) {
     const base = ref.apiVersion.includes('/') ? `/apis/${ref.apiVersion}` : `/api/${ref.apiVersion}`;
