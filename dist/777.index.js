@@ -4367,7 +4367,7 @@ async function run() {
         (0,runner/* info */.pq)(`config ${(0,report_escape/* oneLine */.TN)(inputs.config)}: cluster ${config.cluster.name} in ${config.cluster.region}, ${config.nodePools.length} node pool(s)`);
         const aws = await main_credentials(inputs, config, calls?.log);
         await startProxy();
-        const { runPipeline } = await Promise.all(/* import() */[__webpack_require__.e(260), __webpack_require__.e(89), __webpack_require__.e(255)]).then(__webpack_require__.bind(__webpack_require__, 6255));
+        const { runPipeline } = await Promise.all(/* import() */[__webpack_require__.e(260), __webpack_require__.e(89), __webpack_require__.e(47)]).then(__webpack_require__.bind(__webpack_require__, 2047));
         await runPipeline(inputs, config, aws, early);
     }
     catch (e) {

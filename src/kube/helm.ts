@@ -6,7 +6,8 @@ import { parse as parseYaml } from 'yaml'
 import { deepEqual } from '../json.js'
 import { ActionFailure } from '../outcome.js'
 import type { KubeClient } from './client.js'
-import { isHelmHook, parseRendered } from './objects.js'
+import { durationMs, isHelmHook, parseRendered } from './objects.js'
+import { RolloutError, waitForRollout } from './rollout.js'
 import type { KubeObject } from './types.js'
 
 /** What Helm stores about one revision of a release (the parts this action reads). */
@@ -238,27 +239,46 @@ export interface UpgradeOptions extends RenderOptions {
   timeout: string
   skipCrds: boolean
   /**
-   * false: neither `--wait` nor `--atomic` (which implies it), for a release whose readiness the caller checks
-   * itself (the CRD chart: Helm polls every 2 s, and a new CRD is never Established at its first look).
+   * false: no waiting here, for a release whose readiness the caller checks itself (the CRD chart: a new CRD is
+   * never Established at helm's first look). Otherwise its workloads are waited for and a failure is undone, as
+   * `--wait --atomic` does: see upgradeRelease().
    */
   wait?: boolean
 }
 
-/** `helm upgrade --install --atomic --wait`: a failure rolls the release back to what was there. */
+/**
+ * `helm upgrade --install`, then what `--wait --atomic` would do, sooner: the release's Deployments, StatefulSets
+ * and DaemonSets are waited for through the API (src/kube/rollout.ts: every 100 ms, where helm looks every 2 s),
+ * bounded by `timeout` from the start; when helm fails after recording a new revision, or the workloads do not roll
+ * out, the release goes back to the revision that ran before (`helm rollback --wait`), or, when there was none, the
+ * new one is uninstalled. Either way what ran before still runs.
+ */
 export async function upgradeRelease(kube: KubeClient, src: ChartSource, opts: UpgradeOptions): Promise<void> {
+  const own = opts.wait !== false
+  const deadline = Date.now() + durationMs(opts.timeout)
+  const before = own ? await latestRevision(kube, opts.namespace, opts.release) : undefined
   const args = ['upgrade', '--install', opts.release, src.ref, '--namespace', opts.namespace, '--values', '-']
-  if (opts.wait !== false) args.push('--atomic', '--wait')
   args.push('--timeout', opts.timeout, '--history-max', '10')
   if (opts.skipCrds) args.push('--skip-crds')
   if (!src.local && src.version) args.push('--version', src.version)
-  await kube.helm(args, { input: JSON.stringify(opts.values) }).catch((e: unknown) => {
-    const msg = helmMessage(e)
-    const chart = chartError(src, msg)
+  let helmDone = false
+  try {
+    await kube.helm(args, { input: JSON.stringify(opts.values) })
+    helmDone = true
+    if (own) {
+      const release = await readRelease(kube, opts.namespace, opts.release)
+      await waitForRollout(kube, release ? releaseObjects(release) : [], opts.namespace, deadline)
+    }
+  } catch (e) {
+    const msg = e instanceof RolloutError ? e.message : helmMessage(e)
+    const chart = helmDone ? undefined : chartError(src, msg)
     if (chart) throw chart
-    const rolledBack = /rolled back|uninstalled due to atomic/i.test(msg)
-    const timedOut = /context deadline exceeded|timed out/i.test(msg)
     const hints: string[] = []
-    if (rolledBack) hints.push('helm rolled the release back, so what ran before still runs')
+    if (own) {
+      const undone = await undo(kube, opts, before)
+      if (undone) hints.push(undone)
+    }
+    const timedOut = e instanceof RolloutError ? e.timedOut : /context deadline exceeded|timed out/i.test(msg)
     if (timedOut) {
       hints.push(
         `it did not become ready within karpenter.timeout (${opts.timeout}): see \`kubectl -n ${opts.namespace} get pods,events\` for why, fix the cause (often a value in karpenter.values) or raise karpenter.timeout`,
@@ -267,7 +287,32 @@ export async function upgradeRelease(kube: KubeClient, src: ChartSource, opts: U
     throw new Error(
       `helm upgrade of ${opts.namespace}/${opts.release} failed: ${msg}${hints.length ? `. ${hints.join('; ')}` : ''}`,
     )
-  })
+  }
+}
+
+/**
+ * After a failed upgrade: back to the revision `before` (the latest before it), or, when there was none, the new
+ * release uninstalled. Nothing when the failure recorded no new revision. Says what it did (or that it could not).
+ */
+async function undo(
+  kube: KubeClient,
+  opts: UpgradeOptions,
+  before: { revision: number } | undefined,
+): Promise<string | undefined> {
+  const { namespace, release, timeout } = opts
+  const now = await latestRevision(kube, namespace, release).catch(() => undefined)
+  if (!now || now.revision === before?.revision) return undefined
+  const args = before
+    ? ['rollback', release, String(before.revision), '--namespace', namespace, '--wait', '--timeout', timeout]
+    : ['uninstall', release, '--namespace', namespace, '--wait', '--timeout', timeout]
+  try {
+    await kube.helm(args)
+  } catch (e) {
+    return `undoing it failed too (\`helm ${args.slice(0, 3).join(' ')}\`: ${helmMessage(e)}): see \`helm history ${release} -n ${namespace}\``
+  }
+  return before
+    ? `the release was rolled back to revision ${before.revision}, so what ran before still runs`
+    : 'the new release was uninstalled again (nothing ran before it)'
 }
 
 /** `helm uninstall --wait`; a release that is already gone is fine. */

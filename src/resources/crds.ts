@@ -379,7 +379,7 @@ export class CrdRelease extends HelmReleaseResource<CrdReleaseRead, AdoptCrdOp> 
     return release && deepEqual(versions(crds), versions(read.crds))
   }
 
-  /** Installed without helm's `--wait` (and so without `--atomic`): apply() waits for Established itself. */
+  /** Installed without any waiting in upgradeRelease(): apply() waits for Established itself. */
   protected override upgrade(target: HelmTarget): HelmUpgradeOp {
     return { ...super.upgrade(target), wait: false }
   }

@@ -51,7 +51,7 @@ export interface HelmReleaseRead {
   rendered?: KubeObject[]
 }
 
-/** `helm upgrade --install --atomic --wait` of `chart` with `values` at `release` in `namespace`. */
+/** `helm upgrade --install` of `chart` with `values` at `release` in `namespace`, waited for and undone on failure. */
 export type HelmUpgradeOp = { op: 'upgrade' } & HelmTarget &
   Pick<HelmReleaseSpec, 'chart' | 'values' | 'timeout' | 'skipCrds'> & {
     /** false: helm does not wait; the resource checks readiness itself (the CRD release). */
@@ -88,7 +88,8 @@ export class ChartRenderings {
 }
 
 /**
- * A Helm release, installed and upgraded with `helm upgrade --install --atomic --wait`.
+ * A Helm release, installed and upgraded with `helm upgrade --install`, its workloads waited for and a failure
+ * rolled back as `--wait --atomic` would (upgradeRelease() in src/kube/helm.ts).
  *
  * read() takes the latest revision from its Secret (no helm process). The chart is rendered with
  * `helm template` only when the release might change: when the chart version, the values or (for a chart

@@ -1,8 +1,8 @@
-export const id = 255;
-export const ids = [255];
+export const id = 47;
+export const ids = [47];
 export const modules = {
 
-/***/ 6255:
+/***/ 2047:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -2862,7 +2862,99 @@ function durationMs(text) {
     return total;
 }
 
+;// CONCATENATED MODULE: ./src/kube/rollout.ts
+/**
+ * Whether a release's workloads have rolled out, looked at through the API every ROLLOUT_POLL_MS. This is what
+ * `helm --wait` waited for, seen sooner: helm looks every 2 s, and a fresh Deployment is never ready at its first
+ * look, so each install or upgrade paid about 2 s of waiting after its pods were ready.
+ *
+ * Ready as `kubectl rollout status` has it: the controller has seen the latest spec (observedGeneration), every
+ * desired replica runs the new template and is available, and no replica of an older one is left (Deployments);
+ * every replica updated and ready (StatefulSets); every scheduled pod updated and available (DaemonSets). A
+ * Deployment past its progress deadline fails at once.
+ */
+/** Time between two looks at the workloads. */
+const ROLLOUT_POLL_MS = 100;
+const WORKLOADS = new Set(['Deployment', 'StatefulSet', 'DaemonSet']);
+/** Where one workload stands: ready, failed for good (why), or still rolling out (what it shows now). */
+function workloadState(o) {
+    const st = (o.status ?? {});
+    const generation = Number(o.metadata.generation ?? 0);
+    const seen = (st.observedGeneration ?? 0) >= generation;
+    if (o.kind === 'DaemonSet') {
+        const want = st.desiredNumberScheduled ?? 0;
+        const shows = `${st.numberAvailable ?? 0}/${want} pods available, ${st.updatedNumberScheduled ?? 0} updated`;
+        return { ready: seen && (st.updatedNumberScheduled ?? 0) >= want && (st.numberAvailable ?? 0) >= want, shows };
+    }
+    const want = Number(o.spec?.replicas ?? 1);
+    if (o.kind === 'StatefulSet') {
+        const shows = `${st.readyReplicas ?? 0}/${want} replicas ready, ${st.updatedReplicas ?? 0} updated`;
+        return { ready: seen && (st.updatedReplicas ?? 0) >= want && (st.readyReplicas ?? 0) >= want, shows };
+    }
+    const updated = st.updatedReplicas ?? 0;
+    const shows = `${st.availableReplicas ?? 0}/${want} replicas available, ${updated} updated, ${st.replicas ?? 0} in all`;
+    const stuck = st.conditions?.find((c) => c.type === 'Progressing' && c.reason === 'ProgressDeadlineExceeded');
+    if (seen && stuck)
+        return { ready: false, failed: stuck.message ?? 'its progress deadline was exceeded', shows };
+    return {
+        ready: seen && updated >= want && (st.replicas ?? 0) <= updated && (st.availableReplicas ?? 0) >= want,
+        shows,
+    };
+}
+/** The release's workloads did not roll out: `timedOut` when the bound ran out (else one failed for good). */
+class RolloutError extends Error {
+    timedOut;
+    constructor(message, timedOut) {
+        super(message);
+        this.timedOut = timedOut;
+        this.name = 'RolloutError';
+    }
+}
+/**
+ * Waits until every Deployment, StatefulSet and DaemonSet of `objects` (a release's manifest; objects without a
+ * namespace are in `namespace`) has rolled out, or throws a RolloutError naming those that have not, past
+ * `deadline` (epoch ms) or as soon as one fails for good.
+ */
+async function waitForRollout(kube, objects, namespace, deadline, sleep = (ms) => new Promise((r) => setTimeout(r, ms))) {
+    let pending = objects
+        .filter((o) => o.apiVersion === 'apps/v1' && WORKLOADS.has(o.kind))
+        .map((o) => ({
+        apiVersion: o.apiVersion,
+        kind: o.kind,
+        name: o.metadata.name,
+        namespace: o.metadata.namespace ?? namespace,
+    }));
+    for (;;) {
+        const seen = await Promise.all(pending.map((ref) => kube.get(ref)));
+        const notReady = [];
+        const still = [];
+        for (const [i, ref] of pending.entries()) {
+            const live = seen[i];
+            const what = `${ref.kind} ${ref.namespace}/${ref.name}`;
+            if (!live) {
+                notReady.push(`${what} does not exist`);
+                still.push(ref);
+                continue;
+            }
+            const state = workloadState(live);
+            if (state.failed)
+                throw new RolloutError(`${what} failed: ${state.failed} (${state.shows})`, false);
+            if (!state.ready) {
+                notReady.push(`${what}: ${state.shows}`);
+                still.push(ref);
+            }
+        }
+        pending = still;
+        if (!pending.length)
+            return;
+        if (Date.now() >= deadline)
+            throw new RolloutError(`not rolled out: ${notReady.join('; ')}`, true);
+        await sleep(Math.min(ROLLOUT_POLL_MS, Math.max(0, deadline - Date.now())));
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/kube/helm.ts
+
 
 
 
@@ -3017,31 +3109,71 @@ function chartError(src, helm) {
     }
     return undefined;
 }
-/** `helm upgrade --install --atomic --wait`: a failure rolls the release back to what was there. */
+/**
+ * `helm upgrade --install`, then what `--wait --atomic` would do, sooner: the release's Deployments, StatefulSets
+ * and DaemonSets are waited for through the API (src/kube/rollout.ts: every 100 ms, where helm looks every 2 s),
+ * bounded by `timeout` from the start; when helm fails after recording a new revision, or the workloads do not roll
+ * out, the release goes back to the revision that ran before (`helm rollback --wait`), or, when there was none, the
+ * new one is uninstalled. Either way what ran before still runs.
+ */
 async function upgradeRelease(kube, src, opts) {
+    const own = opts.wait !== false;
+    const deadline = Date.now() + durationMs(opts.timeout);
+    const before = own ? await latestRevision(kube, opts.namespace, opts.release) : undefined;
     const args = ['upgrade', '--install', opts.release, src.ref, '--namespace', opts.namespace, '--values', '-'];
-    if (opts.wait !== false)
-        args.push('--atomic', '--wait');
     args.push('--timeout', opts.timeout, '--history-max', '10');
     if (opts.skipCrds)
         args.push('--skip-crds');
     if (!src.local && src.version)
         args.push('--version', src.version);
-    await kube.helm(args, { input: JSON.stringify(opts.values) }).catch((e) => {
-        const msg = helmMessage(e);
-        const chart = chartError(src, msg);
+    let helmDone = false;
+    try {
+        await kube.helm(args, { input: JSON.stringify(opts.values) });
+        helmDone = true;
+        if (own) {
+            const release = await readRelease(kube, opts.namespace, opts.release);
+            await waitForRollout(kube, release ? releaseObjects(release) : [], opts.namespace, deadline);
+        }
+    }
+    catch (e) {
+        const msg = e instanceof RolloutError ? e.message : helmMessage(e);
+        const chart = helmDone ? undefined : chartError(src, msg);
         if (chart)
             throw chart;
-        const rolledBack = /rolled back|uninstalled due to atomic/i.test(msg);
-        const timedOut = /context deadline exceeded|timed out/i.test(msg);
         const hints = [];
-        if (rolledBack)
-            hints.push('helm rolled the release back, so what ran before still runs');
+        if (own) {
+            const undone = await undo(kube, opts, before);
+            if (undone)
+                hints.push(undone);
+        }
+        const timedOut = e instanceof RolloutError ? e.timedOut : /context deadline exceeded|timed out/i.test(msg);
         if (timedOut) {
             hints.push(`it did not become ready within karpenter.timeout (${opts.timeout}): see \`kubectl -n ${opts.namespace} get pods,events\` for why, fix the cause (often a value in karpenter.values) or raise karpenter.timeout`);
         }
         throw new Error(`helm upgrade of ${opts.namespace}/${opts.release} failed: ${msg}${hints.length ? `. ${hints.join('; ')}` : ''}`);
-    });
+    }
+}
+/**
+ * After a failed upgrade: back to the revision `before` (the latest before it), or, when there was none, the new
+ * release uninstalled. Nothing when the failure recorded no new revision. Says what it did (or that it could not).
+ */
+async function undo(kube, opts, before) {
+    const { namespace, release, timeout } = opts;
+    const now = await latestRevision(kube, namespace, release).catch(() => undefined);
+    if (!now || now.revision === before?.revision)
+        return undefined;
+    const args = before
+        ? ['rollback', release, String(before.revision), '--namespace', namespace, '--wait', '--timeout', timeout]
+        : ['uninstall', release, '--namespace', namespace, '--wait', '--timeout', timeout];
+    try {
+        await kube.helm(args);
+    }
+    catch (e) {
+        return `undoing it failed too (\`helm ${args.slice(0, 3).join(' ')}\`: ${helmMessage(e)}): see \`helm history ${release} -n ${namespace}\``;
+    }
+    return before
+        ? `the release was rolled back to revision ${before.revision}, so what ran before still runs`
+        : 'the new release was uninstalled again (nothing ran before it)';
 }
 /** `helm uninstall --wait`; a release that is already gone is fine. */
 async function uninstallRelease(kube, namespace, release, timeout) {
@@ -4012,7 +4144,8 @@ class ChartRenderings {
     }
 }
 /**
- * A Helm release, installed and upgraded with `helm upgrade --install --atomic --wait`.
+ * A Helm release, installed and upgraded with `helm upgrade --install`, its workloads waited for and a failure
+ * rolled back as `--wait --atomic` would (upgradeRelease() in src/kube/helm.ts).
  *
  * read() takes the latest revision from its Secret (no helm process). The chart is rendered with
  * `helm template` only when the release might change: when the chart version, the values or (for a chart
@@ -4458,7 +4591,7 @@ class CrdRelease extends HelmReleaseResource {
         const versions = (c) => Object.fromEntries(Object.entries(c).map(([n, o]) => [n, o.metadata.resourceVersion]));
         return release && deepEqual(versions(crds), versions(read.crds));
     }
-    /** Installed without helm's `--wait` (and so without `--atomic`): apply() waits for Established itself. */
+    /** Installed without any waiting in upgradeRelease(): apply() waits for Established itself. */
     upgrade(target) {
         return { ...super.upgrade(target), wait: false };
     }
