@@ -8049,14 +8049,19 @@ async function planPath(session, inputs, pr) {
 /** Plans, then carries out exactly what was planned (and reviewed, with `pr-number`). */
 async function changePath(session, inputs, pr) {
     const { mode } = inputs;
+    const state = stateLocation(session.config.state, mode);
     // Destroy skips pre-flight, so that a config gone stale never blocks a teardown.
-    let planned = mode === 'destroy'
-        ? await runner/* group */.Os('Plan', () => logged(planAll(session, mode, [])))
-        : await preflightAndPlan(session, mode);
+    const planning = mode === 'destroy'
+        ? runner/* group */.Os('Plan', () => logged(planAll(session, mode, [])))
+        : preflightAndPlan(session, mode);
+    // The lock is taken through S3 as soon as the plan has changes: the S3 client's code loads while the plan waits
+    // for its reads and renderings, not after it. Nothing is sent.
+    if (state)
+        setImmediate(() => void stateClient(session.aws, state).catch(() => undefined));
+    let planned = await planning;
     const warnings = planned.plan.warnings;
     // A run with something to do takes the state lock, then confirms under it that what it applies is what is there
     // while no other run can change it. One with nothing to do writes nothing at all, not even a lock.
-    const state = stateLocation(session.config.state, mode);
     const changes = hasChanges(planned.plan);
     if (changes)
         (0,clients/* loadWriteClients */.Ke)(session.aws, planned.steps.map((s) => s.id));
