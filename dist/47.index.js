@@ -8051,9 +8051,7 @@ async function changePath(session, inputs, pr) {
     const { mode } = inputs;
     const state = stateLocation(session.config.state, mode);
     // Destroy skips pre-flight, so that a config gone stale never blocks a teardown.
-    const planning = mode === 'destroy'
-        ? runner/* group */.Os('Plan', () => logged(planAll(session, mode, [])))
-        : preflightAndPlan(session, mode);
+    const planning = mode === 'destroy' ? runner/* group */.Os('Plan', () => logged(planAll(session, mode, []))) : preflightAndPlan(session, mode);
     // The lock is taken through S3 as soon as the plan has changes: the S3 client's code loads while the plan waits
     // for its reads and renderings, not after it. Nothing is sent.
     if (state)

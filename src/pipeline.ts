@@ -65,9 +65,7 @@ async function changePath(session: Session, inputs: Inputs, pr: PullRequestFlow)
   const state = stateLocation(session.config.state, mode)
   // Destroy skips pre-flight, so that a config gone stale never blocks a teardown.
   const planning =
-    mode === 'destroy'
-      ? core.group('Plan', () => logged(planAll(session, mode, [])))
-      : preflightAndPlan(session, mode)
+    mode === 'destroy' ? core.group('Plan', () => logged(planAll(session, mode, []))) : preflightAndPlan(session, mode)
   // The lock is taken through S3 as soon as the plan has changes: the S3 client's code loads while the plan waits
   // for its reads and renderings, not after it. Nothing is sent.
   if (state) setImmediate(() => void stateClient(session.aws, state).catch(() => undefined))
