@@ -163,8 +163,8 @@ export interface ApplyOptions {
  * the same configuration): creations and updates in dependency order, deletions in reverse order after them. Each
  * step starts as soon as the steps it waits for are done (not when a whole level is), so a slow step holds back only
  * what depends on it. After the first failure no step starts: the running ones finish, what is left is reported
- * `skipped`, and a rerun (which plans again) completes the work. Results come in the order the steps ended (the
- * skipped ones last).
+ * `skipped`, and a rerun (which plans again) completes the work. Results come in a fixed order: forward steps,
+ * then deletions, each by dependency depth, then as planned.
  */
 export async function applyPlan(
   steps: Step[],
@@ -195,7 +195,38 @@ export async function applyPlan(
     results,
     state,
   )
-  return results
+  // Reported in a fixed order whatever the timing: forward steps, then deletions, each by dependency depth, then as
+  // planned (the order steps ran in when each level ran as one).
+  const rank = new Map<string, number>()
+  for (const [pass, reverse] of [
+    [todo.filter((t) => t.step.action !== 'delete'), false],
+    [todo.filter((t) => t.step.action === 'delete'), true],
+  ] as const) {
+    const depth = depths(pass, reverse)
+    pass.forEach((t, i) => rank.set(t.step.id, (reverse ? 1e9 : 0) + depth.get(t.step.id)! * 1e5 + i))
+  }
+  return results.sort((a, b) => rank.get(a.id)! - rank.get(b.id)!)
+}
+
+/** How many steps, at the most, each waits for before it (forward: dependencies; reverse: dependents). */
+function depths(items: Todo[], reverse: boolean): Map<string, number> {
+  const ids = new Set<string>(items.map((t) => t.step.id))
+  const byId = new Map<string, Todo>(items.map((t) => [t.step.id, t]))
+  const depth = new Map<string, number>()
+  const waitsFor = (t: Todo): string[] =>
+    reverse
+      ? items.filter((q) => q.resource.dependsOn.includes(t.step.id)).map((q) => q.step.id)
+      : t.resource.dependsOn.filter((d) => ids.has(d) && d !== t.step.id)
+  const of = (id: string): number => {
+    const known = depth.get(id)
+    if (known !== undefined) return known
+    const deps = waitsFor(byId.get(id)!)
+    const d = deps.length === 0 ? 0 : 1 + Math.max(...deps.map(of))
+    depth.set(id, d)
+    return d
+  }
+  for (const t of items) of(t.step.id)
+  return depth
 }
 
 type Todo = { step: Step; resource: Resource }

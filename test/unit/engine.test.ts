@@ -132,8 +132,8 @@ describe('engine', () => {
     const { steps } = await plan({ mode: 'apply', cluster: 'c', region: 'r', resources, outputs: {} })
     const results = await applyPlan(steps, resources)
     expect(log).toEqual(['apply fast', 'apply after', 'apply slow', 'apply last'])
-    // Results in the order the steps ended.
-    expect(results.map((r) => [r.id, r.status])).toEqual(['fast', 'after', 'slow', 'last'].map((id) => [id, 'done']))
+    // Results in a fixed order (by depth, then as planned), not in the order they ended.
+    expect(results.map((r) => [r.id, r.status])).toEqual(['slow', 'fast', 'after', 'last'].map((id) => [id, 'done']))
   })
 
   it('starts nothing after a failure: a step waiting for a running one is skipped', async () => {
