@@ -26,8 +26,8 @@ var external_node_os_ = __webpack_require__(8161);
 var external_node_path_ = __webpack_require__(6760);
 // EXTERNAL MODULE: ./src/retry.ts
 var retry = __webpack_require__(9809);
-// EXTERNAL MODULE: external "node:http2"
-var external_node_http2_ = __webpack_require__(2467);
+// EXTERNAL MODULE: external "node:https"
+var external_node_https_ = __webpack_require__(4708);
 // EXTERNAL MODULE: external "node:net"
 var external_node_net_ = __webpack_require__(7030);
 // EXTERNAL MODULE: ./node_modules/js-yaml/dist/js-yaml.mjs
@@ -164,117 +164,81 @@ function proxyFor(host, env) {
     }
     return set;
 }
-/** Streams in flight at once on the connection; more wait their turn (the API server allows 100 or more). */
-const MAX_STREAMS = 32;
+/** TLS connections kept open to the API server, at the most (requests beyond wait for a free one). */
+const MAX_SOCKETS = 16;
 /**
- * One HTTP/2 connection to the API server, made on first use and again after it closed. It holds the event loop
- * only while requests are in flight, so a run that forgets to close it still ends.
+ * Keep-alive HTTPS connections to the API server (HTTP/1.1: node's HTTP/2 client has had memory-corruption bugs
+ * under connection churn, and one of its crashes took down a test run here). Idle connections hold nothing of the
+ * event loop, so a run that forgets to close them still ends.
  */
 class DirectConnection {
     target;
-    session;
-    active = 0;
-    waiting = [];
+    agent;
     closed = false;
-    /** Why a connection failed (its streams only learn that they were cancelled). */
-    failures = new WeakMap();
     constructor(target) {
         this.target = target;
     }
-    /** Opens the connection now (the TLS handshake; no request). */
-    warm() {
-        if (!this.closed)
-            this.connection();
-    }
+    /** Nothing to do ahead: the first request opens the first connection. */
+    warm() { }
     connection() {
-        if (this.session && !this.session.closed && !this.session.destroyed)
-            return this.session;
-        const { origin, ca, cert, key, servername } = this.target;
-        const session = (0,external_node_http2_.connect)(origin, {
+        const { ca, cert, key, servername } = this.target;
+        this.agent ??= new external_node_https_.Agent({
+            keepAlive: true,
+            maxSockets: MAX_SOCKETS,
             ...(ca ? { ca } : {}),
             ...(cert && key ? { cert, key } : {}),
             ...(servername ? { servername } : {}),
         });
-        // A broken connection is simply made again by the next request; its streams fail with the reason.
-        session.on('error', (e) => this.failures.set(session, e));
-        const forget = () => {
-            if (this.session === session)
-                this.session = undefined;
-        };
-        session.once('close', forget);
-        session.once('goaway', forget);
-        session.unref();
-        this.session = session;
-        return session;
-    }
-    async slot() {
-        if (this.active < MAX_STREAMS) {
-            this.active++;
-            return;
-        }
-        await new Promise((r) => this.waiting.push(r));
-    }
-    release() {
-        const next = this.waiting.shift();
-        if (next)
-            next();
-        else
-            this.active--;
+        return this.agent;
     }
     async send(req) {
         if (this.closed)
             throw new Error('the Kubernetes API client is closed');
-        await this.slot();
-        const session = this.connection();
-        session.ref();
-        try {
-            return await new Promise((resolve, reject) => {
-                const stream = session.request({
-                    [external_node_http2_.constants.HTTP2_HEADER_METHOD]: req.method,
-                    [external_node_http2_.constants.HTTP2_HEADER_PATH]: `${this.target.prefix}${req.path}`,
+        const url = new URL(`${this.target.prefix}${req.path}`, this.target.origin);
+        const agent = this.connection();
+        return new Promise((resolve, reject) => {
+            const r = (0,external_node_https_.request)({
+                agent,
+                protocol: 'https:',
+                hostname: url.hostname.replace(/^\[|\]$/g, ''),
+                port: url.port || 443,
+                method: req.method,
+                path: `${url.pathname}${url.search}`,
+                headers: {
                     'user-agent': 'karpenter-action',
                     ...req.headers,
+                    ...(req.body ? { 'content-length': String(req.body.length) } : {}),
                     ...(this.target.token ? { authorization: `Bearer ${this.target.token}` } : {}),
-                }, 
-                // Said outright: node ends a DELETE's stream at once otherwise, and a DELETE here has a body.
-                { endStream: !req.body });
-                let head;
+                },
+                timeout: req.timeoutMs,
+            }, (res) => {
                 const chunks = [];
-                stream.on('response', (h) => (head = h));
-                stream.on('data', (c) => chunks.push(c));
-                stream.on('end', () => {
-                    const retryAfter = head?.['retry-after'];
+                res.on('data', (c) => chunks.push(c));
+                res.on('end', () => {
+                    const retryAfter = res.headers['retry-after'];
                     resolve({
-                        status: Number(head?.[external_node_http2_.constants.HTTP2_HEADER_STATUS] ?? 0),
+                        status: res.statusCode ?? 0,
                         text: Buffer.concat(chunks).toString('utf8'),
                         ...(typeof retryAfter === 'string' ? { retryAfter } : {}),
                     });
                 });
-                // The connection's own error (refused, TLS) comes after its streams learn they were cancelled.
-                stream.on('error', (e) => setImmediate(() => reject(this.failures.get(session) ?? e)));
-                stream.setTimeout(req.timeoutMs, () => {
-                    stream.close(external_node_http2_.constants.NGHTTP2_CANCEL);
-                    reject(new Error(`${req.method} ${req.path}: no answer within ${req.timeoutMs} ms`));
-                });
-                stream.end(req.body);
+                res.on('error', reject);
             });
-        }
-        finally {
-            this.release();
-            if (this.active === 0 && !session.destroyed)
-                session.unref();
-        }
+            r.on('timeout', () => r.destroy(new Error(`${req.method} ${req.path}: no answer within ${req.timeoutMs} ms`)));
+            r.on('error', reject);
+            r.end(req.body);
+        });
     }
-    /** Closes the connection; further requests fail. */
+    /** Closes the connections; further requests fail. */
     close() {
         this.closed = true;
-        this.session?.destroy();
-        this.session = undefined;
+        this.agent?.destroy();
+        this.agent = undefined;
     }
-    /** Drops the connection (the next request makes a new one), e.g. to present a renewed token. */
+    /** Drops the connections (the next request opens new ones). */
     reset() {
-        this.session?.close();
-        this.session = undefined;
+        this.agent?.destroy();
+        this.agent = undefined;
     }
 }
 
@@ -325,7 +289,7 @@ var types = __webpack_require__(6384);
 
 /**
  * The one way to the cluster's API for a run, and helm with the same kubeconfig. The API is reached directly over
- * one HTTP/2 connection when the kubeconfig's current context is one src/kube/direct.ts understands in full (a
+ * keep-alive HTTPS connections when the kubeconfig's current context is one src/kube/direct.ts understands in full (a
  * server, its CA, a token or a client certificate: what the action's own EKS kubeconfig holds); for anything else
  * (an exec plugin, an auth provider, a proxy, ...) through ONE `kubectl proxy` per run on a private unix socket.
  * `KARPENTER_ACTION_KUBE_TRANSPORT=proxy` (or the `transport` option) always takes the proxy.
@@ -423,10 +387,10 @@ class KubeClient {
         }
         return (this.direct = new DirectConnection(found.target));
     }
-    /** How requests reach the API server, for the log: `directly (HTTP/2)` or `through kubectl proxy (why)`. */
+    /** How requests reach the API server, for the log: `directly over HTTPS` or `through kubectl proxy (why)`. */
     get way() {
         const direct = this.route();
-        return direct ? `directly over HTTP/2` : `through kubectl proxy (${this.proxyReason})`;
+        return direct ? `directly over HTTPS` : `through kubectl proxy (${this.proxyReason})`;
     }
     /** helm against this cluster (same kubeconfig). Refused once the client is draining (a cancelled run). */
     helm(args, opts = {}) {
@@ -542,7 +506,7 @@ class KubeClient {
     }
     /**
      * Sends directly or through the proxy. Directly: a connection that cannot be made before any answer came over it
-     * (no HTTP/2, a TLS problem) sends this and every later request through kubectl proxy, so kubectl judges it as it
+     * (refused, a TLS problem) sends this and every later request through kubectl proxy, so kubectl judges it as it
      * always did; a connection cut later is made again once; a 401 reads the kubeconfig again (a renewed token) once.
      */
     async deliver(method, path, opts) {

@@ -11,7 +11,7 @@ import { FIELD_MANAGER, type ApiResource, type KubeObject, type NamedRef, type O
 
 /**
  * The one way to the cluster's API for a run, and helm with the same kubeconfig. The API is reached directly over
- * one HTTP/2 connection when the kubeconfig's current context is one src/kube/direct.ts understands in full (a
+ * keep-alive HTTPS connections when the kubeconfig's current context is one src/kube/direct.ts understands in full (a
  * server, its CA, a token or a client certificate: what the action's own EKS kubeconfig holds); for anything else
  * (an exec plugin, an auth provider, a proxy, ...) through ONE `kubectl proxy` per run on a private unix socket.
  * `KARPENTER_ACTION_KUBE_TRANSPORT=proxy` (or the `transport` option) always takes the proxy.
@@ -142,10 +142,10 @@ export class KubeClient {
     return (this.direct = new DirectConnection(found.target))
   }
 
-  /** How requests reach the API server, for the log: `directly (HTTP/2)` or `through kubectl proxy (why)`. */
+  /** How requests reach the API server, for the log: `directly over HTTPS` or `through kubectl proxy (why)`. */
   get way(): string {
     const direct = this.route()
-    return direct ? `directly over HTTP/2` : `through kubectl proxy (${this.proxyReason})`
+    return direct ? `directly over HTTPS` : `through kubectl proxy (${this.proxyReason})`
   }
 
   /** helm against this cluster (same kubeconfig). Refused once the client is draining (a cancelled run). */
@@ -269,7 +269,7 @@ export class KubeClient {
 
   /**
    * Sends directly or through the proxy. Directly: a connection that cannot be made before any answer came over it
-   * (no HTTP/2, a TLS problem) sends this and every later request through kubectl proxy, so kubectl judges it as it
+   * (refused, a TLS problem) sends this and every later request through kubectl proxy, so kubectl judges it as it
    * always did; a connection cut later is made again once; a 401 reads the kubeconfig again (a renewed token) once.
    */
   private async deliver(method: string, path: string, opts: RequestOptions) {

@@ -1,20 +1,12 @@
 import { readFileSync } from 'node:fs'
-import {
-  connect,
-  constants as h2,
-  type ClientHttp2Session,
-  type IncomingHttpHeaders,
-  type IncomingHttpStatusHeader,
-} from 'node:http2'
+import { Agent, request } from 'node:https'
 import { isIP } from 'node:net'
 import { dirname, isAbsolute, resolve } from 'node:path'
 import { CORE_SCHEMA, load } from 'js-yaml'
 
 /**
- * The API server reached directly: one HTTP/2 connection (TLS, every request a stream of it) for a kubeconfig whose
- * current context this module understands in full. A plan's 100 dry runs of 50 node pools took 107-148 ms this
- * way against 193-321 ms through `kubectl proxy` (whose hop also cost the API server more CPU), and no process
- * starts. Whatever it does not understand (an exec plugin, an auth provider, impersonation, basic auth, a proxy,
+ * The API server reached directly, over keep-alive HTTPS connections, for a kubeconfig whose current context this
+ * module understands in full: no `kubectl proxy` hop (a process, and a second TLS leg for every request). Whatever it does not understand (an exec plugin, an auth provider, impersonation, basic auth, a proxy,
  * TLS verification turned off) is left to kubectl: directTarget() then says why, and the client uses the proxy.
  */
 
@@ -172,116 +164,86 @@ export interface DirectRequest {
   timeoutMs: number
 }
 
-/** Streams in flight at once on the connection; more wait their turn (the API server allows 100 or more). */
-const MAX_STREAMS = 32
+/** TLS connections kept open to the API server, at the most (requests beyond wait for a free one). */
+const MAX_SOCKETS = 16
 
 /**
- * One HTTP/2 connection to the API server, made on first use and again after it closed. It holds the event loop
- * only while requests are in flight, so a run that forgets to close it still ends.
+ * Keep-alive HTTPS connections to the API server (HTTP/1.1: node's HTTP/2 client has had memory-corruption bugs
+ * under connection churn, and one of its crashes took down a test run here). Idle connections hold nothing of the
+ * event loop, so a run that forgets to close them still ends.
  */
 export class DirectConnection {
-  private session?: ClientHttp2Session
-  private active = 0
-  private readonly waiting: (() => void)[] = []
+  private agent?: Agent
   private closed = false
-  /** Why a connection failed (its streams only learn that they were cancelled). */
-  private readonly failures = new WeakMap<ClientHttp2Session, Error>()
 
   constructor(readonly target: DirectTarget) {}
 
-  /** Opens the connection now (the TLS handshake; no request). */
-  warm(): void {
-    if (!this.closed) this.connection()
-  }
+  /** Nothing to do ahead: the first request opens the first connection. */
+  warm(): void {}
 
-  private connection(): ClientHttp2Session {
-    if (this.session && !this.session.closed && !this.session.destroyed) return this.session
-    const { origin, ca, cert, key, servername } = this.target
-    const session = connect(origin, {
+  private connection(): Agent {
+    const { ca, cert, key, servername } = this.target
+    this.agent ??= new Agent({
+      keepAlive: true,
+      maxSockets: MAX_SOCKETS,
       ...(ca ? { ca } : {}),
       ...(cert && key ? { cert, key } : {}),
       ...(servername ? { servername } : {}),
     })
-    // A broken connection is simply made again by the next request; its streams fail with the reason.
-    session.on('error', (e: Error) => this.failures.set(session, e))
-    const forget = () => {
-      if (this.session === session) this.session = undefined
-    }
-    session.once('close', forget)
-    session.once('goaway', forget)
-    session.unref()
-    this.session = session
-    return session
-  }
-
-  private async slot(): Promise<void> {
-    if (this.active < MAX_STREAMS) {
-      this.active++
-      return
-    }
-    await new Promise<void>((r) => this.waiting.push(r))
-  }
-
-  private release(): void {
-    const next = this.waiting.shift()
-    if (next) next()
-    else this.active--
+    return this.agent
   }
 
   async send(req: DirectRequest): Promise<DirectAnswer> {
     if (this.closed) throw new Error('the Kubernetes API client is closed')
-    await this.slot()
-    const session = this.connection()
-    session.ref()
-    try {
-      return await new Promise<DirectAnswer>((resolve, reject) => {
-        const stream = session.request(
-          {
-            [h2.HTTP2_HEADER_METHOD]: req.method,
-            [h2.HTTP2_HEADER_PATH]: `${this.target.prefix}${req.path}`,
+    const url = new URL(`${this.target.prefix}${req.path}`, this.target.origin)
+    const agent = this.connection()
+    return new Promise<DirectAnswer>((resolve, reject) => {
+      const r = request(
+        {
+          agent,
+          protocol: 'https:',
+          hostname: url.hostname.replace(/^\[|\]$/g, ''),
+          port: url.port || 443,
+          method: req.method,
+          path: `${url.pathname}${url.search}`,
+          headers: {
             'user-agent': 'karpenter-action',
             ...req.headers,
+            ...(req.body ? { 'content-length': String(req.body.length) } : {}),
             ...(this.target.token ? { authorization: `Bearer ${this.target.token}` } : {}),
           },
-          // Said outright: node ends a DELETE's stream at once otherwise, and a DELETE here has a body.
-          { endStream: !req.body },
-        )
-        let head: (IncomingHttpHeaders & IncomingHttpStatusHeader) | undefined
-        const chunks: Buffer[] = []
-        stream.on('response', (h) => (head = h))
-        stream.on('data', (c: Buffer) => chunks.push(c))
-        stream.on('end', () => {
-          const retryAfter = head?.['retry-after']
-          resolve({
-            status: Number(head?.[h2.HTTP2_HEADER_STATUS] ?? 0),
-            text: Buffer.concat(chunks).toString('utf8'),
-            ...(typeof retryAfter === 'string' ? { retryAfter } : {}),
+          timeout: req.timeoutMs,
+        },
+        (res) => {
+          const chunks: Buffer[] = []
+          res.on('data', (c: Buffer) => chunks.push(c))
+          res.on('end', () => {
+            const retryAfter = res.headers['retry-after']
+            resolve({
+              status: res.statusCode ?? 0,
+              text: Buffer.concat(chunks).toString('utf8'),
+              ...(typeof retryAfter === 'string' ? { retryAfter } : {}),
+            })
           })
-        })
-        // The connection's own error (refused, TLS) comes after its streams learn they were cancelled.
-        stream.on('error', (e) => setImmediate(() => reject(this.failures.get(session) ?? e)))
-        stream.setTimeout(req.timeoutMs, () => {
-          stream.close(h2.NGHTTP2_CANCEL)
-          reject(new Error(`${req.method} ${req.path}: no answer within ${req.timeoutMs} ms`))
-        })
-        stream.end(req.body)
-      })
-    } finally {
-      this.release()
-      if (this.active === 0 && !session.destroyed) session.unref()
-    }
+          res.on('error', reject)
+        },
+      )
+      r.on('timeout', () => r.destroy(new Error(`${req.method} ${req.path}: no answer within ${req.timeoutMs} ms`)))
+      r.on('error', reject)
+      r.end(req.body)
+    })
   }
 
-  /** Closes the connection; further requests fail. */
+  /** Closes the connections; further requests fail. */
   close(): void {
     this.closed = true
-    this.session?.destroy()
-    this.session = undefined
+    this.agent?.destroy()
+    this.agent = undefined
   }
 
-  /** Drops the connection (the next request makes a new one), e.g. to present a renewed token. */
+  /** Drops the connections (the next request opens new ones). */
   reset(): void {
-    this.session?.close()
-    this.session = undefined
+    this.agent?.destroy()
+    this.agent = undefined
   }
 }

@@ -1,5 +1,5 @@
 /**
- * The API server reached directly (one HTTP/2 connection) against the sandbox's real kube-apiserver: the same answers
+ * The API server reached directly (keep-alive HTTPS connections) against the sandbox's real kube-apiserver: the same answers
  * as through kubectl proxy, no process, a renewed token picked up after a 401, and CRDs read one by one.
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
@@ -37,9 +37,9 @@ const configMap = (name: string, data: Record<string, unknown>) => ({
   data,
 })
 
-describe('the API server over one HTTP/2 connection', () => {
+describe('the API server over direct HTTPS connections', () => {
   test('answers as kubectl proxy does, and starts no process', async () => {
-    expect(direct.way).toBe('directly over HTTP/2')
+    expect(direct.way).toBe('directly over HTTPS')
     await direct.apply(configMap('a', { k: 'v' }))
     const ref = { apiVersion: 'v1', kind: 'ConfigMap', name: 'a', namespace }
     const [viaDirect, viaProxy] = await Promise.all([direct.get(ref), proxied.get(ref)])
@@ -91,7 +91,7 @@ describe('the API server over one HTTP/2 connection', () => {
     writeFileSync(file, withUser({ token: 'expired-token' }))
     const kube = new KubeClient(file)
     try {
-      expect(kube.way).toBe('directly over HTTP/2')
+      expect(kube.way).toBe('directly over HTTPS')
       const refused = await kube.getPath('/api/v1/namespaces/default').catch((e: unknown) => e as KubeApiError)
       expect(refused).toBeInstanceOf(KubeApiError)
       expect((refused as KubeApiError).status).toBe(401)

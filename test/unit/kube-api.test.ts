@@ -273,7 +273,7 @@ describe('the direct connection and its way back to kubectl proxy', () => {
       }),
     )
     api = client(config, bin)
-    expect(api.way).toBe('directly over HTTP/2')
+    expect(api.way).toBe('directly over HTTPS')
     const [a, b] = await Promise.all([
       api.getPath('/api/v1/namespaces/here'),
       api.get({ apiVersion: 'v1', kind: 'Namespace', name: 'here' }),
