@@ -6867,59 +6867,57 @@ async function applyPlan(steps, resources, options = {}) {
     const onEvent = options.onEvent ?? (() => undefined);
     const results = [];
     const state = { failed: false };
-    await runAll(todo.filter((t) => t.step.action !== 'delete'), false, onEvent, results, state);
-    await runAll(todo.filter((t) => t.step.action === 'delete'), true, onEvent, results, state);
+    const passes = [
+        { items: todo.filter((t) => t.step.action !== 'delete'), reverse: false },
+        { items: todo.filter((t) => t.step.action === 'delete'), reverse: true },
+    ].map((p) => ({ ...p, waitsFor: waitsFor(p.items, p.reverse) }));
+    for (const p of passes)
+        await runAll(p.items, p.waitsFor, onEvent, results, state);
     // Reported in a fixed order whatever the timing: forward steps, then deletions, each by dependency depth, then as
     // planned (the order steps ran in when each level ran as one).
     const rank = new Map();
-    for (const [pass, reverse] of [
-        [todo.filter((t) => t.step.action !== 'delete'), false],
-        [todo.filter((t) => t.step.action === 'delete'), true],
-    ]) {
-        const depth = depths(pass, reverse);
-        pass.forEach((t, i) => rank.set(t.step.id, (reverse ? 1e9 : 0) + depth.get(t.step.id) * 1e5 + i));
-    }
+    passes.forEach(({ items, waitsFor: edges }, pass) => {
+        const depth = depths(edges);
+        items.forEach((t, i) => rank.set(t.step.id, pass * 1e9 + depth.get(t.step.id) * 1e5 + i));
+    });
     return results.sort((a, b) => rank.get(a.id) - rank.get(b.id));
 }
-/** How many steps, at the most, each waits for before it (forward: dependencies; reverse: dependents). */
-function depths(items, reverse) {
+/** What each step waits for among `items`: forward, its dependencies; reverse (deletions), its dependents. */
+function waitsFor(items, reverse) {
     const ids = new Set(items.map((t) => t.step.id));
-    const byId = new Map(items.map((t) => [t.step.id, t]));
-    const depth = new Map();
-    const waitsFor = (t) => reverse
-        ? items.filter((q) => q.resource.dependsOn.includes(t.step.id)).map((q) => q.step.id)
-        : t.resource.dependsOn.filter((d) => ids.has(d) && d !== t.step.id);
-    const of = (id) => {
-        const known = depth.get(id);
-        if (known !== undefined)
-            return known;
-        const deps = waitsFor(byId.get(id));
-        const d = deps.length === 0 ? 0 : 1 + Math.max(...deps.map(of));
-        depth.set(id, d);
-        return d;
-    };
-    for (const t of items)
-        of(t.step.id);
-    return depth;
-}
-/**
- * Runs `items`, each once everything it waits for among them is done (forward: its dependencies; reverse: its
- * dependents). A step whose wait includes a failed or skipped one, or that has not started when a failure happens,
- * is skipped.
- */
-async function runAll(items, reverse, onEvent, out, state) {
-    const results = new Map();
-    const settle = (r) => {
-        results.set(r.id, r);
-        out.push(r);
-    };
-    const ids = new Set(items.map((t) => t.step.id));
-    const waitsFor = new Map(items.map((t) => [
+    return new Map(items.map((t) => [
         t.step.id,
         reverse
             ? items.filter((q) => q.resource.dependsOn.includes(t.step.id)).map((q) => q.step.id)
             : t.resource.dependsOn.filter((d) => ids.has(d) && d !== t.step.id),
     ]));
+}
+/** How many steps, at the most, each waits for before it, one after the other. */
+function depths(edges) {
+    const depth = new Map();
+    const of = (id) => {
+        const known = depth.get(id);
+        if (known !== undefined)
+            return known;
+        const deps = edges.get(id);
+        const d = deps.length === 0 ? 0 : 1 + Math.max(...deps.map(of));
+        depth.set(id, d);
+        return d;
+    };
+    for (const id of edges.keys())
+        of(id);
+    return depth;
+}
+/**
+ * Runs `items`, each once everything it waits for among them (`waitsFor`) is done. A step whose wait includes a failed or skipped one, or that has not started when a failure happens,
+ * is skipped.
+ */
+async function runAll(items, waitsFor, onEvent, out, state) {
+    const results = new Map();
+    const settle = (r) => {
+        results.set(r.id, r);
+        out.push(r);
+    };
     const running = new Map();
     const skip = (t) => settle({ id: t.step.id, action: t.step.action, status: 'skipped', durationMs: 0 });
     for (;;) {
@@ -7594,6 +7592,7 @@ function explainS3Error(e, location, key, access) {
 
 
 
+
 /** Exit codes of a process ended by these signals (128 + the signal's number), as a shell reports them. */
 const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 };
 /** How long a cancelled run waits for a running helm process before it releases the lock and exits. */
@@ -7693,14 +7692,15 @@ async function openSession(options) {
     }
     runner/* info */.pq(`AWS: account ${account.accountId} as ${account.arn}; cluster ${cluster.name} is ${cluster.status}`);
     if (given) {
-        runner/* info */.pq(`Kubernetes: the given kubeconfig, its API ${given.way}`);
+        // The reason may name the kubeconfig's own keys: one line, whatever they hold.
+        runner/* info */.pq(`Kubernetes: the given kubeconfig, its API ${(0,report_escape/* oneLine */.TN)(given.way)}`);
         return new Session(options, account.accountId, cluster, given);
     }
     // Otherwise a kubeconfig for the EKS endpoint with a token made in-process, renewed while we run.
     const eks = await eksKubeconfig({ session: aws, cluster });
     const kube = new client.KubeClient(eks.path, { recorder: aws.recorder });
     kube.warm();
-    runner/* info */.pq(`Kubernetes: ${cluster.endpoint} with an EKS token, its API ${kube.way}`);
+    runner/* info */.pq(`Kubernetes: ${cluster.endpoint} with an EKS token, its API ${(0,report_escape/* oneLine */.TN)(kube.way)}`);
     return new Session(options, account.accountId, cluster, kube, eks);
 }
 /** Runs `fn` with an open session, and closes it however `fn` ends. */

@@ -4349,7 +4349,7 @@ async function run() {
         // A kubeconfig given to the action needs nothing more: its `kubectl proxy` starts while the config is read and
         // the pipeline's code loads (the session owns it from then on), or, when a role is to be assumed, once its
         // credentials are in hand (what the kubeconfig's exec plugin may need). The proxy only listens on its socket
-        // (a direct connection only shakes hands) until the first request, which a config found bad never makes.
+        // (a direct connection opens none) until the first request, which a config found bad never makes.
         // Without a kubeconfig, the session makes one for EKS.
         const kubeconfig = (0,src_inputs/* givenKubeconfig */.vP)(inputs);
         const startProxy = async () => {

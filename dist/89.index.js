@@ -232,8 +232,7 @@ class DirectConnection {
     /** Closes the connections; further requests fail. */
     close() {
         this.closed = true;
-        this.agent?.destroy();
-        this.agent = undefined;
+        this.reset();
     }
     /** Drops the connections (the next request opens new ones). */
     reset() {
@@ -330,8 +329,6 @@ const KNOWN = {
     'rbac.authorization.k8s.io/v1/ClusterRole': { plural: 'clusterroles', namespaced: false },
     'apiextensions.k8s.io/v1/CustomResourceDefinition': { plural: 'customresourcedefinitions', namespaced: false },
 };
-const CRD_KIND = 'CustomResourceDefinition';
-const CRD_API = 'apiextensions.k8s.io/v1';
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 /** A batch of GETs of one collection with this many names or more is read with one LIST. */
 const LIST_AT = 3;
@@ -686,7 +683,7 @@ class KubeClient {
         if (ref.kind === 'Secret' && ref.apiVersion === 'v1')
             return this.getPath(path);
         // A LIST of CRDs brings every CRD of the cluster with its schemas (megabytes in a cluster with many operators).
-        if (ref.kind === CRD_KIND && ref.apiVersion === CRD_API)
+        if (ref.kind === types/* CRD */.mm.kind && ref.apiVersion === types/* CRD */.mm.apiVersion)
             return this.getPath(path);
         const collection = path.slice(0, path.lastIndexOf('/'));
         return new Promise((resolve, reject) => {

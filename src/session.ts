@@ -19,6 +19,7 @@ import { eksKubeconfig, type EksKubeconfig } from './aws/eks-auth.js'
 import type { Config } from './config/types.js'
 import type { Context } from './graph.js'
 import { KubeClient } from './kube/client.js'
+import { oneLine } from './report/escape.js'
 import { acquireLock, stateClient, type AcquireOptions, type StateLocation, type StateLock } from './state/lock.js'
 
 /** Exit codes of a process ended by these signals (128 + the signal's number), as a shell reports them. */
@@ -135,14 +136,15 @@ export async function openSession(options: SessionOptions): Promise<Session> {
   }
   core.info(`AWS: account ${account.accountId} as ${account.arn}; cluster ${cluster.name} is ${cluster.status}`)
   if (given) {
-    core.info(`Kubernetes: the given kubeconfig, its API ${given.way}`)
+    // The reason may name the kubeconfig's own keys: one line, whatever they hold.
+    core.info(`Kubernetes: the given kubeconfig, its API ${oneLine(given.way)}`)
     return new Session(options, account.accountId, cluster, given)
   }
   // Otherwise a kubeconfig for the EKS endpoint with a token made in-process, renewed while we run.
   const eks = await eksKubeconfig({ session: aws, cluster })
   const kube = new KubeClient(eks.path, { recorder: aws.recorder })
   kube.warm()
-  core.info(`Kubernetes: ${cluster.endpoint} with an EKS token, its API ${kube.way}`)
+  core.info(`Kubernetes: ${cluster.endpoint} with an EKS token, its API ${oneLine(kube.way)}`)
   return new Session(options, account.accountId, cluster, kube, eks)
 }
 

@@ -7,7 +7,7 @@ import type { CallRecorder } from '../calls.js'
 import { retry } from '../retry.js'
 import { DirectConnection, directTarget } from './direct.js'
 import { runTool, ToolError, type RunOptions, type RunResult } from './tools.js'
-import { FIELD_MANAGER, type ApiResource, type KubeObject, type NamedRef, type ObjectRef } from './types.js'
+import { CRD, FIELD_MANAGER, type ApiResource, type KubeObject, type NamedRef, type ObjectRef } from './types.js'
 
 /**
  * The one way to the cluster's API for a run, and helm with the same kubeconfig. The API is reached directly over
@@ -58,9 +58,6 @@ export interface RequestOptions {
   /** Milliseconds before the request is abandoned. */
   timeoutMs?: number
 }
-
-const CRD_KIND = 'CustomResourceDefinition'
-const CRD_API = 'apiextensions.k8s.io/v1'
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 
@@ -453,7 +450,7 @@ export class KubeClient {
     const path = pathOf(ref, r)
     if (ref.kind === 'Secret' && ref.apiVersion === 'v1') return this.getPath(path)
     // A LIST of CRDs brings every CRD of the cluster with its schemas (megabytes in a cluster with many operators).
-    if (ref.kind === CRD_KIND && ref.apiVersion === CRD_API) return this.getPath(path)
+    if (ref.kind === CRD.kind && ref.apiVersion === CRD.apiVersion) return this.getPath(path)
     const collection = path.slice(0, path.lastIndexOf('/'))
     return new Promise((resolve, reject) => {
       let batch = this.pendingGets.get(collection)

@@ -6,8 +6,9 @@ import { CORE_SCHEMA, load } from 'js-yaml'
 
 /**
  * The API server reached directly, over keep-alive HTTPS connections, for a kubeconfig whose current context this
- * module understands in full: no `kubectl proxy` hop (a process, and a second TLS leg for every request). Whatever it does not understand (an exec plugin, an auth provider, impersonation, basic auth, a proxy,
- * TLS verification turned off) is left to kubectl: directTarget() then says why, and the client uses the proxy.
+ * module understands in full: no `kubectl proxy` hop (a process, and a second TLS leg for every request). Whatever
+ * it does not understand (an exec plugin, an auth provider, impersonation, basic auth, a proxy, TLS verification
+ * turned off) is left to kubectl: directTarget() then says why, and the client uses the proxy.
  */
 
 /** Where and how to reach the API server: everything the TLS connection and the requests need. */
@@ -237,8 +238,7 @@ export class DirectConnection {
   /** Closes the connections; further requests fail. */
   close(): void {
     this.closed = true
-    this.agent?.destroy()
-    this.agent = undefined
+    this.reset()
   }
 
   /** Drops the connections (the next request opens new ones). */

@@ -181,64 +181,58 @@ export async function applyPlan(
   const onEvent = options.onEvent ?? (() => undefined)
   const results: ChangeResult[] = []
   const state = { failed: false }
-  await runAll(
-    todo.filter((t) => t.step.action !== 'delete'),
-    false,
-    onEvent,
-    results,
-    state,
-  )
-  await runAll(
-    todo.filter((t) => t.step.action === 'delete'),
-    true,
-    onEvent,
-    results,
-    state,
-  )
+  const passes = [
+    { items: todo.filter((t) => t.step.action !== 'delete'), reverse: false },
+    { items: todo.filter((t) => t.step.action === 'delete'), reverse: true },
+  ].map((p) => ({ ...p, waitsFor: waitsFor(p.items, p.reverse) }))
+  for (const p of passes) await runAll(p.items, p.waitsFor, onEvent, results, state)
   // Reported in a fixed order whatever the timing: forward steps, then deletions, each by dependency depth, then as
   // planned (the order steps ran in when each level ran as one).
   const rank = new Map<string, number>()
-  for (const [pass, reverse] of [
-    [todo.filter((t) => t.step.action !== 'delete'), false],
-    [todo.filter((t) => t.step.action === 'delete'), true],
-  ] as const) {
-    const depth = depths(pass, reverse)
-    pass.forEach((t, i) => rank.set(t.step.id, (reverse ? 1e9 : 0) + depth.get(t.step.id)! * 1e5 + i))
-  }
+  passes.forEach(({ items, waitsFor: edges }, pass) => {
+    const depth = depths(edges)
+    items.forEach((t, i) => rank.set(t.step.id, pass * 1e9 + depth.get(t.step.id)! * 1e5 + i))
+  })
   return results.sort((a, b) => rank.get(a.id)! - rank.get(b.id)!)
 }
 
-/** How many steps, at the most, each waits for before it (forward: dependencies; reverse: dependents). */
-function depths(items: Todo[], reverse: boolean): Map<string, number> {
+/** What each step waits for among `items`: forward, its dependencies; reverse (deletions), its dependents. */
+function waitsFor(items: Todo[], reverse: boolean): Map<string, string[]> {
   const ids = new Set<string>(items.map((t) => t.step.id))
-  const byId = new Map<string, Todo>(items.map((t) => [t.step.id, t]))
+  return new Map(
+    items.map((t) => [
+      t.step.id,
+      reverse
+        ? items.filter((q) => q.resource.dependsOn.includes(t.step.id)).map((q) => q.step.id)
+        : t.resource.dependsOn.filter((d) => ids.has(d) && d !== t.step.id),
+    ]),
+  )
+}
+
+/** How many steps, at the most, each waits for before it, one after the other. */
+function depths(edges: Map<string, string[]>): Map<string, number> {
   const depth = new Map<string, number>()
-  const waitsFor = (t: Todo): string[] =>
-    reverse
-      ? items.filter((q) => q.resource.dependsOn.includes(t.step.id)).map((q) => q.step.id)
-      : t.resource.dependsOn.filter((d) => ids.has(d) && d !== t.step.id)
   const of = (id: string): number => {
     const known = depth.get(id)
     if (known !== undefined) return known
-    const deps = waitsFor(byId.get(id)!)
+    const deps = edges.get(id)!
     const d = deps.length === 0 ? 0 : 1 + Math.max(...deps.map(of))
     depth.set(id, d)
     return d
   }
-  for (const t of items) of(t.step.id)
+  for (const id of edges.keys()) of(id)
   return depth
 }
 
 type Todo = { step: Step; resource: Resource }
 
 /**
- * Runs `items`, each once everything it waits for among them is done (forward: its dependencies; reverse: its
- * dependents). A step whose wait includes a failed or skipped one, or that has not started when a failure happens,
+ * Runs `items`, each once everything it waits for among them (`waitsFor`) is done. A step whose wait includes a failed or skipped one, or that has not started when a failure happens,
  * is skipped.
  */
 async function runAll(
   items: Todo[],
-  reverse: boolean,
+  waitsFor: Map<string, string[]>,
   onEvent: (e: EngineEvent) => void,
   out: ChangeResult[],
   state: { failed: boolean },
@@ -248,15 +242,6 @@ async function runAll(
     results.set(r.id, r)
     out.push(r)
   }
-  const ids = new Set<string>(items.map((t) => t.step.id))
-  const waitsFor = new Map<string, string[]>(
-    items.map((t) => [
-      t.step.id,
-      reverse
-        ? items.filter((q) => q.resource.dependsOn.includes(t.step.id)).map((q) => q.step.id)
-        : t.resource.dependsOn.filter((d) => ids.has(d) && d !== t.step.id),
-    ]),
-  )
   const running = new Map<string, Promise<void>>()
   const skip = (t: Todo) => settle({ id: t.step.id, action: t.step.action, status: 'skipped', durationMs: 0 })
   for (;;) {
