@@ -70,6 +70,22 @@ async function diagnostics(): Promise<string> {
   return `nodeclaims:\n${claims}\nnodes:\n${nodes}\npods:\n${pods}\nrunner events:\n${runnerStatus().events.join('\n')}\n${controllerLogTail()}`
 }
 
+/** What the cluster and the controller say of NodeClaims removed before they should have been. */
+async function earlyRemoval(claims: KubeItem[], since: number): Promise<string> {
+  const lines: string[] = [`NodeClaims being removed ${seconds(Date.now() - since)} after the scale-down:`]
+  for (const c of claims) {
+    lines.push(`--- ${c.metadata.name}: deletionTimestamp ${c.metadata.deletionTimestamp}`)
+    lines.push(`status: ${JSON.stringify(c.status ?? {})}`)
+    lines.push(`annotations: ${JSON.stringify(c.metadata.annotations ?? {})}`)
+    lines.push(
+      ...controllerLogTail(4000)
+        .split('\n')
+        .filter((l) => l.includes(c.metadata.name) || l.startsWith('---')),
+    )
+  }
+  return lines.join('\n')
+}
+
 const claimsOfPool = async () =>
   (await list('nodeclaims')).filter((c) => c.metadata.labels?.['karpenter.sh/nodepool'] === pool)
 const instanceId = (c: KubeItem) =>
@@ -386,7 +402,10 @@ describe('the real Karpenter controller runs what the action installed', () => {
         ((c.status?.conditions ?? []) as { type: string; status: string }[]).some(
           (x) => x.type === 'Drifted' && x.status === 'True',
         )
-      expect(now.filter((c) => c.metadata.deletionTimestamp && !drifted(c)).map((c) => c.metadata.name)).toEqual([])
+      const early = now.filter((c) => c.metadata.deletionTimestamp && !drifted(c))
+      // Says who removed it and why (the claim's conditions, the controller's lines naming it), not just that it went.
+      if (early.length) console.log(await earlyRemoval(early, scaled))
+      expect(early.map((c) => c.metadata.name)).toEqual([])
       await new Promise((r) => setTimeout(r, 2000))
     }
     let decided: number | undefined
