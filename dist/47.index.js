@@ -7845,9 +7845,13 @@ const RECONCILE_TIMEOUT_MS = 120_000;
 const NOT_READY_TIMEOUT_MS = 60_000;
 /**
  * Time between two looks at the Deployment and the objects. Each look reads every object still waited for at once,
- * which the Kubernetes client makes one LIST per kind from three objects on.
+ * which the Kubernetes client makes one LIST per kind from three objects on. A freshly started controller reports
+ * Ready within seconds: looked for every VERIFY_POLL_MS for the first VERIFY_FAST_MS of the wait, then every
+ * VERIFY_SLOW_POLL_MS (a wait of minutes is a controller that is slow or stuck: no need for ten looks a second).
  */
-const VERIFY_POLL_MS = 250;
+const VERIFY_POLL_MS = 100;
+const VERIFY_FAST_MS = 20_000;
+const VERIFY_SLOW_POLL_MS = 1000;
 const seconds = (ms) => (ms % 60_000 === 0 ? `${ms / 60_000} minute(s)` : `${Math.round(ms / 1000)} s`);
 function conditionsOf(live) {
     return (live.status?.conditions ?? []).map((c) => ({
@@ -7878,7 +7882,8 @@ function describeNotTrue(conditions) {
 async function verify(kube, opts) {
     const now = opts.now ?? Date.now;
     const sleep = opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
-    const pollMs = opts.pollMs ?? VERIFY_POLL_MS;
+    const begun = now();
+    const pollMs = () => opts.pollMs ?? (now() - begun < VERIFY_FAST_MS ? VERIFY_POLL_MS : VERIFY_SLOW_POLL_MS);
     const reconcileMs = opts.reconcileTimeoutMs ?? RECONCILE_TIMEOUT_MS;
     const notReadyMs = opts.notReadyTimeoutMs ?? NOT_READY_TIMEOUT_MS;
     const problems = [];
@@ -7899,7 +7904,7 @@ async function verify(kube, opts) {
             deployment.available = Boolean(status.conditions?.some((c) => c.type === 'Available' && c.status === 'True'));
             if (deployment.available || now() > deadline)
                 break;
-            await sleep(pollMs);
+            await sleep(pollMs());
         }
         if (!deployment.available) {
             problems.push(`Deployment ${deployment.name} is not Available (${deployment.replicas} replicas available): see \`kubectl -n ${opts.namespace} describe deployment ${name}\``);
@@ -7969,7 +7974,7 @@ async function verify(kube, opts) {
             }
         }
         if (pending.length)
-            await sleep(pollMs);
+            await sleep(pollMs());
     }
     if (!deployment.available) {
         for (const want of pending) {

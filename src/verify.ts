@@ -59,9 +59,13 @@ export const RECONCILE_TIMEOUT_MS = 120_000
 export const NOT_READY_TIMEOUT_MS = 60_000
 /**
  * Time between two looks at the Deployment and the objects. Each look reads every object still waited for at once,
- * which the Kubernetes client makes one LIST per kind from three objects on.
+ * which the Kubernetes client makes one LIST per kind from three objects on. A freshly started controller reports
+ * Ready within seconds: looked for every VERIFY_POLL_MS for the first VERIFY_FAST_MS of the wait, then every
+ * VERIFY_SLOW_POLL_MS (a wait of minutes is a controller that is slow or stuck: no need for ten looks a second).
  */
-export const VERIFY_POLL_MS = 250
+export const VERIFY_POLL_MS = 100
+export const VERIFY_FAST_MS = 20_000
+export const VERIFY_SLOW_POLL_MS = 1000
 
 export interface VerifyOptions {
   namespace: string
@@ -73,7 +77,7 @@ export interface VerifyOptions {
   /** Bounds of the wait for Ready=True (tests shorten them); RECONCILE_TIMEOUT_MS and NOT_READY_TIMEOUT_MS. */
   reconcileTimeoutMs?: number
   notReadyTimeoutMs?: number
-  /** Time between two looks (VERIFY_POLL_MS). */
+  /** Time between two looks (VERIFY_POLL_MS, then VERIFY_SLOW_POLL_MS after VERIFY_FAST_MS; given: always this). */
   pollMs?: number
   /** The clock and the wait (unit tests replace them). */
   now?: () => number
@@ -115,7 +119,8 @@ function describeNotTrue(conditions: Condition[]): string {
 export async function verify(kube: KubeClient, opts: VerifyOptions): Promise<VerifyReport> {
   const now = opts.now ?? Date.now
   const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)))
-  const pollMs = opts.pollMs ?? VERIFY_POLL_MS
+  const begun = now()
+  const pollMs = () => opts.pollMs ?? (now() - begun < VERIFY_FAST_MS ? VERIFY_POLL_MS : VERIFY_SLOW_POLL_MS)
   const reconcileMs = opts.reconcileTimeoutMs ?? RECONCILE_TIMEOUT_MS
   const notReadyMs = opts.notReadyTimeoutMs ?? NOT_READY_TIMEOUT_MS
   const problems: string[] = []
@@ -134,7 +139,7 @@ export async function verify(kube: KubeClient, opts: VerifyOptions): Promise<Ver
       deployment.replicas = `${status.availableReplicas ?? 0}/${spec.replicas ?? 0}`
       deployment.available = Boolean(status.conditions?.some((c) => c.type === 'Available' && c.status === 'True'))
       if (deployment.available || now() > deadline) break
-      await sleep(pollMs)
+      await sleep(pollMs())
     }
     if (!deployment.available) {
       problems.push(
@@ -205,7 +210,7 @@ export async function verify(kube: KubeClient, opts: VerifyOptions): Promise<Ver
         }
       }
     }
-    if (pending.length) await sleep(pollMs)
+    if (pending.length) await sleep(pollMs())
   }
   if (!deployment.available) {
     for (const want of pending) {

@@ -6,7 +6,15 @@
 import { describe, expect, it } from '@jest/globals'
 import type { KubeClient } from '../../src/kube/client.js'
 import type { KubeObject, NamedRef } from '../../src/kube/types.js'
-import { NOT_READY_TIMEOUT_MS, RECONCILE_TIMEOUT_MS, verify, type Condition } from '../../src/verify.js'
+import {
+  NOT_READY_TIMEOUT_MS,
+  RECONCILE_TIMEOUT_MS,
+  VERIFY_FAST_MS,
+  VERIFY_POLL_MS,
+  VERIFY_SLOW_POLL_MS,
+  verify,
+  type Condition,
+} from '../../src/verify.js'
 import { releaseSecret } from '../support/kube-fixtures.js'
 
 const ns = 'karpenter'
@@ -31,6 +39,7 @@ const ready = (status: string, extra: Partial<Condition> = {}): Condition[] => [
  */
 function cluster(conditionsAt: (elapsedMs: number, kind: string) => Condition[] | undefined) {
   let clock = 0
+  const sleeps: { at: number; ms: number }[] = []
   const secret = releaseSecret({
     name: 'karpenter',
     namespace: ns,
@@ -66,11 +75,12 @@ function cluster(conditionsAt: (elapsedMs: number, kind: string) => Condition[] 
       timeout: '1m',
       now: () => clock,
       sleep: (ms) => {
+        sleeps.push({ at: clock, ms })
         clock += ms
         return Promise.resolve()
       },
     })
-  return { run, elapsed: () => clock }
+  return { run, elapsed: () => clock, sleeps }
 }
 
 describe('verify waits for the controller to make the NodePools and EC2NodeClasses Ready', () => {
@@ -83,6 +93,18 @@ describe('verify waits for the controller to make the NodePools and EC2NodeClass
       ['NodePool default', ['Ready=True']],
     ])
     expect(c.elapsed()).toBe(40_000)
+  })
+
+  it('looks every 100 ms for the first 20 s (a fresh controller is Ready within seconds), then every second', async () => {
+    const c = cluster((t) => (t < 30_000 ? ready('Unknown') : ready('True')))
+    expect((await c.run()).problems).toEqual([])
+    const fast = c.sleeps.filter((s) => s.at < VERIFY_FAST_MS)
+    const slow = c.sleeps.filter((s) => s.at >= VERIFY_FAST_MS)
+    expect(new Set(fast.map((s) => s.ms))).toEqual(new Set([VERIFY_POLL_MS]))
+    expect(fast).toHaveLength(VERIFY_FAST_MS / VERIFY_POLL_MS)
+    expect(new Set(slow.map((s) => s.ms))).toEqual(new Set([VERIFY_SLOW_POLL_MS]))
+    expect(slow).toHaveLength((30_000 - VERIFY_FAST_MS) / VERIFY_SLOW_POLL_MS)
+    expect(c.elapsed()).toBe(30_000)
   })
 
   it('fails after Ready=False for 60 s, naming the conditions that are not True and their messages', async () => {
