@@ -2717,6 +2717,8 @@ function commentAltered(planId, approved, prNumber, diff) {
 var external_node_path_ = __webpack_require__(6760);
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __webpack_require__(8815);
+// EXTERNAL MODULE: ./src/kube/client.ts + 2 modules
+var client = __webpack_require__(1089);
 // EXTERNAL MODULE: ./node_modules/js-yaml/dist/js-yaml.mjs
 var js_yaml = __webpack_require__(3243);
 ;// CONCATENATED MODULE: ./src/kube/objects.ts
@@ -2963,6 +2965,8 @@ async function waitForRollout(kube, objects, namespace, deadline, sleep = (ms) =
 
 
 
+
+
 /**
  * Decodes a release Secret (`sh.helm.release.v1.<name>.v<N>`): its `data.release` is base64 (the Secret's
  * own encoding) of base64 of gzip of JSON (Helm's). Reading the Secret through the API replaces a
@@ -3076,10 +3080,56 @@ async function renderChart(kube, src, opts) {
         args.push('--version', src.version);
     if (opts.kubeVersion)
         args.push('--kube-version', opts.kubeVersion);
+    if (opts.apiVersions?.length)
+        args.push('--api-versions', opts.apiVersions.join(','));
     const out = await kube.helm(args, { input: JSON.stringify(opts.values) }).catch((e) => {
         throw (chartError(src, helmMessage(e)) ?? new Error(`${src.key}: helm could not render ${src.ref}: ${helmMessage(e)}`));
     });
-    return parseRendered(out.stdout, `helm template ${src.ref}`).filter((o) => !isHelmHook(o));
+    const all = parseRendered(out.stdout, `helm template ${src.ref}`);
+    const objects = all.filter((o) => !isHelmHook(o));
+    if (objects.length !== all.length)
+        withHooks.add(objects);
+    return objects;
+}
+/** Renderings that left hooks out: checkRendering() does not see those, so helm keeps checking them itself. */
+const withHooks = new WeakSet();
+/** True when the chart rendered hooks besides these objects. */
+function renderedHooks(objects) {
+    return withHooks.has(objects);
+}
+/**
+ * The planned rendering of a chart, dry-run by the API server (server-side apply with Strict field validation, all
+ * at once) before helm installs it: unknown or duplicate fields, wrong types, CEL rules and admission refuse it here,
+ * before helm records a revision, every refusal in one error. Objects without a namespace get the release's, as helm
+ * gives them. helm's own client-side check of the same objects (it downloads and parses the server's OpenAPI
+ * documents: ~150 ms per install) is then turned off with `--disable-openapi-validation` (UpgradeOptions.checked).
+ */
+async function checkRendering(kube, objects, namespace, what) {
+    const refused = [];
+    await Promise.all(objects.map(async (o) => {
+        const served = await kube.resource(o.apiVersion, o.kind);
+        if (!served) {
+            refused.push(`${objectKey(o)}: ${o.kind} (${o.apiVersion}) is not served by this cluster`);
+            return;
+        }
+        const obj = served.namespaced && !o.metadata.namespace ? { ...o, metadata: { ...o.metadata, namespace } } : o;
+        try {
+            await kube.dryRunApply(obj);
+        }
+        catch (e) {
+            if (!(0,client/* isRefusal */.vu)(e) && !(e instanceof client/* KubeApiError */.W3 && (e.status === 404 || e.status === 409)))
+                throw e;
+            refused.push(`${objectKey(obj)}: ${e.apiMessage}`);
+        }
+    }));
+    if (refused.length) {
+        throw new Error(`${what}: the API server refused the chart's objects in a dry run, so helm was not run and nothing of it was installed:\n` +
+            refused
+                .sort()
+                .map((r) => `  - ${r}`)
+                .join('\n') +
+            '\nFix: correct the values (karpenter.values) or the chart that render these objects.');
+    }
 }
 /** The config key that holds the chart's version. */
 const VERSION_KEY = 'karpenter.version';
@@ -3124,6 +3174,8 @@ async function upgradeRelease(kube, src, opts) {
     args.push('--timeout', opts.timeout, '--history-max', '10');
     if (opts.skipCrds)
         args.push('--skip-crds');
+    if (opts.checked)
+        args.push('--disable-openapi-validation');
     if (!src.local && src.version)
         args.push('--version', src.version);
     let helmDone = false;
@@ -3132,6 +3184,8 @@ async function upgradeRelease(kube, src, opts) {
         helmDone = true;
         if (own) {
             const release = await readRelease(kube, opts.namespace, opts.release);
+            if (release && opts.checked)
+                beyondChecked(release, opts.checked);
             await waitForRollout(kube, release ? releaseObjects(release) : [], opts.namespace, deadline);
         }
     }
@@ -3151,6 +3205,20 @@ async function upgradeRelease(kube, src, opts) {
             hints.push(`it did not become ready within karpenter.timeout (${opts.timeout}): see \`kubectl -n ${opts.namespace} get pods,events\` for why, fix the cause (often a value in karpenter.values) or raise karpenter.timeout`);
         }
         throw new Error(`helm upgrade of ${opts.namespace}/${opts.release} failed: ${msg}${hints.length ? `. ${hints.join('; ')}` : ''}`);
+    }
+}
+/**
+ * Helm renders the chart again when it installs it, with the same values and (as the plan's rendering) the cluster's
+ * version and API versions; a chart that reads the cluster (`lookup`) could still make more objects than the plan
+ * showed and the dry run checked. Says so, naming them: the API server then judged them only as helm sent them.
+ */
+function beyondChecked(release, checked) {
+    const planned = new Set(checked.map(objectKey));
+    const more = releaseObjects(release)
+        .map(objectKey)
+        .filter((k) => !planned.has(k));
+    if (more.length) {
+        runner/* warning */.$e(`helm release ${release.namespace}/${release.name}: helm installed objects the plan did not show (the chart rendered differently against the cluster): ${more.join(', ')}`);
     }
 }
 /**
@@ -3240,8 +3308,6 @@ function isMap(v) {
 
 // EXTERNAL MODULE: ./src/kube/types.ts
 var types = __webpack_require__(6384);
-// EXTERNAL MODULE: ./src/kube/client.ts + 2 modules
-var client = __webpack_require__(1089);
 ;// CONCATENATED MODULE: ./src/kube/validate.ts
 
 
@@ -3296,7 +3362,7 @@ class Validator {
                         note: `namespace ${obj.metadata.namespace} does not exist yet: the API server checks it when it is applied`,
                     };
                 }
-                if (e instanceof client/* KubeApiError */.W3 && (e.status === 422 || e.status === 400)) {
+                if ((0,client/* isRefusal */.vu)(e)) {
                     rejections.push({ object: objectKey(obj), by: 'api-server', message: e.apiMessage });
                     return undefined;
                 }
@@ -4123,6 +4189,7 @@ class ChartRenderings {
     kube;
     made = new Map();
     kubeVersion;
+    apiVersions;
     constructor(kube) {
         this.kube = kube;
     }
@@ -4137,7 +4204,10 @@ class ChartRenderings {
         const key = canonicalJson({ chart, at, values });
         let rendering = this.made.get(key);
         if (!rendering) {
-            rendering = this.prepare().then((kubeVersion) => renderChart(this.kube, chart, { ...at, values, kubeVersion }));
+            // As helm install sees the cluster: its version and the API versions it serves (a chart may render an object
+            // only where its kind is served, e.g. a ServiceMonitor), so that the plan shows what the install will create.
+            this.apiVersions ??= this.kube.apiVersions().catch(() => undefined);
+            rendering = Promise.all([this.prepare(), this.apiVersions]).then(([kubeVersion, apiVersions]) => renderChart(this.kube, chart, { ...at, values, kubeVersion, apiVersions }));
             this.made.set(key, rendering);
         }
         return rendering;
@@ -4225,7 +4295,7 @@ class HelmReleaseResource extends ManagedResource {
         const chart = `${meta.name}-${meta.version}`;
         const { release: r, rendered } = read;
         const fields = [];
-        const ops = [this.upgrade(this.targetOf(read))];
+        const ops = [this.upgrade(this.targetOf(read), rendered)];
         if (!r) {
             fields.push({ path: 'chart', after: chart });
             if (Object.keys(this.spec.values).length)
@@ -4247,9 +4317,14 @@ class HelmReleaseResource extends ManagedResource {
             return { action: 'noop', fields: [], ops: [] };
         return { action: 'update', fields, ops, ...this.versionNote(meta.version) };
     }
-    upgrade(target) {
+    /**
+     * The upgrade of the release at `target`; with the plan's rendering (when it rendered no hooks, which it leaves
+     * out) to be dry-run by the API server first.
+     */
+    upgrade(target, rendered) {
         const { chart, values, timeout, skipCrds } = this.spec;
-        return { op: 'upgrade', ...target, chart, values, timeout, skipCrds };
+        const checked = rendered && !renderedHooks(rendered) ? { checked: rendered } : {};
+        return { op: 'upgrade', ...target, chart, values, timeout, skipCrds, ...checked };
     }
     versionNote(chartVersion) {
         const want = this.spec.expectedVersion;
@@ -4259,8 +4334,10 @@ class HelmReleaseResource extends ManagedResource {
     }
     async apply(ops) {
         for (const op of ops) {
-            const { op: _, chart, ...upgrade } = op;
-            await upgradeRelease(this.kube, chart, upgrade);
+            const { op: _, chart, checked, ...upgrade } = op;
+            if (checked)
+                await checkRendering(this.kube, checked, upgrade.namespace, `helm release ${this.name}`);
+            await upgradeRelease(this.kube, chart, { ...upgrade, checked });
         }
     }
     async destroy(read) {

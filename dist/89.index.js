@@ -9,7 +9,8 @@ export const modules = {
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
   W3: () => (/* binding */ KubeApiError),
-  KubeClient: () => (/* binding */ KubeClient)
+  KubeClient: () => (/* binding */ KubeClient),
+  vu: () => (/* binding */ isRefusal)
 });
 
 // UNUSED EXPORTS: NotServedError, TRANSPORT_ENV
@@ -329,6 +330,18 @@ const KNOWN = {
     'rbac.authorization.k8s.io/v1/ClusterRole': { plural: 'clusterroles', namespaced: false },
     'apiextensions.k8s.io/v1/CustomResourceDefinition': { plural: 'customresourcedefinitions', namespaced: false },
 };
+/**
+ * The API server's judgement of an object sent to it (invalid, bad request): not a failure to reach it. A server-side
+ * apply with a field the schema does not declare answers 500 "failed to create typed patch object" (the apply
+ * cannot be merged into the typed object), which is the same judgement.
+ */
+function isRefusal(e) {
+    if (!(e instanceof KubeApiError))
+        return false;
+    return (e.status === 400 ||
+        e.status === 422 ||
+        (e.status === 500 && /failed to create typed patch object/.test(e.apiMessage)));
+}
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 /** A batch of GETs of one collection with this many names or more is read with one LIST. */
 const LIST_AT = 3;
@@ -788,6 +801,12 @@ class KubeClient {
     async serverVersion() {
         const v = await this.request('GET', '/version');
         return v.gitVersion;
+    }
+    /** Every group version the API server serves (`v1`, `apps/v1`, ...): what helm calls `.Capabilities.APIVersions`. */
+    async apiVersions() {
+        const groups = await this.request('GET', '/apis');
+        const versions = (groups?.groups ?? []).flatMap((g) => (g.versions ?? []).map((v) => v.groupVersion ?? ''));
+        return ['v1', ...versions.filter((v) => /^[a-z0-9.-]+\/[a-z0-9]+$/.test(v))];
     }
 }
 /**

@@ -50,6 +50,20 @@ const KNOWN: Record<string, ApiResource> = {
   'apiextensions.k8s.io/v1/CustomResourceDefinition': { plural: 'customresourcedefinitions', namespaced: false },
 }
 
+/**
+ * The API server's judgement of an object sent to it (invalid, bad request): not a failure to reach it. A server-side
+ * apply with a field the schema does not declare answers 500 "failed to create typed patch object" (the apply
+ * cannot be merged into the typed object), which is the same judgement.
+ */
+export function isRefusal(e: unknown): e is KubeApiError {
+  if (!(e instanceof KubeApiError)) return false
+  return (
+    e.status === 400 ||
+    e.status === 422 ||
+    (e.status === 500 && /failed to create typed patch object/.test(e.apiMessage))
+  )
+}
+
 export interface RequestOptions {
   query?: Record<string, string | undefined>
   body?: unknown
@@ -556,6 +570,13 @@ export class KubeClient {
   async serverVersion(): Promise<string> {
     const v = await this.request<{ gitVersion: string }>('GET', '/version')
     return v.gitVersion
+  }
+
+  /** Every group version the API server serves (`v1`, `apps/v1`, ...): what helm calls `.Capabilities.APIVersions`. */
+  async apiVersions(): Promise<string[]> {
+    const groups = await this.request<{ groups?: { versions?: { groupVersion?: string }[] }[] }>('GET', '/apis')
+    const versions = (groups?.groups ?? []).flatMap((g) => (g.versions ?? []).map((v) => v.groupVersion ?? ''))
+    return ['v1', ...versions.filter((v) => /^[a-z0-9.-]+\/[a-z0-9]+$/.test(v))]
   }
 }
 

@@ -2,11 +2,12 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs'
 import { isAbsolute, join, relative, resolve } from 'node:path'
 import { createHash } from 'node:crypto'
 import { gunzipSync } from 'node:zlib'
+import * as core from '../runner.js'
 import { parse as parseYaml } from 'yaml'
 import { deepEqual } from '../json.js'
 import { ActionFailure } from '../outcome.js'
-import type { KubeClient } from './client.js'
-import { durationMs, isHelmHook, parseRendered } from './objects.js'
+import { KubeApiError, isRefusal, type KubeClient } from './client.js'
+import { durationMs, isHelmHook, objectKey, parseRendered } from './objects.js'
 import { RolloutError, waitForRollout } from './rollout.js'
 import type { KubeObject } from './types.js'
 
@@ -178,6 +179,8 @@ export interface RenderOptions {
   values: Record<string, unknown>
   /** The cluster's version, for `.Capabilities.KubeVersion` (helm template otherwise assumes its own). */
   kubeVersion?: string
+  /** The group versions the cluster serves, for `.Capabilities.APIVersions` (helm template otherwise knows only its own list). */
+  apiVersions?: string[]
 }
 
 /** `helm template`: the objects an install or upgrade would apply (hooks and tests left out, as in a release manifest). */
@@ -185,12 +188,66 @@ export async function renderChart(kube: KubeClient, src: ChartSource, opts: Rend
   const args = ['template', opts.release, src.ref, '--namespace', opts.namespace, '--values', '-', '--skip-tests']
   if (!src.local && src.version) args.push('--version', src.version)
   if (opts.kubeVersion) args.push('--kube-version', opts.kubeVersion)
+  if (opts.apiVersions?.length) args.push('--api-versions', opts.apiVersions.join(','))
   const out = await kube.helm(args, { input: JSON.stringify(opts.values) }).catch((e: unknown) => {
     throw (
       chartError(src, helmMessage(e)) ?? new Error(`${src.key}: helm could not render ${src.ref}: ${helmMessage(e)}`)
     )
   })
-  return parseRendered(out.stdout, `helm template ${src.ref}`).filter((o) => !isHelmHook(o))
+  const all = parseRendered(out.stdout, `helm template ${src.ref}`)
+  const objects = all.filter((o) => !isHelmHook(o))
+  if (objects.length !== all.length) withHooks.add(objects)
+  return objects
+}
+
+/** Renderings that left hooks out: checkRendering() does not see those, so helm keeps checking them itself. */
+const withHooks = new WeakSet<KubeObject[]>()
+
+/** True when the chart rendered hooks besides these objects. */
+export function renderedHooks(objects: KubeObject[]): boolean {
+  return withHooks.has(objects)
+}
+
+/**
+ * The planned rendering of a chart, dry-run by the API server (server-side apply with Strict field validation, all
+ * at once) before helm installs it: unknown or duplicate fields, wrong types, CEL rules and admission refuse it here,
+ * before helm records a revision, every refusal in one error. Objects without a namespace get the release's, as helm
+ * gives them. helm's own client-side check of the same objects (it downloads and parses the server's OpenAPI
+ * documents: ~150 ms per install) is then turned off with `--disable-openapi-validation` (UpgradeOptions.checked).
+ */
+export async function checkRendering(
+  kube: KubeClient,
+  objects: KubeObject[],
+  namespace: string,
+  what: string,
+): Promise<void> {
+  const refused: string[] = []
+  await Promise.all(
+    objects.map(async (o) => {
+      const served = await kube.resource(o.apiVersion, o.kind)
+      if (!served) {
+        refused.push(`${objectKey(o)}: ${o.kind} (${o.apiVersion}) is not served by this cluster`)
+        return
+      }
+      const obj = served.namespaced && !o.metadata.namespace ? { ...o, metadata: { ...o.metadata, namespace } } : o
+      try {
+        await kube.dryRunApply(obj)
+      } catch (e) {
+        if (!isRefusal(e) && !(e instanceof KubeApiError && (e.status === 404 || e.status === 409))) throw e
+        refused.push(`${objectKey(obj)}: ${(e as KubeApiError).apiMessage}`)
+      }
+    }),
+  )
+  if (refused.length) {
+    throw new Error(
+      `${what}: the API server refused the chart's objects in a dry run, so helm was not run and nothing of it was installed:\n` +
+        refused
+          .sort()
+          .map((r) => `  - ${r}`)
+          .join('\n') +
+        '\nFix: correct the values (karpenter.values) or the chart that render these objects.',
+    )
+  }
 }
 
 /** The config key that holds the chart's version. */
@@ -244,6 +301,11 @@ export interface UpgradeOptions extends RenderOptions {
    * `--wait --atomic` does: see upgradeRelease().
    */
   wait?: boolean
+  /**
+   * The objects the plan rendered, dry-run by the API server already (checkRendering()): helm's OpenAPI check of the
+   * same objects is skipped, and anything helm installs beyond them is pointed out.
+   */
+  checked?: KubeObject[]
 }
 
 /**
@@ -260,6 +322,7 @@ export async function upgradeRelease(kube: KubeClient, src: ChartSource, opts: U
   const args = ['upgrade', '--install', opts.release, src.ref, '--namespace', opts.namespace, '--values', '-']
   args.push('--timeout', opts.timeout, '--history-max', '10')
   if (opts.skipCrds) args.push('--skip-crds')
+  if (opts.checked) args.push('--disable-openapi-validation')
   if (!src.local && src.version) args.push('--version', src.version)
   let helmDone = false
   try {
@@ -267,6 +330,7 @@ export async function upgradeRelease(kube: KubeClient, src: ChartSource, opts: U
     helmDone = true
     if (own) {
       const release = await readRelease(kube, opts.namespace, opts.release)
+      if (release && opts.checked) beyondChecked(release, opts.checked)
       await waitForRollout(kube, release ? releaseObjects(release) : [], opts.namespace, deadline)
     }
   } catch (e) {
@@ -286,6 +350,23 @@ export async function upgradeRelease(kube: KubeClient, src: ChartSource, opts: U
     }
     throw new Error(
       `helm upgrade of ${opts.namespace}/${opts.release} failed: ${msg}${hints.length ? `. ${hints.join('; ')}` : ''}`,
+    )
+  }
+}
+
+/**
+ * Helm renders the chart again when it installs it, with the same values and (as the plan's rendering) the cluster's
+ * version and API versions; a chart that reads the cluster (`lookup`) could still make more objects than the plan
+ * showed and the dry run checked. Says so, naming them: the API server then judged them only as helm sent them.
+ */
+function beyondChecked(release: HelmRelease, checked: KubeObject[]): void {
+  const planned = new Set(checked.map(objectKey))
+  const more = releaseObjects(release)
+    .map(objectKey)
+    .filter((k) => !planned.has(k))
+  if (more.length) {
+    core.warning(
+      `helm release ${release.namespace}/${release.name}: helm installed objects the plan did not show (the chart rendered differently against the cluster): ${more.join(', ')}`,
     )
   }
 }

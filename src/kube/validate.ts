@@ -1,5 +1,5 @@
 import type { Ajv as AjvClass, ErrorObject, ValidateFunction } from 'ajv'
-import { KubeApiError, type KubeClient } from './client.js'
+import { KubeApiError, isRefusal, type KubeClient } from './client.js'
 import type { KubeObject } from './types.js'
 import { objectKey } from './objects.js'
 
@@ -76,7 +76,7 @@ export class Validator {
               note: `namespace ${obj.metadata.namespace} does not exist yet: the API server checks it when it is applied`,
             } satisfies Checked
           }
-          if (e instanceof KubeApiError && (e.status === 422 || e.status === 400)) {
+          if (isRefusal(e)) {
             rejections.push({ object: objectKey(obj), by: 'api-server', message: e.apiMessage })
             return undefined
           }

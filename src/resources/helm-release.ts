@@ -2,11 +2,13 @@ import { canonicalJson, deepEqual } from '../json.js'
 import type { KubeClient } from '../kube/client.js'
 import {
   chartMetadata,
+  checkRendering,
   latestRevision,
   localChartMatches,
   readRelease,
   releaseObjects,
   renderChart,
+  renderedHooks,
   uninstallRelease,
   upgradeRelease,
   type ChartSource,
@@ -56,6 +58,8 @@ export type HelmUpgradeOp = { op: 'upgrade' } & HelmTarget &
   Pick<HelmReleaseSpec, 'chart' | 'values' | 'timeout' | 'skipCrds'> & {
     /** false: helm does not wait; the resource checks readiness itself (the CRD release). */
     wait?: false
+    /** The rendering the plan showed, dry-run by the API server before helm installs it (checkRendering()). */
+    checked?: KubeObject[]
   }
 
 /**
@@ -65,6 +69,7 @@ export type HelmUpgradeOp = { op: 'upgrade' } & HelmTarget &
 export class ChartRenderings {
   private readonly made = new Map<string, Promise<KubeObject[]>>()
   private kubeVersion?: Promise<string | undefined>
+  private apiVersions?: Promise<string[] | undefined>
 
   constructor(private readonly kube: KubeClient) {}
 
@@ -80,7 +85,12 @@ export class ChartRenderings {
     const key = canonicalJson({ chart, at, values })
     let rendering = this.made.get(key)
     if (!rendering) {
-      rendering = this.prepare().then((kubeVersion) => renderChart(this.kube, chart, { ...at, values, kubeVersion }))
+      // As helm install sees the cluster: its version and the API versions it serves (a chart may render an object
+      // only where its kind is served, e.g. a ServiceMonitor), so that the plan shows what the install will create.
+      this.apiVersions ??= this.kube.apiVersions().catch(() => undefined)
+      rendering = Promise.all([this.prepare(), this.apiVersions]).then(([kubeVersion, apiVersions]) =>
+        renderChart(this.kube, chart, { ...at, values, kubeVersion, apiVersions }),
+      )
       this.made.set(key, rendering)
     }
     return rendering
@@ -176,7 +186,7 @@ export class HelmReleaseResource<
     const chart = `${meta.name}-${meta.version}`
     const { release: r, rendered } = read
     const fields: FieldChange[] = []
-    const ops = [this.upgrade(this.targetOf(read))]
+    const ops = [this.upgrade(this.targetOf(read), rendered)]
     if (!r) {
       fields.push({ path: 'chart', after: chart })
       if (Object.keys(this.spec.values).length) fields.push(...creationFields(this.spec.values, 'values'))
@@ -193,9 +203,14 @@ export class HelmReleaseResource<
     return { action: 'update', fields, ops, ...this.versionNote(meta.version) }
   }
 
-  protected upgrade(target: HelmTarget): HelmUpgradeOp {
+  /**
+   * The upgrade of the release at `target`; with the plan's rendering (when it rendered no hooks, which it leaves
+   * out) to be dry-run by the API server first.
+   */
+  protected upgrade(target: HelmTarget, rendered?: KubeObject[]): HelmUpgradeOp {
     const { chart, values, timeout, skipCrds } = this.spec
-    return { op: 'upgrade', ...target, chart, values, timeout, skipCrds }
+    const checked = rendered && !renderedHooks(rendered) ? { checked: rendered } : {}
+    return { op: 'upgrade', ...target, chart, values, timeout, skipCrds, ...checked }
   }
 
   private versionNote(chartVersion: string): { note?: string } {
@@ -206,8 +221,9 @@ export class HelmReleaseResource<
 
   async apply(ops: readonly (Op | HelmUpgradeOp)[]): Promise<void> {
     for (const op of ops) {
-      const { op: _, chart, ...upgrade } = op as HelmUpgradeOp
-      await upgradeRelease(this.kube, chart, upgrade)
+      const { op: _, chart, checked, ...upgrade } = op as HelmUpgradeOp
+      if (checked) await checkRendering(this.kube, checked, upgrade.namespace, `helm release ${this.name}`)
+      await upgradeRelease(this.kube, chart, { ...upgrade, checked })
     }
   }
 

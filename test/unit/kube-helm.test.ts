@@ -2,8 +2,9 @@ import { describe, expect, it } from '@jest/globals'
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { KubeClient } from '../../src/kube/client.js'
-import { renderChart } from '../../src/kube/helm.js'
+import { KubeApiError, KubeClient } from '../../src/kube/client.js'
+import { checkRendering, renderChart, renderedHooks, upgradeRelease } from '../../src/kube/helm.js'
+import type { KubeObject } from '../../src/kube/types.js'
 import { failureReasonOf } from '../../src/outcome.js'
 import {
   chartMetadata,
@@ -267,5 +268,105 @@ describe('chart sources that cannot be fetched (reason `chart`)', () => {
     const attempt = renderChart(kube, oci, { release: 'karpenter', namespace: 'karpenter', values: {} })
     await expect(attempt).rejects.toThrow(/the registry has no chart version 9\.9\.9/)
     expect(failureReasonOf(await attempt.catch((e: unknown) => e))).toBe('chart')
+  })
+})
+
+describe('the planned rendering, dry-run by the API server before helm installs it', () => {
+  const oci = chartSource('oci://registry.example/karpenter/karpenter', '1.14.1', 'karpenter.chart')
+  const sa: KubeObject = { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'karpenter' } }
+  const role: KubeObject = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'k' } }
+  const deploy: KubeObject = {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'karpenter', namespace: 'karpenter' },
+    spec: { template: { spec: { containers: [{ name: 'c', imagePullPolicyy: 'Always' }] } } },
+  }
+  const odd: KubeObject = { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } }
+  /** A client whose discovery knows the built-in kinds and whose dry runs refuse the misspelt field. */
+  function stub() {
+    const sent: KubeObject[] = []
+    const kube = {
+      resource: (apiVersion: string, kind: string) =>
+        Promise.resolve(apiVersion === 'example.com/v1' ? undefined : { namespaced: kind !== 'ClusterRole', kind }),
+      dryRunApply: (o: KubeObject) => {
+        sent.push(o)
+        if (JSON.stringify(o).includes('imagePullPolicyy')) {
+          const path = '/apis/apps/v1/namespaces/karpenter/deployments/karpenter'
+          // What the API server answers a server-side apply with an undeclared field (500, not 422).
+          const msg = '.spec.template.spec.containers[0].imagePullPolicyy: field not declared in schema'
+          return Promise.reject(
+            new KubeApiError('PATCH', path, 500, 'Error', `failed to create typed patch object (x): ${msg}`),
+          )
+        }
+        return Promise.resolve(o)
+      },
+    } as unknown as KubeClient
+    return { kube, sent }
+  }
+
+  it('sends every object at once, a namespaced one without a namespace in the release namespace', async () => {
+    const { kube, sent } = stub()
+    await checkRendering(kube, [sa, role], 'karpenter', 'helm release karpenter/karpenter')
+    expect(sent.map((o) => [o.kind, o.metadata.namespace])).toEqual([
+      ['ServiceAccount', 'karpenter'],
+      ['ClusterRole', undefined],
+    ])
+  })
+
+  it('refuses with every object the API server refused and every kind it does not serve, before helm runs', async () => {
+    const { kube } = stub()
+    const e = await checkRendering(kube, [sa, deploy, odd], 'karpenter', 'helm release karpenter/karpenter').catch(
+      (x: unknown) => x as Error,
+    )
+    expect(e).toBeInstanceOf(Error)
+    expect(e!.message).toBe(
+      "helm release karpenter/karpenter: the API server refused the chart's objects in a dry run, so helm was not run and nothing of it was installed:\n" +
+        '  - Deployment karpenter/karpenter: failed to create typed patch object (x): .spec.template.spec.containers[0].imagePullPolicyy: field not declared in schema\n' +
+        '  - Widget w: Widget (example.com/v1) is not served by this cluster\n' +
+        'Fix: correct the values (karpenter.values) or the chart that render these objects.',
+    )
+  })
+
+  it("a failure that is not the API server's judgement of an object is not turned into one", async () => {
+    const broken = {
+      resource: () => Promise.resolve({ namespaced: true }),
+      dryRunApply: () => Promise.reject(new KubeApiError('PATCH', '/x', 500, 'InternalError', 'etcdserver: timeout')),
+    } as unknown as KubeClient
+    await expect(checkRendering(broken, [sa], 'karpenter', 'x')).rejects.toThrow('etcdserver: timeout')
+    const kube = {
+      resource: () => Promise.resolve({ namespaced: true }),
+      dryRunApply: () => Promise.reject(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })),
+    } as unknown as KubeClient
+    await expect(checkRendering(kube, [sa], 'karpenter', 'x')).rejects.toThrow('connect ECONNREFUSED')
+  })
+
+  it("helm's own OpenAPI check is skipped only for a rendering the API server has checked", async () => {
+    const calls: string[][] = []
+    const kube = new KubeClient('/k')
+    ;(kube as unknown as { helm: (a: string[]) => Promise<unknown> }).helm = (a) => {
+      calls.push(a)
+      return Promise.resolve({ exitCode: 0, stdout: '', stderr: '' })
+    }
+    const src = chartSource(charts('1.14.1').main, '1.14.1', 'karpenter.chart')
+    const opts = { release: 'k', namespace: 'k', values: {}, timeout: '1m', skipCrds: true, wait: false as const }
+    await upgradeRelease(kube, src, { ...opts, checked: [] })
+    await upgradeRelease(kube, src, opts)
+    expect(calls.map((a) => a.includes('--disable-openapi-validation'))).toEqual([true, false])
+  })
+
+  it('a rendering that had hooks says so: they are not in it, so helm keeps checking them', async () => {
+    const kube = new KubeClient('/k')
+    const hook =
+      'apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: j\n  annotations:\n    helm.sh/hook: pre-install\n'
+    const plain = 'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: karpenter\n'
+    const render = async (stdout: string) => {
+      ;(kube as unknown as { helm: () => Promise<unknown> }).helm = () =>
+        Promise.resolve({ exitCode: 0, stdout, stderr: '' })
+      return renderChart(kube, oci, { release: 'karpenter', namespace: 'karpenter', values: {} })
+    }
+    const withHook = await render(`${plain}---\n${hook}`)
+    expect(withHook.map((o) => o.kind)).toEqual(['ServiceAccount'])
+    expect(renderedHooks(withHook)).toBe(true)
+    expect(renderedHooks(await render(plain))).toBe(false)
   })
 })

@@ -211,6 +211,8 @@ describe('a Helm release in the plan', () => {
           values: { replicas: 1 },
           timeout: '10m',
           skipCrds: true,
+          // The rendering the plan shows is what the API server dry-runs before helm installs it.
+          checked: rendered,
         },
       ],
     })
