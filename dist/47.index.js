@@ -7276,7 +7276,8 @@ async function eksKubeconfig(opts) {
  * - A live lock (younger than its lease) stops the run at once, naming the holder; `break-lock: true` refuses it
  *   too, and only `break-lock: force` removes it.
  * - Releasing deletes the object only if it is still ours (`If-Match` with the ETag we wrote last). The run's session
- *   (src/session.ts) releases it on every way out, a cancelled job included.
+ *   (src/session.ts) releases it on every way out, a cancelled job included; an apply releases it as soon as its
+ *   record is written, before it verifies (verify only reads, and may wait minutes for the controller).
  */
 
 
@@ -7358,6 +7359,7 @@ class StateLock {
     etag;
     now;
     released = false;
+    releasing;
     renewal;
     renewing;
     /** Set when a renewal found the lock taken by another run. */
@@ -7422,9 +7424,16 @@ class StateLock {
             clearInterval(this.renewal);
         this.renewal = undefined;
     }
-    async release() {
-        if (this.released)
-            return;
+    /** Ours still: release() has not been called. */
+    get held() {
+        return !this.releasing;
+    }
+    /** Deletes the lock (if it is still the one we wrote). A second call waits for the first one's delete. */
+    release() {
+        this.releasing ??= this.releaseOnce();
+        return this.releasing;
+    }
+    async releaseOnce() {
         this.stopRenewal();
         await this.renewing?.catch(() => undefined);
         this.released = true;
@@ -7711,6 +7720,10 @@ class Session {
         this.heldLock = await acquireLock(await stateClient(this.aws, location), location, options);
         return this.heldLock;
     }
+    /** Releases the state lock before the session closes (an apply that is recorded and changes nothing more). */
+    async releaseLock() {
+        await this.heldLock?.release();
+    }
     /** A cancelled run: helm first (bounded), then close(). */
     async cancel(signal) {
         const helm = this.kube.helmRunning;
@@ -7730,7 +7743,7 @@ class Session {
     }
     cleanup() {
         return [
-            ...(this.heldLock ? ['releasing the state lock'] : []),
+            ...(this.heldLock?.held ? ['releasing the state lock'] : []),
             'stopping the Kubernetes proxy',
             ...(this.eks ? ['removing the kubeconfig'] : []),
         ];
@@ -8114,7 +8127,8 @@ async function verifyKarpenter(ctx, resources, wait = {}) {
  *   plan:           pre-flight → plan → report → the pull-request comment → (a drift check fails on changes)
  *   apply, destroy: pre-flight (not for destroy) → plan → (something to do: lock, confirm under it that nothing the
  *                   plan read has moved, else plan again under it) → report →
- *                   the reviewed-plan check → apply the planned steps → record → report the results → (apply) verify
+ *                   the reviewed-plan check → apply the planned steps → record (the lock released) → report the
+ *                   results; an apply with no failed step verifies meanwhile, from the moment its last step is done
  */
 
 
@@ -8212,6 +8226,9 @@ async function changePath(session, inputs, pr) {
     const results = await runner/* group */.Os(mode === 'destroy' ? 'Destroy' : 'Apply', () => applyPlan(steps, resources, {
         onEvent: (e) => (e.type === 'failed' ? runner/* error */.z3(eventLine(e)) : runner/* info */.pq(eventLine(e))),
     }));
+    // Verify only reads: it starts as soon as the last step is done, while the record, the job summary and the
+    // comment are written (the controller is starting meanwhile). Its report is logged, and its verdict given, last.
+    const verifying = mode === 'apply' && results.every((r) => r.status === 'done') ? startVerify(session, resources) : undefined;
     const lock = session.lock;
     if (lock && state) {
         await writeRecord(await stateClient(session.aws, state), state, {
@@ -8221,12 +8238,15 @@ async function changePath(session, inputs, pr) {
             holder: lock.holder,
             versions: { karpenter: session.config.karpenter.version },
         });
+        // The changes are made and recorded: nothing after this changes anything, so the next run need not wait for
+        // this one's verify (minutes, when the controller is slow to come up).
+        await session.releaseLock();
     }
     await writeJobSummary(renderMarkdown(plan, { ...markdownContext(planId, pr), results }));
     await pr.publishResult(plan, planId, results);
     failOnFailedChanges(results);
-    if (mode === 'apply')
-        await runner/* group */.Os('Verify', () => pipeline_verify(session, resources));
+    if (verifying)
+        await runner/* group */.Os('Verify', () => verifying.then(logVerify));
 }
 /**
  * Pre-flight reads the account and the VPC, so that every problem of the config is reported before anything
@@ -8287,17 +8307,20 @@ function failOnFailedChanges(results) {
             'Nothing after the failure was started; fix the cause and run again: the next run plans from what exists.');
     }
 }
-async function pipeline_verify(session, resources) {
-    try {
-        for (const line of verifyLines(await verifyKarpenter(session, resources)))
+/** verifyKarpenter(), settled: its outcome is awaited (and logged) after the record and the comment. */
+function startVerify(session, resources) {
+    return verifyKarpenter(session, resources).then((report) => ({ report }), (error) => ({ error }));
+}
+function logVerify(verified) {
+    if ('report' in verified) {
+        for (const line of verifyLines(verified.report))
             runner/* info */.pq(line);
+        return;
     }
-    catch (e) {
-        if (e instanceof VerifyError)
-            for (const line of verifyLines(e.report))
-                runner/* info */.pq(line);
-        throw e;
-    }
+    if (verified.error instanceof VerifyError)
+        for (const line of verifyLines(verified.error.report))
+            runner/* info */.pq(line);
+    throw verified.error;
 }
 
 

@@ -4,7 +4,8 @@
  *   plan:           pre-flight → plan → report → the pull-request comment → (a drift check fails on changes)
  *   apply, destroy: pre-flight (not for destroy) → plan → (something to do: lock, confirm under it that nothing the
  *                   plan read has moved, else plan again under it) → report →
- *                   the reviewed-plan check → apply the planned steps → record → report the results → (apply) verify
+ *                   the reviewed-plan check → apply the planned steps → record (the lock released) → report the
+ *                   results; an apply with no failed step verifies meanwhile, from the moment its last step is done
  */
 import * as core from './runner.js'
 import { loadWriteClients, type AwsSession } from './aws/clients.js'
@@ -26,7 +27,7 @@ import { eventLine, renderText, summaryLine } from './report/text.js'
 import { withSession, type Session } from './session.js'
 import { stateClient, stateLocation } from './state/lock.js'
 import { writeRecord } from './state/record.js'
-import { VerifyError, verifyKarpenter, verifyLines } from './verify.js'
+import { VerifyError, verifyKarpenter, verifyLines, type VerifyReport } from './verify.js'
 
 /**
  * `kube`: the client of the kubeconfig given to the action, its proxy already starting (main makes it); without a
@@ -116,6 +117,10 @@ async function changePath(session: Session, inputs: Inputs, pr: PullRequestFlow)
       onEvent: (e) => (e.type === 'failed' ? core.error(eventLine(e)) : core.info(eventLine(e))),
     }),
   )
+  // Verify only reads: it starts as soon as the last step is done, while the record, the job summary and the
+  // comment are written (the controller is starting meanwhile). Its report is logged, and its verdict given, last.
+  const verifying =
+    mode === 'apply' && results.every((r) => r.status === 'done') ? startVerify(session, resources) : undefined
   const lock = session.lock
   if (lock && state) {
     await writeRecord(await stateClient(session.aws, state), state, {
@@ -125,11 +130,14 @@ async function changePath(session: Session, inputs: Inputs, pr: PullRequestFlow)
       holder: lock.holder,
       versions: { karpenter: session.config.karpenter.version },
     })
+    // The changes are made and recorded: nothing after this changes anything, so the next run need not wait for
+    // this one's verify (minutes, when the controller is slow to come up).
+    await session.releaseLock()
   }
   await writeJobSummary(renderMarkdown(plan, { ...markdownContext(planId, pr), results }))
   await pr.publishResult(plan, planId, results)
   failOnFailedChanges(results)
-  if (mode === 'apply') await core.group('Verify', () => verify(session, resources))
+  if (verifying) await core.group('Verify', () => verifying.then(logVerify))
 }
 
 type Planned = PlanResult & { resources: Resource[]; seconds: number }
@@ -201,11 +209,21 @@ function failOnFailedChanges(results: ChangeResult[]): void {
   }
 }
 
-async function verify(session: Session, resources: Resource[]): Promise<void> {
-  try {
-    for (const line of verifyLines(await verifyKarpenter(session, resources))) core.info(line)
-  } catch (e) {
-    if (e instanceof VerifyError) for (const line of verifyLines(e.report)) core.info(line)
-    throw e
+type Verified = { report: VerifyReport } | { error: unknown }
+
+/** verifyKarpenter(), settled: its outcome is awaited (and logged) after the record and the comment. */
+function startVerify(session: Session, resources: Resource[]): Promise<Verified> {
+  return verifyKarpenter(session, resources).then(
+    (report) => ({ report }),
+    (error: unknown) => ({ error }),
+  )
+}
+
+function logVerify(verified: Verified): void {
+  if ('report' in verified) {
+    for (const line of verifyLines(verified.report)) core.info(line)
+    return
   }
+  if (verified.error instanceof VerifyError) for (const line of verifyLines(verified.error.report)) core.info(line)
+  throw verified.error
 }

@@ -77,6 +77,11 @@ export class Session implements Context {
     return this.heldLock
   }
 
+  /** Releases the state lock before the session closes (an apply that is recorded and changes nothing more). */
+  async releaseLock(): Promise<void> {
+    await this.heldLock?.release()
+  }
+
   /** A cancelled run: helm first (bounded), then close(). */
   private async cancel(signal: Signal): Promise<void> {
     const helm = this.kube.helmRunning
@@ -98,7 +103,7 @@ export class Session implements Context {
 
   private cleanup(): string[] {
     return [
-      ...(this.heldLock ? ['releasing the state lock'] : []),
+      ...(this.heldLock?.held ? ['releasing the state lock'] : []),
       'stopping the Kubernetes proxy',
       ...(this.eks ? ['removing the kubeconfig'] : []),
     ]

@@ -12,7 +12,8 @@
  * - A live lock (younger than its lease) stops the run at once, naming the holder; `break-lock: true` refuses it
  *   too, and only `break-lock: force` removes it.
  * - Releasing deletes the object only if it is still ours (`If-Match` with the ETag we wrote last). The run's session
- *   (src/session.ts) releases it on every way out, a cancelled job included.
+ *   (src/session.ts) releases it on every way out, a cancelled job included; an apply releases it as soon as its
+ *   record is written, before it verifies (verify only reads, and may wait minutes for the controller).
  */
 import { hostname, userInfo } from 'node:os'
 import { randomUUID } from 'node:crypto'
@@ -158,6 +159,7 @@ function localUser(): string {
 /** The lock we hold. `release()` is safe to call more than once. */
 export class StateLock {
   private released = false
+  private releasing?: Promise<void>
   private renewal?: ReturnType<typeof setInterval>
   private renewing?: Promise<void>
   /** Set when a renewal found the lock taken by another run. */
@@ -227,8 +229,18 @@ export class StateLock {
     this.renewal = undefined
   }
 
-  async release(): Promise<void> {
-    if (this.released) return
+  /** Ours still: release() has not been called. */
+  get held(): boolean {
+    return !this.releasing
+  }
+
+  /** Deletes the lock (if it is still the one we wrote). A second call waits for the first one's delete. */
+  release(): Promise<void> {
+    this.releasing ??= this.releaseOnce()
+    return this.releasing
+  }
+
+  private async releaseOnce(): Promise<void> {
     this.stopRenewal()
     await this.renewing?.catch(() => undefined)
     this.released = true

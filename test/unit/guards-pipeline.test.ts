@@ -92,8 +92,14 @@ const preflight = jest.fn(async () => {
   events.push('preflight')
   return { warnings: ['a pre-flight warning'] }
 })
+/** Verify waits for this (the controller coming up) before it reports; tests open it when they want. */
+let controllerUp: Promise<void> = Promise.resolve()
+let verifyFails = false
 const verifyKarpenter = jest.fn(async () => {
   events.push('verify')
+  await controllerUp
+  events.push('verified')
+  if (verifyFails) throw new Error('NodePool default is not Ready')
   return { ok: true }
 })
 let failOn: string | undefined
@@ -105,6 +111,9 @@ jest.unstable_mockModule('../../src/session.js', () => ({
       config: options.config,
       aws: { region: 'eu-west-1' },
       takeLock,
+      releaseLock: async () => {
+        events.push('unlock')
+      },
       get lock() {
         return lockTaken
       },
@@ -186,6 +195,8 @@ beforeEach(() => {
   graphCalls = 0
   lockTaken = undefined
   failOn = undefined
+  controllerUp = Promise.resolve()
+  verifyFails = false
   jest.clearAllMocks()
 })
 
@@ -207,9 +218,17 @@ async function expectedPlanId(round: string[], mode: 'apply' | 'destroy' = 'appl
 }
 
 describe('a reviewed apply', () => {
-  test('that matches the reviewed plan goes ahead: lock, confirm, check, apply, record, result, verify', async () => {
+  test('that matches the reviewed plan goes ahead: lock, confirm, check, apply, record, unlock, result; verify from the last step on', async () => {
     const planId = await expectedPlanId(['new', 'made'])
-    await runPipeline(inputs({ prNumber: 42 }), config(), aws)
+    let up!: () => void
+    controllerUp = new Promise((r) => (up = r))
+    const run = runPipeline(inputs({ prNumber: 42 }), config(), aws)
+    // Verify waits for the controller; the record, the lock and the comment do not wait for verify.
+    while (!events.includes(`result ${planId} 2`)) await new Promise((r) => setImmediate(r))
+    expect(events).not.toContain('verified')
+    expect(stdout()).not.toContain('Karpenter is ready')
+    up()
+    await run
 
     expect(events).toEqual([
       'open session',
@@ -220,9 +239,11 @@ describe('a reviewed apply', () => {
       `check ${planId} thing.0,old`,
       'apply thing.0',
       'apply thing.1',
-      `record ${planId} thing.0:done,thing.1:done`,
-      `result ${planId} 2`,
       'verify',
+      `record ${planId} thing.0:done,thing.1:done`,
+      'unlock',
+      `result ${planId} 2`,
+      'verified',
       'close session',
     ])
     expect([...world]).toEqual([
@@ -288,6 +309,7 @@ describe('a reviewed apply', () => {
       `check ${planId} thing.0,old`,
       'destroy thing.0',
       `record ${planId} thing.0:done`,
+      'unlock',
       `result ${planId} 1`,
       'close session',
     ])
@@ -316,6 +338,22 @@ describe('the record', () => {
     expect(writeRecord.mock.calls[0][2].results.map((r) => r.status)).toContain('failed')
     expect(events.indexOf('verify')).toBe(-1)
     expect(stdout()).toMatch(/Apply complete: \d done, 1 failed, \d not started\./)
+  })
+
+  test('is written, and the lock released, before a verify that fails; the run then fails with its verdict, last', async () => {
+    verifyFails = true
+    const planId = await expectedPlanId(['new', 'made'])
+    await expect(runPipeline(inputs(), config(), aws)).rejects.toThrow('NodePool default is not Ready')
+    expect(events.slice(events.indexOf('verify')).filter((e) => e !== 'verified')).toEqual([
+      'verify',
+      `record ${planId} thing.0:done,thing.1:done`,
+      'unlock',
+      `result ${planId} 2`,
+      'close session',
+    ])
+    const log = stdout()
+    expect(log.indexOf('Apply complete: 2 done')).toBeGreaterThan(-1)
+    expect(log.indexOf('::group::Verify')).toBeGreaterThan(log.indexOf('Apply complete: 2 done'))
   })
 
   test('is not written without state, and no lock is taken: the apply runs unlocked', async () => {

@@ -402,6 +402,32 @@ describe('renewal', () => {
   })
 })
 
+describe('release', () => {
+  test('a second release while the first one deletes waits for that delete, and deletes nothing more', async () => {
+    const s3 = new StubS3()
+    const lock = await acquireLock(s3.client(), location, { operation: 'apply', cluster: 'c', env: runA, renew: false })
+    expect(lock.held).toBe(true)
+    let answer!: () => void
+    const answered = new Promise<void>((r) => (answer = r))
+    const send = s3.send.bind(s3)
+    s3.send = async (command) => {
+      if (command.constructor.name === 'DeleteObjectCommand') await answered
+      return send(command)
+    }
+    const first = lock.release()
+    expect(lock.held).toBe(false)
+    let secondDone = false
+    const second = lock.release().then(() => (secondDone = true))
+    await new Promise((r) => setTimeout(r, 20))
+    expect(secondDone).toBe(false)
+    answer()
+    await Promise.all([first, second])
+    expect(s3.objects.has(KEY)).toBe(false)
+    expect(s3.calls.filter((c) => c.command === 'DeleteObjectCommand')).toHaveLength(1)
+    expect(stdout().match(/State lock released/g)).toHaveLength(1)
+  })
+})
+
 describe('taking the lock, the rarer ways', () => {
   test('break-lock with no lock to break says so, and takes it', async () => {
     const s3 = new StubS3()
