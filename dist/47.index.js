@@ -4449,6 +4449,42 @@ function preV1Problem(crds) {
         'remove the old versions from status.storedVersions (`kubectl patch crd <name> --subresource=status --type=merge -p \'{"status":{"storedVersions":["v1"]}}\'`), then run again.');
 }
 const CRD_PATH = '/apis/apiextensions.k8s.io/v1/customresourcedefinitions';
+function conditionsOf(crd) {
+    return (crd?.status?.conditions ?? []).filter((c) => c.type === 'Established' || c.type === 'NamesAccepted');
+}
+const isEstablished = (crd) => conditionsOf(crd).some((c) => c.type === 'Established' && c.status === 'True');
+/**
+ * While helm installs the CRD chart: looks every `intervalMs` at the CRDs the plan rendered, and keeps the names of
+ * those seen Established (a CRD stays Established once it is). What helm then recorded is still read and waited for
+ * (waitForEstablished); this only spares it the CRDs already served by the time helm exits. Failed looks (a CRD not
+ * created yet, a request that failed) are looked at again; stop() ends it.
+ */
+function establishedMeanwhile(kube, names, intervalMs = 100) {
+    const seen = new Set();
+    let stopped = false;
+    let wake;
+    const looking = (async () => {
+        while (!stopped && seen.size < names.length) {
+            const pending = names.filter((n) => !seen.has(n));
+            const found = await Promise.all(pending.map((n) => kube.getPath(`${CRD_PATH}/${encodeURIComponent(n)}`).catch(() => undefined)));
+            pending.forEach((n, i) => isEstablished(found[i]) && seen.add(n));
+            if (stopped || seen.size === names.length)
+                break;
+            await new Promise((r) => {
+                wake = r;
+                setTimeout(r, intervalMs);
+            });
+        }
+    })();
+    return {
+        seen,
+        stop: async () => {
+            stopped = true;
+            wake?.();
+            await looking;
+        },
+    };
+}
 /**
  * Waits until every CRD in `names` is Established (the API server serves its kind), polling them through the API
  * every `intervalMs` (a few requests each, through the one proxy). Fails at once when the API server refuses a CRD's
@@ -4461,7 +4497,7 @@ async function waitForEstablished(kube, names, timeoutMs, of, intervalMs = 100) 
     for (;;) {
         const seen = await Promise.all(pending.map((n) => kube.getPath(`${CRD_PATH}/${encodeURIComponent(n)}`)));
         pending = pending.filter((name, i) => {
-            const conditions = (seen[i]?.status?.conditions ?? []).filter((c) => c.type === 'Established' || c.type === 'NamesAccepted');
+            const conditions = conditionsOf(seen[i]);
             const refused = conditions.find((c) => c.type === 'NamesAccepted' && c.status === 'False');
             if (refused) {
                 throw new Error(`${of}: the API server refused CRD ${name}: ${refused.reason ?? ''} ${refused.message ?? ''}`.trim());
@@ -4652,7 +4688,7 @@ class CrdRelease extends HelmReleaseResource {
         }
         const ops = [
             ...adopt.map((c) => ({ op: 'adopt-crd', name: c.metadata.name, owner: read.target })),
-            this.upgrade(read.target),
+            this.upgrade(read.target, read.rendered),
         ];
         return {
             action: base.action === 'noop' ? 'update' : base.action,
@@ -4668,9 +4704,13 @@ class CrdRelease extends HelmReleaseResource {
         const versions = (c) => Object.fromEntries(Object.entries(c).map(([n, o]) => [n, o.metadata.resourceVersion]));
         return release && deepEqual(versions(crds), versions(read.crds));
     }
-    /** Installed without any waiting in upgradeRelease(): apply() waits for Established itself. */
-    upgrade(target) {
-        return { ...super.upgrade(target), wait: false };
+    /**
+     * Installed without any waiting in upgradeRelease(): apply() waits for Established itself, looking at the CRDs of
+     * the plan's rendering (when it rendered) while helm still runs.
+     */
+    upgrade(target, rendered) {
+        const crds = rendered?.filter((o) => o.kind === types/* CRD */.mm.kind).map((o) => o.metadata.name);
+        return { ...super.upgrade(target), wait: false, ...(crds?.length ? { crds } : {}) };
     }
     async apply(ops) {
         const adopt = ops.filter((o) => o.op === 'adopt-crd');
@@ -4681,13 +4721,19 @@ class CrdRelease extends HelmReleaseResource {
             },
         }, types/* FIELD_MANAGER */.vy)));
         const upgrades = ops.filter((o) => o.op === 'upgrade');
-        await super.apply(upgrades);
+        const meanwhile = establishedMeanwhile(this.kube, [...new Set(upgrades.flatMap((u) => u.crds ?? []))]);
+        try {
+            await super.apply(upgrades);
+        }
+        finally {
+            await meanwhile.stop();
+        }
         for (const u of upgrades) {
             if (u.wait !== false)
                 continue;
             // What the release now holds, scanned for its CRDs: every one must be served before NodePools are applied.
             const release = await readRelease(this.kube, u.namespace, u.release);
-            const names = release ? manifestCrdNames(release.manifest) : [];
+            const names = (release ? manifestCrdNames(release.manifest) : []).filter((n) => !meanwhile.seen.has(n));
             await waitForEstablished(this.kube, names, durationMs(u.timeout), `helm release ${u.namespace}/${u.release}`);
         }
         this.kube.forgetDiscovery();
@@ -7943,7 +7989,7 @@ const VERIFY_POLL_MS = 100;
 const VERIFY_FAST_MS = 20_000;
 const VERIFY_SLOW_POLL_MS = 1000;
 const seconds = (ms) => (ms % 60_000 === 0 ? `${ms / 60_000} minute(s)` : `${Math.round(ms / 1000)} s`);
-function conditionsOf(live) {
+function verify_conditionsOf(live) {
     return (live.status?.conditions ?? []).map((c) => ({
         type: c.type,
         status: c.status,
@@ -8015,7 +8061,7 @@ async function verify(kube, opts) {
         const specMatches = isSubset(want.spec, live.spec);
         if (!specMatches)
             problems.push(`${key}: the live spec differs from the desired one (another field manager changed it?)`);
-        objects.set(key, { object: key, exists: true, specMatches, conditions: conditionsOf(live) });
+        objects.set(key, { object: key, exists: true, specMatches, conditions: verify_conditionsOf(live) });
         if (RECONCILED.has(want.kind))
             pending.push(want);
     }
@@ -8036,7 +8082,7 @@ async function verify(kube, opts) {
                 pending.splice(pending.indexOf(want), 1);
                 continue;
             }
-            const conditions = conditionsOf(live);
+            const conditions = verify_conditionsOf(live);
             objects.set(key, { ...health, conditions });
             const ready = conditions.find((c) => c.type === 'Ready');
             const done = (problem) => {

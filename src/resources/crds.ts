@@ -78,6 +78,53 @@ export function preV1Problem(crds: Record<string, KubeObject>): string | undefin
 
 const CRD_PATH = '/apis/apiextensions.k8s.io/v1/customresourcedefinitions'
 
+function conditionsOf(crd: KubeObject | undefined): Condition[] {
+  return ((crd?.status as { conditions?: Condition[] } | undefined)?.conditions ?? []).filter(
+    (c) => c.type === 'Established' || c.type === 'NamesAccepted',
+  )
+}
+
+const isEstablished = (crd: KubeObject | undefined) =>
+  conditionsOf(crd).some((c) => c.type === 'Established' && c.status === 'True')
+
+/**
+ * While helm installs the CRD chart: looks every `intervalMs` at the CRDs the plan rendered, and keeps the names of
+ * those seen Established (a CRD stays Established once it is). What helm then recorded is still read and waited for
+ * (waitForEstablished); this only spares it the CRDs already served by the time helm exits. Failed looks (a CRD not
+ * created yet, a request that failed) are looked at again; stop() ends it.
+ */
+export function establishedMeanwhile(
+  kube: KubeClient,
+  names: readonly string[],
+  intervalMs = 100,
+): { seen: Set<string>; stop: () => Promise<void> } {
+  const seen = new Set<string>()
+  let stopped = false
+  let wake: (() => void) | undefined
+  const looking = (async () => {
+    while (!stopped && seen.size < names.length) {
+      const pending = names.filter((n) => !seen.has(n))
+      const found = await Promise.all(
+        pending.map((n) => kube.getPath(`${CRD_PATH}/${encodeURIComponent(n)}`).catch(() => undefined)),
+      )
+      pending.forEach((n, i) => isEstablished(found[i]) && seen.add(n))
+      if (stopped || seen.size === names.length) break
+      await new Promise<void>((r) => {
+        wake = r
+        setTimeout(r, intervalMs)
+      })
+    }
+  })()
+  return {
+    seen,
+    stop: async () => {
+      stopped = true
+      wake?.()
+      await looking
+    },
+  }
+}
+
 /**
  * Waits until every CRD in `names` is Established (the API server serves its kind), polling them through the API
  * every `intervalMs` (a few requests each, through the one proxy). Fails at once when the API server refuses a CRD's
@@ -96,9 +143,7 @@ export async function waitForEstablished(
   for (;;) {
     const seen = await Promise.all(pending.map((n) => kube.getPath(`${CRD_PATH}/${encodeURIComponent(n)}`)))
     pending = pending.filter((name, i) => {
-      const conditions = ((seen[i]?.status as { conditions?: Condition[] } | undefined)?.conditions ?? []).filter(
-        (c) => c.type === 'Established' || c.type === 'NamesAccepted',
-      )
+      const conditions = conditionsOf(seen[i])
       const refused = conditions.find((c) => c.type === 'NamesAccepted' && c.status === 'False')
       if (refused) {
         throw new Error(
@@ -360,7 +405,7 @@ export class CrdRelease extends HelmReleaseResource<CrdReleaseRead, AdoptCrdOp> 
     }
     const ops = [
       ...adopt.map((c) => ({ op: 'adopt-crd' as const, name: c.metadata.name, owner: read.target })),
-      this.upgrade(read.target),
+      this.upgrade(read.target, read.rendered),
     ]
     return {
       action: base.action === 'noop' ? 'update' : base.action,
@@ -379,9 +424,13 @@ export class CrdRelease extends HelmReleaseResource<CrdReleaseRead, AdoptCrdOp> 
     return release && deepEqual(versions(crds), versions(read.crds))
   }
 
-  /** Installed without any waiting in upgradeRelease(): apply() waits for Established itself. */
-  protected override upgrade(target: HelmTarget): HelmUpgradeOp {
-    return { ...super.upgrade(target), wait: false }
+  /**
+   * Installed without any waiting in upgradeRelease(): apply() waits for Established itself, looking at the CRDs of
+   * the plan's rendering (when it rendered) while helm still runs.
+   */
+  protected override upgrade(target: HelmTarget, rendered?: KubeObject[]): HelmUpgradeOp {
+    const crds = rendered?.filter((o) => o.kind === CRD.kind).map((o) => o.metadata.name)
+    return { ...super.upgrade(target), wait: false, ...(crds?.length ? { crds } : {}) }
   }
 
   override async apply(ops: readonly (AdoptCrdOp | HelmUpgradeOp)[]): Promise<void> {
@@ -401,12 +450,17 @@ export class CrdRelease extends HelmReleaseResource<CrdReleaseRead, AdoptCrdOp> 
       ),
     )
     const upgrades = ops.filter((o): o is HelmUpgradeOp => o.op === 'upgrade')
-    await super.apply(upgrades)
+    const meanwhile = establishedMeanwhile(this.kube, [...new Set(upgrades.flatMap((u) => u.crds ?? []))])
+    try {
+      await super.apply(upgrades)
+    } finally {
+      await meanwhile.stop()
+    }
     for (const u of upgrades) {
       if (u.wait !== false) continue
       // What the release now holds, scanned for its CRDs: every one must be served before NodePools are applied.
       const release = await readRelease(this.kube, u.namespace, u.release)
-      const names = release ? manifestCrdNames(release.manifest) : []
+      const names = (release ? manifestCrdNames(release.manifest) : []).filter((n) => !meanwhile.seen.has(n))
       await waitForEstablished(this.kube, names, durationMs(u.timeout), `helm release ${u.namespace}/${u.release}`)
     }
     this.kube.forgetDiscovery()

@@ -60,6 +60,8 @@ export type HelmUpgradeOp = { op: 'upgrade' } & HelmTarget &
     wait?: false
     /** The rendering the plan showed, dry-run by the API server before helm installs it (checkRendering()). */
     checked?: KubeObject[]
+    /** The CRD release: the CRDs of the plan's rendering, looked at while helm installs them (establishedMeanwhile()). */
+    crds?: string[]
   }
 
 /**

@@ -1,10 +1,17 @@
 import { describe, expect, it } from '@jest/globals'
 import type { KubeObject } from '../../src/kube/types.js'
 import type { KubeClient } from '../../src/kube/client.js'
-import { CrdRelease, crdsStillHold, leftWithCrds, preV1Problem, waitForEstablished } from '../../src/resources/crds.js'
+import {
+  CrdRelease,
+  crdsStillHold,
+  establishedMeanwhile,
+  leftWithCrds,
+  preV1Problem,
+  waitForEstablished,
+} from '../../src/resources/crds.js'
 import { ChartRenderings } from '../../src/resources/helm-release.js'
 import { resourceId } from '../../src/plan/resource.js'
-import { fixtureCrd } from '../support/kube-fixtures.js'
+import { fixtureCrd, releaseSecret } from '../support/kube-fixtures.js'
 
 /** A CRD as the API server returns it: the chart's object plus the status it keeps. */
 function installed(file: string, storedVersions: string[]): KubeObject {
@@ -105,6 +112,111 @@ describe('waiting for CRDs to be Established', () => {
     ).rejects.toThrow(
       /^release x: CRDs not Established within karpenter.timeout \(0s\): b.example.com: Established=False \(not yet\); c.example.com: not found\./,
     )
+  })
+})
+
+describe('looking at the CRDs while helm installs them', () => {
+  it('keeps those seen Established, looks again at the others (a failed look too), and stops when asked', async () => {
+    let calls = 0
+    const { kube, gets } = crdApi({
+      'a.example.com': [undefined, { conditions: [cond('Established', 'True')] }],
+      'b.example.com': [{ conditions: [cond('Established', 'False', 'installing')] }],
+    })
+    const getPath = kube.getPath.bind(kube)
+    kube.getPath = (async (path: string) => {
+      if (++calls === 2) throw new Error('connection reset')
+      return getPath(path)
+    }) as KubeClient['getPath']
+    const looking = establishedMeanwhile(kube, ['a.example.com', 'b.example.com'], 1)
+    while (!looking.seen.has('a.example.com')) await new Promise((r) => setTimeout(r, 1))
+    await looking.stop()
+    const asked = gets.length
+    await new Promise((r) => setTimeout(r, 20))
+    expect(gets.length).toBe(asked)
+    expect([...looking.seen]).toEqual(['a.example.com'])
+    // b's first look failed (not recorded): it was looked at again.
+    expect(gets.filter((n) => n === 'b.example.com').length).toBeGreaterThanOrEqual(1)
+    expect(calls).toBeGreaterThanOrEqual(4)
+  })
+
+  it('ends by itself once every CRD is seen; with none to look at it asks nothing', async () => {
+    const { kube, gets } = crdApi({ 'a.example.com': [{ conditions: [cond('Established', 'True')] }] })
+    const all = establishedMeanwhile(kube, ['a.example.com'], 1)
+    await new Promise((r) => setTimeout(r, 20))
+    expect(gets).toEqual(['a.example.com'])
+    await all.stop()
+    const none = establishedMeanwhile(kube, [], 1)
+    await none.stop()
+    expect(gets).toEqual(['a.example.com'])
+  })
+
+  it('after helm: waits only for what the release holds and was not seen Established while helm ran', async () => {
+    const manifest = ['a.example.com', 'b.example.com', 'c.example.com']
+      .map(
+        (n) =>
+          `---\n# Source: crds/${n}.yaml\napiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: ${n}\n`,
+      )
+      .join('')
+    const secret = releaseSecret({
+      name: 'karpenter-crd',
+      namespace: 'karpenter',
+      version: 1,
+      info: { status: 'deployed' },
+      chart: { metadata: { name: 'karpenter-crd', version: '1.14.1' } },
+      config: {},
+      manifest,
+    })
+    let helmRan = false
+    const established = new Set<string>()
+    const after: string[] = []
+    const kube = {
+      helm: async () => {
+        // a is served while helm still runs; b and c once it has exited.
+        established.add('a.example.com')
+        await new Promise((r) => setTimeout(r, 250))
+        helmRan = true
+        established.add('b.example.com').add('c.example.com')
+        return { exitCode: 0, stdout: '', stderr: '' }
+      },
+      getPath: async (path: string) => {
+        if (path.endsWith('/secrets')) return { items: [{ metadata: { ...secret.metadata } }] }
+        if (path.includes('/secrets/')) return secret
+        const name = decodeURIComponent(path.split('/').pop()!)
+        if (helmRan) after.push(name)
+        return established.has(name)
+          ? { metadata: { name }, status: { conditions: [cond('Established', 'True')] } }
+          : undefined
+      },
+      forgetDiscovery: () => undefined,
+    } as unknown as KubeClient
+    const op = {
+      op: 'upgrade' as const,
+      release: 'karpenter-crd',
+      namespace: 'karpenter',
+      chart: { kind: 'oci', ref: 'oci://127.0.0.1/karpenter-crd', version: '1.14.1' } as never,
+      values: {},
+      timeout: '2m',
+      skipCrds: false,
+      wait: false as const,
+      crds: ['a.example.com', 'b.example.com'],
+    }
+    await crdRelease(kube).apply([op])
+    // a was seen while helm ran; c was not planned but the release holds it.
+    expect(after.sort()).toEqual(['b.example.com', 'c.example.com'])
+  })
+
+  it("the upgrade op carries the names of the plan's CRDs, and no rendering to dry-run", () => {
+    const rendered = [
+      { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'a.example.com' } },
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', namespace: 'karpenter' } },
+    ]
+    const decided = crdRelease({} as KubeClient).diff({
+      crds: {},
+      target: { release: 'karpenter-crd', namespace: 'karpenter' },
+      rendered,
+    } as never)
+    expect(decided.ops).toEqual([expect.objectContaining({ op: 'upgrade', wait: false, crds: ['a.example.com'] })])
+    expect(decided.ops[0]).not.toHaveProperty('checked')
   })
 })
 
