@@ -17,6 +17,15 @@ import { fixtureCrd, releaseSecret } from '../support/kube-fixtures.js'
 function installed(file: string, storedVersions: string[]): KubeObject {
   return { ...fixtureCrd('1.14.1', file), status: { storedVersions } }
 }
+/** The CRD release of these tests: where it is, its chart and how it is installed. */
+const CRD_RELEASE = {
+  release: 'karpenter-crd',
+  namespace: 'karpenter',
+  chart: { kind: 'oci', ref: 'oci://127.0.0.1/karpenter-crd', version: '1.14.1' } as never,
+  values: {},
+  timeout: '2m',
+  skipCrds: false,
+}
 const crds = (...objs: KubeObject[]) => Object.fromEntries(objs.map((o) => [o.metadata.name, o]))
 
 describe('pre-v1 Karpenter', () => {
@@ -191,12 +200,7 @@ describe('looking at the CRDs while helm installs them', () => {
     } as unknown as KubeClient
     const op = {
       op: 'upgrade' as const,
-      release: 'karpenter-crd',
-      namespace: 'karpenter',
-      chart: { kind: 'oci', ref: 'oci://127.0.0.1/karpenter-crd', version: '1.14.1' } as never,
-      values: {},
-      timeout: '2m',
-      skipCrds: false,
+      ...CRD_RELEASE,
       wait: false as const,
       crds: ['a.example.com', 'b.example.com'],
     }
@@ -312,12 +316,7 @@ function crdRelease(kube: KubeClient): CrdRelease {
     kube,
     {
       id: resourceId('helm-release', 'karpenter-crd'),
-      release: 'karpenter-crd',
-      namespace: 'karpenter',
-      chart: { kind: 'oci', ref: 'oci://127.0.0.1/karpenter-crd', version: '1.14.1' } as never,
-      values: {},
-      timeout: '2m',
-      skipCrds: false,
+      ...CRD_RELEASE,
       dependsOn: [],
       render: false,
     },
