@@ -7323,7 +7323,8 @@ async function eksKubeconfig(opts) {
  *   too, and only `break-lock: force` removes it.
  * - Releasing deletes the object only if it is still ours (`If-Match` with the ETag we wrote last). The run's session
  *   (src/session.ts) releases it on every way out, a cancelled job included; an apply releases it as soon as its
- *   record is written, before it verifies (verify only reads, and may wait minutes for the controller).
+ *   record is written and its result reported, before its verify ends (verify only reads, and may wait minutes for
+ *   the controller).
  */
 
 
@@ -7766,7 +7767,7 @@ class Session {
         this.heldLock = await acquireLock(await stateClient(this.aws, location), location, options);
         return this.heldLock;
     }
-    /** Releases the state lock before the session closes (an apply that is recorded and changes nothing more). */
+    /** Releases the state lock before the session closes (an apply that is recorded, reported and changes nothing more). */
     async releaseLock() {
         await this.heldLock?.release();
     }
@@ -8173,8 +8174,8 @@ async function verifyKarpenter(ctx, resources, wait = {}) {
  *   plan:           pre-flight → plan → report → the pull-request comment → (a drift check fails on changes)
  *   apply, destroy: pre-flight (not for destroy) → plan → (something to do: lock, confirm under it that nothing the
  *                   plan read has moved, else plan again under it) → report →
- *                   the reviewed-plan check → apply the planned steps → record (the lock released) → report the
- *                   results; an apply with no failed step verifies meanwhile, from the moment its last step is done
+ *                   the reviewed-plan check → apply the planned steps → record → report the results (then the lock
+ *                   is released); an apply with no failed step verifies meanwhile, from the moment its last step is done
  */
 
 
@@ -8284,12 +8285,14 @@ async function changePath(session, inputs, pr) {
             holder: lock.holder,
             versions: { karpenter: session.config.karpenter.version },
         });
-        // The changes are made and recorded: nothing after this changes anything, so the next run need not wait for
-        // this one's verify (minutes, when the controller is slow to come up).
-        await session.releaseLock();
     }
     await writeJobSummary(renderMarkdown(plan, { ...markdownContext(planId, pr), results }));
     await pr.publishResult(plan, planId, results);
+    // Changed, recorded and reported (the comment too, so that the next run's result comes after this one's): nothing
+    // after this changes anything, so the next run need not wait for this one's verify (minutes, when the controller
+    // is slow to come up).
+    if (lock && state)
+        await session.releaseLock();
     failOnFailedChanges(results);
     if (verifying)
         await runner/* group */.Os('Verify', () => verifying.then(logVerify));

@@ -4,8 +4,8 @@
  *   plan:           pre-flight → plan → report → the pull-request comment → (a drift check fails on changes)
  *   apply, destroy: pre-flight (not for destroy) → plan → (something to do: lock, confirm under it that nothing the
  *                   plan read has moved, else plan again under it) → report →
- *                   the reviewed-plan check → apply the planned steps → record (the lock released) → report the
- *                   results; an apply with no failed step verifies meanwhile, from the moment its last step is done
+ *                   the reviewed-plan check → apply the planned steps → record → report the results (then the lock
+ *                   is released); an apply with no failed step verifies meanwhile, from the moment its last step is done
  */
 import * as core from './runner.js'
 import { loadWriteClients, type AwsSession } from './aws/clients.js'
@@ -130,12 +130,13 @@ async function changePath(session: Session, inputs: Inputs, pr: PullRequestFlow)
       holder: lock.holder,
       versions: { karpenter: session.config.karpenter.version },
     })
-    // The changes are made and recorded: nothing after this changes anything, so the next run need not wait for
-    // this one's verify (minutes, when the controller is slow to come up).
-    await session.releaseLock()
   }
   await writeJobSummary(renderMarkdown(plan, { ...markdownContext(planId, pr), results }))
   await pr.publishResult(plan, planId, results)
+  // Changed, recorded and reported (the comment too, so that the next run's result comes after this one's): nothing
+  // after this changes anything, so the next run need not wait for this one's verify (minutes, when the controller
+  // is slow to come up).
+  if (lock && state) await session.releaseLock()
   failOnFailedChanges(results)
   if (verifying) await core.group('Verify', () => verifying.then(logVerify))
 }

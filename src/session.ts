@@ -77,7 +77,7 @@ export class Session implements Context {
     return this.heldLock
   }
 
-  /** Releases the state lock before the session closes (an apply that is recorded and changes nothing more). */
+  /** Releases the state lock before the session closes (an apply that is recorded, reported and changes nothing more). */
   async releaseLock(): Promise<void> {
     await this.heldLock?.release()
   }

@@ -13,7 +13,8 @@
  *   too, and only `break-lock: force` removes it.
  * - Releasing deletes the object only if it is still ours (`If-Match` with the ETag we wrote last). The run's session
  *   (src/session.ts) releases it on every way out, a cancelled job included; an apply releases it as soon as its
- *   record is written, before it verifies (verify only reads, and may wait minutes for the controller).
+ *   record is written and its result reported, before its verify ends (verify only reads, and may wait minutes for
+ *   the controller).
  */
 import { hostname, userInfo } from 'node:os'
 import { randomUUID } from 'node:crypto'

@@ -218,13 +218,13 @@ async function expectedPlanId(round: string[], mode: 'apply' | 'destroy' = 'appl
 }
 
 describe('a reviewed apply', () => {
-  test('that matches the reviewed plan goes ahead: lock, confirm, check, apply, record, unlock, result; verify from the last step on', async () => {
+  test('that matches the reviewed plan goes ahead: lock, confirm, check, apply, record, result, unlock; verify from the last step on', async () => {
     const planId = await expectedPlanId(['new', 'made'])
     let up!: () => void
     controllerUp = new Promise((r) => (up = r))
     const run = runPipeline(inputs({ prNumber: 42 }), config(), aws)
-    // Verify waits for the controller; the record, the lock and the comment do not wait for verify.
-    while (!events.includes(`result ${planId} 2`)) await new Promise((r) => setImmediate(r))
+    // Verify waits for the controller; the record, the comment and the lock's release do not wait for verify.
+    while (!events.includes('unlock')) await new Promise((r) => setImmediate(r))
     expect(events).not.toContain('verified')
     expect(stdout()).not.toContain('Karpenter is ready')
     up()
@@ -241,8 +241,8 @@ describe('a reviewed apply', () => {
       'apply thing.1',
       'verify',
       `record ${planId} thing.0:done,thing.1:done`,
-      'unlock',
       `result ${planId} 2`,
+      'unlock',
       'verified',
       'close session',
     ])
@@ -309,8 +309,8 @@ describe('a reviewed apply', () => {
       `check ${planId} thing.0,old`,
       'destroy thing.0',
       `record ${planId} thing.0:done`,
-      'unlock',
       `result ${planId} 1`,
+      'unlock',
       'close session',
     ])
     expect(preflight).not.toHaveBeenCalled()
@@ -347,8 +347,8 @@ describe('the record', () => {
     expect(events.slice(events.indexOf('verify')).filter((e) => e !== 'verified')).toEqual([
       'verify',
       `record ${planId} thing.0:done,thing.1:done`,
-      'unlock',
       `result ${planId} 2`,
+      'unlock',
       'close session',
     ])
     const log = stdout()
