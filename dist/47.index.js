@@ -8291,8 +8291,7 @@ async function changePath(session, inputs, pr) {
     // Changed, recorded and reported (the comment too, so that the next run's result comes after this one's): nothing
     // after this changes anything, so the next run need not wait for this one's verify (minutes, when the controller
     // is slow to come up).
-    if (lock && state)
-        await session.releaseLock();
+    await session.releaseLock();
     failOnFailedChanges(results);
     if (verifying)
         await runner/* group */.Os('Verify', () => verifying.then(logVerify));
