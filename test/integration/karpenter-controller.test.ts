@@ -165,6 +165,11 @@ describe('the real Karpenter controller runs what the action installed', () => {
     expect(apply.stdout).toMatch(/^EC2NodeClass default: spec as desired; .*\bReady=True\b/m)
     expect(apply.stdout).toMatch(/^NodePool default: spec as desired; .*\bReady=True\b/m)
     expect(apply.stdout).not.toMatch(/no status conditions|is not Ready/)
+    // Recorded, reported, then the lock released (moto's S3), before verify's report: the next run need not wait.
+    const at = (line: string) => apply.stdout.indexOf(line)
+    expect(at('State record written')).toBeGreaterThan(-1)
+    expect(at('State lock released')).toBeGreaterThan(at('State record written'))
+    expect(at('::group::Verify')).toBeGreaterThan(at('State lock released'))
     const c = await waitFor(
       'a running controller for karpenter/karpenter',
       async () => controllerOf('karpenter/karpenter')?.running && controllerOf('karpenter/karpenter'),
